@@ -1,0 +1,66 @@
+# Quanyu — set-up, demo, tests. `make demo` and `make test` are the two commands in README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+QUANYU := $(VENV)/bin/quanyu
+VENDOR := src/quanyu/web/vendor
+PYTEST_ARGS ?=
+
+.PHONY: setup assets demo demo-build serve test test-fast lint format migrate bench clean
+
+setup: $(VENV)/.installed $(VENDOR)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Front-end assets come from the npm registry and are copied into static; never committed.
+$(VENDOR)/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/vendor/
+	cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/vendor/alpine.min.js
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/vendor/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/vendor/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/vendor/images
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/vendor/
+	touch $@
+
+translations: $(VENV)/.installed
+	QUANYU_TESTING=1 $(QUANYU) compile_translations
+
+migrate: setup
+	mkdir -p var
+	DEBUG=1 $(QUANYU) migrate --noinput -v 0
+
+demo-build: migrate
+	test -f var/demo-accounts.json || DEBUG=1 $(QUANYU) demo build
+	DEBUG=1 $(QUANYU) demo accounts
+
+demo: demo-build
+	@echo "Quanyu demo on http://127.0.0.1:8000/  (accounts above, also in var/demo-accounts.json)"
+	DEBUG=1 $(QUANYU) runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+test: setup lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(VENV)/bin/pytest -x -q -m "not e2e" $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/locate.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,3 @@
+from quanyu.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""Personal data at rest: AES-GCM encryption, a keyed hash for exact lookup, and masking.
+
+Usage in a model::
+
+    id_number = EncryptedCharField(_("身份证号"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+Services set both through ``pii_hash(kind, value)``; lookups use
+``Model.objects.filter(id_number_hash=pii_hash("id", value))``. The key comes from the
+environment (``QUANYU_PII_KEY``): a 32-byte key, urlsafe-base64. Encryption and hashing use
+separate keys derived from it, so a leaked hash column does not weaken the ciphertext.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+_PREFIX = "enc1:"
+
+
+@functools.cache
+def _keys(master_b64: str) -> tuple[bytes, bytes]:
+    try:
+        master = base64.urlsafe_b64decode(master_b64.encode())
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured("QUANYU_PII_KEY must be urlsafe base64") from exc
+    if len(master) != 32:
+        raise ImproperlyConfigured("QUANYU_PII_KEY must decode to 32 bytes")
+    enc = hmac.new(master, b"quanyu/pii/encrypt", hashlib.sha256).digest()
+    mac = hmac.new(master, b"quanyu/pii/lookup-hash", hashlib.sha256).digest()
+    return enc, mac
+
+
+def _current_keys() -> tuple[bytes, bytes]:
+    return _keys(settings.QUANYU_PII_KEY)
+
+
+def encrypt(plaintext: str) -> str:
+    if plaintext == "":
+        return ""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_current_keys()[0]).encrypt(nonce, plaintext.encode(), None)
+    return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    if not token.startswith(_PREFIX):
+        raise ValueError("not an encrypted value")
+    raw = base64.urlsafe_b64decode(token[len(_PREFIX) :].encode())
+    return AESGCM(_current_keys()[0]).decrypt(raw[:12], raw[12:], None).decode()
+
+
+def pii_hash(kind: str, value: str) -> str:
+    """Keyed hash (HMAC-SHA256) of a normalised value, for exact-match lookup. Empty stays empty."""
+    if not value:
+        return ""
+    return hmac.new(_current_keys()[1], f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedCharField(models.TextField):
+    """A text column that holds only ciphertext; Python sees plaintext."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
+        if value is None:
+            return ""
+        return decrypt(value)
+
+    def to_python(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str) and value.startswith(_PREFIX):
+            return decrypt(value)
+        return str(value)
+
+    def get_prep_value(self, value: Any) -> str:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return ""
+        return encrypt(str(value))
+
+
+def mask_id_number(value: str) -> str:
+    """110***********1234: first three and last four characters."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: first three and last four digits."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """张*明 / 李*: keep the surname (and the last character of names of three or more)."""
+    if not value:
+        return ""
+    if len(value) == 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -1,18 +1,24 @@
+"""The REST API. Each domain has its own module in quanyu.api (registry, people, tickets, …) that
+registers its viewsets on the shared router in ``register(router)`` and may add plain
+``urlpatterns``; this file only assembles them."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from quanyu.api import views
+from quanyu.api import registry
+
+DOMAINS = [registry]
 
 router = DefaultRouter()
-router.register("areas", views.AreaViewSet, basename="area")
-router.register("orgs", views.PartyOrgViewSet, basename="org")
-router.register("units", views.UnitViewSet, basename="unit")
+for domain in DOMAINS:
+    domain.register(router)
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("", include(router.urls)),
 ]
+for domain in DOMAINS:
+    urlpatterns += getattr(domain, "urlpatterns", [])
+urlpatterns.append(path("", include(router.urls)))

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
+from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -139,3 +140,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         return org_selectors.unit_list_for(actor=self.request.user)
+
+
+def register(router: Any) -> None:
+    router.register("areas", AreaViewSet, basename="area")
+    router.register("orgs", PartyOrgViewSet, basename="org")
+    router.register("units", UnitViewSet, basename="unit")
+
+
+urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]

@@ -1,0 +1,190 @@
+"""Spreadsheets as offices keep them: xlsx (and CSV) in, xlsx out, with per-row errors.
+
+An importer declares its columns once::
+
+    COLUMNS = [Column("name", "名称", required=True), Column("code", "代码", example="370602")]
+
+and then uses ``read_rows`` (streaming, bounded memory: openpyxl read-only mode), collects
+``RowError``s naming the spreadsheet row number and column header, writes them with
+``write_errors`` and offers the empty template from ``write_template``. Exports use
+``write_rows`` (openpyxl write-only mode). Headers are matched by their Chinese text or by key,
+ignoring surrounding spaces and a trailing ``*`` (the template marks required columns with it).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+Target = str | Path | IO[bytes]
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read (wrong format, missing required headers)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    example: str = ""
+    help: str = ""
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # spreadsheet row number as the user sees it (header is row 1)
+    column: str  # the column's header text, or "" for the whole row
+    message: str
+
+    def __str__(self) -> str:
+        where = _("第%(row)d行") % {"row": self.row}
+        if self.column:
+            where += _("【%(col)s】") % {"col": self.column}
+        return f"{where}：{self.message}"
+
+
+def _norm_header(value: Any) -> str:
+    return str(value or "").strip().rstrip("*").strip()
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _map_headers(raw: Sequence[Any], columns: Sequence[Column]) -> dict[str, int]:
+    by_text = {c.header: c for c in columns} | {c.key: c for c in columns}
+    positions: dict[str, int] = {}
+    for i, cell in enumerate(raw):
+        column = by_text.get(_norm_header(cell))
+        if column is not None and column.key not in positions:
+            positions[column.key] = i
+    missing = [c.header for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise SpreadsheetError(_("缺少必填列：%(cols)s") % {"cols": "、".join(missing)})
+    return positions
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SpreadsheetError(_("无法识别CSV文件的编码（应为UTF-8或GBK）"))
+    yield from csv.reader(io.StringIO(text))
+
+
+def read_rows(
+    source: str | Path | IO[bytes], columns: Sequence[Column], *, sheet: str | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row number, {key: value}) for every non-empty data row. Blank cells are ''."""
+    rows: Iterator[Sequence[Any]]
+    workbook = None
+    if isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".csv":
+        rows = _csv_rows(Path(source))
+    else:
+        try:
+            workbook = load_workbook(source, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a non-xlsx file
+            raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        rows = worksheet.iter_rows(values_only=True)
+    try:
+        header = next(iter(rows), None)
+        if header is None:
+            raise SpreadsheetError(_("文件是空的"))
+        positions = _map_headers(header, columns)
+        for number, raw in enumerate(rows, start=2):
+            if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+                continue
+            record = {}
+            for column in columns:
+                i = positions.get(column.key)
+                value = raw[i] if i is not None and i < len(raw) else None
+                record[column.key] = "" if value is None else _cell_text(value)
+            yield number, record
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
+_OPTIONAL_FILL = PatternFill("solid", fgColor="EEF2F7")
+
+
+def write_template(
+    target: Target, columns: Sequence[Column], *, title: str = "导入模板", example: bool = True
+) -> None:
+    """The empty import template: Chinese headers (required ones marked *), notes, an example row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    for i, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=i, value=column.header + ("*" if column.required else ""))
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
+        if column.help:
+            cell.comment = Comment(column.help, "Quanyu")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+        if example and column.example:
+            sheet.cell(row=2, column=i, value=column.example)
+    sheet.freeze_panes = "A2"
+    workbook.save(target)
+
+
+def write_errors(target: Target, errors: Iterable[RowError]) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("错误报告"))
+    sheet.append([_("行号"), _("列"), _("原因")])
+    for error in errors:
+        sheet.append([error.row, error.column, error.message])
+    workbook.save(target)
+
+
+def _export_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        from quanyu.core.clock import local
+
+        return local(value).replace(tzinfo=None)
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_rows(
+    target: Target, columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, title: str = "数据"
+) -> int:
+    """Export rows (dicts by column key) with the same headers as the import template."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append([c.header for c in columns])
+    count = 0
+    for row in rows:
+        sheet.append([_export_value(row.get(c.key, "")) for c in columns])
+        count += 1
+    workbook.save(target)
+    return count

@@ -34,9 +34,13 @@ def test_bulk_rejects_wrong_kind_and_rights(city):
     from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError):
-        area_bulk_create(actor=city.users["district_admin"],
-                         nodes=[NewNode(Area(kind=AreaKind.BUILDING, name="x"), parent=city.streets[0])])
+        area_bulk_create(
+            actor=city.users["district_admin"],
+            nodes=[NewNode(Area(kind=AreaKind.BUILDING, name="x"), parent=city.streets[0])],
+        )
     with pytest.raises(PermissionDenied):
-        area_bulk_create(actor=city.users["community_x"],
-                         nodes=[NewNode(Area(kind=AreaKind.GRID, name="x"), parent=city.communities[2])])
+        area_bulk_create(
+            actor=city.users["community_x"],
+            nodes=[NewNode(Area(kind=AreaKind.GRID, name="x"), parent=city.communities[2])],
+        )
     assert not Area.objects.filter(name="x").exists()

@@ -41,6 +41,7 @@ class Column:
     example: str = ""
     help: str = ""
     width: int = 16
+    aliases: tuple[str, ...] = ()  # other header texts accepted on import (older templates, English)
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,16 @@ class RowError:
     row: int  # spreadsheet row number as the user sees it (header is row 1)
     column: str  # the column's header text, or "" for the whole row
     message: str
+    noun: str = "row"  # "row" for spreadsheet rows, "feature" for GeoJSON features (1-based)
+    sheet: str = ""  # the worksheet, in files with several
 
     def __str__(self) -> str:
-        where = _("第%(row)d行") % {"row": self.row}
+        if self.noun == "feature":
+            where = _("第%(row)d个要素") % {"row": self.row}
+        else:
+            where = _("第%(row)d行") % {"row": self.row}
+        if self.sheet:
+            where = _("“%(sheet)s”表") % {"sheet": self.sheet} + where
         if self.column:
             where += _("【%(col)s】") % {"col": self.column}
         return f"{where}：{self.message}"
@@ -70,6 +78,7 @@ def _cell_text(value: Any) -> Any:
 
 def _map_headers(raw: Sequence[Any], columns: Sequence[Column]) -> dict[str, int]:
     by_text = {c.header: c for c in columns} | {c.key: c for c in columns}
+    by_text |= {alias: c for c in columns for alias in c.aliases}
     positions: dict[str, int] = {}
     for i, cell in enumerate(raw):
         column = by_text.get(_norm_header(cell))
@@ -82,6 +91,8 @@ def _map_headers(raw: Sequence[Any], columns: Sequence[Column]) -> dict[str, int
 
 
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    if not path.exists():
+        raise SpreadsheetError(_("文件不存在：%(path)s") % {"path": path})
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -103,10 +114,10 @@ def read_rows(
     if isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".csv":
         rows = _csv_rows(Path(source))
     else:
-        try:
-            workbook = load_workbook(source, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a non-xlsx file
-            raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+        workbook = _open_workbook(source)
+        if sheet and sheet not in workbook.sheetnames:
+            workbook.close()
+            raise SpreadsheetError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
     try:
@@ -128,6 +139,28 @@ def read_rows(
             workbook.close()
 
 
+def _open_workbook(source: str | Path | IO[bytes]) -> Any:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.exists():
+            raise SpreadsheetError(_("文件不存在：%(path)s") % {"path": path})
+        if path.suffix.lower() == ".xls":
+            raise SpreadsheetError(_("不支持旧版Excel（.xls）文件，请另存为 .xlsx 后再导入"))
+    try:
+        return load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a non-xlsx file
+        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+
+
+def sheet_names(source: str | Path | IO[bytes]) -> list[str]:
+    """The worksheet titles of an xlsx file (SpreadsheetError if it is not one)."""
+    workbook = _open_workbook(source)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
 _HEADER_FONT = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="EEF2F7")
@@ -137,10 +170,23 @@ def write_template(
     target: Target, columns: Sequence[Column], *, title: str = "导入模板", example: bool = True
 ) -> None:
     """The empty import template: Chinese headers (required ones marked *), notes, an example row."""
+    write_template_sheets(target, [(title, columns)], example=example)
+
+
+def write_template_sheets(
+    target: Target, sheets: Sequence[tuple[str, Sequence[Column]]], *, example: bool = True
+) -> None:
+    """A template workbook with one sheet per (title, columns), in the order given."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, columns in sheets:
+        _fill_template_sheet(workbook.create_sheet(title[:31]), columns, example=example)
+    workbook.save(target)
+
+
+def _fill_template_sheet(sheet: Any, columns: Sequence[Column], *, example: bool) -> None:
     for i, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=i, value=column.header + ("*" if column.required else ""))
         cell.font = _HEADER_FONT
@@ -151,16 +197,32 @@ def write_template(
         if example and column.example:
             sheet.cell(row=2, column=i, value=column.example)
     sheet.freeze_panes = "A2"
-    workbook.save(target)
 
 
 def write_errors(target: Target, errors: Iterable[RowError]) -> None:
+    """The error report: row, column and reason per error (and the worksheet, when errors name one)."""
+    errors = list(errors)
+    with_sheet = any(e.sheet for e in errors)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("错误报告"))
-    sheet.append([_("行号"), _("列"), _("原因")])
+    sheet.append(([_("工作表")] if with_sheet else []) + [_("行号"), _("列"), _("原因")])
     for error in errors:
-        sheet.append([error.row, error.column, error.message])
+        sheet.append(([error.sheet] if with_sheet else []) + [error.row, error.column, error.message])
     workbook.save(target)
+
+
+def read_errors(source: Target) -> list[RowError]:
+    """Read back an error report written by ``write_errors`` (for tests and the upload pages)."""
+    columns = [
+        Column("sheet", _("工作表")),
+        Column("row", _("行号"), required=True),
+        Column("column", _("列")),
+        Column("message", _("原因"), required=True),
+    ]
+    return [
+        RowError(int(r["row"]), str(r["column"]), str(r["message"]), sheet=str(r["sheet"]))
+        for _n, r in read_rows(source, columns)
+    ]
 
 
 def _export_value(value: Any) -> Any:
@@ -179,12 +241,22 @@ def write_rows(
     target: Target, columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, title: str = "数据"
 ) -> int:
     """Export rows (dicts by column key) with the same headers as the import template."""
+    return write_sheets(target, [(title, columns, rows)])[0]
+
+
+def write_sheets(
+    target: Target, sheets: Sequence[tuple[str, Sequence[Column], Iterable[dict[str, Any]]]]
+) -> list[int]:
+    """Export several sheets into one workbook; returns the row count of each sheet."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([c.header for c in columns])
-    count = 0
-    for row in rows:
-        sheet.append([_export_value(row.get(c.key, "")) for c in columns])
-        count += 1
+    counts = []
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([c.header for c in columns])
+        count = 0
+        for row in rows:
+            sheet.append([_export_value(row.get(c.key, "")) for c in columns])
+            count += 1
+        counts.append(count)
     workbook.save(target)
-    return count
+    return counts

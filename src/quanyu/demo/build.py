@@ -1,0 +1,157 @@
+"""Building the demo city: the layout, then every step of ``quanyu.demo.steps.STEPS`` in one
+transaction, acting as the superuser ``admin``; and the demo accounts file.
+
+``quanyu demo build`` needs an empty database (a fresh ``quanyu migrate``). ``--reset`` empties
+the whole database first (Django's ``flush``: every table, not only the demo's), which is what a
+demo database is for; both refuse to run unless ``DEBUG`` (or the test settings) is on, so a
+production database is never filled with accounts whose password is printed on the screen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from quanyu.accounts.models import User
+from quanyu.accounts.roles import Role
+from quanyu.areas.models import Area
+from quanyu.demo.context import DemoAccount, DemoContext, NullReporter, Reporter, Task
+from quanyu.demo.layout import build_layout
+from quanyu.demo.steps import STEPS
+
+DEFAULT_SEED = 2024
+# One password for every demo account. Demo only: printed on screen and written to a file.
+DEMO_PASSWORD = "quanyu-demo"  # noqa: S105
+ADMIN_USERNAME = "admin"
+ACCOUNTS_FILE = "demo-accounts.json"
+
+
+class DemoError(Exception):
+    pass
+
+
+def demo_allowed() -> bool:
+    return bool(settings.DEBUG or getattr(settings, "TESTING", False))
+
+
+def default_accounts_path() -> Path:
+    return Path(settings.VAR_DIR) / ACCOUNTS_FILE
+
+
+def database_is_empty() -> bool:
+    return not Area.objects.exists() and not User.objects.exists()
+
+
+def reset_database() -> None:
+    """Empty every table (``flush``); the schema stays."""
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def build_demo(
+    *,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    reporter: Reporter | None = None,
+    password: str = DEMO_PASSWORD,
+) -> DemoContext:
+    """Generate the demo city into the (empty) database; returns the context with the lookups
+    and the demo accounts. All or nothing: one transaction."""
+    if not demo_allowed():
+        raise DemoError("演示数据只能在 DEBUG=1 时生成")
+    if not database_is_empty():
+        raise DemoError("数据库中已有数据：请在空数据库上生成演示城市，或使用 --reset 先清空数据库")
+    reporter = reporter or NullReporter()
+    task = reporter.start("几何 geometry", total=1)
+    layout = build_layout(seed, scale)
+    task.advance()
+    with transaction.atomic():
+        admin = User.objects.create_superuser(
+            ADMIN_USERNAME, email="", password=password, display_name="系统管理员"
+        )
+        ctx = DemoContext(
+            seed=seed, scale=scale, password=password, layout=layout, actor=admin, reporter=reporter
+        )
+        for step in STEPS:
+            ctx.begin_step(step.__name__.rsplit(".", 1)[-1])
+            step.run(ctx)
+    return ctx
+
+
+# --- the accounts file and its table --------------------------------------------------------------
+
+
+def write_accounts(path: Path, accounts: list[DemoAccount]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps([a.as_dict() for a in accounts], ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_accounts(path: Path) -> list[DemoAccount]:
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        DemoAccount(**{k: str(row[k]) for k in ("username", "password", "role", "scope")}) for row in rows
+    ]
+
+
+def accounts_table(accounts: list[DemoAccount]) -> Table:
+    """The accounts, one row each; the shared password is shown by ``password_banner``."""
+    table = Table(title="演示账号 Demo accounts（密码见下 password below）", header_style="bold")
+    table.add_column("用户名 username", style="cyan", no_wrap=True)
+    table.add_column("角色 role", no_wrap=True)
+    table.add_column("范围 scope", overflow="fold")
+    labels = dict(Role.choices)
+    for a in accounts:
+        table.add_row(a.username, f"{labels.get(a.role, a.role)} {a.role}", a.scope)
+    return table
+
+
+def password_banner(password: str) -> Panel:
+    return Panel(
+        f"[bold]所有演示账号的密码 / password of every demo account:[/bold] [bold red]{password}[/bold red]\n"
+        "仅供本机演示 — DEMO ONLY: never use this database or password in production.\n"
+        "其余账号按同样规则命名（jiedao_*、shequ_*、wangge_1…、louzhang_1…、bumen_*），密码相同。",
+        title="演示专用 DEMO ONLY",
+        border_style="red",
+    )
+
+
+# --- progress on the console ----------------------------------------------------------------------
+
+
+class _RichTask:
+    def __init__(self, progress: Progress, task_id: object) -> None:
+        self.progress = progress
+        self.task_id = task_id
+
+    def advance(self, amount: int = 1) -> None:
+        self.progress.advance(self.task_id, amount)  # type: ignore[arg-type]
+
+
+class RichReporter:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def start(self, description: str, total: int) -> Task:
+        return _RichTask(self.progress, self.progress.add_task(description, total=max(total, 1)))
+
+
+@contextmanager
+def rich_reporter(console: Console) -> Iterator[RichReporter]:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        yield RichReporter(progress)

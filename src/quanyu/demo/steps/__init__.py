@@ -1,0 +1,40 @@
+"""The steps of the demo build, in order. Each later capability adds its own demo data here.
+
+A step is a module with a ``TITLE`` (shown in the progress output) and a ``run(ctx)`` function
+taking the :class:`quanyu.demo.context.DemoContext`. To add one:
+
+1. write ``quanyu/demo/steps/<topic>.py`` (e.g. ``catalog.py``, ``tickets.py``, ``people.py``)::
+
+       TITLE = "服务事项与工单"
+
+       def run(ctx: DemoContext) -> None:
+           task = ctx.progress("工单", total=len(ctx.grids))
+           ...  # write through <app>.services with actor=ctx.actor, bulk where there are many
+           task.advance(len(ctx.grids))
+
+2. append the module to ``STEPS`` below, after the steps whose data it needs.
+
+What a step may use: ``ctx.seed``/``ctx.scale``; its own generators ``ctx.rng`` (random.Random),
+``ctx.np_rng`` (numpy Generator) and ``ctx.faker`` (Faker zh_CN), re-seeded from (seed, module
+name) before the step runs, so adding a step never changes the data of the others; the actor
+``ctx.actor`` (the superuser ``admin``); the pure geometry ``ctx.layout``; and what the registry
+steps made: ``ctx.city``, ``ctx.district``, ``ctx.streets``, ``ctx.communities``, ``ctx.grids``,
+``ctx.buildings`` (aligned with the layout's lists), ``ctx.departments`` (by key),
+``ctx.units``, the party organisations at each level, and ``ctx.users[role]``. A step that
+creates a log-in worth showing calls ``ctx.add_account(username, role, scope)``; one that has
+something for a later step puts it in ``ctx.extra``.
+
+Rules: write only through the owning app's services (an app owns its tables); use bulk services
+for anything counted in thousands (the full build must stay well under a minute on SQLite);
+report progress with ``ctx.progress(description, total)``; never read the clock or the global
+random state, so the same seed gives the same data. The whole build runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import areas, orgs, users
+
+# The registry comes first: the area tree, then units and party organisations, then users.
+STEPS: list[ModuleType] = [areas, orgs, users]

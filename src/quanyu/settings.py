@@ -133,6 +133,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# A locked-out user sees a page in their language (429), not axes' bare English text.
+AXES_LOCKOUT_CALLABLE = "quanyu.web.views.auth.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -214,4 +216,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# Stable names for the "kind" enums of the registry in the OpenAPI schema (added by the API work).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AreaKindEnum": "quanyu.areas.models.AreaKind",
+    "OrgKindEnum": "quanyu.orgs.models.OrgKind",
+    "UnitKindEnum": "quanyu.orgs.models.UnitKind",
 }

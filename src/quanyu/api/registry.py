@@ -1,35 +1,89 @@
-"""Thin API adapters: parse, scope through the selectors, serialise."""
+"""Thin API adapters for the registry (areas, party organisations, units) and the account
+endpoints (token log-in, the current user): parse, scope through the selectors, serialise."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status, viewsets
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, filters, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.api import serializers as s
+from quanyu.api.errors import LockedOut
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.orgs import selectors as org_selectors
 from quanyu.orgs.models import OrgKind, PartyOrg, Unit, UnitKind
 
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a positive integer (DRF answers anything else with a 400 naming the filter)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, with a bad term (a NUL character) reported under the ``search`` parameter."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return super().get_search_terms(request)
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({self.search_param: exc.detail}) from None
+
+
+FILTER_BACKENDS = [django_filters.rest_framework.DjangoFilterBackend, SearchFilter, filters.OrderingFilter]
+
+
+def _subtree(queryset: QuerySet[Any], field: str, area_id: int) -> QuerySet[Any]:
+    area_path = Area.objects.filter(pk=area_id).values_list("path", flat=True).first()
+    if area_path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__startswith": area_path})
+
 
 class TokenView(APIView):
+    """Exchange a user name and password for an API token. Repeated failures lock the account
+    for this client (django-axes) and are answered with 429."""
+
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    @extend_schema(request=s.TokenInputSerializer, responses=s.TokenOutputSerializer, auth=[])
+    def get_authenticate_header(self, request: Request) -> str:
+        return "Token"
+
+    @extend_schema(
+        request=s.TokenInputSerializer,
+        responses={
+            200: s.TokenOutputSerializer,
+            400: OpenApiResponse(description="Malformed input"),
+            401: OpenApiResponse(s.ErrorSerializer, description="Wrong user name or password"),
+            429: OpenApiResponse(s.ErrorSerializer, description="Locked out after repeated failures"),
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         from rest_framework.authtoken.models import Token
 
@@ -40,19 +94,38 @@ class TokenView(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
+        if getattr(request._request, "axes_locked_out", False):
+            # Answer in the API's own JSON shape; the flag would make AxesMiddleware swap in the
+            # log-in page's HTML lockout answer.
+            request._request.axes_locked_out = False  # type: ignore[attr-defined]
+            raise LockedOut
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
+        # A token log-in is a log-in: last_login is updated and django-axes clears the failures.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
+class MeView(APIView):
+    """The signed-in user, its role grants and the top nodes of the area subtree it sees."""
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        scope_nodes = area_selectors.area_roots_for(actor=user)
+        return Response(s.MeSerializer(user, context={"scope_nodes": scope_nodes}).data)
+
+
 class AreaFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=AreaKind.choices)
-    parent = django_filters.NumberFilter(method="filter_parent", label="parent area id")
+    parent = IdFilter(method="filter_parent", label=gettext_lazy("上级区域编号（只列直接下级）"))
+    within = IdFilter(method="filter_within", label=gettext_lazy("区域编号（列出其下所有层级）"))
+    code = django_filters.CharFilter(max_length=32)
 
     class Meta:
         model = Area
-        fields = ["kind", "parent", "code"]
+        fields = ["kind", "parent", "within", "code"]
 
     def filter_parent(self, queryset: QuerySet[Area], name: str, value: int) -> QuerySet[Area]:
         parent = Area.objects.filter(pk=value).values_list("path", "depth").first()
@@ -60,12 +133,20 @@ class AreaFilter(django_filters.FilterSet):
             return queryset.none()
         return queryset.filter(path__startswith=parent[0], depth=parent[1] + 1)
 
+    def filter_within(self, queryset: QuerySet[Area], name: str, value: int) -> QuerySet[Area]:
+        return _subtree(queryset, "path", value)
+
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Nodes of the area tree (city → building) in the user's subtree. The detail carries the
+    GeoJSON geometry; the list leaves it out."""
+
     filterset_class = AreaFilter
+    filter_backends = FILTER_BACKENDS
     search_fields = ["name", "code"]
     ordering_fields = ["path", "name", "population"]
     ordering = ["path"]
+    queryset = Area.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[Area]:
         return area_selectors.area_list_for(actor=self.request.user, with_geometry=self.action == "retrieve")
@@ -86,20 +167,27 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
             return self.get_paginated_response(serializer.data)
         return Response(serializer.data)
 
-    @extend_schema(request=s.LocateInputSerializer, responses=s.LocateOutputSerializer)
-    @action(detail=False, methods=["post"])
+    @extend_schema(
+        request=s.LocateInputSerializer,
+        responses={200: s.LocateOutputSerializer, 400: OpenApiResponse(description="Malformed points")},
+        parameters=[],
+        filters=False,
+    )
+    @action(
+        detail=False, methods=["post"], filter_backends=[], pagination_class=None, parser_classes=[JSONParser]
+    )
     def locate(self, request: Request) -> Response:
+        """The grid (and its community and street) of each point; null where a point lies outside
+        every grid. Points may be given in GCJ-02 or BD-09 with ``crs``."""
         data = s.LocateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        points = data.validated_data["points"]
-        grid, community, street = locate(
-            [p["lon"] for p in points], [p["lat"] for p in points], crs=data.validated_data["crs"]
-        )
+        lons, lats = data.validated_data["points"]
+        grid, community, street = locate(lons, lats, crs=data.validated_data["crs"])
         results = [
             {
-                "grid": int(g) if g >= 0 else None,
-                "community": int(c) if c >= 0 else None,
-                "street": int(st) if st >= 0 else None,
+                "grid": g if g >= 0 else None,
+                "community": c if c >= 0 else None,
+                "street": st if st >= 0 else None,
             }
             for g, c, st in zip(grid.tolist(), community.tolist(), street.tolist(), strict=True)
         ]
@@ -108,17 +196,34 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PartyOrgFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices)
+    area = IdFilter(field_name="area_id", label=gettext_lazy("所属区域编号"))
+    within = IdFilter(method="filter_within", label=gettext_lazy("区域编号（含下级区域的组织）"))
+    parent = IdFilter(method="filter_parent", label=gettext_lazy("上级党组织编号（只列直接下级）"))
 
     class Meta:
         model = PartyOrg
-        fields = ["kind", "area"]
+        fields = ["kind", "area", "within", "parent"]
+
+    def filter_within(self, queryset: QuerySet[PartyOrg], name: str, value: int) -> QuerySet[PartyOrg]:
+        return _subtree(queryset, "area__path", value)
+
+    def filter_parent(self, queryset: QuerySet[PartyOrg], name: str, value: int) -> QuerySet[PartyOrg]:
+        parent = PartyOrg.objects.filter(pk=value).values_list("path", "depth").first()
+        if parent is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=parent[0], depth=parent[1] + 1)
 
 
 class PartyOrgViewSet(viewsets.ReadOnlyModelViewSet):
+    """Party organisations attached to areas of the user's subtree."""
+
     serializer_class = s.PartyOrgSerializer
     filterset_class = PartyOrgFilter
+    filter_backends = FILTER_BACKENDS
     search_fields = ["name", "code", "secretary"]
+    ordering_fields = ["path", "name", "member_count"]
     ordering = ["path"]
+    queryset = PartyOrg.objects.none()
 
     def get_queryset(self) -> QuerySet[PartyOrg]:
         return org_selectors.party_org_list_for(actor=self.request.user)
@@ -126,17 +231,28 @@ class PartyOrgViewSet(viewsets.ReadOnlyModelViewSet):
 
 class UnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
+    area = IdFilter(field_name="area_id", label=gettext_lazy("所在区域编号"))
+    within = IdFilter(method="filter_within", label=gettext_lazy("区域编号（含下级区域的单位）"))
 
     class Meta:
         model = Unit
-        fields = ["kind", "area"]
+        fields = ["kind", "area", "within"]
+
+    def filter_within(self, queryset: QuerySet[Unit], name: str, value: int) -> QuerySet[Unit]:
+        return _subtree(queryset, "area__path", value)
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units (resident units, departments, two-new organisations …) in the user's subtree.
+    Contact phones are masked."""
+
     serializer_class = s.UnitSerializer
     filterset_class = UnitFilter
+    filter_backends = FILTER_BACKENDS
     search_fields = ["name", "credit_code", "address"]
+    ordering_fields = ["name", "id", "staff_count", "member_count"]
     ordering = ["name", "id"]
+    queryset = Unit.objects.none()
 
     def get_queryset(self) -> QuerySet[Unit]:
         return org_selectors.unit_list_for(actor=self.request.user)
@@ -148,4 +264,7 @@ def register(router: Any) -> None:
     router.register("units", UnitViewSet, basename="unit")
 
 
-urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from quanyu.areas.models import Area
 from quanyu.core.scoping import actor_scope_paths, collapse_paths, get_scoped_or_404, scope
@@ -26,3 +27,132 @@ def area_roots_for(*, actor: Any) -> list[Area]:
     if getattr(actor, "is_superuser", False):
         return list(Area.objects.filter(depth=1).order_by("path"))
     return list(Area.objects.filter(path__in=collapse_paths(actor_scope_paths(actor))).order_by("path"))
+
+
+# --- Pages: breadcrumb, children with figures, scope counts, map features -----------------------
+
+# The grid is where residents and households are registered; figures above the grid are the sums of
+# the grids beneath, figures of a grid or building are its own.
+STATS_KIND = "grid"
+
+
+def area_breadcrumb_for(*, actor: Any, area: Area) -> list[Area]:
+    """The ancestors of ``area`` from the actor's scope root down to ``area`` itself (one query)."""
+    steplen = Area.steplen
+    prefixes = [area.path[: steplen * i] for i in range(1, area.depth + 1)]
+    nodes = scope(Area.objects.defer("geometry").filter(path__in=prefixes), actor=actor)
+    return list(nodes.order_by("depth"))
+
+
+def _grid_figures_by_prefix(*, actor: Any, under: list[Area], depth: int) -> dict[str, dict[str, int]]:
+    """Population, households and grid count of the grids under each node of ``under`` (all at
+    ``depth``), keyed by the node's path: one aggregate query."""
+    if not under:
+        return {}
+    condition = Q()
+    for node in under:
+        condition |= Q(path__startswith=node.path)
+    rows = (
+        scope(Area.objects.filter(condition, kind=STATS_KIND), actor=actor)
+        .annotate(prefix=Substr("path", 1, depth * Area.steplen))
+        .values("prefix")
+        .annotate(population_sum=Sum("population"), households_sum=Sum("households"), grids=Count("id"))
+        .order_by()
+    )
+    return {
+        row["prefix"]: {
+            "population": row["population_sum"] or 0,
+            "households": row["households_sum"] or 0,
+            "grids": row["grids"],
+        }
+        for row in rows
+    }
+
+
+def area_figures(nodes: list[Area], figures: dict[str, dict[str, int]]) -> None:
+    """Set ``population_total``, ``households_total`` and ``grid_count`` on each node."""
+    for node in nodes:
+        if node.kind in (STATS_KIND, "building"):
+            node.population_total = node.population  # type: ignore[attr-defined]
+            node.households_total = node.households  # type: ignore[attr-defined]
+            node.grid_count = 1 if node.kind == STATS_KIND else 0  # type: ignore[attr-defined]
+        else:
+            row = figures.get(node.path, {})
+            node.population_total = row.get("population", 0)  # type: ignore[attr-defined]
+            node.households_total = row.get("households", 0)  # type: ignore[attr-defined]
+            node.grid_count = row.get("grids", 0)  # type: ignore[attr-defined]
+
+
+def area_children_for(*, actor: Any, area: Area | None, with_geometry: bool = False) -> list[Area]:
+    """The children of ``area`` inside the actor's scope (the actor's scope roots when ``area`` is
+    None), each with ``population_total``, ``households_total`` and ``grid_count``. Two queries."""
+    if area is None:
+        children = area_roots_for(actor=actor)
+    else:
+        queryset = Area.objects.filter(path__startswith=area.path, depth=area.depth + 1)
+        if not with_geometry:
+            queryset = queryset.defer("geometry")
+        children = list(scope(queryset, actor=actor).order_by("path"))
+    above_grid = [c for c in children if c.kind not in (STATS_KIND, "building")]
+    figures: dict[str, dict[str, int]] = {}
+    for depth in sorted({c.depth for c in above_grid}):
+        same_depth = [c for c in above_grid if c.depth == depth]
+        figures.update(_grid_figures_by_prefix(actor=actor, under=same_depth, depth=depth))
+    area_figures(children, figures)
+    return children
+
+
+def area_figures_for(*, actor: Any, area: Area) -> dict[str, int]:
+    """Population, households and grid count of one node, as on the children list."""
+    node_list = [area]
+    area_figures(node_list, _grid_figures_by_prefix(actor=actor, under=node_list, depth=area.depth))
+    return {
+        "population": area.population_total,  # type: ignore[attr-defined]
+        "households": area.households_total,  # type: ignore[attr-defined]
+        "grids": area.grid_count,  # type: ignore[attr-defined]
+    }
+
+
+def area_scope_counts_for(*, actor: Any) -> dict[str, int]:
+    """What the actor's part of the tree holds: nodes per kind, and population and households of
+    its grids. One aggregate query."""
+    kinds = ("district", "street", "community", "grid", "building")
+    aggregates: dict[str, Any] = {kind: Count("id", filter=Q(kind=kind)) for kind in kinds}
+    aggregates["population"] = Sum("population", filter=Q(kind=STATS_KIND))
+    aggregates["households"] = Sum("households", filter=Q(kind=STATS_KIND))
+    row = scope(Area.objects.all(), actor=actor).aggregate(**aggregates)
+    return {key: value or 0 for key, value in row.items()}
+
+
+def area_features_for(*, actor: Any, area: Area | None) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of what the map of ``area`` draws: its children (polygons, or
+    points for buildings), and for a leaf the node itself. Properties: id, name, kind, kind_label,
+    population, households. ``area`` None means the actor's scope roots."""
+    children = area_children_for(actor=actor, area=area, with_geometry=True)
+    shown = children
+    if not children and area is not None:
+        shown = [area]
+        area_figures(shown, {})
+    features = []
+    for node in shown:
+        geometry = node.geometry
+        if not geometry and node.lon is not None and node.lat is not None:
+            geometry = {"type": "Point", "coordinates": [node.lon, node.lat]}
+        if not geometry:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": node.pk,
+                "geometry": geometry,
+                "properties": {
+                    "id": node.pk,
+                    "name": node.name,
+                    "kind": node.kind,
+                    "kind_label": node.kind_label,
+                    "population": node.population_total,  # type: ignore[attr-defined]
+                    "households": node.households_total,  # type: ignore[attr-defined]
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -5,9 +5,24 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from quanyu.web.nav import nav_for
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return None
+    return f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {
+    """What every page's shell needs: map settings, the user's navigation and role line."""
+    context: dict[str, Any] = {
         "QUANYU_TILE_URL": settings.QUANYU_TILE_URL,
         "QUANYU_TILE_ATTRIBUTION": settings.QUANYU_TILE_ATTRIBUTION,
     }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["nav"] = nav_for(user, url_name=_url_name(request))
+        context["primary_grant"] = getattr(user, "primary_grant", None)
+    return context

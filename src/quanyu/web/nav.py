@@ -1,0 +1,100 @@
+"""The navigation of the app shell: a small registry that each domain adds its pages to.
+
+A domain registers its entries where it declares its routes (``quanyu.web.urls_<domain>``); labels
+use the "nav" translation context so that a menu entry may read differently from a model's name::
+
+    from django.utils.translation import pgettext_lazy
+    from quanyu.web.nav import NavItem, register
+
+    register(NavItem(key="tickets", label=pgettext_lazy("nav", "诉求工单"), url_name="web:ticket_list",
+                     roles=STAFF_ROLES, order=20))
+
+An entry shows for a user who holds one of ``roles`` (superusers see every entry); ``roles`` None
+means every signed-in user. Entries are sorted by ``order``; the current one is marked by
+``url_name`` or by the path prefix of its URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from quanyu.accounts.roles import STAFF_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None = None
+    order: int = 100
+    # Other url names that mark this entry as current (detail pages under a list).
+    also_current: frozenset[str] = field(default_factory=frozenset)
+
+    def visible_to(self, user: Any) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.roles is None or getattr(user, "is_superuser", False):
+            return True
+        return bool(self.roles & getattr(user, "roles", frozenset()))
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register(*items: NavItem) -> None:
+    """Add (or replace, by ``key``) navigation entries."""
+    for item in items:
+        _ITEMS[item.key] = item
+
+
+def registered() -> list[NavItem]:
+    return sorted(_ITEMS.values(), key=lambda item: (item.order, item.key))
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url: str
+    current: bool
+
+
+def nav_for(user: Any, *, url_name: str | None, items: Iterable[NavItem] | None = None) -> list[NavEntry]:
+    """The entries ``user`` may see, with the current page's entry marked."""
+    entries = []
+    for item in registered() if items is None else items:
+        if not item.visible_to(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = url_name is not None and (url_name == item.url_name or url_name in item.also_current)
+        entries.append(NavEntry(key=item.key, label=item.label, url=url, current=current))
+    return entries
+
+
+register(
+    NavItem(key="home", label=pgettext_lazy("nav", "工作台"), url_name="web:home", order=0),
+    NavItem(
+        key="areas",
+        label=pgettext_lazy("nav", "区域网格"),
+        url_name="web:area_index",
+        roles=STAFF_ROLES,
+        order=10,
+        also_current=frozenset({"web:area_detail"}),
+    ),
+    NavItem(
+        key="orgs", label=pgettext_lazy("nav", "党组织"), url_name="web:org_tree", roles=STAFF_ROLES, order=40
+    ),
+    NavItem(
+        key="units", label=pgettext_lazy("nav", "单位"), url_name="web:unit_list", roles=STAFF_ROLES, order=50
+    ),
+)

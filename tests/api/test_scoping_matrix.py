@@ -1,0 +1,172 @@
+"""Who sees what, for every list and detail of the registry: the API and the back office.
+
+Each endpoint names how to find "the object of community i" in the test city; the matrix then
+checks every persona against communities X (0), X's sibling in the same street (1) and Y (2, in the
+other street). To cover a new endpoint, add one ``Endpoint`` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from quanyu.accounts.models import User
+from quanyu.orgs.models import PartTimeMember
+from tests.factories import PASSWORD, City
+
+pytestmark = pytest.mark.django_db
+
+X, X_SIBLING, Y = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    list_url: str
+    detail_url: str  # with {pk}
+    object_of: Callable[[City, int], Any]  # the object belonging to community i
+    label_of: Callable[[Any], str]  # text that identifies the object in a list
+
+
+def _part_time_member(city: City, i: int) -> PartTimeMember:
+    community = city.communities[i]
+    return PartTimeMember.objects.get_or_create(
+        name=f"兼职委员{community.name}",
+        unit=city.units[i],
+        committee=city.orgs[community.name],
+    )[0]
+
+
+API = [
+    Endpoint(
+        "api-areas", "/api/areas/?page_size=1000", "/api/areas/{pk}/", lambda c, i: c.communities[i], str
+    ),
+    Endpoint(
+        "api-orgs",
+        "/api/orgs/?page_size=1000",
+        "/api/orgs/{pk}/",
+        lambda c, i: c.orgs[c.communities[i].name],
+        str,
+    ),
+    Endpoint("api-units", "/api/units/?page_size=1000", "/api/units/{pk}/", lambda c, i: c.units[i], str),
+]
+# Tree changelists show one level at a time; a search lists every match, wherever it sits.
+ADMIN = [
+    Endpoint(
+        "admin-areas",
+        "/admin/areas/area/?q=社区",
+        "/admin/areas/area/{pk}/change/",
+        lambda c, i: c.communities[i],
+        str,
+    ),
+    Endpoint(
+        "admin-orgs",
+        "/admin/orgs/partyorg/?q=社区",
+        "/admin/orgs/partyorg/{pk}/change/",
+        lambda c, i: c.orgs[c.communities[i].name],
+        str,
+    ),
+    Endpoint(
+        "admin-units", "/admin/orgs/unit/", "/admin/orgs/unit/{pk}/change/", lambda c, i: c.units[i], str
+    ),
+    Endpoint(
+        "admin-part-time-members",
+        "/admin/orgs/parttimemember/",
+        "/admin/orgs/parttimemember/{pk}/change/",
+        _part_time_member,
+        lambda m: m.name,
+    ),
+]
+
+# persona -> which of X, X_SIBLING, Y it sees
+SEES = {
+    "community_x": {X},
+    "street_staff": {X, X_SIBLING},
+    "district_admin": {X, X_SIBLING, Y},
+    "outsider": set(),
+}
+
+
+def api_client(username: str) -> Client:
+    response = Client().post(
+        "/api/auth/token/", {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return Client(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+
+
+def admin_client(username: str) -> Client:
+    User.objects.filter(username=username).update(is_staff=True)
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def listed_labels(response: Any, endpoint: Endpoint) -> str:
+    if endpoint.name.startswith("api-"):
+        return " ".join(row["name"] for row in response.json()["results"])
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("endpoint", API, ids=lambda e: e.name)
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_api_matrix(city, endpoint, persona):
+    client = api_client(persona)
+    objects = {i: endpoint.object_of(city, i) for i in (X, X_SIBLING, Y)}
+    response = client.get(endpoint.list_url)
+    assert response.status_code == 200
+    listed = {row["id"] for row in response.json()["results"]}
+    for i, obj in objects.items():
+        visible = i in SEES[persona]
+        assert (obj.pk in listed) is visible, (persona, i)
+        detail = client.get(endpoint.detail_url.format(pk=obj.pk))
+        assert detail.status_code == (200 if visible else 404), (persona, i)
+    if persona == "outsider":
+        assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("endpoint", API, ids=lambda e: e.name)
+def test_api_anonymous_is_401(city, endpoint):
+    obj = endpoint.object_of(city, X)
+    assert Client().get(endpoint.list_url).status_code == 401
+    assert Client().get(endpoint.detail_url.format(pk=obj.pk)).status_code == 401
+
+
+@pytest.mark.parametrize("endpoint", ADMIN, ids=lambda e: e.name)
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_admin_matrix(city, endpoint, persona):
+    objects = {i: endpoint.object_of(city, i) for i in (X, X_SIBLING, Y)}
+    client = admin_client(persona)
+    response = client.get(endpoint.list_url)
+    if persona == "outsider":
+        assert response.status_code == 403
+        for obj in objects.values():
+            assert client.get(endpoint.detail_url.format(pk=obj.pk)).status_code in (403, 404)
+        return
+    assert response.status_code == 200
+    page = listed_labels(response, endpoint)
+    for i, obj in objects.items():
+        visible = i in SEES[persona]
+        assert (endpoint.label_of(obj) in page) is visible, (persona, i)
+        detail = client.get(endpoint.detail_url.format(pk=obj.pk))
+        assert detail.status_code == (200 if visible else 404), (persona, i)
+
+
+@pytest.mark.parametrize("endpoint", ADMIN, ids=lambda e: e.name)
+def test_admin_anonymous_is_sent_to_log_in(city, endpoint):
+    obj = endpoint.object_of(city, X)
+    for url in (endpoint.list_url, endpoint.detail_url.format(pk=obj.pk)):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["community_x", "street_staff"])
+def test_admin_non_staff_with_grants_cannot_enter(city, persona):
+    client = Client()
+    client.force_login(User.objects.get(username=persona))  # is_staff is False
+    assert client.get("/admin/orgs/unit/").status_code == 302

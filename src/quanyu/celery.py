@@ -4,8 +4,19 @@ import os
 
 from celery import Celery
 
+from quanyu.env import env_int
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quanyu.settings")
 
 app = Celery("quanyu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic work for `celery beat`. The deadline sweep is idempotent, so overlapping runs are safe.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "tickets-sweep-deadlines": {
+        "task": "quanyu.tickets.sweep_deadlines",
+        "schedule": float(env_int("QUANYU_SWEEP_SECONDS", 300)),
+    },
+}

@@ -1,1 +1,479 @@
-"""Models of this app are added with its issue."""
+"""The e呼应 loop's tables: tickets (工单), whistles (呼叫), the event history, photos, ratings,
+supervision orders (督办单), reminders and the re-handling ledger (重办台账).
+
+Only ``quanyu.tickets.services`` writes these tables. Deadlines are stored timestamps; whether a
+ticket or a whistle is overdue is derived at query time (``selectors``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quanyu.areas.models import Area
+from quanyu.catalog.models import Category, Tier
+from quanyu.core.pii import EncryptedCharField, mask_name, mask_phone
+from quanyu.orgs.models import Unit
+from quanyu.tickets.states import TicketStatus, WhistleStatus
+
+User = settings.AUTH_USER_MODEL
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("居民网页")
+    PATROL = "patrol", _("网格巡查")
+    WINDOW = "window", _("一窗受理")
+    HOTLINE = "hotline", _("12345热线")
+    API = "api", _("接口")
+    OPEN311 = "open311", _("Open311")
+
+
+class EmergencyTarget(models.TextChoices):
+    POLICE = "110", _("110 报警")
+    FIRE = "119", _("119 消防")
+    AMBULANCE = "120", _("120 急救")
+    OTHER = "other", _("其他热线")
+
+
+class RatingLevel(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+SATISFIED_LEVELS = frozenset({RatingLevel.SATISFIED, RatingLevel.BASICALLY})
+
+
+class Ticket(models.Model):
+    """A request (诉求/工单) from any channel, located to its grid.
+
+    ``area_path`` is the materialised path of the most specific area the ticket was located to
+    (its grid, else the area given at intake); scoping runs on it. ``tier``/``handling_area`` say
+    who handles it now; ``response_due``/``completion_due`` are the ticket's own limits (accept by /
+    resolve by) while handled locally; each whistle carries the department's limits.
+    """
+
+    scope_path_field = "area_path"
+
+    text = models.TextField(_("诉求内容"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    grid = models.ForeignKey(
+        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        Area, verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.ForeignKey(
+        Area, verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area_path = models.CharField(_("区域路径"), max_length=255, db_index=True, editable=False)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices, db_index=True)
+    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True)
+    requester = models.ForeignKey(
+        User, verbose_name=_("诉求人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_name = EncryptedCharField(_("联系人"), blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), blank=True)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    suggested_category = models.ForeignKey(
+        Category,
+        verbose_name=_("建议事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suggestion_score = models.FloatField(_("建议置信度"), null=True, blank=True)
+    materials = models.JSONField(_("已收材料"), default=list, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
+    )
+    tier = models.CharField(_("当前层级"), max_length=16, choices=Tier.choices, default=Tier.GRID)
+    handling_area = models.ForeignKey(
+        Area, verbose_name=_("当前承办区域"), on_delete=models.PROTECT, related_name="handled_tickets"
+    )
+    assignee = models.ForeignKey(
+        User, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response_due = models.DateTimeField(_("响应期限"), null=True, blank=True, db_index=True)
+    completion_due = models.DateTimeField(_("办结期限"), null=True, blank=True, db_index=True)
+    deadline_estimated = models.BooleanField(
+        _("期限按周末估算"), default=False, help_text=_("期限所在年度的节假日尚未录入")
+    )
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    resolution = models.TextField(_("办理结果"), blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=128, null=True, blank=True, unique=True)
+    rating_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    rating_token_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rating_level = models.CharField(_("有效评价"), max_length=16, choices=RatingLevel.choices, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    emergency_target = models.CharField(
+        _("应急转出去向"), max_length=8, choices=EmergencyTarget.choices, blank=True
+    )
+    emergency_note = models.CharField(_("转出说明"), max_length=500, blank=True)
+    transferred_at = models.DateTimeField(_("转出时间"), null=True, blank=True)
+    excluded_from_stats = models.BooleanField(
+        _("不计入部门考核"), default=False, help_text=_("应急转出或合并的工单不计入部门统计")
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("诉求工单")
+        verbose_name_plural = _("诉求工单")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "completion_due"], name="ticket_status_completion_due"),
+            models.Index(fields=["status", "response_due"], name="ticket_status_response_due"),
+            models.Index(fields=["category", "created_at"], name="ticket_category_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.text[:30]}"
+
+    @property
+    def contact_name_masked(self) -> str:
+        return mask_name(self.contact_name)
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
+
+
+class Whistle(models.Model):
+    """A street's call (呼叫/吹哨) to one department about one ticket. One ``lead`` department
+    (主办) per round, others assist (协办). Deadlines are fixed when the whistle is blown."""
+
+    scope_path_field = "ticket__area_path"
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="whistles"
+    )
+    department = models.ForeignKey(
+        Unit, verbose_name=_("职能部门"), on_delete=models.PROTECT, related_name="whistles"
+    )
+    lead = models.BooleanField(_("主办"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WhistleStatus.choices, default=WhistleStatus.PENDING, db_index=True
+    )
+    note = models.CharField(_("呼叫说明"), max_length=500, blank=True)
+    whistled_by = models.ForeignKey(
+        User, verbose_name=_("呼叫人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    whistled_at = models.DateTimeField(_("呼叫时间"), db_index=True)
+    response_due = models.DateTimeField(_("响应期限"), db_index=True)
+    completion_due = models.DateTimeField(_("办结期限"), db_index=True)
+    deadline_estimated = models.BooleanField(_("期限按周末估算"), default=False)
+    responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        User, verbose_name=_("响应人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explanation = models.TextField(_("办理说明"), blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    excluded_from_stats = models.BooleanField(_("不计入部门考核"), default=False)
+
+    class Meta:
+        verbose_name = _("部门呼叫")
+        verbose_name_plural = _("部门呼叫")
+        ordering = ["whistled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "department"],
+                condition=models.Q(status__in=["pending", "responded"]),
+                name="whistle_one_open_per_department",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["department", "whistled_at"], name="whistle_department_time"),
+            models.Index(fields=["status", "response_due"], name="whistle_status_response_due"),
+            models.Index(fields=["status", "completion_due"], name="whistle_status_completion_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} ← #{self.ticket_id}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("提交诉求")
+    CATEGORISED = "categorised", _("确认分类")
+    ACCEPTED = "accepted", _("受理")
+    ASSIGNED = "assigned", _("分派")
+    ESCALATED = "escalated", _("上报")
+    REASSIGNED = "reassigned", _("街道交办")
+    WHISTLED = "whistled", _("吹哨呼叫部门")
+    WHISTLE_RESPONDED = "whistle_responded", _("部门响应")
+    WHISTLE_RESOLVED = "whistle_resolved", _("部门办结")
+    WHISTLE_RETURNED = "whistle_returned", _("部门退回")
+    RESOLVED = "resolved", _("办结")
+    MERGED = "merged", _("合并重复诉求")
+    DUPLICATE_ADDED = "duplicate_added", _("并入重复诉求")
+    CANCELLED = "cancelled", _("撤销")
+    TRANSFERRED = "transferred", _("应急转出")
+    RATED = "rated", _("评价")
+    CALLBACK = "callback", _("电话回访")
+    APPEALED = "appealed", _("部门申诉")
+    APPEAL_DECIDED = "appeal_decided", _("申诉裁定")
+    SUPERVISED = "supervised", _("督办")
+    REMINDED = "reminded", _("到期提醒")
+    REOPENED = "reopened", _("重新办理")
+    REHANDLED = "rehandled", _("重办销号")
+    CLOSED = "closed", _("关闭")
+
+
+class TicketEvent(models.Model):
+    """One step of a ticket's history. Append-only: rows are never updated or deleted."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("事件"), max_length=32, choices=EventKind.choices, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    whistle = models.ForeignKey(
+        Whistle,
+        verbose_name=_("呼叫"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at", "id"], name="ticket_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.kind} {self.from_status}→{self.to_status}"
+
+
+class TicketPhoto(models.Model):
+    """A photo of the problem (at intake) or of the result (at resolution), re-encoded as JPEG
+    without EXIF."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("诉求照片")
+        RESULT = "result", _("办结照片")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="photos"
+    )
+    whistle = models.ForeignKey(
+        Whistle,
+        verbose_name=_("呼叫"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.REPORT)
+    image = models.ImageField(
+        _("照片"), upload_to="tickets/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(_("字节数"), default=0)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工单照片")
+        verbose_name_plural = _("工单照片")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name or ""
+
+
+class Rating(models.Model):
+    """The requester's rating (via the link or logged in) or a staff callback (回访) by phone.
+    The ticket's effective rating is its latest one that ``counts``; an upheld appeal stops a
+    rating from counting."""
+
+    class Via(models.TextChoices):
+        LINK = "link", _("评价链接")
+        REQUESTER = "requester", _("本人评价")
+        CALLBACK = "callback", _("电话回访")
+
+    class Appeal(models.TextChoices):
+        NONE = "", _("无")
+        PENDING = "pending", _("申诉待裁定")
+        UPHELD = "upheld", _("申诉成立")
+        REJECTED = "rejected", _("申诉驳回")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    level = models.CharField(_("评价"), max_length=16, choices=RatingLevel.choices)
+    comment = models.CharField(_("评价意见"), max_length=1000, blank=True)
+    via = models.CharField(_("方式"), max_length=16, choices=Via.choices)
+    rated_by = models.ForeignKey(
+        User, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    counts = models.BooleanField(_("计入满意率"), default=True)
+    appeal_status = models.CharField(_("申诉"), max_length=16, choices=Appeal.choices, blank=True, default="")
+    appeal_unit = models.ForeignKey(
+        Unit, verbose_name=_("申诉部门"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_reason = models.CharField(_("申诉理由"), max_length=1000, blank=True)
+    appealed_at = models.DateTimeField(_("申诉时间"), null=True, blank=True)
+    appeal_decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_decided_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
+    appeal_decision_note = models.CharField(_("裁定意见"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.get_level_display()}"
+
+
+class SupervisionOrder(models.Model):
+    """督办单: raised by hand (``manual``) or by the sweep when a limit passes. ``dedupe_key``
+    makes the sweep's orders unique, so a second sweep raises nothing twice."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("人工督办")
+        TICKET_RESPONSE = "ticket_response", _("受理超时")
+        TICKET_COMPLETION = "ticket_completion", _("办结超时")
+        WHISTLE_RESPONSE = "whistle_response", _("部门响应超时")
+        WHISTLE_COMPLETION = "whistle_completion", _("部门办结超时")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("督办中")
+        CLOSED = "closed", _("已销号")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions"
+    )
+    whistle = models.ForeignKey(
+        Whistle,
+        verbose_name=_("呼叫"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="supervisions",
+    )
+    department = models.ForeignKey(
+        Unit, verbose_name=_("被督办部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    reason = models.CharField(_("督办事由"), max_length=1000, blank=True)
+    due = models.DateTimeField(_("超过的期限"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("督办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("督办时间"), db_index=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("督办单")
+        verbose_name_plural = _("督办单")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"督办 #{self.ticket_id} {self.get_kind_display()}"
+
+
+class Reminder(models.Model):
+    """A reminder sent before a limit passes. One per (what, deadline): ``dedupe_key`` is unique."""
+
+    class Kind(models.TextChoices):
+        TICKET_RESPONSE = "ticket_response", _("即将受理超时")
+        TICKET_COMPLETION = "ticket_completion", _("即将办结超时")
+        WHISTLE_RESPONSE = "whistle_response", _("即将响应超时")
+        WHISTLE_COMPLETION = "whistle_completion", _("即将办结超时")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reminders")
+    whistle = models.ForeignKey(
+        Whistle, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    due = models.DateTimeField(_("期限"))
+    sent_at = models.DateTimeField(_("发送时间"), db_index=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("到期提醒")
+        verbose_name_plural = _("到期提醒")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.dedupe_key
+
+
+class RehandlingEntry(models.Model):
+    """重办台账: a 不满意 that could not reopen the ticket (the reopen allowance was used up)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待重办")
+        DONE = "done", _("已重办")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="rehandling"
+    )
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("评价"), on_delete=models.CASCADE, related_name="rehandling"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("重办情况"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("重办台账")
+        verbose_name_plural = _("重办台账")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"重办 #{self.ticket_id}"

@@ -1,0 +1,63 @@
+"""Delivery channels as plug-ins behind a registry (STYLE.md §10).
+
+A channel is an object with a ``name`` and ``deliver(message)``; ``register`` adds it, and
+``notify_send`` hands each message to every channel named in ``settings.QUANYU_NOTIFY_CHANNELS``
+(default: in-app, e-mail, SMS). Channels pick the recipients they can reach (users with an e-mail
+address, users or extra numbers with a phone) and ignore the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+
+DEFAULT_CHANNELS = ("inapp", "email", "sms")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to many recipients. ``phones`` are extra numbers without an account (a
+    requester's contact number)."""
+
+    recipients: Sequence[Any]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    phones: Sequence[str] = field(default_factory=tuple)
+
+
+class Channel(Protocol):
+    name: str
+
+    def deliver(self, message: Message) -> int:
+        """Send ``message``; answer how many recipients it reached."""
+        ...
+
+
+_registry: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> Channel:
+    _registry[channel.name] = channel
+    return channel
+
+
+def get_channel(name: str) -> Channel:
+    _load_builtin()
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"unknown notification channel {name!r}; known: {sorted(_registry)}") from None
+
+
+def enabled_channels() -> list[Channel]:
+    names = getattr(settings, "QUANYU_NOTIFY_CHANNELS", DEFAULT_CHANNELS)
+    return [get_channel(n) for n in names]
+
+
+def _load_builtin() -> None:
+    from quanyu.notify.channels import email, inapp, sms  # noqa: F401  (import registers them)

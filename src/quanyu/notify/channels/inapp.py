@@ -1,0 +1,28 @@
+"""In-app channel: one ``Notification`` row per recipient user."""
+
+from __future__ import annotations
+
+from quanyu.notify.channels import Message, register
+from quanyu.notify.models import Notification
+
+
+class InAppChannel:
+    name = "inapp"
+
+    def deliver(self, message: Message) -> int:
+        rows = [
+            Notification(
+                recipient_id=user.pk,
+                kind=message.kind,
+                title=message.title[:200],
+                body=message.body,
+                link=message.link[:500],
+            )
+            for user in message.recipients
+            if getattr(user, "pk", None) is not None
+        ]
+        Notification.objects.bulk_create(rows)
+        return len(rows)
+
+
+register(InAppChannel())

@@ -1,0 +1,44 @@
+"""Appending to a ticket's history (``TicketEvent``), in the caller's transaction.
+
+Events are the history shown to users and auditors and what analytics read. Every service calls
+``append_event`` exactly once per step it takes; nothing updates or deletes an event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from quanyu.tickets.models import Ticket, TicketEvent, Whistle
+
+
+def actor_label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))
+
+
+def append_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: Any,
+    at: dt.datetime,
+    from_status: str,
+    to_status: str,
+    whistle: Whistle | None = None,
+    whistle_id: int | None = None,
+    **payload: Any,
+) -> TicketEvent:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if is_user else None,
+        actor_name=actor_label(actor),
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        whistle_id=whistle.pk if whistle is not None else whistle_id,
+        payload={k: v for k, v in payload.items() if v not in (None, "")},
+    )

@@ -1,0 +1,93 @@
+"""Who hears about each step, sent after commit through ``quanyu.notify``.
+
+Each function here is registered by a service with ``transaction.on_commit`` and looks its
+recipients up only then, so the service's transaction stays short and a rollback sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from quanyu.accounts.models import User
+from quanyu.accounts.roles import Role
+from quanyu.notify.services import notify_send
+from quanyu.tickets.conf import rating_url
+
+
+def ticket_link(ticket_id: int) -> str:
+    try:
+        return reverse("web:ticket_detail", args=[ticket_id])
+    except NoReverseMatch:
+        return f"/tickets/{ticket_id}/"
+
+
+def path_prefixes(path: str, steplen: int = 4) -> list[str]:
+    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+
+
+def staff_at(path: str, roles: Iterable[str]) -> QuerySet[User]:
+    """Users holding one of ``roles`` at ``path`` or one of its ancestors."""
+    return User.objects.filter(
+        is_active=True, grants__role__in=list(roles), grants__area__path__in=path_prefixes(path)
+    ).distinct()
+
+
+def department_handlers(unit_ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, grants__role=Role.DEPARTMENT_HANDLER, grants__unit_id__in=list(unit_ids)
+    ).distinct()
+
+
+def _send(
+    recipients: Iterable[Any], kind: str, title: str, ticket_id: int, body: str = "", **extra: Any
+) -> None:
+    notify_send(
+        recipients=list(recipients),
+        kind=kind,
+        title=title,
+        body=body,
+        link=extra.pop("link", ticket_link(ticket_id)),
+        **extra,
+    )
+
+
+def later(func: Any, *args: Any, **kwargs: Any) -> None:
+    """Run ``func(*args, **kwargs)`` after the current transaction commits."""
+    transaction.on_commit(lambda: func(*args, **kwargs))
+
+
+def to_tier(ticket_id: int, path: str, role: str, kind: str, title: str, body: str = "") -> None:
+    _send(staff_at(path, [role]), kind, title, ticket_id, body)
+
+
+def to_user(ticket_id: int, user_id: int | None, kind: str, title: str, body: str = "") -> None:
+    if user_id is not None:
+        _send(User.objects.filter(pk=user_id, is_active=True), kind, title, ticket_id, body)
+
+
+def to_departments(ticket_id: int, unit_ids: list[int], kind: str, title: str, body: str = "") -> None:
+    _send(department_handlers(unit_ids), kind, title, ticket_id, body)
+
+
+def to_street(ticket_id: int, street_path: str, kind: str, title: str, body: str = "") -> None:
+    _send(staff_at(street_path, [Role.STREET_STAFF]), kind, title, ticket_id, body)
+
+
+def to_requester_rate(ticket_id: int, requester_id: int | None, phone: str, token: str) -> None:
+    """The 'please rate' message: in-app to the requester's account, SMS to the contact number."""
+    users = User.objects.filter(pk=requester_id, is_active=True) if requester_id else User.objects.none()
+    _send(
+        users,
+        "ticket_rate_request",
+        _("您的诉求已办结，请评价"),
+        ticket_id,
+        _("请点击链接对办理结果进行评价（满意/基本满意/不满意）。"),
+        link=rating_url(token),
+        phones=[phone] if phone else [],
+    )

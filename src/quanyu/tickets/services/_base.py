@@ -1,0 +1,179 @@
+"""Shared steps of the ticket services: lock, transition check, save + event, deadlines, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from quanyu.catalog.calendar import Deadline, WorkCalendar, deadline_after
+from quanyu.catalog.models import Category
+from quanyu.tickets.conf import int_setting
+from quanyu.tickets.errors import ConflictError, TransitionError
+from quanyu.tickets.events import append_event
+from quanyu.tickets.models import Ticket, TicketEvent, TicketPhoto, Whistle
+from quanyu.tickets.photos import CleanPhoto
+from quanyu.tickets.states import TicketStatus, WhistleStatus, can_transition, can_whistle_transition
+
+
+def lock_ticket(ticket: Ticket | int) -> Ticket:
+    """The ticket re-read under a row lock (FOR NO KEY UPDATE on PostgreSQL)."""
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    try:
+        return (
+            Ticket.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("handling_area", "category")
+            .get(pk=pk)
+        )
+    except Ticket.DoesNotExist:
+        raise ValidationError({"ticket": _("工单不存在")}) from None
+
+
+def lock_whistle(whistle: Whistle | int) -> Whistle:
+    pk = whistle.pk if isinstance(whistle, Whistle) else whistle
+    try:
+        return (
+            Whistle.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("department")
+            .get(pk=pk)
+        )
+    except Whistle.DoesNotExist:
+        raise ValidationError({"whistle": _("呼叫不存在")}) from None
+
+
+def seen_status(obj: Any) -> str | None:
+    """The status the caller last saw (its copy of the object), if it passed one."""
+    return getattr(obj, "status", None) if not isinstance(obj, int) else None
+
+
+def check_ticket(
+    ticket: Ticket,
+    target: str,
+    *,
+    seen: str | None,
+    action: str,
+    only_from: frozenset[str] | None = None,
+) -> None:
+    """Raise unless ``ticket.status → target`` is in the table (and, for actions that start only
+    from some states, the ticket is in ``only_from``). When the caller's copy allowed it but the
+    locked row no longer does, someone else got there first: ConflictError."""
+
+    def allowed(status: str) -> bool:
+        return can_transition(status, target) and (only_from is None or status in only_from)
+
+    if allowed(ticket.status):
+        return
+    label = TicketStatus(ticket.status).label
+    if seen is not None and seen != ticket.status and allowed(seen):
+        raise ConflictError(
+            _("工单已被他人处理（当前状态：%(status)s），无法%(action)s")
+            % {"status": label, "action": action}
+        )
+    raise TransitionError(
+        _("工单当前状态为“%(status)s”，不能%(action)s") % {"status": label, "action": action}
+    )
+
+
+def check_whistle(whistle: Whistle, target: str, *, seen: str | None, action: str) -> None:
+    if can_whistle_transition(whistle.status, target):
+        return
+    label = WhistleStatus(whistle.status).label
+    if seen is not None and seen != whistle.status and can_whistle_transition(seen, target):
+        raise ConflictError(
+            _("该呼叫已被他人处理（当前状态：%(status)s），无法%(action)s")
+            % {"status": label, "action": action}
+        )
+    raise TransitionError(
+        _("呼叫当前状态为“%(status)s”，不能%(action)s") % {"status": label, "action": action}
+    )
+
+
+def move(
+    ticket: Ticket,
+    *,
+    to: str,
+    kind: str,
+    actor: Any,
+    now: dt.datetime,
+    fields: Iterable[str] = (),
+    whistle: Whistle | None = None,
+    **payload: Any,
+) -> TicketEvent:
+    """Set ``ticket.status = to`` (already checked), save the named fields and append the event."""
+    from_status = ticket.status
+    ticket.status = to
+    ticket.updated_at = now
+    ticket.save(update_fields=sorted({*fields, "status", "updated_at"}))
+    return append_event(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        at=now,
+        from_status=from_status,
+        to_status=to,
+        whistle=whistle,
+        **payload,
+    )
+
+
+def required_text(value: str | None, *, field: str, label: str, max_length: int = 1000) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
+    if len(text) > max_length:
+        raise ValidationError({field: _("%(label)s不能超过 %(n)d 字") % {"label": label, "n": max_length}})
+    return text
+
+
+def limits_of(category: Category | None) -> tuple[int, int, bool]:
+    """(response hours, completion days, working-day calendar?) of a category, or the defaults."""
+    if category is None:
+        return (
+            int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
+            int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
+            True,
+        )
+    return category.response_hours, category.completion_days, category.working_days
+
+
+def deadlines_from(start: dt.datetime, category: Category | None) -> tuple[Deadline, Deadline]:
+    hours, days, working = limits_of(category)
+    calendar = WorkCalendar()
+    return (
+        deadline_after(start, hours=hours, working=working, calendar=calendar),
+        deadline_after(start, days=days, working=working, calendar=calendar),
+    )
+
+
+def token_hash(token: str) -> str:
+    key = hashlib.sha256(b"quanyu/tickets/rating-token:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_rating_token(ticket: Ticket) -> str:
+    """A fresh single-use rating token for ``ticket`` (its hash is stored; the caller saves the
+    ``rating_token_hash`` and ``rating_token_used_at`` fields)."""
+    token = f"{ticket.pk}.{secrets.token_urlsafe(24)}"
+    ticket.rating_token_hash = token_hash(token)
+    ticket.rating_token_used_at = None
+    return token
+
+
+def save_photos(
+    photos: list[CleanPhoto], *, ticket: Ticket, kind: str, actor: Any, whistle: Whistle | None = None
+) -> list[TicketPhoto]:
+    uploader = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    rows = []
+    for photo in photos:
+        row = TicketPhoto(ticket=ticket, whistle=whistle, kind=kind, uploaded_by=uploader, size=photo.size)
+        row.image.save(photo.content.name or "photo.jpg", photo.content, save=False)
+        row.save()
+        rows.append(row)
+    return rows

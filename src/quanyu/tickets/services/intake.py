@@ -1,0 +1,298 @@
+"""Intake: creating a ticket from any channel, and staff confirming its category."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanyu.accounts.permissions import has_role
+from quanyu.areas.locate import locate
+from quanyu.areas.models import Area, AreaKind
+from quanyu.catalog.models import Category, Tier
+from quanyu.catalog.suggest import category_suggest
+from quanyu.core.geo import CRS_CHOICES
+from quanyu.core.idnumber import normalize_phone
+from quanyu.core.pii import pii_hash
+from quanyu.tickets import notifications as notes
+from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
+from quanyu.tickets.conf import int_setting
+from quanyu.tickets.events import append_event
+from quanyu.tickets.models import Channel, EventKind, Ticket, TicketPhoto
+from quanyu.tickets.photos import clean_photos
+from quanyu.tickets.services._base import (
+    check_ticket,
+    deadlines_from,
+    lock_ticket,
+    move,
+    save_photos,
+    seen_status,
+)
+from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
+
+ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
+# A mainland mobile, or a landline with or without its area code.
+_PHONE_RE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
+
+
+def _authenticated(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _located(
+    lon: float | None, lat: float | None, crs: str, area: Area | None
+) -> tuple[Area | None, Area | None, Area | None, Area]:
+    """(grid, community, street, most specific area) for the point or the given area."""
+    if lon is not None or lat is not None:
+        if lon is None or lat is None:
+            raise ValidationError({"lon" if lon is None else "lat": _("经纬度须同时提供")})
+        try:
+            x, y = float(lon), float(lat)
+        except (TypeError, ValueError):
+            raise ValidationError({"lon": _("经纬度必须是数字")}) from None
+        if not (math.isfinite(x) and math.isfinite(y)) or not (-180 <= x <= 180 and -90 <= y <= 90):
+            raise ValidationError({"lon": _("经纬度超出范围")})
+        if crs not in CRS_CHOICES:
+            raise ValidationError(
+                {"crs": _("坐标系须为 %(choices)s 之一") % {"choices": "、".join(CRS_CHOICES)}}
+            )
+        grid_ids, _communities, _streets = locate([x], [y], crs=crs)
+        grid_id = int(grid_ids[0])
+        if grid_id < 0:
+            raise ValidationError({"lon": _("该位置不在本市任何网格内")})
+        grid = Area.objects.get(pk=grid_id)
+    elif area is not None:
+        if area.kind not in (AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET, AreaKind.BUILDING):
+            raise ValidationError({"area": _("请选择街道、社区或网格")})
+        grid = area if area.kind == AreaKind.GRID else None
+        if area.kind == AreaKind.BUILDING:
+            grid = area.get_parent()
+        if grid is None:
+            ancestors = _ancestors_by_kind(area)
+            return None, ancestors.get(AreaKind.COMMUNITY), ancestors[AreaKind.STREET], area
+    else:
+        raise ValidationError({"lon": _("请在地图上选择位置或提供所在区域")})
+    assert grid is not None
+    ancestors = _ancestors_by_kind(grid)
+    return grid, ancestors.get(AreaKind.COMMUNITY), ancestors.get(AreaKind.STREET), grid
+
+
+def _ancestors_by_kind(area: Area) -> dict[str, Area]:
+    """The area and its ancestors by kind (one query over the path prefixes)."""
+    step = area.steplen
+    prefixes = [area.path[:i] for i in range(step, len(area.path) + 1, step)]
+    return {a.kind: a for a in Area.objects.filter(path__in=prefixes)}
+
+
+def _handling_area(
+    tier: str, grid: Area | None, community: Area | None, street: Area | None
+) -> tuple[str, Area]:
+    """The area for ``tier``, moving up when the ticket is not located that finely."""
+    by_tier = {Tier.GRID: grid, Tier.COMMUNITY: community, Tier.STREET: street}
+    order = [Tier.GRID, Tier.COMMUNITY, Tier.STREET]
+    for candidate in order[order.index(Tier(tier)) :]:
+        found = by_tier[candidate]
+        if found is not None:
+            return candidate, found
+    raise ValidationError({"area": _("无法确定承办区域")})
+
+
+def _check_category(category: Category | None, *, field: str = "category") -> None:
+    if category is not None and (not category.is_item or not category.active):
+        raise ValidationError({field: _("请选择一个启用的事项小类")})
+
+
+def ticket_create(
+    *,
+    actor: Any,
+    text: str,
+    channel: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    crs: str = "wgs84",
+    area: Area | None = None,
+    category: Category | None = None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    photos: Sequence[Any] = (),
+    materials: Sequence[str] = (),
+    idempotency_key: str | None = None,
+    external_ref: str = "",
+    received_at: dt.datetime | None = None,
+) -> Ticket:
+    """Register a request and put it in the inbox of the tier that handles it first.
+
+    Located by the point (``lon``/``lat`` in ``crs``) to its grid, or by ``area`` when no point is
+    given; suggested a category by the catalogue's keyword rules; the first tier and the limits come
+    from ``category`` (else the suggestion, else the defaults). ``web``/``open311`` accept
+    anonymous actors; ``api`` needs a logged-in actor; ``patrol``/``window``/``hotline`` need a
+    staff role covering the place. ``received_at`` (not for web/open311: a hotline work order's own
+    time, an offline patrol record) dates the ticket and counts its limits from then. With
+    ``idempotency_key``, a retry by the same actor returns the first ticket instead of creating a
+    twin (another actor's key is refused).
+    """
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("未知的来源渠道")})
+    if idempotency_key:
+        idempotency_key = idempotency_key.strip()
+        if len(idempotency_key) > 128:
+            raise ValidationError({"idempotency_key": _("幂等键不能超过 128 个字符")})
+        existing = _idempotent_hit(actor, idempotency_key)
+        if existing is not None:
+            return existing
+    body = (text or "").strip()
+    if not body:
+        raise ValidationError({"text": _("请填写诉求内容")})
+    if len(body) > int_setting("QUANYU_TICKET_TEXT_MAX"):
+        raise ValidationError(
+            {"text": _("诉求内容不能超过 %(n)d 字") % {"n": int_setting("QUANYU_TICKET_TEXT_MAX")}}
+        )
+    if channel not in ANONYMOUS_CHANNELS and not _authenticated(actor):
+        raise deny()
+    _check_category(category)
+    phone = (contact_phone or "").strip()
+    if phone:
+        phone = normalize_phone(phone)
+        if not _PHONE_RE.fullmatch(phone):
+            raise ValidationError({"contact_phone": _("联系电话格式不正确")})
+    if len(contact_name or "") > 50:
+        raise ValidationError({"contact_name": _("联系人不能超过 50 字")})
+    if len(address or "") > 200:
+        raise ValidationError({"address": _("地址不能超过 200 字")})
+    grid, community, street, place = _located(lon, lat, crs, area)
+    if channel in CHANNEL_ROLES and not has_role(actor, CHANNEL_ROLES[channel], at_path=place.path):
+        raise deny()
+    received = [m.strip() for m in materials if m and m.strip()]
+    if channel == Channel.WINDOW and category is not None and category.is_one_window:
+        missing = [m for m in category.materials if m not in received]
+        if missing:
+            raise ValidationError({"materials": _("缺少申请材料：%(items)s") % {"items": "、".join(missing)}})
+    cleaned = clean_photos(list(photos))
+    suggestion = category_suggest(body)
+    basis = category or (suggestion.category if suggestion else None)
+    tier, handling = _handling_area(basis.first_tier if basis else Tier.GRID, grid, community, street)
+    now = timezone.now()
+    if received_at is not None:
+        if channel in ANONYMOUS_CHANNELS:
+            raise ValidationError({"received_at": _("该渠道不能指定受理时间")})
+        if received_at.tzinfo is None or received_at > now or received_at < now - dt.timedelta(days=3660):
+            raise ValidationError({"received_at": _("受理时间须为十年内的过去时间（含时区）")})
+        now = received_at
+    response_due, completion_due = deadlines_from(now, basis)
+    ticket = Ticket(
+        text=body,
+        address=(address or "").strip(),
+        lon=float(lon) if lon is not None and crs == "wgs84" else None,
+        lat=float(lat) if lat is not None and crs == "wgs84" else None,
+        grid=grid,
+        community=community,
+        street=street,
+        area_path=place.path,
+        channel=channel,
+        external_ref=(external_ref or "").strip()[:64],
+        requester=actor
+        if _authenticated(actor) and channel in (Channel.WEB, Channel.API, Channel.OPEN311)
+        else None,
+        created_by=actor if _authenticated(actor) else None,
+        contact_name=(contact_name or "").strip(),
+        contact_phone=phone,
+        contact_phone_hash=pii_hash("phone", phone),
+        category=category,
+        suggested_category=suggestion.category if suggestion else None,
+        suggestion_score=suggestion.score if suggestion else None,
+        materials=received,
+        status=INITIAL_STATUS,
+        tier=tier,
+        handling_area=handling,
+        response_due=response_due.at,
+        completion_due=completion_due.at,
+        deadline_estimated=response_due.estimated or completion_due.estimated,
+        idempotency_key=idempotency_key or None,
+        created_at=now,
+    )
+    if ticket.lon is None and lon is not None:
+        # Stored WGS-84: convert GCJ-02 / BD-09 input once.
+        from quanyu.core.geo import to_wgs84
+
+        x, y = to_wgs84([float(lon)], [float(lat or 0)], crs)
+        ticket.lon, ticket.lat = float(x[0]), float(y[0])
+    try:
+        with transaction.atomic():
+            ticket.save()
+            save_photos(cleaned, ticket=ticket, kind=TicketPhoto.Kind.REPORT, actor=actor)
+            append_event(
+                ticket=ticket,
+                kind=EventKind.CREATED,
+                actor=actor,
+                at=now,
+                from_status="",
+                to_status=INITIAL_STATUS,
+                channel=channel,
+                tier=tier,
+                handling_area=handling.pk,
+                category=category.code if category else None,
+                suggested=suggestion.category.code if suggestion else None,
+                score=suggestion.score if suggestion else None,
+            )
+            notes.later(
+                notes.to_tier,
+                ticket.pk,
+                handling.path,
+                TIER_OWNER[tier],
+                "ticket_created",
+                _("新诉求待受理：%(text)s") % {"text": body[:30]},
+            )
+    except IntegrityError:
+        if idempotency_key:
+            hit = _idempotent_hit(actor, idempotency_key)
+            if hit is not None:
+                return hit
+        raise
+    return ticket
+
+
+def _idempotent_hit(actor: Any, key: str) -> Ticket | None:
+    existing = Ticket.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    actor_id = actor.pk if _authenticated(actor) else None
+    if existing.created_by_id != actor_id:
+        raise ValidationError({"idempotency_key": _("该幂等键已被其他请求使用")})
+    return existing
+
+
+def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Ticket:
+    """Staff confirm or change the category; the ticket's limits are recounted from its
+    submission under the new category's rules."""
+    _check_category(category)
+    with transaction.atomic():
+        locked = lock_ticket(ticket)
+        require_tier(actor, locked)
+        check_ticket(
+            locked, locked.status, seen=seen_status(ticket), action=_("确认分类"), only_from=OPEN_STATUSES
+        )
+        previous = locked.category.code if locked.category else None
+        response_due, completion_due = deadlines_from(locked.created_at, category)
+        locked.category = category
+        locked.response_due = response_due.at
+        locked.completion_due = completion_due.at
+        locked.deadline_estimated = response_due.estimated or completion_due.estimated
+        move(
+            locked,
+            to=locked.status,
+            kind=EventKind.CATEGORISED,
+            actor=actor,
+            now=timezone.now(),
+            fields=["category", "response_due", "completion_due", "deadline_estimated"],
+            previous=previous,
+            category=category.code,
+        )
+    return locked

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, orgs, tickets, users
+from . import areas, orgs, people, tickets, users
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
 # The e呼应 loop: the request catalogue and tickets in every state (needs departments and users).
 STEPS.append(tickets)
+# Party members, 双报到, posts and duty (needs communities, grid branches and units).
+STEPS.append(people)

@@ -1,0 +1,75 @@
+"""Party members of every community (the five categories), a few 双报到 reports confirmed, posts
+with claims and duty, so that the member pages, rankings and reports have something to show."""
+
+from __future__ import annotations
+
+import datetime
+
+from quanyu.core.idnumber import id_check_digit
+from quanyu.demo.context import DemoContext
+from quanyu.people import services
+from quanyu.people.models import PartyMember
+from quanyu.people.services import MemberSpec
+
+TITLE = "党员与双报到"
+
+MEMBERS_PER_BRANCH = 12  # at full scale: ~1,024 grid branches → ~12,000 members
+CATEGORIES = ["社区党员", "在职党员", "在职党员", "离退休党员", "离退休党员", "流动党员", "企业党员"]
+POSTS = ["环境监督岗", "政策宣传岗", "矛盾调解岗", "文明劝导岗"]
+TODAY = datetime.date(2025, 6, 30)  # the demo's own "today": never the clock
+
+
+def _id_number(ctx: DemoContext, serial: int) -> str:
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=ctx.rng.randrange(0, 365 * 50))
+    first17 = f"370602{born:%Y%m%d}{serial % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def run(ctx: DemoContext) -> None:
+    per_branch = max(2, round(MEMBERS_PER_BRANCH * ctx.scale))
+    community_by_path = {c.path: c for c in ctx.communities}
+    specs: list[MemberSpec] = []
+    used: set[str] = set()
+    for branch in ctx.grid_branches:
+        community = next((c for p, c in community_by_path.items() if branch.area.path.startswith(p)), None)
+        if community is None:
+            continue
+        for _ in range(per_branch):
+            number = _id_number(ctx, len(specs))
+            while number in used:
+                number = _id_number(ctx, len(specs) + ctx.rng.randrange(1, 999))
+            used.add(number)
+            born_year = int(number[6:10])
+            specs.append(
+                MemberSpec(
+                    name=ctx.faker.name(),
+                    id_number=number,
+                    phone=f"1{ctx.rng.choice('3578')}{ctx.rng.randrange(10**9):09d}",
+                    branch=branch,
+                    community=community,
+                    category=ctx.rng.choice(CATEGORIES),
+                    joined_on=datetime.date(min(born_year + ctx.rng.randrange(20, 40), 2024), 7, 1),
+                    work_unit_name=ctx.rng.choice(ctx.units).name if ctx.units else "",
+                )
+            )
+    task = ctx.progress("党员", total=len(specs))
+    services.members_bulk_create(actor=ctx.actor, members=specs)
+    task.advance(len(specs))
+
+    # In every community: posts, an in-service member's confirmed report, a claim with duty logged.
+    task = ctx.progress("双报到与岗位", total=len(ctx.communities))
+    for community in ctx.communities:
+        members = list(PartyMember.objects.filter(community=community).order_by("id")[:6])
+        post = services.post_create(
+            actor=ctx.actor, community=community, name=ctx.rng.choice(POSTS), duties="按月履职", capacity=3
+        )
+        for member in members[:2]:
+            if member.category == "in_service":
+                report = services.report_submit_member(
+                    actor=ctx.actor, member=member, community=community, year=2025
+                )
+                services.report_confirm(actor=ctx.actor, report=report)
+        for member in members[2:4]:
+            claim = services.post_claim(actor=ctx.actor, post=post, member=member)
+            services.duty_log_add(actor=ctx.actor, claim=claim, on_date=TODAY, hours=2, note="巡查与宣传")
+        task.advance(1)

@@ -1,0 +1,87 @@
+"""Who may do what with people, and the access helpers that find an object inside the actor's
+subtree (out of scope → 404).
+
+Reads are scoped by the grants of the roles that may read the register at all: a user who is a
+resident in one community and community staff in another sees the register of the second only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.http import Http404
+
+from quanyu.accounts.permissions import grants_for, has_role
+from quanyu.accounts.roles import PII_REVEALERS, REGISTRY_EDITORS, STAFF_ROLES, Role
+from quanyu.core.scoping import scope
+
+M = TypeVar("M", bound=models.Model)
+
+# Office roles that read the member and resident registers of their subtree.
+READERS = frozenset(STAFF_ROLES - {Role.DEPARTMENT_HANDLER})
+# Roles that keep the registers (import, edit, confirm reports, define posts, approve points).
+EDITORS = REGISTRY_EDITORS
+# Roles that serve vulnerable groups and so may see the protected tags.
+TAG_VIEWERS = frozenset(
+    {Role.ADMIN, Role.ORG_DEPARTMENT, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER}
+)
+REVEALERS = PII_REVEALERS
+AUDITORS = frozenset({Role.AUDITOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class ScopedAs:
+    """The actor seen through the grants of some roles only (what ``scope()`` reads)."""
+
+    actor: Any
+    scope_paths: tuple[str, ...]
+    is_superuser: bool
+    is_authenticated: bool = True
+
+
+def as_roles(actor: Any, roles: frozenset[str]) -> ScopedAs:
+    paths = tuple(g.area.path for g in grants_for(actor) if g.role in roles)
+    return ScopedAs(
+        actor=actor,
+        scope_paths=paths,
+        is_superuser=bool(getattr(actor, "is_superuser", False)),
+        is_authenticated=bool(getattr(actor, "is_authenticated", False)),
+    )
+
+
+def scoped(
+    queryset: models.QuerySet[M], *, actor: Any, roles: frozenset[str] = READERS
+) -> models.QuerySet[M]:
+    return scope(queryset, actor=as_roles(actor, roles))
+
+
+def scoped_members(
+    queryset: models.QuerySet[M], *, actor: Any, roles: frozenset[str] = READERS
+) -> models.QuerySet[M]:
+    """Members are seen from the residence community and from the branch's area."""
+    view = as_roles(actor, roles)
+    by_home = scope(queryset, actor=view, field="scope_path")
+    by_branch = scope(queryset, actor=view, field="branch_path")
+    return by_home | by_branch
+
+
+def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def member_paths(member: Any) -> tuple[str, ...]:
+    return tuple(p for p in (member.scope_path, member.branch_path) if p)
+
+
+def has_role_at_any(actor: Any, roles: frozenset[str] | set[str], paths: tuple[str, ...]) -> bool:
+    return any(has_role(actor, roles, at_path=p) for p in paths)
+
+
+def can_see_tags(actor: Any) -> bool:
+    return has_role(actor, TAG_VIEWERS)

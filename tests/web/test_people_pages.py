@@ -1,0 +1,191 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from quanyu.accounts.models import User
+from quanyu.accounts.roles import Role
+from quanyu.core.models import AuditEntry
+from quanyu.people import services
+from quanyu.people.models import PartyMember
+from quanyu.people.services import PersonInput
+from tests.factories import make_user
+from tests.people.helpers import add_member, make_branches, make_id, roster_row, write_roster
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def world(city):
+    branches = make_branches(city)
+    member = add_member(city, branches, 1)
+    services.resident_create(
+        actor=city.users["community_x"],
+        person=PersonInput(name="王奶奶", id_number=make_id(2, male=False), phone="13912345678"),
+        community=city.communities[0],
+        tags="空巢老人",
+    )
+    report = services.report_submit_member(
+        actor=city.users["district_admin"], member=member, community=city.communities[0]
+    )
+    make_user("auditor", Role.AUDITOR, city.district)
+    return {"member": member, "report": report, "branches": branches}
+
+
+PAGES = [
+    "/people/members/",
+    "/people/residents/",
+    "/people/reports/",
+    "/people/posts/",
+    "/people/points/",
+    "/people/rankings/",
+    "/people/floating/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("community_x", 200),
+        ("street_staff", 200),
+        ("resident", 403),
+        ("department_handler", 403),
+        ("outsider", 403),
+    ],
+)
+def test_page_access_matrix(world, url, persona, status):
+    assert client_for(persona).get(url).status_code == status
+
+
+def test_anonymous_is_sent_to_login(world):
+    response = Client().get("/people/members/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("community_x", 200), ("community_y", 404), ("district_admin", 200)]
+)
+def test_member_profile_is_scoped_and_masked(world, persona, status):
+    member = world["member"]
+    response = client_for(persona).get(f"/people/members/{member.pk}/")
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert make_id(1) not in body and "139****0001" in body
+        assert "显示明文" in body
+
+
+def test_member_list_filters_and_query_count(world, city, django_assert_max_num_queries):
+    for i in range(3, 23):
+        add_member(city, world["branches"], i, category="离退休党员" if i % 2 else "在职党员")
+    client = client_for("community_x")
+    with django_assert_max_num_queries(12):
+        response = client.get("/people/members/")
+    assert response.status_code == 200
+    body = client.get("/people/members/?category=retired", HTTP_HX_REQUEST="true").content.decode()
+    assert "共 10 名党员" in body
+    assert "共 1 名党员" in client.get(f"/people/members/?q={make_id(1)}").content.decode()
+    assert "共 0 名党员" in client_for("community_y").get("/people/members/").content.decode()
+
+
+def test_reveal_on_page_is_audited_once_and_auditor_sees_it(world):
+    member = world["member"]
+    before = AuditEntry.objects.count()
+    response = client_for("community_x").post(
+        f"/people/reveal/member/{member.pk}/", {"field": "id_number", "reason": "核对身份"}
+    )
+    assert response.status_code == 200 and make_id(1) in response.content.decode()
+    assert AuditEntry.objects.count() == before + 1
+    empty = client_for("community_x").post(
+        f"/people/reveal/member/{member.pk}/", {"field": "id_number", "reason": ""}
+    )
+    assert empty.status_code == 400 and AuditEntry.objects.count() == before + 1
+    assert (
+        client_for("community_y")
+        .post(f"/people/reveal/member/{member.pk}/", {"field": "id_number", "reason": "x"})
+        .status_code
+        == 404
+    )
+    make_user("leader", Role.LEADER, world["member"].community)
+    assert (
+        client_for("leader")
+        .post(f"/people/reveal/member/{member.pk}/", {"field": "id_number", "reason": "x"})
+        .status_code
+        == 403
+    )
+    assert AuditEntry.objects.count() == before + 1
+    audit_page = client_for("auditor").get("/audit/?action=reveal").content.decode()
+    assert "核对身份" in audit_page and "community_x" in audit_page
+    assert client_for("community_x").get("/audit/").status_code == 403
+
+
+def test_resident_tags_hidden_from_building_heads(world, city):
+    make_user("head", Role.BUILDING_HEAD, city.communities[0])
+    assert "空巢老人" in client_for("community_x").get("/people/residents/").content.decode()
+    body = client_for("head").get("/people/residents/?tag=elderly_alone").content.decode()
+    assert "王奶奶" in body and "空巢老人" not in body
+
+
+def test_confirm_report_on_page(world):
+    report = world["report"]
+    assert (
+        client_for("community_y")
+        .post(f"/people/reports/{report.pk}/decide/", {"action": "confirm"})
+        .status_code
+        == 404
+    )
+    response = client_for("community_x").post(f"/people/reports/{report.pk}/decide/", {"action": "confirm"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "confirmed"
+
+
+def test_upload_roster_with_errors_then_fixed(world, city, tmp_path):
+    comm = city.communities[0].name
+    branch = world["branches"][comm].name
+    bad = write_roster(
+        tmp_path / "bad.xlsx", [roster_row(10, comm, branch), roster_row(11, comm, branch, 手机号="123")]
+    )
+    client = client_for("community_x")
+    upload = SimpleUploadedFile("bad.xlsx", bad.read_bytes())
+    body = client.post("/people/import/", {"kind": "members", "file": upload}).content.decode()
+    assert "有误 1 行" in body and "手机号格式不正确" in body
+    assert PartyMember.objects.count() == 1
+    errors = client.get("/people/import/errors.xlsx")
+    assert errors.status_code == 200 and errors["Content-Type"].startswith("application/vnd.openxml")
+    good = write_roster(tmp_path / "good.xlsx", [roster_row(10, comm, branch), roster_row(11, comm, branch)])
+    body = client.post(
+        "/people/import/", {"kind": "members", "file": SimpleUploadedFile("good.xlsx", good.read_bytes())}
+    ).content.decode()
+    assert "已导入 2 行" in body
+    assert PartyMember.objects.count() == 3
+    assert client_for("grid_worker").get("/people/import/").status_code == 403
+
+
+def test_board_shows_masked_phones(world, city):
+    services.member_board_set(
+        actor=city.users["community_x"],
+        member=world["member"],
+        opt_in=True,
+        building=city.buildings[0],
+        unit_no="2",
+    )
+    body = client_for("resident").get("/people/board/").content.decode()
+    assert "139****0001" in body and "13900000001" not in body
+
+
+def test_export_page_masked_then_unmasked_audited(world):
+    client = client_for("community_x")
+    before = AuditEntry.objects.count()
+    assert client.get("/people/members/export.xlsx").status_code == 200
+    assert client.get("/people/members/export.xlsx?unmasked=1&reason=上报").status_code == 200
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True))[before:] == [
+        "export",
+        "export_unmasked",
+    ]

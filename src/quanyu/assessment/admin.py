@@ -1,0 +1,107 @@
+"""Back-office editing: the scoring rules (through the service, so the change is checked and
+audited), and read-only views of bulletins and the rollup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from quanyu.assessment import services
+from quanyu.assessment.access import can_publish
+from quanyu.assessment.models import Bulletin, BulletinRow, DepartmentDayStat, ScoringConfig
+
+
+@admin.register(ScoringConfig)
+class ScoringConfigAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "weight_response",
+        "weight_completion",
+        "weight_satisfaction",
+        "basically_counts",
+        "no_rating_policy",
+        "updated_at",
+        "updated_by",
+    )
+    fields = (
+        "weight_response",
+        "weight_completion",
+        "weight_satisfaction",
+        "basically_counts",
+        "no_rating_policy",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_publish(request.user) and not ScoringConfig.objects.exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_publish(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ScoringConfig, form: Any, change: bool) -> None:
+        saved = services.scoring_config_update(
+            actor=request.user,
+            weight_response=obj.weight_response,
+            weight_completion=obj.weight_completion,
+            weight_satisfaction=obj.weight_satisfaction,
+            basically_counts=obj.basically_counts,
+            no_rating_policy=obj.no_rating_policy,
+        )
+        obj.pk = saved.pk
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class BulletinRowInline(admin.TabularInline):
+    model = BulletinRow
+    extra = 0
+    can_delete = False
+    fields = (
+        "position",
+        "rank",
+        "department_name",
+        "received",
+        "response_rate",
+        "completion_rate",
+        "satisfaction_rate",
+        "score",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(ReadOnlyAdmin):
+    list_display = ("title", "period", "published_at", "published_by")
+    list_filter = ("period_kind",)
+    inlines = [BulletinRowInline]
+
+
+@admin.register(DepartmentDayStat)
+class DepartmentDayStatAdmin(ReadOnlyAdmin):
+    list_display = (
+        "day",
+        "department",
+        "received",
+        "responded_in_time",
+        "resolved_in_time",
+        "rated",
+        "returned",
+    )
+    list_select_related = ("department",)
+    date_hierarchy = "day"

@@ -1,0 +1,241 @@
+"""Forms of the ticket pages. They parse and check the shape of the input only; what the input
+means (a point outside the city, a photo that is not an image, a step the state machine forbids)
+is the ticket services' job, and their ValidationError is put back on the form by ``add_errors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from quanyu.accounts.models import User
+from quanyu.areas.models import Area
+from quanyu.catalog.models import Category
+from quanyu.orgs.models import Unit
+from quanyu.tickets.models import EmergencyTarget, RatingLevel
+
+TEXTAREA = {"rows": 4}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input (Django's documented multiple-file pattern); the content is
+    checked by the services (``quanyu.tickets.photos``)."""
+
+    def __init__(self, *args: Any, capture: bool = False, **kwargs: Any) -> None:
+        attrs = {"accept": "image/*", "multiple": True}
+        if capture:
+            attrs["capture"] = "environment"
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active items grouped by their top-level category, for a <select> with <optgroup>s."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    items = (
+        Category.objects.filter(parent__isnull=False, active=True, parent__active=True)
+        .select_related("parent")
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+    )
+    for item in items:
+        assert item.parent is not None
+        groups.setdefault(item.parent.name, []).append((item.pk, item.name))
+    return list(groups.items())
+
+
+class CategoryField(forms.ModelChoiceField):
+    """An active item, offered grouped by its top-level category (the groups are read when a form
+    is made, see ``with_category_groups``, never at import)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("事项分类"))
+        super().__init__(
+            queryset=Category.objects.filter(parent__isnull=False, active=True).select_related("parent"),
+            **kwargs,
+        )
+
+
+def with_category_groups(form: forms.Form) -> None:
+    field = form.fields.get("category")
+    if isinstance(field, CategoryField):
+        field.choices = [("", _("请选择事项分类")), *category_choices()]
+
+
+class SubmitForm(forms.Form):
+    """A resident's request: text, photos, a point on the map, optional contact."""
+
+    text = forms.CharField(
+        label=_("诉求内容"),
+        widget=forms.Textarea(
+            attrs={**TEXTAREA, "placeholder": _("请描述您遇到的问题，例如：小区门口有人占道摆摊")}
+        ),
+        max_length=2000,
+        error_messages={"required": _("请填写诉求内容")},
+    )
+    photos = PhotosField(label=_("现场照片"), capture=True)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("lon") is None or data.get("lat") is None:
+            raise ValidationError(_("请在地图上点选问题位置，或点击“使用当前位置”"), code="location")
+        return data
+
+
+class PatrolForm(SubmitForm):
+    """A grid worker's record on patrol: the same fields, and the category when known."""
+
+    category = CategoryField(required=False)
+    contact_name = None  # type: ignore[assignment]
+    contact_phone = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with_category_groups(self)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写理由")},
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CategoriseForm(forms.Form):
+    category = CategoryField(error_messages={"required": _("请选择事项分类")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with_category_groups(self)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("承办人"),
+        queryset=User.objects.none(),
+        error_messages={"required": _("请选择承办人")},
+    )
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+
+
+class ResolveForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("办理说明"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写办理说明")},
+    )
+    photos = PhotosField(label=_("办结照片"))
+
+
+class WhistleForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        label=_("呼叫部门"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择至少一个职能部门")},
+    )
+    lead = forms.ModelChoiceField(label=_("主办部门"), queryset=Unit.objects.none(), required=False)
+    note = forms.CharField(
+        label=_("呼叫说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["lead"].empty_label = _("（已有主办部门，仅增加协办）")  # type: ignore[attr-defined]
+
+
+class ReassignForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("交办至"), queryset=Area.objects.none(), error_messages={"required": _("请选择社区或网格")}
+    )
+    reason = forms.CharField(
+        label=_("交办理由"), max_length=500, error_messages={"required": _("请填写交办理由")}
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("原诉求编号"), min_value=1, error_messages={"required": _("请填写原诉求编号")}
+    )
+    reason = forms.CharField(label=_("合并说明"), max_length=500, required=False)
+
+
+class TransferForm(forms.Form):
+    target = forms.ChoiceField(label=_("转出去向"), choices=EmergencyTarget.choices)
+    note = forms.CharField(label=_("转出说明"), max_length=500, required=False)
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("您对办理结果的评价"),
+        choices=RatingLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意、基本满意或不满意")},
+    )
+    comment = forms.CharField(
+        label=_("评价意见"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SupervisionFilterForm(forms.Form):
+    street = forms.IntegerField(required=False, min_value=1)
+    department = forms.IntegerField(required=False, min_value=1)
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    status = forms.CharField(required=False, max_length=100)
+    overdue = forms.NullBooleanField(required=False)
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form shows it,
+    otherwise at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            visible = field in form.fields and not form.fields[field].widget.is_hidden
+            for message in errors:
+                form.add_error(field if visible else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,0 +1,359 @@
+"""The actions a user may take on a ticket or a whistle, as a table.
+
+Each action names its button, its form, when it is offered (the ticket's state against the
+transition table, and the user's roles at the ticket's place — the same rules the services apply)
+and the one service it calls. The pages show the buttons of ``offered_*``; the action view binds
+the form and calls ``run``; the service decides for real (a refused step changes nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from quanyu.accounts.models import User
+from quanyu.accounts.permissions import has_role
+from quanyu.areas.models import Area
+from quanyu.catalog.models import Tier
+from quanyu.orgs.models import Unit, UnitKind
+from quanyu.tickets import selectors, services
+from quanyu.tickets.access import (
+    CALLBACK_ROLES,
+    STREET_ROLES,
+    SUPERVISOR_ROLES,
+    TIER_ROLES,
+    can_act_at_tier,
+    can_handle_whistle,
+    is_requester,
+)
+from quanyu.tickets.conf import rating_url
+from quanyu.tickets.models import Ticket, Whistle
+from quanyu.tickets.notifications import path_prefixes, staff_at
+from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
+from quanyu.web import forms_tickets as f
+
+S = TicketStatus
+W = WhistleStatus
+OPEN = {s.value for s in OPEN_STATUSES}
+W_OPEN = {s.value for s in WHISTLE_OPEN}
+
+
+def _tier(actor: Any, t: Ticket) -> bool:
+    return can_act_at_tier(actor, t)
+
+
+def _street(actor: Any, t: Ticket) -> bool:
+    return has_role(actor, STREET_ROLES, at_path=t.area_path)
+
+
+def _open_whistles(t: Ticket) -> list[Whistle]:
+    return [w for w in t.whistles.all() if w.status in W_OPEN]
+
+
+def assignee_choices(t: Ticket) -> QuerySet[User]:
+    """Colleagues who may take the ticket at its handling tier (a role of the tier at the handling
+    area or above it)."""
+    return staff_at(t.handling_area.path, TIER_ROLES[t.tier]).order_by("display_name", "username")
+
+
+def department_choices(t: Ticket) -> QuerySet[Unit]:
+    """The departments that serve the ticket's place (registered at one of its enclosing areas)."""
+    return (
+        Unit.objects.filter(kind=UnitKind.DEPARTMENT, area__path__in=path_prefixes(t.area_path))
+        .select_related("area")
+        .order_by("name", "id")
+    )
+
+
+def reassign_choices(t: Ticket) -> QuerySet[Area]:
+    ids = [a for a in (t.community_id, t.grid_id) if a is not None]
+    return Area.objects.filter(pk__in=ids).defer("geometry").order_by("depth")
+
+
+def _whistle_initial(t: Ticket) -> dict[str, Any]:
+    category = t.category or t.suggested_category
+    if category is None:
+        return {}
+    busy = {w.department_id for w in _open_whistles(t)}
+    ids = [d.pk for d in category.departments.all() if d.pk not in busy]
+    lead = category.lead_department_id if category.lead_department_id not in busy else None
+    if any(w.lead for w in _open_whistles(t)):
+        lead = None
+    return {"departments": ids, "lead": lead}
+
+
+def _merge(actor: Any, t: Ticket, data: dict[str, Any]) -> Any:
+    try:
+        original = selectors.ticket_get_for(actor=actor, ticket_id=data["into"])
+    except Http404:
+        raise ValidationError({"into": _("找不到编号为 %(n)s 的诉求") % {"n": data["into"]}}) from None
+    return services.ticket_merge(actor=actor, ticket=t, into=original, reason=data.get("reason", ""))
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: str | Promise
+    form: Callable[..., forms.Form]
+    offered: Callable[[Any, Any], bool]
+    run: Callable[[Any, Any, dict[str, Any]], Any]
+    done: str | Promise
+    tone: str = "secondary"
+    # An action without input fields is one button (a confirmation is enough).
+    inline: bool = False
+
+
+def _form(cls: type[forms.Form]) -> Callable[..., forms.Form]:
+    def build(t: Any, data: Any = None, files: Any = None, **kw: Any) -> forms.Form:
+        return cls(data, files, **kw)
+
+    return build
+
+
+TICKET_ACTIONS: dict[str, Action] = {
+    a.key: a
+    for a in [
+        Action(
+            "accept",
+            gettext_lazy("受理"),
+            _form(f.NoteForm),
+            lambda u, t: t.status == S.NEW and _tier(u, t),
+            lambda u, t, d: services.ticket_accept(actor=u, ticket=t, note=d.get("note", "")),
+            gettext_lazy("已受理"),
+            tone="primary",
+            inline=True,
+        ),
+        Action(
+            "categorise",
+            gettext_lazy("确认分类"),
+            lambda t, data=None, files=None: f.CategoriseForm(
+                data, initial={"category": t.category_id or t.suggested_category_id}
+            ),
+            lambda u, t: t.status in OPEN and _tier(u, t),
+            lambda u, t, d: services.ticket_categorise(actor=u, ticket=t, category=d["category"]),
+            gettext_lazy("分类已确认"),
+        ),
+        Action(
+            "assign",
+            gettext_lazy("分派"),
+            lambda t, data=None, files=None: f.AssignForm(data, assignees=assignee_choices(t)),
+            lambda u, t: t.status in (S.NEW, S.IN_PROGRESS) and _tier(u, t),
+            lambda u, t, d: services.ticket_assign(
+                actor=u, ticket=t, assignee=d["assignee"], note=d.get("note", "")
+            ),
+            gettext_lazy("已分派"),
+        ),
+        Action(
+            "escalate",
+            gettext_lazy("上报"),
+            _form(f.ReasonForm),
+            lambda u, t: t.status in (S.NEW, S.IN_PROGRESS) and t.tier != Tier.STREET and _tier(u, t),
+            lambda u, t, d: services.ticket_escalate(actor=u, ticket=t, reason=d["reason"]),
+            gettext_lazy("已上报"),
+            tone="primary",
+        ),
+        Action(
+            "resolve",
+            gettext_lazy("办结"),
+            _form(f.ResolveForm),
+            lambda u, t: t.status == S.IN_PROGRESS and _tier(u, t),
+            lambda u, t, d: services.ticket_resolve(
+                actor=u, ticket=t, explanation=d["explanation"], photos=d.get("photos", [])
+            ),
+            gettext_lazy("已办结，已请诉求人评价"),
+            tone="primary",
+        ),
+        Action(
+            "whistle",
+            gettext_lazy("吹哨呼叫部门"),
+            lambda t, data=None, files=None: f.WhistleForm(
+                data, departments=department_choices(t), initial=_whistle_initial(t)
+            ),
+            lambda u, t: t.tier == Tier.STREET and t.status in (S.IN_PROGRESS, S.WHISTLED) and _street(u, t),
+            lambda u, t, d: services.ticket_whistle(
+                actor=u,
+                ticket=t,
+                departments=list(d["departments"]),
+                lead=d.get("lead"),
+                note=d.get("note", ""),
+            ),
+            gettext_lazy("已吹哨呼叫部门"),
+            tone="primary",
+        ),
+        Action(
+            "reassign",
+            gettext_lazy("交办下级"),
+            lambda t, data=None, files=None: f.ReassignForm(data, areas=reassign_choices(t)),
+            lambda u, t: (
+                t.tier == Tier.STREET
+                and t.status in (S.NEW, S.IN_PROGRESS)
+                and not _open_whistles(t)
+                and _street(u, t)
+            ),
+            lambda u, t, d: services.ticket_reassign(actor=u, ticket=t, area=d["area"], reason=d["reason"]),
+            gettext_lazy("已交办"),
+        ),
+        Action(
+            "supervise",
+            gettext_lazy("督办"),
+            _form(f.ReasonForm),
+            lambda u, t: t.status in OPEN and has_role(u, SUPERVISOR_ROLES, at_path=t.area_path),
+            lambda u, t, d: services.ticket_supervise(actor=u, ticket=t, reason=d["reason"]),
+            gettext_lazy("已发督办单"),
+        ),
+        Action(
+            "merge",
+            gettext_lazy("合并重复"),
+            _form(f.MergeForm),
+            lambda u, t: t.status in OPEN and _tier(u, t),
+            _merge,
+            gettext_lazy("已合并到原诉求"),
+        ),
+        Action(
+            "transfer",
+            gettext_lazy("应急转出"),
+            _form(f.TransferForm),
+            lambda u, t: t.status in OPEN and (_tier(u, t) or _street(u, t)),
+            lambda u, t, d: services.ticket_transfer_emergency(
+                actor=u, ticket=t, target=d["target"], note=d.get("note", "")
+            ),
+            gettext_lazy("已转出"),
+            tone="danger",
+        ),
+        Action(
+            "cancel",
+            gettext_lazy("撤销诉求"),
+            _form(f.OptionalReasonForm),
+            lambda u, t: t.status in OPEN and (is_requester(u, t) or _tier(u, t)),
+            lambda u, t, d: services.ticket_cancel(actor=u, ticket=t, reason=d.get("reason", "")),
+            gettext_lazy("已撤销"),
+            tone="danger",
+        ),
+        Action(
+            "rate",
+            gettext_lazy("评价"),
+            _form(f.RatingForm),
+            lambda u, t: t.status == S.RESOLVED and is_requester(u, t) and t.rating_token_used_at is None,
+            lambda u, t, d: services.ticket_rate(
+                actor=u, ticket=t, level=d["level"], comment=d.get("comment", "")
+            ),
+            gettext_lazy("感谢您的评价"),
+            tone="primary",
+        ),
+        Action(
+            "callback",
+            gettext_lazy("电话回访"),
+            _form(f.RatingForm),
+            lambda u, t: (
+                t.status in (S.RESOLVED, S.CLOSED) and has_role(u, CALLBACK_ROLES, at_path=t.area_path)
+            ),
+            lambda u, t, d: services.ticket_callback(
+                actor=u, ticket=t, level=d["level"], comment=d.get("comment", "")
+            ),
+            gettext_lazy("已记录回访"),
+        ),
+        Action(
+            "rating_link",
+            gettext_lazy("生成评价链接"),
+            _form(forms.Form),
+            lambda u, t: t.status == S.RESOLVED and _tier(u, t),
+            lambda u, t, d: services.ticket_rating_link_issue(actor=u, ticket=t),
+            gettext_lazy("新的评价链接（此前的链接已失效）"),
+            inline=True,
+        ),
+        Action(
+            "close",
+            gettext_lazy("关闭"),
+            _form(f.NoteForm),
+            lambda u, t: t.status == S.RESOLVED and _tier(u, t),
+            lambda u, t, d: services.ticket_close(actor=u, ticket=t, note=d.get("note", "")),
+            gettext_lazy("已关闭"),
+        ),
+        Action(
+            "reopen",
+            gettext_lazy("重新办理"),
+            _form(f.ReasonForm),
+            lambda u, t: t.status in (S.RESOLVED, S.CLOSED) and (_tier(u, t) or _street(u, t)),
+            lambda u, t, d: services.ticket_reopen(actor=u, ticket=t, reason=d["reason"]),
+            gettext_lazy("已重新办理"),
+        ),
+    ]
+}
+
+WHISTLE_ACTIONS: dict[str, Action] = {
+    a.key: a
+    for a in [
+        Action(
+            "respond",
+            gettext_lazy("响应"),
+            _form(f.NoteForm),
+            lambda u, w: w.status == W.PENDING and can_handle_whistle(u, w, w.ticket),
+            lambda u, w, d: services.whistle_respond(actor=u, whistle=w, note=d.get("note", "")),
+            gettext_lazy("已响应"),
+            tone="primary",
+            inline=True,
+        ),
+        Action(
+            "resolve",
+            gettext_lazy("办结"),
+            _form(f.ResolveForm),
+            lambda u, w: w.status == W.RESPONDED and can_handle_whistle(u, w, w.ticket),
+            lambda u, w, d: services.whistle_resolve(
+                actor=u, whistle=w, explanation=d["explanation"], photos=d.get("photos", [])
+            ),
+            gettext_lazy("已办结"),
+            tone="primary",
+        ),
+        Action(
+            "return",
+            gettext_lazy("退回"),
+            _form(f.ReasonForm),
+            lambda u, w: w.status in W_OPEN and can_handle_whistle(u, w, w.ticket),
+            lambda u, w, d: services.whistle_return(actor=u, whistle=w, reason=d["reason"]),
+            gettext_lazy("已退回街道"),
+            tone="danger",
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("撤回呼叫"),
+            _form(f.ReasonForm),
+            lambda u, w: w.status in W_OPEN and _street(u, w.ticket),
+            lambda u, w, d: services.whistle_cancel(actor=u, whistle=w, reason=d["reason"]),
+            gettext_lazy("已撤回呼叫"),
+        ),
+        Action(
+            "supervise",
+            gettext_lazy("督办该部门"),
+            _form(f.ReasonForm),
+            lambda u, w: (
+                w.status in W_OPEN
+                and w.ticket.status in OPEN
+                and has_role(u, SUPERVISOR_ROLES, at_path=w.ticket.area_path)
+            ),
+            lambda u, w, d: services.ticket_supervise(
+                actor=u, ticket=w.ticket, reason=d["reason"], whistle=w
+            ),
+            gettext_lazy("已发督办单"),
+        ),
+    ]
+}
+
+
+def offered_ticket_actions(actor: Any, ticket: Ticket) -> list[Action]:
+    return [a for a in TICKET_ACTIONS.values() if a.offered(actor, ticket)]
+
+
+def offered_whistle_actions(actor: Any, whistle: Whistle) -> list[Action]:
+    return [a for a in WHISTLE_ACTIONS.values() if a.offered(actor, whistle)]
+
+
+def rating_link_message(token: str) -> str:
+    return _("评价链接：%(url)s") % {"url": rating_url(token)}

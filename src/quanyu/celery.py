@@ -13,10 +13,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic work for `celery beat`. The deadline sweep is idempotent, so overlapping runs are safe.
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
-    "tickets-sweep-deadlines": {
-        "task": "quanyu.tickets.sweep_deadlines",
-        "schedule": float(env_int("QUANYU_SWEEP_SECONDS", 300)),
-    },
-}
+# Registered lazily (added when the configuration is first read): reading ``app.conf`` here would
+# load Django's settings as soon as the ``quanyu`` package is imported.
+app.add_periodic_task(
+    float(env_int("QUANYU_SWEEP_SECONDS", 300)),
+    app.signature("quanyu.tickets.sweep_deadlines"),
+    name="tickets-sweep-deadlines",
+)

@@ -6,9 +6,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from quanyu.api import assessment, people, registry
+from quanyu.api import assessment, people, registry, tickets
 
-DOMAINS = [registry, people, assessment]
+DOMAINS = [registry, people, assessment, tickets]
 
 router = DefaultRouter()
 for domain in DOMAINS:

@@ -1,0 +1,212 @@
+"""Bulk import of 12345 hotline work orders (quanyu import hotline) on PostgreSQL.
+
+Generates a CSV of ``--rows`` work orders (default 1,000,000) and an xlsx of ``--xlsx-rows``
+(default 50,000) over the test city of tests/factories.py, imports each into a fresh scratch
+database ``bench_hotline`` with ``hotline_import(valid_only=True)`` (one transaction per chunk), and
+prints tickets/s. In the same run it times reading the same CSV alone (``read_rows``), so the
+ratio says how much the import adds to reading the file.
+
+    .venv/bin/python bench/import_hotline.py [--rows 1000000] [--xlsx-rows 50000]
+        [--pg postgres://postgres@127.0.0.1:5432/bench_hotline]
+
+Writes bench/results/import_hotline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+PII_KEY = base64.urlsafe_b64encode(b"bench/hotline/32-byte-key-00000!").decode()
+HEADERS = [
+    "工单编号",
+    "来电时间",
+    "诉求内容",
+    "联系人",
+    "联系电话",
+    "地址",
+    "经度",
+    "纬度",
+    "坐标系",
+    "诉求类别",
+]
+TEXTS = [
+    "小区门口有流动摊贩摆摊占道",
+    "电梯停运三天了，老人出行困难",
+    "楼道堆放杂物，存在消防隐患",
+    "路灯不亮已经一周",
+    "夜间施工噪音扰民",
+    "下水道堵塞污水外溢",
+    "装修备案咨询",
+]
+
+
+def rows(n: int) -> Any:
+    rng = random.Random(20240601)
+    for i in range(n):
+        yield [
+            f"12345-2024-{i:08d}",
+            f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d} "
+            f"{rng.randrange(24):02d}:{rng.randrange(60):02d}:00",
+            rng.choice(TEXTS),
+            rng.choice("王李张刘陈杨") + "先生",
+            f"13{rng.randrange(10**9):09d}",
+            f"某路{rng.randrange(1, 300)}号",
+            f"{rng.uniform(121.302, 121.498):.6f}",
+            f"{rng.uniform(37.502, 37.598):.6f}",
+            "wgs84",
+            rng.choice(["", "", "0101", "0201"]),
+        ]
+
+
+def generate_csv(path: Path, n: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        writer.writerows(rows(n))
+
+
+def generate_xlsx(path: Path, n: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("12345热线工单")
+    sheet.append(HEADERS)
+    for r in rows(n):
+        sheet.append(r)
+    book.save(path)
+
+
+def env_for(db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DJANGO_SETTINGS_MODULE="quanyu.settings",
+        QUANYU_PII_KEY=PII_KEY,
+        SECRET_KEY="bench-import-hotline-secret-0123456789-abcdefghij",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def recreate_database(db_url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(db_url)
+    admin = parsed._replace(path="/postgres").geturl()
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child(phase: str, file: Path) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from quanyu.core.spreadsheets import read_rows
+    from quanyu.tickets.imports import HOTLINE_COLUMNS, hotline_import
+
+    if phase == "read":
+        t0 = time.perf_counter()
+        n = sum(1 for _ in read_rows(file, HOTLINE_COLUMNS))
+        return {"rows": n, "seconds": round(time.perf_counter() - t0, 2)}
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.factories import make_city, make_personas
+    from tests.tickets.factories import make_catalog
+
+    city = make_city()
+    make_personas(city)
+    make_catalog(city)
+    t0 = time.perf_counter()
+    result = hotline_import(actor=city.users["district_admin"], source=file, valid_only=True)
+    seconds = time.perf_counter() - t0
+    again_t0 = time.perf_counter()
+    again = hotline_import(actor=city.users["district_admin"], source=file, valid_only=True, dry_run=True)
+    return {
+        "rows": result.total,
+        "written": result.written,
+        "errors": len(result.errors),
+        "seconds": round(seconds, 2),
+        "tickets_per_s": round(result.written / seconds, 1),
+        "reimport_dry_run_skipped": again.skipped,
+        "reimport_dry_run_seconds": round(time.perf_counter() - again_t0, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_child(phase: str, db_url: str, file: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--pg", db_url, "--file", str(file)],
+        env=env_for(db_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{phase} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=50_000)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/bench_hotline")
+    parser.add_argument("--phase", default="main")
+    parser.add_argument("--file", default="")
+    args = parser.parse_args()
+    if args.phase != "main":
+        print(json.dumps(child(args.phase, Path(args.file))))
+        return
+    from _util import machine_info
+
+    results: dict[str, Any] = {"machine": machine_info(), "target_tickets_per_s": 20_000}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path, xlsx_path = Path(tmp) / "hotline.csv", Path(tmp) / "hotline.xlsx"
+        t0 = time.perf_counter()
+        generate_csv(csv_path, args.rows)
+        generate_xlsx(xlsx_path, args.xlsx_rows)
+        took = time.perf_counter() - t0
+        print(f"generated {args.rows} CSV rows and {args.xlsx_rows} xlsx rows in {took:.1f} s")
+        for label, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+            read = run_child("read", args.pg, path)
+            recreate_database(args.pg)
+            imported = run_child("import", args.pg, path)
+            imported["read_only_seconds"] = read["seconds"]
+            imported["ratio_import_to_read"] = round(imported["seconds"] / read["seconds"], 2)
+            results[label] = imported
+            print(
+                f"{label}: {imported['written']} tickets in {imported['seconds']} s = "
+                f"{imported['tickets_per_s']} tickets/s (reading alone {read['seconds']} s, "
+                f"ratio {imported['ratio_import_to_read']}), peak {imported['peak_rss_mb']} MB; "
+                f"re-import (dry run) skipped {imported['reimport_dry_run_skipped']} in "
+                f"{imported['reimport_dry_run_seconds']} s"
+            )
+    out = ROOT / "bench" / "results" / "import_hotline.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

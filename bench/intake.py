@@ -1,0 +1,314 @@
+"""Ticket intake through real HTTP: gunicorn workers on PostgreSQL, concurrent keep-alive clients
+POSTing /api/tickets/ (token auth, JSON, an Idempotency-Key each) for a fixed time.
+
+Prints tickets/s and the p50/p90/p99 latency, and in the same run the raw rate of single-row INSERT
+transactions on the same PostgreSQL server by 8 psycopg clients, with the ratio between the two.
+Also reports the SQL statements one create runs (measured in-process with the test client).
+
+    .venv/bin/python bench/intake.py [--seconds 20] [--clients 16] [--workers 4] [--threads 4]
+        [--pg postgres://postgres@127.0.0.1:5432/bench_intake]
+
+Scratch database ``bench_intake`` (dropped and re-created), with the test city of tests/factories.py
+(2 streets, 4 communities, 8 grids) and its catalogue. Writes bench/results/intake.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+PII_KEY = base64.urlsafe_b64encode(b"bench/intake/32-byte-key-000000!").decode()
+TEXTS = [
+    "小区门口有流动摊贩摆摊占道",
+    "电梯停运三天了，老人出行困难",
+    "楼道堆放杂物，存在消防隐患",
+    "路灯不亮已经一周",
+    "夜间施工噪音扰民",
+    "下水道堵塞污水外溢",
+]
+# Inside the test city (lon 121.30–121.50, lat 37.50–37.60), away from grid edges.
+LON_RANGE, LAT_RANGE = (121.302, 121.498), (37.502, 37.598)
+
+
+def env_for(db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DJANGO_SETTINGS_MODULE="quanyu.settings",
+        QUANYU_PII_KEY=PII_KEY,
+        SECRET_KEY="bench-intake-secret-key-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        LOG_LEVEL="ERROR",
+        AXES_ENABLED="0",
+    )
+    return env
+
+
+def recreate_database(db_url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(db_url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_phase() -> dict[str, Any]:
+    """In a child process with the bench environment: migrate, build the city, make a token,
+    and count the SQL of one create through the Django test client."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    call_command("migrate", verbosity=0)
+    from tests.factories import make_city, make_personas
+    from tests.tickets.factories import make_catalog
+
+    city = make_city()
+    make_personas(city)
+    make_catalog(city)
+    token = Token.objects.create(user=city.users["resident"]).key
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"lon": 121.32, "lat": 37.52, "text": "路灯不亮", "category": "0101"}
+    client.post("/api/tickets/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="warm")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/api/tickets/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="probe"
+        )
+    assert response.status_code == 201, response.content
+    statements = [q["sql"].split(" ", 2)[:2] for q in ctx.captured_queries]
+    return {"token": token, "queries_per_create": len(ctx.captured_queries), "statements": statements}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(port: int, token: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/catalog/categories/", headers={"Authorization": f"Token {token}"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("gunicorn did not come up")
+
+
+def client_loop(
+    port: int, token: str, stop_at: float, warm_until: float, seed: int, out: list[float], errors: list[str]
+) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    while True:
+        now = time.perf_counter()
+        if now >= stop_at:
+            break
+        body = json.dumps(
+            {
+                "lon": rng.uniform(*LON_RANGE),
+                "lat": rng.uniform(*LAT_RANGE),
+                "text": rng.choice(TEXTS),
+                "contact_phone": f"138{rng.randrange(10**8):08d}",
+            }
+        )
+        t0 = time.perf_counter()
+        try:
+            conn.request(
+                "POST", "/api/tickets/", body=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
+            )
+            response = conn.getresponse()
+            payload = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(repr(exc))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        t1 = time.perf_counter()
+        if response.status != 201:
+            errors.append(f"{response.status} {payload[:200]!r}")
+            continue
+        if t0 >= warm_until:
+            out.append(t1 - t0)
+    conn.close()
+
+
+def http_phase(port: int, token: str, seconds: float, clients: int) -> dict[str, Any]:
+    warm = 2.0
+    start = time.perf_counter()
+    warm_until, stop_at = start + warm, start + warm + seconds
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[str] = []
+    threads = [
+        threading.Thread(target=client_loop, args=(port, token, stop_at, warm_until, i, latencies[i], errors))
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    flat = sorted(x for lst in latencies for x in lst)
+    n = len(flat)
+
+    def pct(p: float) -> float:
+        return round(1000 * flat[min(n - 1, int(p * n))], 2) if n else float("nan")
+
+    return {
+        "tickets": n,
+        "seconds": seconds,
+        "tickets_per_s": round(n / seconds, 1),
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(1000 * flat[-1], 2) if n else None,
+        "errors": len(errors),
+        "error_samples": errors[:5],
+    }
+
+
+def raw_insert_rate(db_url: str, seconds: float = 8.0, clients: int = 8) -> dict[str, Any]:
+    """Single-row INSERT transactions (autocommit) from ``clients`` psycopg connections."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw_insert")
+        conn.execute("CREATE TABLE bench_raw_insert (id bigserial PRIMARY KEY, body text, at timestamptz)")
+    counts = [0] * clients
+    stop_at = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            n = 0
+            while time.perf_counter() < stop_at:
+                conn.execute("INSERT INTO bench_raw_insert (body, at) VALUES (%s, now())", ("路灯不亮",))
+                n += 1
+            counts[i] = n
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"clients": clients, "seconds": seconds, "inserts_per_s": round(sum(counts) / seconds, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/bench_intake")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1 = sync)")
+    parser.add_argument("--phase", default="main")
+    args = parser.parse_args()
+    if args.phase == "setup":
+        print(json.dumps(setup_phase()))
+        return
+
+    from _util import machine_info
+
+    recreate_database(args.pg)
+    env = env_for(args.pg)
+    setup = subprocess.run(
+        [sys.executable, __file__, "--phase", "setup", "--pg", args.pg],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if setup.returncode != 0:
+        raise SystemExit(f"setup failed:\n{setup.stdout}\n{setup.stderr}")
+    info = json.loads(setup.stdout.strip().splitlines()[-1])
+    port = free_port()
+    worker_class = ["-k", "gthread", "--threads", str(args.threads)] if args.threads > 1 else ["-k", "sync"]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "quanyu.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            *worker_class,
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        start_new_session=True,
+    )
+    try:
+        wait_for(port, info["token"])
+        http_result = http_phase(port, info["token"], args.seconds, args.clients)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    raw = raw_insert_rate(args.pg)
+    ratio = http_result["tickets_per_s"] / raw["inserts_per_s"] if raw["inserts_per_s"] else None
+    result = {
+        "scenario": "POST /api/tickets/ through gunicorn on PostgreSQL",
+        "server": {
+            "workers": args.workers,
+            "worker_class": "gthread" if args.threads > 1 else "sync",
+            "threads": args.threads,
+        },
+        "clients": args.clients,
+        "http": http_result,
+        "raw_insert": raw,
+        "ratio_tickets_to_raw_inserts": round(ratio, 4) if ratio else None,
+        "queries_per_create": info["queries_per_create"],
+        "statements_per_create": [" ".join(s) for s in info["statements"]],
+        "targets": {"tickets_per_s": 1000, "p99_ms": 50},
+        "machine": machine_info(),
+    }
+    print(
+        f"intake: {http_result['tickets_per_s']} tickets/s, p50 {http_result['p50_ms']} ms, "
+        f"p99 {http_result['p99_ms']} ms, errors {http_result['errors']} "
+        f"({args.workers} {result['server']['worker_class']} workers, {args.clients} clients)"
+    )
+    print(f"raw single-row INSERT transactions (8 clients): {raw['inserts_per_s']}/s")
+    share = f"1/{round(1 / ratio)}" if ratio else "?"
+    print(f"ratio tickets/raw inserts: {result['ratio_tickets_to_raw_inserts']} ({share})")
+    print(f"SQL statements per create: {info['queries_per_create']}")
+    out = ROOT / "bench" / "results" / "intake.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

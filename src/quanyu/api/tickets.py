@@ -1,0 +1,1038 @@
+"""The tickets API (the e呼应 loop) and the request catalogue.
+
+Endpoints (all thin: parse, find through ``quanyu.tickets.selectors`` — out of scope is a 404 —
+call one service from ``quanyu.tickets.services``, serialise):
+
+* ``GET/POST /api/tickets/`` — list (filters, paginated) and create (JSON, or multipart with
+  ``photos``), which answers 201 with the new ticket in the list shape (the detail has the
+  timeline). ``Idempotency-Key`` header: a retry by the same account answers the first ticket with
+  **200** (and ``Idempotency-Replayed: true``) instead of 201, and never creates a twin.
+* ``GET /api/tickets/{id}/`` — the ticket with its timeline (events), whistles, photos and ratings.
+* ``POST /api/tickets/{id}/<action>/`` — one per step: accept, assign, categorise, escalate,
+  reassign, whistle, withdraw, respond, resolve, return, merge, cancel, supervise, rate, callback,
+  appeal, appeal-decide, transfer-emergency, reopen, close, rating-link. Each answers the ticket.
+* ``POST /api/tickets/rate/`` — rating through the single-use link's token, no account needed
+  (throttled).
+* ``GET /api/catalog/categories/`` — the catalogue tree (public, like Open311's services).
+
+Errors: 400 names the field; 403 when the ticket is visible to the caller but the step is not
+theirs; 404 when it is not visible at all; 409 when the ticket is not in a state that allows the
+step (``code: invalid_transition``) or someone else changed it first (``code: conflict``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from quanyu.accounts.models import User
+from quanyu.catalog import selectors as catalog_selectors
+from quanyu.catalog.models import Category
+from quanyu.core.geo import CRS_CHOICES
+from quanyu.orgs.models import Unit, UnitKind
+from quanyu.tickets import selectors, services
+from quanyu.tickets.access import handler_unit_ids
+from quanyu.tickets.conf import rating_url, remind_before_completion, remind_before_response
+from quanyu.tickets.errors import TransitionError
+from quanyu.tickets.models import (
+    Channel,
+    EmergencyTarget,
+    Rating,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    Whistle,
+)
+from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus
+
+# Channels a caller of the REST API may name (open311 has its own endpoint).
+API_CHANNELS = [Channel.API, Channel.WEB, Channel.PATROL, Channel.WINDOW, Channel.HOTLINE]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+OPEN = frozenset(s.value for s in OPEN_STATUSES)
+
+
+class TicketConflict(exceptions.APIException):
+    """409: the step does not fit the ticket's current state, or someone else was first."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+
+
+def _run(service: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call a service; a TransitionError/ConflictError becomes a 409 with its Chinese message
+    (other ValidationErrors and PermissionDenied are mapped by quanyu.api.errors)."""
+    try:
+        return service(**kwargs)
+    except TransitionError as exc:
+        raise TicketConflict(detail=exc.messages[0], code=exc.code or "invalid_transition") from None
+
+
+def deadline_flags(ticket: Ticket, now: dt.datetime) -> tuple[bool, bool]:
+    """(overdue, due soon) of one ticket in memory, by the rule of ``selectors.ticket_deadline_q``."""
+    is_open = ticket.status in OPEN
+    response_late = (
+        ticket.status == TicketStatus.NEW
+        and ticket.accepted_at is None
+        and ticket.response_due is not None
+        and ticket.response_due < now
+    )
+    completion_late = is_open and ticket.completion_due is not None and ticket.completion_due < now
+    overdue = response_late or completion_late
+    soon = not overdue and (
+        (
+            ticket.status == TicketStatus.NEW
+            and ticket.accepted_at is None
+            and ticket.response_due is not None
+            and ticket.response_due <= now + remind_before_response()
+        )
+        or (
+            is_open
+            and ticket.completion_due is not None
+            and ticket.completion_due <= now + remind_before_completion()
+        )
+    )
+    return overdue, soon
+
+
+def _not_found(field: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: [_("不存在或不在您的管辖范围内")]})
+
+
+def category_from_value(value: Any, *, field: str = "category") -> Category | None:
+    """A category given by code or by id (a code wins: codes are digits too); None for empty; 400
+    naming ``field`` when unknown."""
+    if value in (None, ""):
+        return None
+    raw = str(value).strip()
+    found = catalog_selectors.category_get_by_code(raw)
+    if found is None and raw.isdigit() and len(raw) < 19:
+        found = Category.objects.select_related("parent").filter(pk=int(raw)).first()
+    if found is None:
+        raise exceptions.ValidationError({field: [_("未知的事项：%(v)s") % {"v": raw[:40]}]})
+    return found
+
+
+# ---------------------------------------------------------------- serializers
+
+
+class _ChoiceText(serializers.CharField):
+    """A model field with choices, shown as its code (the schema lists the codes in the
+    description instead of a shared enum component, so names never collide across apps)."""
+
+    def __init__(self, *, choices: Any = None, **kwargs: Any) -> None:
+        if choices is not None and "help_text" not in kwargs:
+            kwargs["help_text"] = " / ".join(str(value) for value, _label in choices)
+        kwargs.pop("allow_blank", None)
+        super().__init__(allow_blank=True, **kwargs)
+
+
+class _OutSerializer(serializers.ModelSerializer):
+    serializer_choice_field = _ChoiceText
+
+
+class TicketRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TicketCategoryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    parent_name = serializers.CharField(source="parent.name", default="")
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+class TicketSerializer(_OutSerializer):
+    """A ticket as lists show it. Contact data are masked."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    tier_label = serializers.CharField(source="get_tier_display", read_only=True)
+    category = TicketCategoryRefSerializer(read_only=True, allow_null=True)
+    suggested_category = serializers.IntegerField(source="suggested_category_id", allow_null=True)
+    handling_area = serializers.SerializerMethodField()
+    grid = serializers.SerializerMethodField()
+    community = serializers.SerializerMethodField()
+    street = serializers.SerializerMethodField()
+    assignee = serializers.IntegerField(source="assignee_id", allow_null=True)
+    contact_name = serializers.CharField(source="contact_name_masked", help_text="masked")
+    contact_phone = serializers.CharField(source="contact_phone_masked", help_text="masked")
+    is_overdue = serializers.BooleanField(default=False)
+    is_due_soon = serializers.BooleanField(default=False)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "text",
+            "status",
+            "status_label",
+            "channel",
+            "channel_label",
+            "external_ref",
+            "category",
+            "suggested_category",
+            "suggestion_score",
+            "tier",
+            "tier_label",
+            "handling_area",
+            "grid",
+            "community",
+            "street",
+            "assignee",
+            "lon",
+            "lat",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "response_due",
+            "completion_due",
+            "deadline_estimated",
+            "is_overdue",
+            "is_due_soon",
+            "accepted_at",
+            "resolved_at",
+            "closed_at",
+            "rating_level",
+            "reopen_count",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TicketRefSerializer)
+    def get_handling_area(self, obj: Ticket) -> dict[str, Any] | None:
+        return _ref(obj.handling_area)
+
+    @extend_schema_field(TicketRefSerializer(allow_null=True))
+    def get_grid(self, obj: Ticket) -> dict[str, Any] | None:
+        return _ref(obj.grid)
+
+    @extend_schema_field(TicketRefSerializer(allow_null=True))
+    def get_community(self, obj: Ticket) -> dict[str, Any] | None:
+        return _ref(obj.community)
+
+    @extend_schema_field(TicketRefSerializer(allow_null=True))
+    def get_street(self, obj: Ticket) -> dict[str, Any] | None:
+        return _ref(obj.street)
+
+
+class TicketEventSerializer(_OutSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    department = serializers.SerializerMethodField()
+    payload = serializers.JSONField()
+
+    class Meta:
+        model = TicketEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "at",
+            "actor_name",
+            "from_status",
+            "to_status",
+            "whistle",
+            "department",
+            "payload",
+        ]
+        read_only_fields = fields
+
+    def get_department(self, obj: TicketEvent) -> str:
+        return obj.whistle.department.name if obj.whistle_id and obj.whistle else ""
+
+
+class TicketWhistleSerializer(_OutSerializer):
+    department_name = serializers.CharField(source="department.name")
+    status_label = serializers.CharField(source="get_status_display")
+    is_overdue = serializers.BooleanField(default=False)
+
+    class Meta:
+        model = Whistle
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "lead",
+            "status",
+            "status_label",
+            "note",
+            "whistled_at",
+            "response_due",
+            "completion_due",
+            "deadline_estimated",
+            "responded_at",
+            "resolved_at",
+            "explanation",
+            "return_reason",
+            "returned_at",
+            "is_overdue",
+        ]
+        read_only_fields = fields
+
+
+class TicketPhotoSerializer(_OutSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketPhoto
+        fields = ["id", "kind", "url", "width", "height", "size", "whistle", "created_at"]
+        read_only_fields = fields
+
+    def get_url(self, obj: TicketPhoto) -> str:
+        return obj.image.url if obj.image else ""
+
+
+class TicketRatingSerializer(_OutSerializer):
+    level_label = serializers.CharField(source="get_level_display")
+
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "level",
+            "level_label",
+            "comment",
+            "via",
+            "at",
+            "counts",
+            "appeal_status",
+            "appeal_reason",
+            "appeal_decision_note",
+        ]
+        read_only_fields = fields
+
+
+class TicketDetailSerializer(TicketSerializer):
+    events = serializers.SerializerMethodField()
+    whistles = TicketWhistleSerializer(many=True, read_only=True)
+    photos = TicketPhotoSerializer(many=True, read_only=True)
+    ratings = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [
+            *TicketSerializer.Meta.fields,
+            "resolution",
+            "materials",
+            "emergency_target",
+            "emergency_note",
+            "transferred_at",
+            "excluded_from_stats",
+            "events",
+            "whistles",
+            "photos",
+            "ratings",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TicketEventSerializer(many=True))
+    def get_events(self, obj: Ticket) -> list[dict[str, Any]]:
+        return TicketEventSerializer(selectors.ticket_timeline(ticket=obj), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(TicketRatingSerializer(many=True))
+    def get_ratings(self, obj: Ticket) -> list[dict[str, Any]]:
+        return TicketRatingSerializer(selectors.ticket_ratings(ticket=obj), many=True).data  # type: ignore[return-value]
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """A new request. Locate it by ``lon``/``lat`` (in ``crs``) or by ``area`` (an area id);
+    ``category`` is an item's id or code (empty: the rules suggest one). Multipart requests may add
+    up to 9 ``photos``."""
+
+    text = serializers.CharField(allow_blank=True, trim_whitespace=True, help_text="诉求内容")
+    lon = serializers.FloatField(required=False, allow_null=True, default=None)
+    lat = serializers.FloatField(required=False, allow_null=True, default=None)
+    crs = serializers.CharField(
+        required=False, default="wgs84", help_text="wgs84 (GPS), gcj02 (AMap/Tencent) or bd09 (Baidu)"
+    )
+    area = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    category = serializers.CharField(required=False, allow_blank=True, default="", help_text="id or code")
+    channel = serializers.CharField(
+        required=False, default=Channel.API, help_text="api (default), web, patrol, window or hotline"
+    )
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
+    )
+    external_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list, write_only=True
+    )
+
+    def validate_crs(self, value: str) -> str:
+        if value not in CRS_CHOICES:
+            raise serializers.ValidationError(
+                _("坐标系须为 %(choices)s 之一") % {"choices": "、".join(CRS_CHOICES)}
+            )
+        return value
+
+    def validate_channel(self, value: str) -> str:
+        if value not in API_CHANNELS:
+            raise serializers.ValidationError(
+                _("来源渠道须为 %(choices)s 之一") % {"choices": "、".join(API_CHANNELS)}
+            )
+        return value
+
+
+class TicketListQuerySerializer(serializers.Serializer):
+    status = serializers.CharField(required=False, help_text="one status or several, comma-separated")
+    area = serializers.IntegerField(required=False, min_value=1, help_text="area id: its whole subtree")
+    category = serializers.CharField(required=False, help_text="item or top-level category: id or code")
+    department = serializers.IntegerField(required=False, min_value=1, help_text="unit id: whistled to it")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    due_soon = serializers.BooleanField(required=False, allow_null=True, default=None)
+    channel = serializers.CharField(required=False)
+    mine = serializers.BooleanField(required=False, default=False, help_text="submitted by or assigned to me")
+    q = serializers.CharField(required=False, max_length=100, help_text="text contains")
+    created_after = serializers.DateTimeField(required=False, help_text="created at or after (ISO 8601)")
+    created_before = serializers.DateTimeField(required=False, help_text="created before (ISO 8601)")
+
+    def validate_status(self, value: str) -> list[str]:
+        wanted = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [v for v in wanted if v not in TicketStatus.values]
+        if unknown:
+            raise serializers.ValidationError(_("未知的状态：%(v)s") % {"v": "、".join(unknown)})
+        return wanted
+
+    def validate_channel(self, value: str) -> str:
+        if value not in Channel.values:
+            raise serializers.ValidationError(_("未知的来源渠道"))
+        return value
+
+
+class TicketNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class TicketReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=1000)
+
+
+class TicketOptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class TicketAssignSerializer(TicketNoteSerializer):
+    assignee = serializers.IntegerField(min_value=1, help_text="user id")
+
+
+class TicketCategoriseSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="item id or code")
+
+
+class TicketReassignSerializer(TicketReasonSerializer):
+    area = serializers.IntegerField(min_value=1, help_text="community or grid id")
+
+
+class TicketWhistleInputSerializer(TicketNoteSerializer):
+    departments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=20
+    )
+    lead = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+
+class TicketWhistleRefSerializer(serializers.Serializer):
+    whistle = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, help_text="default: your open whistle"
+    )
+
+
+class TicketRespondSerializer(TicketWhistleRefSerializer, TicketNoteSerializer):
+    pass
+
+
+class TicketReturnSerializer(TicketWhistleRefSerializer, TicketReasonSerializer):
+    pass
+
+
+class TicketResolveSerializer(TicketWhistleRefSerializer):
+    explanation = serializers.CharField(allow_blank=True, max_length=2000)
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list, write_only=True
+    )
+
+
+class TicketMergeSerializer(TicketOptionalReasonSerializer):
+    into = serializers.IntegerField(min_value=1, help_text="the original ticket's id")
+
+
+class TicketSuperviseSerializer(TicketReasonSerializer):
+    whistle = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+
+class TicketRateSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="satisfied / basically / dissatisfied (满意/基本满意/不满意)")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class TicketRateByTokenSerializer(TicketRateSerializer):
+    token = serializers.CharField(max_length=200, help_text="the token of the rating link")
+
+
+class TicketAppealSerializer(TicketReasonSerializer):
+    rating = serializers.IntegerField(min_value=1)
+
+
+class TicketAppealDecideSerializer(TicketNoteSerializer):
+    rating = serializers.IntegerField(min_value=1)
+    upheld = serializers.BooleanField()
+
+
+class TicketTransferSerializer(TicketNoteSerializer):
+    target = serializers.CharField(help_text="110, 119, 120 or other")
+
+
+class TicketRatingLinkSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    url = serializers.CharField()
+
+
+class TicketRatingResultSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    level = serializers.CharField()
+    ticket_status = serializers.CharField()
+
+
+class TicketCatalogItemSerializer(_OutSerializer):
+    lead_department = serializers.IntegerField(source="lead_department_id", allow_null=True)
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "first_tier",
+            "response_hours",
+            "completion_days",
+            "working_days",
+            "is_one_window",
+            "materials",
+            "open311_published",
+            "service_code",
+            "lead_department",
+        ]
+        read_only_fields = fields
+
+
+class TicketCatalogCategorySerializer(_OutSerializer):
+    items = TicketCatalogItemSerializer(source="children", many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "description", "items"]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- views
+
+
+def _parsed(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    parsed = serializer_class(data=data)
+    parsed.is_valid(raise_exception=True)
+    return dict(parsed.validated_data)
+
+
+def _user(pk: int, field: str) -> User:
+    found = User.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise _not_found(field)
+    return found
+
+
+def _departments(ids: list[int], field: str) -> list[Unit]:
+    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids, kind=UnitKind.DEPARTMENT)}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise exceptions.ValidationError(
+            {field: [_("不是职能部门：%(ids)s") % {"ids": "、".join(map(str, missing))}]}
+        )
+    return [by_id[i] for i in ids]
+
+
+def _whistle_for(actor: Any, ticket: Ticket, whistle_id: int | None) -> Whistle:
+    """The whistle a department step is about: the one named, or the caller's department's open
+    whistle on this ticket."""
+    whistles = list(ticket.whistles.all())  # prefetched by ticket_get_for
+    if whistle_id is not None:
+        found = next((w for w in whistles if w.pk == whistle_id), None)
+        if found is None:
+            raise exceptions.ValidationError({"whistle": [_("该工单没有这个呼叫")]})
+        return found
+    mine = handler_unit_ids(actor, at_path=ticket.area_path)
+    open_mine = [w for w in whistles if w.status in WHISTLE_OPEN and w.department_id in mine]
+    if len(open_mine) == 1:
+        return open_mine[0]
+    if not open_mine:
+        open_all = [w for w in whistles if w.status in WHISTLE_OPEN]
+        if len(open_all) == 1:
+            # The service decides whether the caller may act on it (403 otherwise).
+            return open_all[0]
+        raise exceptions.ValidationError({"whistle": [_("请指定呼叫（whistle）")]})
+    raise exceptions.ValidationError({"whistle": [_("您所在部门有多个呼叫，请指定呼叫（whistle）")]})
+
+
+class RatingThrottle(AnonRateThrottle):
+    """Rating links are tried without an account: a few per minute per client address."""
+
+    scope = "ticket_rate"
+    rate = "20/min"
+
+
+ACTION_RESPONSES = {
+    200: TicketDetailSerializer,
+    400: OpenApiResponse(description="bad input, named by field"),
+    403: OpenApiResponse(description="the ticket is visible but this step is not yours"),
+    404: OpenApiResponse(description="no such ticket in your scope"),
+    409: OpenApiResponse(description="not allowed in the ticket's state, or someone else was first"),
+}
+
+
+def _action_schema(request: type[serializers.Serializer] | None, summary: str, **extra: Any) -> Any:
+    return extend_schema(request=request, responses=extra.pop("responses", ACTION_RESPONSES), summary=summary)
+
+
+class TicketViewSet(viewsets.ViewSet):
+    """Requests (诉求工单): list, create, detail with timeline, and one POST per step."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = Ticket.objects.none()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _ticket(self, pk: Any) -> Ticket:
+        try:
+            return selectors.ticket_get_for(actor=self.request.user, ticket_id=pk)
+        except Http404:
+            raise exceptions.NotFound(_("工单不存在或不在您的管辖范围内")) from None
+
+    def _answer(self, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self._ticket(ticket.pk)
+        return Response(TicketDetailSerializer(fresh).data, status=code)
+
+    # -- list / detail / create ----------------------------------------------------------------
+
+    @extend_schema(
+        parameters=[TicketListQuerySerializer],
+        responses={200: TicketSerializer(many=True), 400: OpenApiResponse(description="bad filter")},
+    )
+    def list(self, request: Request) -> Response:
+        params = _parsed(TicketListQuerySerializer, request.query_params)
+        category = params.pop("category", None)
+        if category is not None:
+            params["category"] = category_from_value(category).pk  # type: ignore[union-attr]
+        after = params.pop("created_after", None)
+        before = params.pop("created_before", None)
+        qs: QuerySet[Ticket] = selectors.ticket_list_for(actor=request.user, filters=params)
+        if after is not None:
+            qs = qs.filter(created_at__gte=after)
+        if before is not None:
+            qs = qs.filter(created_at__lt=before)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(TicketSerializer(page, many=True).data)
+
+    @property
+    def paginator(self) -> Any:
+        if not hasattr(self, "_paginator"):
+            from quanyu.api.pagination import Pagination
+
+            self._paginator = Pagination()
+        return self._paginator
+
+    @extend_schema(responses={200: TicketDetailSerializer, 404: OpenApiResponse(description="not in scope")})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(TicketDetailSerializer(self._ticket(pk)).data)
+
+    @extend_schema(
+        request={
+            "application/json": TicketCreateSerializer,
+            "multipart/form-data": TicketCreateSerializer,
+        },
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="a retry with the same key answers the first ticket (200) instead of a twin",
+            )
+        ],
+        responses={
+            201: TicketSerializer,
+            200: OpenApiResponse(
+                TicketDetailSerializer, description="replayed: the first ticket of this key"
+            ),
+            400: OpenApiResponse(description="bad input, named by field"),
+            403: OpenApiResponse(description="this channel needs a role at the place"),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        data = _parsed(TicketCreateSerializer, request.data)
+        photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+        data.pop("photos", None)
+        area_id = data.pop("area")
+        area = None
+        if area_id is not None:
+            from quanyu.areas.models import Area
+
+            area = Area.objects.filter(pk=area_id).first()
+            if area is None:
+                raise _not_found("area")
+        category = category_from_value(data.pop("category"))
+        key = request.headers.get(IDEMPOTENCY_HEADER) or None
+        started = timezone.now()
+        ticket = services.ticket_create(
+            actor=request.user,
+            area=area,
+            category=category,
+            photos=photos,
+            idempotency_key=key,
+            **data,
+        )
+        replayed = key is not None and ticket.updated_at < started
+        if replayed:
+            found = selectors.ticket_queryset_for(actor=request.user).filter(pk=ticket.pk).first()
+            ticket = found or ticket
+        else:
+            # The new ticket carries its category and areas already: answer it without reading
+            # it back (the deadline flags are computed as the selectors would).
+            ticket.is_overdue, ticket.is_due_soon = deadline_flags(ticket, timezone.now())  # type: ignore[attr-defined]
+        response = Response(
+            TicketSerializer(ticket).data, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
+        )
+        if key is not None:
+            response["Idempotency-Replayed"] = "true" if replayed else "false"
+        return response
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    @_action_schema(TicketNoteSerializer, "受理 accept")
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketNoteSerializer, request.data)
+        return self._answer(_run(services.ticket_accept, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketAssignSerializer, "分派 assign")
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketAssignSerializer, request.data)
+        assignee = _user(data["assignee"], "assignee")
+        done = _run(
+            services.ticket_assign, actor=request.user, ticket=ticket, assignee=assignee, note=data["note"]
+        )
+        return self._answer(done)
+
+    @_action_schema(TicketCategoriseSerializer, "确认分类 categorise")
+    @action(detail=True, methods=["post"])
+    def categorise(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketCategoriseSerializer, request.data)
+        category = category_from_value(data["category"])
+        return self._answer(
+            _run(services.ticket_categorise, actor=request.user, ticket=ticket, category=category)
+        )
+
+    @_action_schema(TicketReasonSerializer, "上报 escalate")
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketReasonSerializer, request.data)
+        return self._answer(_run(services.ticket_escalate, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketReassignSerializer, "街道交办 reassign")
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str) -> Response:
+        from quanyu.areas.models import Area
+
+        ticket = self._ticket(pk)
+        data = _parsed(TicketReassignSerializer, request.data)
+        area = Area.objects.filter(pk=data["area"]).first()
+        if area is None:
+            raise _not_found("area")
+        done = _run(
+            services.ticket_reassign, actor=request.user, ticket=ticket, area=area, reason=data["reason"]
+        )
+        return self._answer(done)
+
+    @_action_schema(TicketWhistleInputSerializer, "吹哨呼叫部门 whistle")
+    @action(detail=True, methods=["post"])
+    def whistle(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketWhistleInputSerializer, request.data)
+        departments = _departments(data["departments"], "departments")
+        lead = None
+        if data["lead"] is not None:
+            lead = next((d for d in departments if d.pk == data["lead"]), None)
+            if lead is None:
+                raise exceptions.ValidationError({"lead": [_("主办部门须在所选部门之中")]})
+        _run(
+            services.ticket_whistle,
+            actor=request.user,
+            ticket=ticket,
+            departments=departments,
+            lead=lead,
+            note=data["note"],
+        )
+        return self._answer(ticket)
+
+    @_action_schema(TicketReturnSerializer, "撤回呼叫 withdraw (street)")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketReturnSerializer, request.data)
+        whistle = _whistle_for(request.user, ticket, data["whistle"])
+        _run(services.whistle_cancel, actor=request.user, whistle=whistle, reason=data["reason"])
+        return self._answer(ticket)
+
+    @_action_schema(TicketRespondSerializer, "部门响应 respond")
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketRespondSerializer, request.data)
+        whistle = _whistle_for(request.user, ticket, data["whistle"])
+        _run(services.whistle_respond, actor=request.user, whistle=whistle, note=data["note"])
+        return self._answer(ticket)
+
+    @extend_schema(
+        request={
+            "application/json": TicketResolveSerializer,
+            "multipart/form-data": TicketResolveSerializer,
+        },
+        responses=ACTION_RESPONSES,
+        summary="办结 resolve (a department: its whistle; a tier: the ticket itself)",
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketResolveSerializer, request.data)
+        photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+        mine = handler_unit_ids(request.user, at_path=ticket.area_path)
+        by_department = data["whistle"] is not None or any(
+            w.status in WHISTLE_OPEN and w.department_id in mine for w in ticket.whistles.all()
+        )
+        if by_department:
+            whistle = _whistle_for(request.user, ticket, data["whistle"])
+            _run(
+                services.whistle_resolve,
+                actor=request.user,
+                whistle=whistle,
+                explanation=data["explanation"],
+                photos=photos,
+            )
+        else:
+            _run(
+                services.ticket_resolve,
+                actor=request.user,
+                ticket=ticket,
+                explanation=data["explanation"],
+                photos=photos,
+            )
+        return self._answer(ticket)
+
+    @_action_schema(TicketReturnSerializer, "部门退回 return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketReturnSerializer, request.data)
+        whistle = _whistle_for(request.user, ticket, data["whistle"])
+        _run(services.whistle_return, actor=request.user, whistle=whistle, reason=data["reason"])
+        return self._answer(ticket)
+
+    @_action_schema(TicketMergeSerializer, "合并到原诉求 merge")
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketMergeSerializer, request.data)
+        try:
+            into = selectors.ticket_get_for(actor=request.user, ticket_id=data["into"])
+        except Http404:
+            raise _not_found("into") from None
+        done = _run(
+            services.ticket_merge, actor=request.user, ticket=ticket, into=into, reason=data["reason"]
+        )
+        return self._answer(done)
+
+    @_action_schema(TicketOptionalReasonSerializer, "撤销 cancel")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketOptionalReasonSerializer, request.data)
+        return self._answer(_run(services.ticket_cancel, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketSuperviseSerializer, "督办 supervise")
+    @action(detail=True, methods=["post"])
+    def supervise(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketSuperviseSerializer, request.data)
+        whistle = _whistle_for(request.user, ticket, data["whistle"]) if data["whistle"] else None
+        _run(
+            services.ticket_supervise,
+            actor=request.user,
+            ticket=ticket,
+            reason=data["reason"],
+            whistle=whistle,
+        )
+        return self._answer(ticket)
+
+    @_action_schema(TicketRateSerializer, "诉求人评价 rate (logged in as the requester)")
+    @action(detail=True, methods=["post"])
+    def rate(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketRateSerializer, request.data)
+        _run(services.ticket_rate, actor=request.user, ticket=ticket, **data)
+        return self._answer(ticket)
+
+    @_action_schema(TicketRateSerializer, "电话回访 callback")
+    @action(detail=True, methods=["post"])
+    def callback(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketRateSerializer, request.data)
+        _run(services.ticket_callback, actor=request.user, ticket=ticket, **data)
+        return self._answer(ticket)
+
+    def _rating(self, ticket: Ticket, rating_id: int) -> Rating:
+        found = selectors.ticket_ratings(ticket=ticket).filter(pk=rating_id).first()
+        if found is None:
+            raise exceptions.ValidationError({"rating": [_("该工单没有这条评价")]})
+        return found
+
+    @_action_schema(TicketAppealSerializer, "部门申诉 appeal")
+    @action(detail=True, methods=["post"])
+    def appeal(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketAppealSerializer, request.data)
+        rating = self._rating(ticket, data["rating"])
+        _run(services.rating_appeal, actor=request.user, rating=rating, reason=data["reason"])
+        return self._answer(ticket)
+
+    @_action_schema(TicketAppealDecideSerializer, "申诉裁定 appeal-decide")
+    @action(detail=True, methods=["post"], url_path="appeal-decide", url_name="appeal-decide")
+    def appeal_decide(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketAppealDecideSerializer, request.data)
+        rating = self._rating(ticket, data["rating"])
+        _run(
+            services.rating_appeal_decide,
+            actor=request.user,
+            rating=rating,
+            upheld=data["upheld"],
+            note=data["note"],
+        )
+        return self._answer(ticket)
+
+    @_action_schema(TicketTransferSerializer, "应急转出 transfer-emergency")
+    @action(detail=True, methods=["post"], url_path="transfer-emergency", url_name="transfer-emergency")
+    def transfer_emergency(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketTransferSerializer, request.data)
+        if data["target"] not in EmergencyTarget.values:
+            raise exceptions.ValidationError({"target": [_("转出去向须为 110、119、120 或其他热线")]})
+        return self._answer(
+            _run(services.ticket_transfer_emergency, actor=request.user, ticket=ticket, **data)
+        )
+
+    @_action_schema(TicketReasonSerializer, "重新办理 reopen")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketReasonSerializer, request.data)
+        return self._answer(_run(services.ticket_reopen, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketNoteSerializer, "关闭 close")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketNoteSerializer, request.data)
+        return self._answer(_run(services.ticket_close, actor=request.user, ticket=ticket, **data))
+
+    @extend_schema(
+        request=None,
+        responses={200: TicketRatingLinkSerializer, 403: ACTION_RESPONSES[403], 404: ACTION_RESPONSES[404]},
+        summary="重新生成评价链接 rating-link",
+    )
+    @action(detail=True, methods=["post"], url_path="rating-link", url_name="rating-link")
+    def rating_link(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        token = _run(services.ticket_rating_link_issue, actor=request.user, ticket=ticket)
+        return Response({"token": token, "url": rating_url(token)})
+
+    @extend_schema(
+        request=TicketRateByTokenSerializer,
+        responses={
+            200: TicketRatingResultSerializer,
+            400: OpenApiResponse(description="bad, used or forged token; bad level"),
+            409: OpenApiResponse(description="the ticket is no longer waiting for a rating"),
+            429: OpenApiResponse(description="too many tries"),
+        },
+        auth=[],
+        operation_id="tickets_rate_by_token",
+        summary="评价链接 rate by token (no account)",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="rate",
+        url_name="rate-by-token",
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+        throttle_classes=[RatingThrottle],
+        parser_classes=[JSONParser, FormParser],
+    )
+    def rate_by_token(self, request: Request) -> Response:
+        data = _parsed(TicketRateByTokenSerializer, request.data)
+        rating = _run(services.ticket_rate, actor=None, **data)
+        status_now = Ticket.objects.filter(pk=rating.ticket_id).values_list("status", flat=True).first()
+        return Response({"rating": rating.pk, "level": rating.level, "ticket_status": status_now})
+
+
+class CategoryTreeView(APIView):
+    """The request catalogue: top-level categories (大类) with their items (小类). Public."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=TicketCatalogCategorySerializer(many=True), auth=[])
+    def get(self, request: Request) -> Response:
+        return Response(TicketCatalogCategorySerializer(catalog_selectors.category_tree(), many=True).data)
+
+
+def register(router: Any) -> None:
+    router.register("tickets", TicketViewSet, basename="ticket")
+
+
+urlpatterns = [
+    path("catalog/categories/", CategoryTreeView.as_view(), name="api-catalog-categories"),
+]

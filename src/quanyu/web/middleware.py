@@ -1,0 +1,45 @@
+"""Chinese first: the interface language is the one the user chose, else ``settings.LANGUAGE_CODE``.
+
+Django's ``LocaleMiddleware`` falls back to the browser's ``Accept-Language``, so an English browser
+would get English on its first visit. Quanyu is used by Chinese staff on whatever browser the office
+has, so the browser's preference is ignored: the language cookie set by ``/i18n/setlang/``
+(Django's ``set_language``) decides, and without it the page is Chinese. API clients choose the
+same way (the cookie) or per request with ``?lang=en`` under ``/api/`` and ``/open311/``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+API_PREFIXES = ("/api/", "/open311/")
+LANG_PARAM = "lang"
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` as one of settings.LANGUAGES (``en-us`` → ``en``), or None when unsupported."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def chosen_language(request: HttpRequest) -> str:
+    """The language for ``request``: ``?lang=`` (API only), then the cookie, then the default."""
+    if request.path.startswith(API_PREFIXES):
+        from_param = supported(request.GET.get(LANG_PARAM))
+        if from_param:
+            return from_param
+    return supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """``LocaleMiddleware`` without the ``Accept-Language`` fallback (see the module docstring)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()

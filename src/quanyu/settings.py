@@ -61,11 +61,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "quanyu.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "quanyu.web.middleware_otp.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,7 +152,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "quanyu.api.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,3 +225,24 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "OrgKindEnum": "quanyu.orgs.models.OrgKind",
     "UnitKindEnum": "quanyu.orgs.models.UnitKind",
 }
+
+# Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:
+# on by default in production, off for the DEBUG demo and the tests (which turn it on per test).
+QUANYU_REQUIRE_OTP = env_bool("QUANYU_REQUIRE_OTP", not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "全域 Quanyu"
+# API tokens stop working this many hours after they were issued; log in again for a fresh one.
+QUANYU_TOKEN_TTL_HOURS = env_int("QUANYU_TOKEN_TTL_HOURS", 12)
+
+# Reverse proxies in front of the app (nginx: 1). The client address is then read from
+# X-Forwarded-For, that many entries from the right, by quanyu.core.audit.client_ip: the audit log,
+# django-axes and DRF's throttles all use the same rule.
+QUANYU_TRUSTED_PROXIES = env_int("QUANYU_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "quanyu.core.audit.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = QUANYU_TRUSTED_PROXIES
+if QUANYU_TRUSTED_PROXIES > 0:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (nginx must set, not pass, it).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only in production; the demo and the tests speak plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)

@@ -4,5 +4,7 @@ import os
 
 os.environ.setdefault("QUANYU_TESTING", "1")
 os.environ.setdefault("AXES_ENABLED", "1")
+# Two-step log-in is off for the suites; tests/accounts/test_otp.py turns it on per test.
+os.environ.setdefault("QUANYU_REQUIRE_OTP", "0")
 
 from quanyu.settings import *  # noqa: F403

@@ -15,8 +15,9 @@ import pytest
 from django.test import Client
 
 from quanyu.accounts.models import User
+from quanyu.accounts.roles import Role
 from quanyu.orgs.models import PartTimeMember
-from tests.factories import PASSWORD, City
+from tests.factories import PASSWORD, City, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,10 @@ SEES = {
     "district_admin": {X, X_SIBLING, Y},
     "outsider": set(),
 }
+# The registry API is office data: signed-in users without a staff role get 403, whatever their
+# place (a resident of community X, a party member there, a user with no role at all).
+API_STAFF = {"community_x", "street_staff", "district_admin"}
+API_REFUSED = ["resident", "party_member", "outsider"]
 
 
 def api_client(username: str) -> Client:
@@ -113,7 +118,7 @@ def listed_labels(response: Any, endpoint: Endpoint) -> str:
 
 
 @pytest.mark.parametrize("endpoint", API, ids=lambda e: e.name)
-@pytest.mark.parametrize("persona", sorted(SEES))
+@pytest.mark.parametrize("persona", sorted(API_STAFF))
 def test_api_matrix(city, endpoint, persona):
     client = api_client(persona)
     objects = {i: endpoint.object_of(city, i) for i in (X, X_SIBLING, Y)}
@@ -125,8 +130,29 @@ def test_api_matrix(city, endpoint, persona):
         assert (obj.pk in listed) is visible, (persona, i)
         detail = client.get(endpoint.detail_url.format(pk=obj.pk))
         assert detail.status_code == (200 if visible else 404), (persona, i)
-    if persona == "outsider":
-        assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("endpoint", API, ids=lambda e: e.name)
+@pytest.mark.parametrize("persona", API_REFUSED)
+def test_api_non_staff_is_403(city, endpoint, persona):
+    if persona == "party_member":
+        make_user("party_member", Role.PARTY_MEMBER, city.communities[X])
+    client = api_client(persona)
+    response = client.get(endpoint.list_url)
+    assert response.status_code == 403
+    assert "工作人员" in response.json()["detail"]
+    assert "results" not in response.json()
+    for i in (X, X_SIBLING, Y):
+        assert client.get(endpoint.detail_url.format(pk=endpoint.object_of(city, i).pk)).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["resident", "outsider", "community_x"])
+def test_api_locate_is_open_to_every_signed_in_user(city, persona):
+    response = api_client(persona).post(
+        "/api/areas/locate/", {"points": [{"lon": 121.325, "lat": 37.525}]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["grid"] == city.grids[0].pk
 
 
 @pytest.mark.parametrize("endpoint", API, ids=lambda e: e.name)

@@ -115,3 +115,14 @@ def test_hash_depends_on_the_key():
 def test_plaintext_is_not_accepted_as_ciphertext():
     with pytest.raises(ValueError):
         pii.decrypt(PHONE)
+
+
+def test_redact_text_masks_ids_and_mobiles_in_free_text():
+    from quanyu.core.pii import redact_text
+
+    text = "张三 13912345678 身份证370602198001010039，住幸福小区；订单号20240601123456789012不动"
+    out = redact_text(text)
+    assert "13912345678" not in out and "139****5678" in out
+    assert "370602198001010039" not in out and "370***********0039" in out
+    assert "20240601123456789012" in out  # a longer number is not an ID
+    assert redact_text("") == ""

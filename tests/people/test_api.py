@@ -199,14 +199,15 @@ def test_exports_masked_by_default_and_audited(world, city):
     assert rows[0][2] == "身份证号" and "*" in rows[1][2]
     assert AuditEntry.objects.count() == before + 1
     assert AuditEntry.objects.latest("id").action == "export"
-    assert client.get("/api/members/export/?unmasked=true").status_code == 400  # needs a reason
-    unmasked = client.get("/api/members/export/?unmasked=true&reason=上报组织部")
+    assert client.get("/api/members/export/?unmasked=true&reason=x").status_code == 405  # POST only
+    assert client.post("/api/members/export/", {}).status_code == 400  # needs a reason
+    unmasked = client.post("/api/members/export/", {"reason": "上报组织部"})
     rows = list(load_workbook(io.BytesIO(unmasked.content)).active.iter_rows(values_only=True))
     assert rows[1][2] == make_id(1)
     assert AuditEntry.objects.count() == before + 2
     assert AuditEntry.objects.latest("id").action == "export_unmasked"
     make_user("head2", Role.BUILDING_HEAD, city.communities[0])
-    assert client_for("head2").get("/api/residents/export/?unmasked=1&reason=x").status_code == 403
+    assert client_for("head2").post("/api/residents/export/", {"reason": "x"}).status_code == 403
     assert AuditEntry.objects.count() == before + 2
 
 

@@ -41,3 +41,17 @@ def can_edit_registry(actor: Any, *, at_path: str | None = None) -> bool:
 
 def can_reveal_pii(actor: Any, *, at_path: str | None = None) -> bool:
     return has_role(actor, PII_REVEALERS, at_path=at_path)
+
+
+def otp_required_for(user: Any) -> bool:
+    """True when ``user`` must pass the second (TOTP) step before working: anyone holding a staff
+    role, superusers and admin-site users, while settings.QUANYU_REQUIRE_OTP is on."""
+    from django.conf import settings
+
+    from quanyu.accounts.roles import STAFF_ROLES
+
+    if not getattr(settings, "QUANYU_REQUIRE_OTP", False):
+        return False
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_staff", False) or has_role(user, STAFF_ROLES))

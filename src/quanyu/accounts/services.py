@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from quanyu.accounts.models import RoleGrant, User
 from quanyu.accounts.permissions import require_role
@@ -89,3 +94,54 @@ def users_bulk_create(*, actor: Any, specs: Sequence[UserSpec], password: str) -
         RoleGrant.objects.bulk_create(grants, batch_size=2000)
         audit_record(actor=actor, action="grant", target_type="accounts.user", detail={"created": len(saved)})
         return saved
+
+
+def totp_device_for_setup(*, actor: Any) -> TOTPDevice:
+    """The actor's authenticator being set up: its one unconfirmed TOTP device, created on first
+    use (the same secret on every visit until it is confirmed). Refused once a device is confirmed:
+    adding another would let a stolen password replace the second step."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录"))
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise PermissionDenied(_("已绑定验证器，不能再次绑定"))
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("id").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor, name=_("验证器"), confirmed=False)
+        return device
+
+
+def totp_device_confirm(*, actor: Any, token: str, request: Any = None) -> TOTPDevice | None:
+    """Confirm the actor's pending authenticator with a code it shows; None when the code is wrong
+    (django-otp counts the failure and throttles further tries)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录"))
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("id").first()
+        )
+        if device is None or not device.verify_token(token):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            actor=actor,
+            action="change",
+            target=device,
+            fields="confirmed",
+            request=request,
+            detail={"otp": "device_confirmed"},
+        )
+        return device
+
+
+def otp_check(*, actor: Any, token: str) -> Device | None:
+    """The actor's confirmed device that accepts ``token`` (each code works once), or None."""
+    if not token or not getattr(actor, "is_authenticated", False):
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(actor, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                return device
+    return None

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -20,11 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.params import require_int, require_year
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors, services
-from quanyu.people.access import can_see_tags
+from quanyu.people.access import birth_month, tag_sight, tags_visible_for
 from quanyu.people.models import (
     FloatingRecord,
     Meeting,
@@ -43,13 +45,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise exceptions.ValidationError({name: [_("必须是整数")]}) from None
+    """A positive id-like integer; a bad or out-of-range value answers 400 naming ``name``."""
+    return require_int(request.query_params.get(name), field=name)
+
+
+def _year_param(request: Request, name: str = "year") -> int | None:
+    """A year in 2000–2100; anything else given answers 400 naming ``name``."""
+    return require_year(request.query_params.get(name), field=name)
 
 
 def _pick(queryset: QuerySet[Any], pk: Any, field: str) -> Any:
@@ -63,6 +65,7 @@ def _pick(queryset: QuerySet[Any], pk: Any, field: str) -> Any:
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    birth_month = serializers.SerializerMethodField(help_text="YYYY-MM; the full date only on a reveal")
     id_number = serializers.SerializerMethodField(help_text="masked")
     phone = serializers.SerializerMethodField(help_text="masked")
     branch_name = serializers.CharField(source="branch.name", read_only=True)
@@ -74,7 +77,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "gender",
-            "birth_date",
+            "birth_month",
             "id_number",
             "phone",
             "branch",
@@ -88,6 +91,9 @@ class MemberSerializer(serializers.ModelSerializer):
             "address",
             "anonymised",
         ]
+
+    def get_birth_month(self, obj: PartyMember) -> str:
+        return birth_month(obj.birth_date)
 
     def get_id_number(self, obj: PartyMember) -> str:
         return mask_id_number(obj.id_number)
@@ -111,10 +117,11 @@ class MemberCreateSerializer(serializers.Serializer):
 
 
 class ResidentSerializer(serializers.ModelSerializer):
+    birth_month = serializers.SerializerMethodField(help_text="YYYY-MM; the full date only on a reveal")
     id_number = serializers.SerializerMethodField(help_text="masked")
     phone = serializers.SerializerMethodField(help_text="masked")
     tags = serializers.SerializerMethodField(
-        help_text="protected tags; empty for roles that may not see them"
+        help_text="protected tags; empty unless the caller may see tags at the resident's place"
     )
     community_name = serializers.CharField(source="community.name", read_only=True)
     building_name = serializers.CharField(source="building.name", read_only=True, default="")
@@ -125,7 +132,7 @@ class ResidentSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "gender",
-            "birth_date",
+            "birth_month",
             "id_number",
             "phone",
             "community",
@@ -139,6 +146,9 @@ class ResidentSerializer(serializers.ModelSerializer):
             "anonymised",
         ]
 
+    def get_birth_month(self, obj: Resident) -> str:
+        return birth_month(obj.birth_date)
+
     def get_id_number(self, obj: Resident) -> str:
         return mask_id_number(obj.id_number)
 
@@ -146,7 +156,10 @@ class ResidentSerializer(serializers.ModelSerializer):
         return mask_phone(obj.phone)
 
     def get_tags(self, obj: Resident) -> list[str]:
-        return obj.tag_list if self.context.get("see_tags") else []
+        sight = self.context.get("tag_sight")
+        if sight is None:
+            return []
+        return tags_visible_for(actor=None, person=obj, sight=sight)
 
 
 class PiiRevealSerializer(serializers.Serializer):
@@ -160,8 +173,13 @@ class PiiRevealOutSerializer(serializers.Serializer):
 
 
 class PeopleExportParams(serializers.Serializer):
-    unmasked = serializers.BooleanField(required=False, default=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    unmasked = serializers.BooleanField(
+        required=False, default=False, help_text="GET answers masked only; unmasked is a POST"
+    )
+
+
+class PeopleUnmaskedExportSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="why the plaintext leaves (audited)")
 
 
 class MemberReportSerializer(serializers.ModelSerializer):
@@ -383,7 +401,22 @@ def _reveal(request: Request, person: Resident | PartyMember) -> Response:
 def _xlsx(filename: str, body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)  # personal data: Cache-Control no-store, masked or not
     return response
+
+
+def _export_mode(request: Request) -> tuple[bool, str]:
+    """GET exports masked; the unmasked export is a POST with a reason (so it is never a link,
+    a prefetch or a logged URL). Answers (unmasked, reason)."""
+    if request.method == "POST":
+        data = PeopleUnmaskedExportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return True, data.validated_data["reason"]
+    params = PeopleExportParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    if params.validated_data["unmasked"]:
+        raise exceptions.MethodNotAllowed("GET", detail=_("明文导出请使用 POST 并填写事由"))
+    return False, ""
 
 
 class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -460,7 +493,7 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def points(self, request: Request, pk: str) -> Response:
         member = self.get_object()
-        year = _int_param(request, "year") or timezone.localdate().year
+        year = _year_param(request) or timezone.localdate().year
         entries = selectors.ledger_for(actor=request.user, member=member, year=year)
         return Response(
             PointsOutSerializer(
@@ -472,18 +505,18 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             ).data
         )
 
-    @extend_schema(parameters=[PeopleExportParams], responses={(200, XLSX): bytes})
-    @action(detail=False, methods=["get"])
+    @extend_schema(methods=["GET"], parameters=[PeopleExportParams], responses={(200, XLSX): bytes})
+    @extend_schema(methods=["POST"], request=PeopleUnmaskedExportSerializer, responses={(200, XLSX): bytes})
+    @action(detail=False, methods=["get", "post"])
     def export(self, request: Request) -> HttpResponse:
-        params = PeopleExportParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        unmasked, reason = _export_mode(request)
         buffer = io.BytesIO()
         services.members_export(
             actor=request.user,
             members=self.get_queryset(),
             target=buffer,
-            unmasked=params.validated_data["unmasked"],
-            reason=params.validated_data["reason"],
+            unmasked=unmasked,
+            reason=reason,
         )
         return _xlsx("members.xlsx", buffer.getvalue())
 
@@ -508,7 +541,7 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.resident_get_for(actor=self.request.user, resident_id=self.kwargs["pk"])
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "see_tags": can_see_tags(self.request.user)}
+        return {**super().get_serializer_context(), "tag_sight": tag_sight(self.request.user)}
 
     @extend_schema(
         parameters=[
@@ -526,18 +559,18 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     def reveal(self, request: Request, pk: str) -> Response:
         return _reveal(request, self.get_object())
 
-    @extend_schema(parameters=[PeopleExportParams], responses={(200, XLSX): bytes})
-    @action(detail=False, methods=["get"])
+    @extend_schema(methods=["GET"], parameters=[PeopleExportParams], responses={(200, XLSX): bytes})
+    @extend_schema(methods=["POST"], request=PeopleUnmaskedExportSerializer, responses={(200, XLSX): bytes})
+    @action(detail=False, methods=["get", "post"])
     def export(self, request: Request) -> HttpResponse:
-        params = PeopleExportParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        unmasked, reason = _export_mode(request)
         buffer = io.BytesIO()
         services.residents_export(
             actor=request.user,
             residents=self.get_queryset(),
             target=buffer,
-            unmasked=params.validated_data["unmasked"],
-            reason=params.validated_data["reason"],
+            unmasked=unmasked,
+            reason=reason,
         )
         return _xlsx("residents.xlsx", buffer.getvalue())
 
@@ -550,7 +583,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.report_list_for(
             actor=self.request.user,
             status=self.request.query_params.get("status", ""),
-            year=_int_param(self.request, "year"),
+            year=_year_param(self.request),
             community=_int_param(self.request, "community"),
         )
 
@@ -757,7 +790,7 @@ class RankingView(APIView):
     def get(self, request: Request) -> Response:
         rows = selectors.ranking_for(
             actor=request.user,
-            year=_int_param(request, "year") or timezone.localdate().year,
+            year=_year_param(request) or timezone.localdate().year,
             branch=_int_param(request, "branch"),
             community=_int_param(request, "community"),
         )
@@ -816,7 +849,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.meeting_list_for(
             actor=self.request.user,
             branch=_int_param(self.request, "branch"),
-            year=_int_param(self.request, "year"),
+            year=_year_param(self.request),
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -843,7 +876,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class AttendanceRateView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=AttendanceRateSerializer(many=True))
     def get(self, request: Request) -> Response:
-        year = _int_param(request, "year") or timezone.localdate().year
+        year = _year_param(request) or timezone.localdate().year
         return Response(
             AttendanceRateSerializer(
                 selectors.attendance_rates_for(actor=request.user, year=year), many=True

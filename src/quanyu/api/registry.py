@@ -9,20 +9,25 @@ import django_filters
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, filters, status, viewsets
+from rest_framework import exceptions, filters, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quanyu.accounts import services as account_services
+from quanyu.accounts.permissions import has_role, otp_required_for
+from quanyu.accounts.roles import STAFF_ROLES
 from quanyu.api import serializers as s
+from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate
@@ -64,9 +69,45 @@ def _subtree(queryset: QuerySet[Any], field: str, area_id: int) -> QuerySet[Any]
     return queryset.filter(**{f"{field}__startswith": area_path})
 
 
+class StaffOnly(BasePermission):
+    """The registry (area figures, party secretaries, unit contacts) is office data: staff roles
+    and superusers only; residents, members and users without a role get 403."""
+
+    message = gettext_lazy("只有工作人员可以查看区域、党组织和单位登记信息")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return has_role(request.user, STAFF_ROLES)
+
+
+REGISTRY_PERMISSIONS = [IsAuthenticated, StaffOnly]
+
+
+class TokenInputSerializer(s.TokenInputSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text=gettext_lazy("动态验证码：开启两步验证时工作人员账号必填"),
+    )
+
+
+def _check_otp(user: Any, code: str) -> None:
+    """Staff (while settings.QUANYU_REQUIRE_OTP is on) must add their authenticator's code."""
+    if not otp_required_for(user):
+        return
+    if not code:
+        raise exceptions.ValidationError({"otp": [_("工作人员账号需要填写动态验证码")]})
+    if account_services.otp_check(actor=user, token=code) is None:
+        raise exceptions.ValidationError(
+            {"otp": [_("动态验证码错误或已过期；尚未绑定验证器的账号请先在网页登录完成绑定")]}
+        )
+
+
 class TokenView(APIView):
-    """Exchange a user name and password for an API token. Repeated failures lock the account
-    for this client (django-axes) and are answered with 429."""
+    """Exchange a user name and password (and, for staff when two-step log-in is on, the
+    authenticator's code in ``otp``) for an API token. Tokens expire after
+    QUANYU_TOKEN_TTL_HOURS; logging in again then issues a fresh one. Repeated failures lock the
+    account for this client (django-axes) and are answered with 429."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
@@ -75,10 +116,10 @@ class TokenView(APIView):
         return "Token"
 
     @extend_schema(
-        request=s.TokenInputSerializer,
+        request=TokenInputSerializer,
         responses={
             200: s.TokenOutputSerializer,
-            400: OpenApiResponse(description="Malformed input"),
+            400: OpenApiResponse(description="Malformed input, or a missing/wrong `otp` code"),
             401: OpenApiResponse(s.ErrorSerializer, description="Wrong user name or password"),
             429: OpenApiResponse(s.ErrorSerializer, description="Locked out after repeated failures"),
         },
@@ -87,7 +128,7 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         from rest_framework.authtoken.models import Token
 
-        data = s.TokenInputSerializer(data=request.data)
+        data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
             request._request,
@@ -101,9 +142,16 @@ class TokenView(APIView):
             raise LockedOut
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
+        _check_otp(user, data.validated_data.get("otp", "").strip())
         # A token log-in is a log-in: last_login is updated and django-axes clears the failures.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
+        with transaction.atomic():
+            token = Token.objects.select_for_update().filter(user=user).first()
+            if token is not None and token_is_expired(token):
+                token.delete()
+                token = None
+            if token is None:
+                token = Token.objects.create(user=user)
         return Response({"token": token.key})
 
 
@@ -139,7 +187,9 @@ class AreaFilter(django_filters.FilterSet):
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     """Nodes of the area tree (city → building) in the user's subtree. The detail carries the
-    GeoJSON geometry; the list leaves it out."""
+    GeoJSON geometry; the list leaves it out. Staff only, except ``locate``."""
+
+    permission_classes = REGISTRY_PERMISSIONS
 
     filterset_class = AreaFilter
     filter_backends = FILTER_BACKENDS
@@ -174,11 +224,18 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
         filters=False,
     )
     @action(
-        detail=False, methods=["post"], filter_backends=[], pagination_class=None, parser_classes=[JSONParser]
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
     )
     def locate(self, request: Request) -> Response:
         """The grid (and its community and street) of each point; null where a point lies outside
-        every grid. Points may be given in GCJ-02 or BD-09 with ``crs``."""
+        every grid. Points may be given in GCJ-02 or BD-09 with ``crs``. Open to every signed-in
+        user, residents included (they file tickets at a place): it answers only area ids, which
+        name no person or unit."""
         data = s.LocateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lons, lats = data.validated_data["points"]
@@ -215,7 +272,9 @@ class PartyOrgFilter(django_filters.FilterSet):
 
 
 class PartyOrgViewSet(viewsets.ReadOnlyModelViewSet):
-    """Party organisations attached to areas of the user's subtree."""
+    """Party organisations attached to areas of the user's subtree. Staff only."""
+
+    permission_classes = REGISTRY_PERMISSIONS
 
     serializer_class = s.PartyOrgSerializer
     filterset_class = PartyOrgFilter
@@ -244,7 +303,9 @@ class UnitFilter(django_filters.FilterSet):
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units (resident units, departments, two-new organisations …) in the user's subtree.
-    Contact phones are masked."""
+    Contact phones are masked. Staff only."""
+
+    permission_classes = REGISTRY_PERMISSIONS
 
     serializer_class = s.UnitSerializer
     filterset_class = UnitFilter

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from quanyu.core.clock import LOCAL_TZ, local_today
+from quanyu.core.params import parse_year
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -91,19 +92,22 @@ def parse_period(text: str | None, *, field: str = "period") -> Period:
             % {"v": raw[:20]}
         }
     )
-    if m := _MONTH.match(raw):
-        y, n = int(m.group(1)), int(m.group(2))
+    m = _MONTH.match(raw) or _QUARTER.match(raw) or _YEAR.match(raw)
+    if m is None:
+        raise bad
+    # The year is checked before any date is built: ``0000`` or ``9999`` would not be a date.
+    y = parse_year(m.group(1), lo=MIN_YEAR, hi=MAX_YEAR)
+    if y is None:
+        raise ValidationError({field: _("考核年份须在 %(a)d–%(b)d 之间") % {"a": MIN_YEAR, "b": MAX_YEAR}})
+    if m.re is _MONTH:
+        n = int(m.group(2))
         if not 1 <= n <= 12:
             raise bad
         result = month(y, n)
-    elif m := _QUARTER.match(raw):
-        result = quarter(int(m.group(1)), int(m.group(2)))
-    elif m := _YEAR.match(raw):
-        result = year(int(m.group(1)))
+    elif m.re is _QUARTER:
+        result = quarter(y, int(m.group(2)))
     else:
-        raise bad
-    if not MIN_YEAR <= result.year <= MAX_YEAR:
-        raise ValidationError({field: _("考核年份须在 %(a)d–%(b)d 之间") % {"a": MIN_YEAR, "b": MAX_YEAR}})
+        result = year(y)
     return result
 
 

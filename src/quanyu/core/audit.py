@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
 from quanyu.core.models import AuditEntry
 
 
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address of the client, the one place every part of Quanyu (audit log, django-axes,
+    DRF throttles through the same NUM_PROXIES rule) asks.
+
+    Behind ``settings.QUANYU_TRUSTED_PROXIES`` reverse proxies, each of which appends the address
+    it saw to X-Forwarded-For, the client is that many entries from the right; entries further
+    left were written by the client and are not trusted. With no trusted proxy (the default)
+    X-Forwarded-For is ignored and REMOTE_ADDR is the client.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = getattr(request, "META", None) or {}
+    remote = _valid_ip(meta.get("REMOTE_ADDR"))
+    proxies: int = getattr(settings, "QUANYU_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [a.strip() for a in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if a.strip()]
+        if forwarded:
+            return _valid_ip(forwarded[-min(proxies, len(forwarded))]) or remote
+    return remote
 
 
 def audit_record(

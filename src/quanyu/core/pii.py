@@ -18,6 +18,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -118,3 +119,15 @@ def mask_name(value: str) -> str:
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def redact_text(value: str) -> str:
+    """Free text with ID and mobile numbers masked, for anything shown to the public."""
+    if not value:
+        return ""
+    value = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), value)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), value)

@@ -7,6 +7,7 @@ resident in one community and community staff in another sees the register of th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,7 +30,9 @@ TAG_VIEWERS = frozenset(
     {Role.ADMIN, Role.ORG_DEPARTMENT, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER}
 )
 REVEALERS = PII_REVEALERS
-AUDITORS = frozenset({Role.AUDITOR, Role.ADMIN})
+# Only auditors (and superusers) read the audit log. An ``admin`` grant at a street or
+# community is not enough: the log is city-wide, so reading it is the auditor's job alone.
+AUDITORS = frozenset({Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,40 @@ def has_role_at_any(actor: Any, roles: frozenset[str] | set[str], paths: tuple[s
 
 def can_see_tags(actor: Any) -> bool:
     return has_role(actor, TAG_VIEWERS)
+
+
+@dataclass(frozen=True)
+class TagSight:
+    """Where an actor may see protected tags: the paths of its tag-viewing grants, computed once
+    per request so a list decides each row by a prefix test in Python (no query per row)."""
+
+    everywhere: bool
+    paths: tuple[str, ...]
+
+    def sees(self, path: str) -> bool:
+        return self.everywhere or any(path.startswith(p) for p in self.paths)
+
+    @property
+    def anywhere(self) -> bool:
+        return self.everywhere or bool(self.paths)
+
+
+def tag_sight(actor: Any) -> TagSight:
+    return TagSight(
+        everywhere=bool(getattr(actor, "is_superuser", False)),
+        paths=tuple(g.area.path for g in grants_for(actor) if g.role in TAG_VIEWERS),
+    )
+
+
+def tags_visible_for(*, actor: Any, person: Any, sight: TagSight | None = None) -> list[str]:
+    """The protected tags of ``person`` the actor may see: all of them where the actor holds a
+    tag-viewing role at the person's place (its ``scope_path``), none otherwise. Pass ``sight``
+    (from :func:`tag_sight`) when deciding many rows."""
+    sight = sight or tag_sight(actor)
+    return person.tag_list if sight.sees(person.scope_path) else []
+
+
+def birth_month(born: dt.date | None) -> str:
+    """The birth date as a masked view shows it: year and month (``1980-01``), never the day.
+    The full date only appears with the ID number, on an explicit, audited reveal."""
+    return born.strftime("%Y-%m") if born else ""

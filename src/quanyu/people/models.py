@@ -96,6 +96,13 @@ class Resident(Person):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ["id"]
+        # One register entry per ID number (per register: a member may also be a resident).
+        # Anonymised people keep an empty hash and are exempt.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash"], condition=~models.Q(id_hash=""), name="people_resident_id_unique"
+            )
+        ]
 
     @property
     def tag_list(self) -> list[str]:
@@ -166,6 +173,11 @@ class PartyMember(Person):
         verbose_name_plural = _("党员")
         ordering = ["id"]
         indexes = [models.Index(fields=["branch", "category"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash"], condition=~models.Q(id_hash=""), name="people_member_id_unique"
+            )
+        ]
 
 
 class MemberEvent(models.Model):

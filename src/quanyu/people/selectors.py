@@ -27,6 +27,9 @@ from quanyu.people.access import (
     scoped,
     scoped_members,
 )
+from quanyu.people.access import (
+    tags_visible_for as tags_visible_for,
+)
 from quanyu.people.models import (
     Attendance,
     DutyLog,
@@ -110,12 +113,6 @@ def resident_list_for(*, actor: Any, filters: ResidentFilters | None = None) -> 
 
 def resident_get_for(*, actor: Any, resident_id: Any) -> Resident:
     return get_or_404(resident_list_for(actor=actor), pk=resident_id)
-
-
-def tags_visible_for(*, actor: Any, person: Resident) -> list[str]:
-    if has_role(actor, TAG_VIEWERS, at_path=person.scope_path):
-        return person.tag_list
-    return []
 
 
 def report_list_for(
@@ -406,7 +403,9 @@ class AuditFilters:
 
 
 def audit_log_for(*, actor: Any, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
-    """The audit log for auditors (and administrators). Others see nothing."""
+    """The audit log, city-wide, for the ``auditor`` role and superusers only. Audit entries
+    carry no area path to scope by, so an ``admin`` grant (at any node, the district included)
+    does not open it: administrators are themselves among the audited. Others see nothing."""
     if not has_role(actor, AUDITORS):
         return AuditEntry.objects.none()
     qs = AuditEntry.objects.all()

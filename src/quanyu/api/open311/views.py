@@ -25,6 +25,7 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog import selectors as catalog_selectors
 from quanyu.catalog.models import Category
 from quanyu.core.clock import LOCAL_TZ
+from quanyu.core.pii import redact_text
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, Ticket
 from quanyu.tickets.states import OPEN_STATUSES, TicketStatus
@@ -106,7 +107,6 @@ def _status_notes(ticket: Ticket) -> str:
 
 def _request_record(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     lead = getattr(ticket, "lead_whistles", [])
-    photos = getattr(ticket, "report_photos", [])
     category = ticket.category
     assert category is not None
     return {
@@ -115,18 +115,20 @@ def _request_record(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
         "status_notes": _status_notes(ticket),
         "service_name": category.name,
         "service_code": category.service_code,
-        "description": ticket.text,
+        # The list is public: personal data written into the text is masked, the address left
+        # out and the point coarsened to about 100 m; photos are not published.
+        "description": redact_text(ticket.text),
         "agency_responsible": lead[0].department.name if lead else ticket.handling_area.name,
         "service_notice": "",
         "requested_datetime": _iso(ticket.created_at),
         "updated_datetime": _iso(ticket.updated_at),
         "expected_datetime": _iso(ticket.completion_due),
-        "address": ticket.address,
+        "address": "",
         "address_id": "",
         "zipcode": "",
-        "lat": ticket.lat,
-        "long": ticket.lon,
-        "media_url": request.build_absolute_uri(photos[0].image.url) if photos else "",
+        "lat": round(ticket.lat, 3) if ticket.lat is not None else None,
+        "long": round(ticket.lon, 3) if ticket.lon is not None else None,
+        "media_url": "",
     }
 
 

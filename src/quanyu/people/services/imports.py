@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,21 +221,34 @@ class _Importer(ABC):
         def writing() -> bool:
             return not dry_run and (valid_only or not result.errors)
 
+        def taken(rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+            """Report the rows whose ID number is already in the register; answer the others."""
+            hashes = [fields["id_hash"] for _row, fields in rows]
+            existing = set(self.model.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
+            for row, fields in rows:
+                if fields["id_hash"] in existing:
+                    result.errors.append(RowError(row, "身份证号", _("该身份证号已在名册中")))
+            return [fields for _row, fields in rows if fields["id_hash"] not in existing]
+
         def flush() -> None:
             if not batch:
                 return
-            hashes = [fields["id_hash"] for _row, fields in batch]
-            existing = set(self.model.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
-            good = []
-            for row, fields in batch:
-                if fields["id_hash"] in existing:
-                    result.errors.append(RowError(row, "身份证号", _("该身份证号已在名册中")))
-                else:
-                    good.append(fields)
-            result.valid += len(good)
+            good = taken(batch)
             if writing() and good:
-                fast_insert(self.model, good)
-                result.written += len(good)
+                try:
+                    with transaction.atomic():
+                        fast_insert(self.model, good)
+                except IntegrityError:
+                    # Written meanwhile by someone else: the unique constraint caught it; report
+                    # those rows like any other duplicate, then write the rest (if still writing).
+                    ok = {f["id_hash"] for f in good}
+                    good = taken([(row, f) for row, f in batch if f["id_hash"] in ok])
+                    if writing() and good:
+                        fast_insert(self.model, good)
+                    result.written += len(good) if writing() else 0
+                else:
+                    result.written += len(good)
+            result.valid += len(good)
             if progress is not None:
                 progress(len(batch))
             batch.clear()
@@ -430,9 +443,14 @@ def members_bulk_create(*, actor: Any, members: Iterable[MemberSpec], batch_size
             if not batch:
                 return
             hashes = [row["id_hash"] for row in batch]
+            duplicate = ValidationError(_("有身份证号已在党员名册中"))
             if PartyMember.objects.filter(id_hash__in=hashes).exists():
-                raise ValidationError(_("有身份证号已在党员名册中"))
-            fast_insert(PartyMember, batch)
+                raise duplicate
+            try:
+                with transaction.atomic():
+                    fast_insert(PartyMember, batch)
+            except IntegrityError:
+                raise duplicate from None
             written += len(batch)
             batch.clear()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
@@ -32,6 +32,7 @@ from quanyu.people.validation import (
 REVEALABLE = {"id_number": "身份证号", "phone": "手机号"}
 MAX_HOUSEHOLDS = 10  # 党员中心户 1+10
 ANONYMISED_NAME = "（已匿名化）"
+P = TypeVar("P", PartyMember, Resident)
 
 
 def _fail(exc: FieldError) -> ValidationError:
@@ -76,6 +77,19 @@ def _clean_person(data: PersonInput) -> dict[str, Any]:
         raise _fail(exc) from None
 
 
+def _insert_unique(model: type[P], duplicate: ValidationError, **fields: Any) -> P:
+    """INSERT one person; the id_hash unique constraint turns a duplicate ID number (also one
+    written concurrently) into ``duplicate`` instead of an IntegrityError. Other integrity
+    errors propagate."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        if fields.get("id_hash") and model.objects.filter(id_hash=fields["id_hash"]).exists():
+            raise duplicate from None
+        raise
+
+
 def _community_of(area: Area) -> Area:
     if area.kind != AreaKind.COMMUNITY:
         raise ValidationError({"居住社区": [_("“%(n)s”不是社区") % {"n": area.name}]})
@@ -102,11 +116,13 @@ def member_create(
         status = clean_status(status)
     except FieldError as exc:
         raise _fail(exc) from None
+    duplicate = ValidationError({"身份证号": [_("该身份证号已在党员名册中")]})
     with transaction.atomic():
-        if PartyMember.objects.filter(id_hash=fields["id_hash"]).exists():
-            raise ValidationError({"身份证号": [_("该身份证号已在党员名册中")]})
+        # The unique constraint on id_hash decides (no check-then-insert race).
         unit = Unit.objects.filter(name=work_unit_name).first() if work_unit_name else None
-        member = PartyMember.objects.create(
+        member = _insert_unique(
+            PartyMember,
+            duplicate,
             **fields,
             branch=branch,
             branch_path=branch.area.path,
@@ -197,10 +213,11 @@ def resident_create(
         raise _fail(exc) from None
     if tag_codes and not has_role_at_any(actor, TAG_VIEWERS, (community.path,)):
         raise PermissionDenied(_("您无权设置关爱标签"))
+    duplicate = ValidationError({"身份证号": [_("该身份证号已在居民名册中")]})
     with transaction.atomic():
-        if Resident.objects.filter(id_hash=fields["id_hash"]).exists():
-            raise ValidationError({"身份证号": [_("该身份证号已在居民名册中")]})
-        resident = Resident.objects.create(
+        resident = _insert_unique(
+            Resident,
+            duplicate,
             **fields,
             community=community,
             building=building,

@@ -14,20 +14,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.models import AuditEntry
+from quanyu.core.params import parse_int, parse_year
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import RowError, SpreadsheetError, write_errors
 from quanyu.people import selectors, services
-from quanyu.people.access import AUDITORS, EDITORS, READERS, REVEALERS, can_see_tags
+from quanyu.people.access import AUDITORS, EDITORS, READERS, REVEALERS, birth_month, can_see_tags, tag_sight
 from quanyu.people.models import MemberCategory, PointRule, ProtectedTag
 from quanyu.people.states import ReportStatus
 
@@ -42,10 +44,19 @@ def _require(request: HttpRequest, roles: frozenset[str]) -> None:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    """An id-like filter value; missing, malformed or out of range is ignored (``None``)."""
+    return parse_int(value)
+
+
+def _year(value: str | None) -> int:
+    """A year in 2000–2100, else the current year."""
+    return parse_year(value) or timezone.localdate().year
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Exports hold personal data: no browser or proxy may keep a copy."""
+    add_never_cache_headers(response)
+    return response
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -60,17 +71,19 @@ def _errors_of(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+def _member_filters(data: QueryDict) -> selectors.MemberFilters:
+    return selectors.MemberFilters(
+        search=data.get("q", "")[:50],
+        category=data.get("category", "") if data.get("category") in MemberCategory.values else "",
+        branch=_int(data.get("branch")),
+        community=_int(data.get("community")),
+    )
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     _require(request, READERS)
-    filters = selectors.MemberFilters(
-        search=request.GET.get("q", "")[:50],
-        category=request.GET.get("category", "")
-        if request.GET.get("category") in MemberCategory.values
-        else "",
-        branch=_int(request.GET.get("branch")),
-        community=_int(request.GET.get("community")),
-    )
+    filters = _member_filters(request.GET)
     page = Paginator(selectors.member_list_for(actor=request.user, filters=filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -92,39 +105,42 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_export(request: HttpRequest) -> HttpResponse:
+    """GET: the masked register. The unmasked one only by POST (CSRF-checked, with a reason), so
+    no link, prefetch or log line can trigger it; every answer is ``Cache-Control: no-store``."""
     _require(request, READERS)
-    filters = selectors.MemberFilters(
-        search=request.GET.get("q", "")[:50],
-        category=request.GET.get("category", "")
-        if request.GET.get("category") in MemberCategory.values
-        else "",
-        branch=_int(request.GET.get("branch")),
-        community=_int(request.GET.get("community")),
-    )
+    if request.method == "POST":
+        data, unmasked = request.POST, True
+    elif request.method == "GET":
+        if request.GET.get("unmasked") == "1":
+            return HttpResponseNotAllowed(["POST"])
+        data, unmasked = request.GET, False
+    else:
+        return HttpResponseNotAllowed(["GET", "POST"])
     buffer = io.BytesIO()
     try:
         services.members_export(
             actor=request.user,
-            members=selectors.member_list_for(actor=request.user, filters=filters),
+            members=selectors.member_list_for(actor=request.user, filters=_member_filters(data)),
             target=buffer,
-            unmasked=request.GET.get("unmasked") == "1",
-            reason=request.GET.get("reason", ""),
+            unmasked=unmasked,
+            reason=data.get("reason", "") if unmasked else "",
         )
     except ValidationError as exc:
         messages.error(request, _errors_of(exc))
         return redirect("web:people_members")
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="members.xlsx"'
-    return response
+    return _no_store(response)
 
 
 @login_required
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     _require(request, READERS)
     member = selectors.member_get_for(actor=request.user, member_id=member_id)
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = _year(request.GET.get("year"))
     context = {
         "member": member,
+        "birth_month": birth_month(member.birth_date),
         "masked_id": mask_id_number(member.id_number),
         "masked_phone": mask_phone(member.phone),
         "year": year,
@@ -164,7 +180,9 @@ def reveal(request: HttpRequest, kind: str, person_id: int) -> HttpResponse:
 @login_required
 def resident_list(request: HttpRequest) -> HttpResponse:
     _require(request, READERS)
+    # Whether the tag filter is offered at all; each row's tags are decided at its own place.
     see_tags = can_see_tags(request.user)
+    sight = tag_sight(request.user)
     tag = request.GET.get("tag", "")
     filters = selectors.ResidentFilters(
         search=request.GET.get("q", "")[:50],
@@ -178,7 +196,15 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "rows": [
-            (r, mask_phone(r.phone), [labels[t] for t in r.tag_list if t in labels] if see_tags else [])
+            (
+                r,
+                mask_phone(r.phone),
+                [
+                    labels[t]
+                    for t in selectors.tags_visible_for(actor=request.user, person=r, sight=sight)
+                    if t in labels
+                ],
+            )
             for r in page.object_list
         ],
         "filters": filters,
@@ -281,7 +307,7 @@ def points_pending(request: HttpRequest) -> HttpResponse:
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     _require(request, READERS)
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = _year(request.GET.get("year"))
     branch, community = _int(request.GET.get("branch")), _int(request.GET.get("community"))
     context = {
         "rows": selectors.ranking_for(actor=request.user, year=year, branch=branch, community=community),
@@ -362,7 +388,7 @@ def import_errors(request: HttpRequest) -> HttpResponse:
     write_errors(buffer, [RowError(int(r), str(c), str(m)) for r, c, m in rows])
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="errors.xlsx"'
-    return response
+    return _no_store(response)
 
 
 @login_required
@@ -371,8 +397,11 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     from quanyu.people.services.imports import MEMBER_COLUMNS, RESIDENT_COLUMNS
 
     _require(request, EDITORS)
+    columns = {"members": MEMBER_COLUMNS, "residents": RESIDENT_COLUMNS}.get(kind)
+    if columns is None:
+        raise Http404
     buffer = io.BytesIO()
-    write_template(buffer, MEMBER_COLUMNS if kind == "members" else RESIDENT_COLUMNS)
+    write_template(buffer, columns)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return response

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from quanyu.web.views import otp
+
+urlpatterns = [
+    path("otp/verify/", otp.otp_verify, name="otp-verify"),
+    path("otp/setup/", otp.otp_setup, name="otp-setup"),
+]

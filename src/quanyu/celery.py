@@ -20,3 +20,15 @@ app.add_periodic_task(
     app.signature("quanyu.tickets.sweep_deadlines"),
     name="tickets-sweep-deadlines",
 )
+# Department scoring: catch the rollup up with the ticket history (the services' hook keeps it
+# current; this covers anything it missed), and recompute the current and previous month nightly.
+app.add_periodic_task(
+    300.0,
+    app.signature("quanyu.assessment.sync_rollup"),
+    name="assessment-sync-rollup",
+)
+app.add_periodic_task(
+    86400.0,
+    app.signature("quanyu.assessment.refresh_recent"),
+    name="assessment-refresh-recent",
+)

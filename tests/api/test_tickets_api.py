@@ -95,7 +95,7 @@ def test_create_query_count_is_pinned(city, cat, as_user, django_assert_num_quer
     assert response.status_code == 201
 
 
-QUERIES_PER_CREATE = 11
+QUERIES_PER_CREATE = 5
 
 
 def test_create_gcj02_and_category_code(city, cat, as_user):

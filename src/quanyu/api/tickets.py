@@ -50,6 +50,7 @@ from rest_framework.views import APIView
 from quanyu.accounts.models import User
 from quanyu.catalog import selectors as catalog_selectors
 from quanyu.catalog.models import Category
+from quanyu.catalog.suggest import cached_item
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import selectors, services
@@ -710,9 +711,12 @@ class TicketViewSet(viewsets.ViewSet):
             area = Area.objects.filter(pk=area_id).first()
             if area is None:
                 raise _not_found("area")
-        category = category_from_value(data.pop("category"))
+        raw_category = str(data.pop("category") or "").strip()
+        # An active item named by its code comes from the per-process catalogue (no query).
+        category = cached_item(raw_category) if raw_category else None
+        if category is None:
+            category = category_from_value(raw_category)
         key = request.headers.get(IDEMPOTENCY_HEADER) or None
-        started = timezone.now()
         ticket = services.ticket_create(
             actor=request.user,
             area=area,
@@ -721,7 +725,7 @@ class TicketViewSet(viewsets.ViewSet):
             idempotency_key=key,
             **data,
         )
-        replayed = key is not None and ticket.updated_at < started
+        replayed = bool(getattr(ticket, "replayed", False))
         if replayed:
             found = selectors.ticket_queryset_for(actor=request.user).filter(pk=ticket.pk).first()
             ticket = found or ticket

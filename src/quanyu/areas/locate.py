@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -317,6 +318,37 @@ def _edges(
 
 _cache_lock = threading.Lock()
 _cache: dict[str, tuple[tuple[object, ...], GridIndex]] = {}
+# When the grid layer's revision was last read (time.monotonic), per process.
+_checked_at: dict[str, float] = {}
+
+
+def recheck_seconds() -> float:
+    """How long the cached index is trusted before the grid layer's revision is read again
+    (``QUANYU_REVISION_RECHECK_SECONDS``, default 2 s). A grid saved by another process is used
+    within that window; one saved in this process at once (``invalidate``, on Area post_save)."""
+    from django.conf import settings
+
+    return float(getattr(settings, "QUANYU_REVISION_RECHECK_SECONDS", 2.0))
+
+
+def invalidate() -> None:
+    """Forget the cached index's revision: the next lookup checks the grid layer again."""
+    with _cache_lock:
+        _checked_at.clear()
+
+
+def _on_area_change(sender: object, **kwargs: object) -> None:
+    invalidate()
+
+
+def _connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_on_area_change, sender="areas.Area", dispatch_uid="areas.locate.save")
+    post_delete.connect(_on_area_change, sender="areas.Area", dispatch_uid="areas.locate.delete")
+
+
+_connect()
 
 
 def _grid_revision() -> tuple[object, ...]:
@@ -353,15 +385,24 @@ def build_grid_index() -> GridIndex:
 
 
 def grid_index() -> GridIndex:
-    """The cached index of the current grid layer, rebuilt when grids change."""
+    """The cached index of the current grid layer, rebuilt when grids change. The revision
+    (one aggregate) is read at most once per ``recheck_seconds()`` per process."""
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get("grids")
+        checked = _checked_at.get("grids")
+        if cached is not None and checked is not None and now - checked < recheck_seconds():
+            return cached[1]
     revision = _grid_revision()
     with _cache_lock:
         cached = _cache.get("grids")
         if cached is not None and cached[0] == revision:
+            _checked_at["grids"] = now
             return cached[1]
     index = build_grid_index()
     with _cache_lock:
         _cache["grids"] = (revision, index)
+        _checked_at["grids"] = now
     return index
 
 

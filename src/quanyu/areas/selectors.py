@@ -156,3 +156,61 @@ def area_features_for(*, actor: Any, area: Area | None) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- The public grid layer (pick-a-point maps) ---------------------------------------------------
+
+GRID_LAYER_CACHE_SECONDS = 3600
+
+
+def grid_layer_revision() -> str:
+    """A cheap stamp that changes whenever a grid or a community is added, removed, renamed or
+    redrawn (one aggregate query)."""
+    from django.db.models import Max
+
+    from quanyu.areas.models import AreaKind
+
+    row = Area.objects.filter(kind__in=[AreaKind.GRID, AreaKind.COMMUNITY]).aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    )
+    last = row["last"]
+    stamp = int(last.timestamp() * 1_000_000) if last is not None else 0
+    return f"{row['n']}.{row['top'] or 0}.{stamp}"
+
+
+def grid_layer_features() -> dict[str, Any]:
+    """The city's grid outlines as a GeoJSON FeatureCollection — per grid its id, name, community
+    name and outline, nothing else (these are public: residents pick their place on the map).
+    Cached (Django cache) per ``grid_layer_revision``: one query when nothing changed."""
+    from django.core.cache import cache
+
+    from quanyu.areas.models import AreaKind
+
+    key = f"quanyu.areas.grid-layer.{grid_layer_revision()}"
+    collection: dict[str, Any] | None = cache.get(key)
+    if collection is not None:
+        return collection
+    grids = list(
+        Area.objects.filter(kind=AreaKind.GRID, geometry__isnull=False)
+        .order_by("path")
+        .values_list("pk", "name", "path", "geometry")
+    )
+    parents = dict(
+        Area.objects.filter(path__in={p[: -Area.steplen] for _pk, _n, p, _g in grids}).values_list(
+            "path", "name"
+        )
+    )
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": geometry,
+                "properties": {"id": pk, "name": name, "community": parents.get(path[: -Area.steplen], "")},
+            }
+            for pk, name, path, geometry in grids
+        ],
+    }
+    cache.set(key, collection, GRID_LAYER_CACHE_SECONDS)
+    return collection

@@ -249,3 +249,9 @@ def assessment_refresh(period: Period) -> int:
     source. Used by the periodic task and before a bulletin is published. Idempotent."""
     assessment_sync()
     return assessment_rebuild(period)
+
+
+def record_ticket_change_listener(ticket_id: int) -> int:
+    """``assessment_record_ticket_change`` as a ``quanyu.tickets.hooks`` listener (registered by
+    ``AssessmentConfig.ready``)."""
+    return assessment_record_ticket_change(ticket_id=ticket_id)

@@ -12,13 +12,20 @@ Deadlines are counted in local time (Asia/Shanghai):
   of Monday).
 * ``add_working_hours(start, h)``: ``h`` hours counted only on working days (24 h each).
 
-Pass one ``WorkCalendar`` to many calls (imports, sweeps) to read each year's rows once.
+Pass one ``WorkCalendar`` to many calls (imports, sweeps) to read each year's rows once. A fresh
+``WorkCalendar()`` takes each year from a per-process cache (``shared_year``) that is trusted for
+``QUANYU_REVISION_RECHECK_SECONDS`` (default 2 s) and then re-validated with one aggregate over the
+holiday table, so a holiday edited by another process is used within that window; an edit saved in
+this process is seen at once (``invalidate``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from quanyu.core.clock import LOCAL_TZ
 
@@ -41,15 +48,7 @@ class WorkCalendar:
 
     def _year(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]] | None:
         if year not in self._years:
-            from quanyu.catalog.models import Holiday
-
-            rows = list(Holiday.objects.filter(date__year=year).values_list("date", "kind"))
-            if not rows:
-                self._years[year] = None
-            else:
-                holidays = frozenset(d for d, k in rows if k == Holiday.Kind.HOLIDAY)
-                workdays = frozenset(d for d, k in rows if k == Holiday.Kind.WORKDAY)
-                self._years[year] = (holidays, workdays)
+            self._years[year] = shared_year(year)
         return self._years[year]
 
     def year_known(self, year: int) -> bool:
@@ -157,3 +156,93 @@ def deadline_after(
 def year_known(year: int) -> bool:
     """True when the holiday table has the year's schedule."""
     return WorkCalendar().year_known(year)
+
+
+# -- the per-process year cache -------------------------------------------------------------------
+
+YearTable = tuple[frozenset[dt.date], frozenset[dt.date]] | None
+
+
+def _read_year(year: int) -> YearTable:
+    from quanyu.catalog.models import Holiday
+
+    rows = list(Holiday.objects.filter(date__year=year).values_list("date", "kind"))
+    if not rows:
+        return None
+    holidays = frozenset(d for d, k in rows if k == Holiday.Kind.HOLIDAY)
+    workdays = frozenset(d for d, k in rows if k == Holiday.Kind.WORKDAY)
+    return (holidays, workdays)
+
+
+def _holiday_revision() -> tuple[object, ...]:
+    from django.db.models import Count, Max, Min, Q
+
+    from quanyu.catalog.models import Holiday
+
+    agg = Holiday.objects.aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        first=Min("date"),
+        last=Max("date"),
+        holidays=Count("id", filter=Q(kind=Holiday.Kind.HOLIDAY)),
+    )
+    return tuple(agg[k] for k in ("n", "top", "first", "last", "holidays"))
+
+
+class _YearCache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.years: dict[int, YearTable] = {}
+        self.revision: tuple[object, ...] | None = None
+        self.checked_at = 0.0
+
+    def get(self, year: int) -> YearTable:
+        from quanyu.catalog.suggest import recheck_seconds
+
+        now = time.monotonic()
+        with self.lock:
+            fresh = self.revision is not None and now - self.checked_at < recheck_seconds()
+            if fresh and year in self.years:
+                return self.years[year]
+        if not fresh:
+            revision = _holiday_revision()
+            with self.lock:
+                if revision != self.revision:
+                    self.years = {}
+                self.revision, self.checked_at = revision, now
+        table = _read_year(year)
+        with self.lock:
+            self.years[year] = table
+        return table
+
+    def clear(self) -> None:
+        with self.lock:
+            self.years, self.revision, self.checked_at = {}, None, 0.0
+
+
+_year_cache = _YearCache()
+
+
+def shared_year(year: int) -> YearTable:
+    """(statutory holidays, adjusted workdays) of ``year`` from the per-process cache, or None
+    when the year is not in the table."""
+    return _year_cache.get(year)
+
+
+def invalidate() -> None:
+    """Drop the cached holiday years: the next calendar reads the table again."""
+    _year_cache.clear()
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    invalidate()
+
+
+def _connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_on_change, sender="catalog.Holiday", dispatch_uid=f"catalog.calendar.{name}")
+
+
+_connect()

@@ -4,11 +4,23 @@ Each active item (小类) scores the summed length of its keywords found in the 
 of its own name when that appears; the best item wins. ``score`` is that raw weight squashed into
 0–1 (w / (w + 4)), so one two-character keyword gives 0.33 and a name plus two keywords ~0.7. A
 learned classifier (app ``routing``) replaces this later; staff always confirm or change it.
+
+``category_suggest`` reuses one ``CategoryMatcher`` per process (``cached_matcher``). It is rebuilt
+when the catalogue's revision changes; the revision (one aggregate over the categories) is read
+at most once every ``QUANYU_REVISION_RECHECK_SECONDS`` (default 2 s) per process, so an edit made
+by another process is used within that window. Saving or deleting a Category in this process drops
+the cached matcher at once (``invalidate``).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 
 from quanyu.catalog.models import Category
 
@@ -39,31 +51,116 @@ class CategoryMatcher:
         self.rules = [
             _Rule(category=c, keywords=tuple(dict.fromkeys([c.name, *c.keyword_list]))) for c in categories
         ]
+        # Every distinct keyword (two characters or more) once, with the rules that list it: a
+        # text is scanned once per keyword instead of once per rule and keyword.
+        owners: dict[str, list[int]] = {}
+        for position, rule in enumerate(self.rules):
+            for k in rule.keywords:
+                if len(k) >= 2:
+                    owners.setdefault(k, []).append(position)
+        self.by_code = {c.code: c for c in categories}
+        self._keywords = tuple(owners)
+        self._owners = tuple(tuple(owners[k]) for k in self._keywords)
 
     def suggest(self, text: str) -> Suggestion | None:
         """The best item for ``text``, or None when no keyword matches."""
         text = (text or "").strip()
         if not text:
             return None
-        best: tuple[int, int, int] | None = None
-        best_rule: _Rule | None = None
-        best_matched: tuple[str, ...] = ()
-        for position, rule in enumerate(self.rules):
-            matched = tuple(k for k in rule.keywords if len(k) >= 2 and k in text)
-            if not matched:
-                continue
-            weight = sum(len(k) for k in matched)
-            key = (weight, len(matched), -position)
-            if best is None or key > best:
-                best, best_rule, best_matched = key, rule, matched
-        if best is None or best_rule is None:
+        weights: dict[int, int] = {}
+        counts: dict[int, int] = {}
+        owners = self._owners
+        for i, k in enumerate(self._keywords):
+            if k in text:
+                n = len(k)
+                for position in owners[i]:
+                    weights[position] = weights.get(position, 0) + n
+                    counts[position] = counts.get(position, 0) + 1
+        if not weights:
             return None
-        return Suggestion(
-            category=best_rule.category, score=round(best[0] / (best[0] + 4), 3), matched=best_matched
-        )
+        position = max(weights, key=lambda p: (weights[p], counts[p], -p))
+        rule = self.rules[position]
+        weight = weights[position]
+        matched = tuple(k for k in rule.keywords if len(k) >= 2 and k in text)
+        return Suggestion(category=rule.category, score=round(weight / (weight + 4), 3), matched=matched)
+
+
+def recheck_seconds() -> float:
+    """How long a process trusts its cached catalogue, holiday table and grid index before it
+    reads their revision again (``QUANYU_REVISION_RECHECK_SECONDS``, default 2)."""
+    return float(getattr(settings, "QUANYU_REVISION_RECHECK_SECONDS", 2.0))
+
+
+def _catalogue_revision() -> tuple[object, ...]:
+    from django.db.models import Count, Max, Q, Sum
+    from django.db.models.functions import Length
+
+    agg = Category.objects.aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        active=Count("id", filter=Q(active=True)),
+        text=Sum(Length("name") + Length("keywords")),
+        limits=Sum("response_hours") + Sum("completion_days"),
+    )
+    return tuple(agg[k] for k in ("n", "top", "active", "text", "limits"))
+
+
+class _CachedMatcher:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matcher: CategoryMatcher | None = None
+        self.revision: tuple[object, ...] | None = None
+        self.checked_at = 0.0
+
+    def get(self) -> CategoryMatcher:
+        now = time.monotonic()
+        with self.lock:
+            if self.matcher is not None and now - self.checked_at < recheck_seconds():
+                return self.matcher
+        revision = _catalogue_revision()
+        with self.lock:
+            if self.matcher is not None and self.revision == revision:
+                self.checked_at = now
+                return self.matcher
+        matcher = CategoryMatcher()
+        with self.lock:
+            self.matcher, self.revision, self.checked_at = matcher, revision, now
+        return matcher
+
+    def clear(self) -> None:
+        with self.lock:
+            self.matcher, self.revision, self.checked_at = None, None, 0.0
+
+
+_matcher_cache = _CachedMatcher()
+
+
+def cached_matcher() -> CategoryMatcher:
+    """This process's matcher over the current catalogue (see the module docstring)."""
+    return _matcher_cache.get()
+
+
+def cached_item(code: str) -> Category | None:
+    """The active item with ``code`` from the cached catalogue (None when it is not one: the caller
+    reads the table then, to name what is wrong)."""
+    return _matcher_cache.get().by_code.get(code)
+
+
+def invalidate() -> None:
+    """Drop the cached matcher: the next suggestion reads the catalogue again."""
+    _matcher_cache.clear()
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    invalidate()
+
+
+# Catalogue edits made in this process are seen at once.
+post_save.connect(_on_change, sender=Category, dispatch_uid="catalog.suggest.save")
+post_delete.connect(_on_change, sender=Category, dispatch_uid="catalog.suggest.delete")
 
 
 def category_suggest(text: str) -> Suggestion | None:
     """Best catalogue item for a request text by keyword rules, with a 0–1 score; None if nothing
     matches."""
-    return CategoryMatcher().suggest(text)
+    return cached_matcher().suggest(text)

@@ -52,7 +52,11 @@ from quanyu.tickets.states import TicketStatus, WhistleStatus
 # who supervise the loop.
 CALLBACK_VIEWER_ROLES = CALLBACK_ROLES | frozenset({Role.ORG_DEPARTMENT, Role.LEADER, Role.AUDITOR})
 CALLABLE_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-HANDLED_WHISTLE = (WhistleStatus.RESPONDED, WhistleStatus.RESOLVED)
+# A department handled a ticket when it responded to its whistle: still working, resolved, or
+# concluded with the ticket after responding (an assisting department that had not finished).
+HANDLED_WHISTLE_Q = Q(status__in=(WhistleStatus.RESPONDED, WhistleStatus.RESOLVED)) | Q(
+    status=WhistleStatus.CONCLUDED, responded_at__isnull=False
+)
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?\s*$")
 _SALT = "quanyu.tickets.callbacks.sample"
 
@@ -139,9 +143,9 @@ def callback_population(*, actor: Any, department: Unit | int, period: CallbackP
     """The tickets the sample of ``department`` in ``period`` is drawn from, for ``actor``."""
     department_id = department.pk if isinstance(department, Unit) else int(department)
     handled = Whistle.objects.filter(
+        HANDLED_WHISTLE_Q,
         ticket_id=OuterRef("pk"),
         department_id=department_id,
-        status__in=HANDLED_WHISTLE,
         excluded_from_stats=False,
     )
     qs = Ticket.objects.filter(
@@ -280,7 +284,7 @@ def callback_sample_status(
         ticket_id=OuterRef("ticket_id"), via=Rating.Via.CALLBACK, at__gte=OuterRef("ticket__resolved_at")
     )
     whistles = Whistle.objects.filter(
-        ticket__in=tickets.values("pk"), status__in=HANDLED_WHISTLE, excluded_from_stats=False
+        HANDLED_WHISTLE_Q, ticket__in=tickets.values("pk"), excluded_from_stats=False
     )
     wanted: list[int] | None = None
     if departments is not None:

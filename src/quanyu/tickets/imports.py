@@ -56,7 +56,7 @@ from quanyu.catalog.suggest import CategoryMatcher
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.geo import CRS_CHOICES, to_wgs84
 from quanyu.core.idnumber import normalize_phone
-from quanyu.core.pii import encrypt, pii_hash
+from quanyu.core.pii import pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows, write_template
 from quanyu.tickets.access import CHANNEL_ROLES
 from quanyu.tickets.conf import int_setting
@@ -207,6 +207,7 @@ class _Context:
             self.by_name.setdefault(f"{c.parent.name}/{c.name}", c)  # type: ignore[union-attr]
         self.matcher = CategoryMatcher(items)
         self.deadlines = FastDeadlines()
+        self.sealer = _Sealer()
         self.default_limits = (
             int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
             int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
@@ -482,6 +483,31 @@ def _column_defaults() -> dict[str, Any]:
     return defaults
 
 
+class _Sealer:
+    """``core.pii.encrypt`` for many values: one AES-GCM object (the same key, format and fresh
+    nonce per value); empty values stay empty, as the field stores them."""
+
+    def __init__(self) -> None:
+        import base64
+        import os
+
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        from quanyu.core import pii
+
+        self._aead = AESGCM(pii._current_keys()[0])
+        self._prefix = pii._PREFIX
+        self._b64 = base64.urlsafe_b64encode
+        self._nonce = os.urandom
+
+    def __call__(self, plaintext: str) -> str:
+        if not plaintext:
+            return ""
+        nonce = self._nonce(12)
+        sealed = self._aead.encrypt(nonce, plaintext.encode(), None)
+        return self._prefix + self._b64(nonce + sealed).decode()
+
+
 def _write_copy(built: Built, ctx: _Context) -> int:
     """PostgreSQL: ids drawn from the sequence in one query, then COPY of the tickets and of their
     events (about ten times faster than the ORM's INSERT … VALUES for wide rows)."""
@@ -490,6 +516,15 @@ def _write_copy(built: Built, ctx: _Context) -> int:
     fields = list(Ticket._meta.concrete_fields)
     defaults = _column_defaults()
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    # Each COPY row is the defaults row with the import's columns put in at fixed positions.
+    names = [f.attname for f in fields]
+    template = [defaults[name] for name in names]
+    template[names.index("updated_at")] = now
+    id_at = names.index("id")
+    keys = [k for k in built[0][0] if k not in ("contact_name", "contact_phone")] if built else []
+    slots = [(names.index(k), k) for k in keys]
+    name_at, phone_at = names.index("contact_name"), names.index("contact_phone")
+    seal = ctx.sealer
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -498,33 +533,35 @@ def _write_copy(built: Built, ctx: _Context) -> int:
         ids = [r[0] for r in cursor.fetchall()]
         raw = cursor.cursor
         with raw.copy(f"COPY {Ticket._meta.db_table} ({columns}) FROM STDIN") as copy:
+            write_row = copy.write_row
             for pk, (attrs, _payload) in zip(ids, built, strict=True):
-                values = {
-                    **defaults,
-                    **attrs,
-                    "id": pk,
-                    "updated_at": now,
-                    "contact_name": encrypt(attrs["contact_name"]),
-                    "contact_phone": encrypt(attrs["contact_phone"]),
-                }
-                copy.write_row([values[f.attname] for f in fields])
+                row = template.copy()
+                for at, key in slots:
+                    row[at] = attrs[key]
+                row[id_at] = pk
+                row[name_at] = seal(attrs["contact_name"])
+                row[phone_at] = seal(attrs["contact_phone"])
+                write_row(row)
         event_table = TicketEvent._meta.db_table
+        kind, to_status = EventKind.CREATED.value, INITIAL_STATUS.value
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
         with raw.copy(
             f"COPY {event_table} "
             "(ticket_id, kind, actor_id, actor_name, at, from_status, to_status, payload) FROM STDIN"
         ) as copy:
+            write_row = copy.write_row
             for pk, (attrs, payload) in zip(ids, built, strict=True):
-                copy.write_row(
-                    [
+                write_row(
+                    (
                         pk,
-                        EventKind.CREATED.value,
+                        kind,
                         ctx.actor_id,
                         ctx.actor_name,
                         attrs["created_at"],
                         "",
-                        INITIAL_STATUS.value,
-                        json.dumps(payload, ensure_ascii=False),
-                    ]
+                        to_status,
+                        dumps(payload),
+                    )
                 )
     return n
 

@@ -82,6 +82,7 @@ class Ticket(models.Model):
     contact_name = EncryptedCharField(_("联系人"), blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), blank=True)
     contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_email = EncryptedCharField(_("联系邮箱"), blank=True)
     category = models.ForeignKey(
         Category,
         verbose_name=_("事项"),
@@ -153,6 +154,15 @@ class Ticket(models.Model):
             models.Index(fields=["status", "response_due"], name="ticket_status_response_due"),
             models.Index(fields=["category", "created_at"], name="ticket_category_created"),
         ]
+        constraints = [
+            # A 12345 work order is imported once, even by two imports of the same file at once.
+            # (Open311 tickets keep "open311:<client id>" in external_ref: not unique, other channel.)
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"],
+                condition=models.Q(channel="hotline") & ~models.Q(external_ref=""),
+                name="ticket_hotline_external_ref_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.text[:30]}"
@@ -164,6 +174,14 @@ class Ticket(models.Model):
     @property
     def contact_phone_masked(self) -> str:
         return mask_phone(self.contact_phone)
+
+    @property
+    def contact_email_masked(self) -> str:
+        """``z***@example.com``: the first character of the mailbox and the domain."""
+        local, sep, domain = (self.contact_email or "").partition("@")
+        if not local:
+            return ""
+        return f"{local[0]}***{sep}{domain}"
 
 
 class Whistle(models.Model):

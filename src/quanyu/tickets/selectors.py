@@ -15,11 +15,12 @@ be overdue" are computed at query time from the stored deadlines, never stored.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
     BooleanField,
@@ -37,11 +38,13 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from quanyu.accounts.models import User
 from quanyu.accounts.permissions import grants_for
 from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
 from quanyu.core.scoping import scope_q
-from quanyu.tickets.access import TICKET_VIEWER_ROLES
+from quanyu.orgs.models import Unit, UnitKind
+from quanyu.tickets.access import TICKET_VIEWER_ROLES, TIER_ROLES
 from quanyu.tickets.conf import remind_before_completion, remind_before_response
 from quanyu.tickets.models import (
     Rating,
@@ -52,10 +55,19 @@ from quanyu.tickets.models import (
     TicketPhoto,
     Whistle,
 )
-from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
+from quanyu.tickets.notifications import path_prefixes, staff_at
+from quanyu.tickets.services._base import token_hash
+from quanyu.tickets.states import (
+    OPEN_STATUSES,
+    WHISTLE_OPEN,
+    WORK_ENDED_STATUSES,
+    TicketStatus,
+    WhistleStatus,
+)
 
 OPEN = [s.value for s in OPEN_STATUSES]
 W_OPEN = [s.value for s in WHISTLE_OPEN]
+WORK_ENDED = [s.value for s in WORK_ENDED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,15 @@ def ticket_queryset_for(*, actor: Any, now: dt.datetime | None = None) -> QueryS
     """The actor's tickets with what list pages show loaded, and ``is_overdue``/``is_due_soon``
     annotated."""
     qs = Ticket.objects.select_related(
-        "category", "category__parent", "handling_area", "grid", "community", "street", "assignee"
+        "category",
+        "category__parent",
+        "suggested_category",
+        "suggested_category__parent",
+        "handling_area",
+        "grid",
+        "community",
+        "street",
+        "assignee",
     )
     condition = ticket_visibility_q(actor)
     if condition is not None:
@@ -276,7 +296,10 @@ def whistle_list_for(
     now: dt.datetime | None = None,
 ) -> QuerySet[Whistle]:
     """Whistles the actor may see: a department handler's inbox (its departments' whistles), or
-    the whistles of tickets in a staff member's subtree."""
+    the whistles of tickets in a staff member's subtree. Asked for open whistles only (pending,
+    responded: "open work"), it leaves out those whose ticket's work has ended
+    (``states.WORK_ENDED_STATUSES``): an assisting whistle of a resolved ticket is still work, one
+    of a closed or cancelled ticket is not (closing concludes them; this also covers older rows)."""
     now = now or timezone.now()
     qs = whistle_queryset(now=now)
     if not (_is_auth(actor) and getattr(actor, "is_superuser", False)):
@@ -293,6 +316,8 @@ def whistle_list_for(
     statuses = list(status)
     if statuses:
         qs = qs.filter(status__in=statuses)
+    if statuses and set(statuses) <= set(W_OPEN):
+        qs = qs.exclude(ticket__status__in=WORK_ENDED)
     if department is not None:
         qs = qs.filter(department_id=department)
     if overdue is not None:
@@ -422,23 +447,108 @@ def category_ticket_counts(*, actor: Any, since: dt.datetime) -> list[dict[str, 
     return [dict(r) for r in rows]
 
 
+# --- Choices of the action forms --------------------------------------------------------------
+
+
+def whistle_department_choices(*, actor: Any, ticket: Ticket) -> QuerySet[Unit]:
+    """The departments that may be whistled about ``ticket`` (read with ``ticket_get_for(actor=…)``):
+    those serving its place (registered at the ticket's area or one of its ancestors). Choices
+    only: whether ``actor`` may whistle is the service's check (``ticket_whistle`` → 403), so a
+    refused POST answers "not allowed" rather than "invalid choice"."""
+    return (
+        Unit.objects.filter(kind=UnitKind.DEPARTMENT, area__path__in=path_prefixes(ticket.area_path))
+        .select_related("area")
+        .order_by("name", "id")
+    )
+
+
+def ticket_assignee_choices(*, actor: Any, ticket: Ticket) -> QuerySet[User]:
+    """Colleagues who may take ``ticket`` at its handling tier (a role of the tier at the handling
+    area or above it). Choices only; ``ticket_assign`` checks the actor."""
+    return staff_at(ticket.handling_area.path, TIER_ROLES[ticket.tier]).order_by("display_name", "username")
+
+
+def ticket_reassign_choices(*, actor: Any, ticket: Ticket) -> QuerySet[Area]:
+    """Where ``ticket`` may be dispatched down to: its community and its grid. Choices only;
+    ``ticket_reassign`` checks the actor (street staff)."""
+    ids = [a for a in (ticket.community_id, ticket.grid_id) if a is not None]
+    return Area.objects.filter(pk__in=ids).defer("geometry").order_by("depth")
+
+
+# --- Public reads (no account) -----------------------------------------------------------------
+
+RatingLinkState = Literal["ok", "used", "invalid"]
+
+
+def rating_link_state(*, token: str) -> tuple[RatingLinkState, Ticket | None]:
+    """What the single-use rating link ``token`` is worth right now, without locking or writing:
+    ("ok", ticket) when it may rate, ("used", ticket) when this resolution was rated already,
+    ("invalid", None) when forged, stale (the ticket was reopened or re-resolved) or the ticket is
+    no longer waiting for a rating. The same checks as ``ticket_rate``; the answer may change
+    before the POST, which decides."""
+    head, sep, _secret = (token or "").partition(".")
+    if not sep or not head.isdigit():
+        return "invalid", None
+    ticket = Ticket.objects.select_related("category").filter(pk=int(head)).first()
+    if ticket is None or not ticket.rating_token_hash:
+        return "invalid", None
+    if not hmac.compare_digest(ticket.rating_token_hash, token_hash(token)):
+        return "invalid", None
+    if ticket.rating_token_used_at is not None:
+        return "used", ticket
+    if ticket.status != TicketStatus.RESOLVED:
+        return "invalid", None
+    return "ok", ticket
+
+
+def ticket_public_list() -> QuerySet[Ticket]:
+    """Tickets anybody may list (Open311 GeoReport v2 ``GET requests``): those filed under a
+    category published as an Open311 service, newest first,
+    with the lead whistles (``lead_whistles``, newest first) and the report photos
+    (``report_photos``) prefetched. The caller shows only public fields — never contact data."""
+    return (
+        Ticket.objects.filter(category__open311_published=True)
+        .exclude(category__service_code="")
+        .select_related("category", "handling_area")
+        .prefetch_related(
+            Prefetch(
+                "whistles",
+                queryset=Whistle.objects.filter(lead=True).select_related("department").order_by("-id"),
+                to_attr="lead_whistles",
+            ),
+            Prefetch(
+                "photos",
+                queryset=TicketPhoto.objects.filter(kind=TicketPhoto.Kind.REPORT).order_by("id"),
+                to_attr="report_photos",
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
 __all__ = [
     "BoardRow",
+    "RatingLinkState",
     "SupervisionBoard",
     "TicketFilters",
     "appeal_list_for",
     "category_ticket_counts",
+    "rating_link_state",
     "rehandling_list_for",
     "supervision_board_for",
     "supervision_list_for",
+    "ticket_assignee_choices",
     "ticket_deadline_q",
     "ticket_get_for",
     "ticket_list_for",
+    "ticket_public_list",
     "ticket_queryset_for",
     "ticket_ratings",
+    "ticket_reassign_choices",
     "ticket_timeline",
     "ticket_visibility_q",
     "whistle_deadline_q",
+    "whistle_department_choices",
     "whistle_list_for",
     "whistle_queryset",
 ]

@@ -7,6 +7,18 @@ Ticket::
      └─┘ (next tier: new)      └────────────────────────┼──▶ in_progress ◀──────┼───┘
     any open state ──cancel / merge / emergency transfer──▶ cancelled / merged / transferred (final)
 
+Whistle::
+
+    pending ──respond──▶ responded ──resolve──▶ resolved
+       │  └────────────────┴──return──▶ returned / withdraw (street, or the ticket ends) ──▶ cancelled
+       └───────────────────┴──the ticket closes──▶ concluded
+
+Assisting whistles (协办) after the lead resolved the ticket: they stay open — the department
+finishes its part and is scored against its own limits — until the ticket closes (rated,
+called back or closed by staff). Then the still-open ones are *concluded* (随工单结束): final, the
+ticket's CLOSED event lists them (``concluded_whistles``). A concluded whistle still counts in its
+department's figures: received, responded in time if it was, never resolved in time.
+
 A self-loop (``new → new`` …) is an event that changes no status (escalation, assignment,
 supervision, a callback on a closed ticket); states without one accept no further events.
 """
@@ -56,17 +68,23 @@ class WhistleStatus(models.TextChoices):
     RESOLVED = "resolved", _("已办结")
     RETURNED = "returned", _("已退回")
     CANCELLED = "cancelled", _("已撤回")
+    CONCLUDED = "concluded", _("随工单结束")
 
 
 W = WhistleStatus
 WHISTLE_ALLOWED: dict[WhistleStatus, frozenset[WhistleStatus]] = {
-    W.PENDING: frozenset({W.RESPONDED, W.RETURNED, W.CANCELLED}),
-    W.RESPONDED: frozenset({W.RESOLVED, W.RETURNED, W.CANCELLED}),
+    W.PENDING: frozenset({W.RESPONDED, W.RETURNED, W.CANCELLED, W.CONCLUDED}),
+    W.RESPONDED: frozenset({W.RESOLVED, W.RETURNED, W.CANCELLED, W.CONCLUDED}),
     W.RESOLVED: frozenset(),
     W.RETURNED: frozenset(),
     W.CANCELLED: frozenset(),
+    W.CONCLUDED: frozenset(),
 }
 WHISTLE_OPEN: frozenset[WhistleStatus] = frozenset({W.PENDING, W.RESPONDED})
+# Tickets whose open whistles are no longer anybody's work: closed (assisting whistles are
+# concluded when the ticket closes) or ended (whistles withdrawn). Open-work reads ignore whistles of
+# these tickets even where old rows were left open.
+WORK_ENDED_STATUSES: frozenset[TicketStatus] = frozenset({S.CLOSED, S.CANCELLED, S.MERGED, S.TRANSFERRED})
 
 
 def can_transition(current: str, target: str) -> bool:

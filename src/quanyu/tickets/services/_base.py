@@ -18,7 +18,8 @@ from quanyu.catalog.models import Category
 from quanyu.tickets.conf import int_setting
 from quanyu.tickets.errors import ConflictError, TransitionError
 from quanyu.tickets.events import append_event
-from quanyu.tickets.models import Ticket, TicketEvent, TicketPhoto, Whistle
+from quanyu.tickets.hooks import ticket_changed
+from quanyu.tickets.models import EventKind, Ticket, TicketEvent, TicketPhoto, Whistle
 from quanyu.tickets.photos import CleanPhoto
 from quanyu.tickets.states import TicketStatus, WhistleStatus, can_transition, can_whistle_transition
 
@@ -95,6 +96,25 @@ def check_whistle(whistle: Whistle, target: str, *, seen: str | None, action: st
     )
 
 
+# Steps that change no whistle, no end state of the ticket and no effective rating: the listeners
+# of ``quanyu.tickets.hooks`` are not told about them.
+FIGURE_NEUTRAL_KINDS = frozenset(
+    {
+        EventKind.CREATED,
+        EventKind.CATEGORISED,
+        EventKind.ACCEPTED,
+        EventKind.ASSIGNED,
+        EventKind.ESCALATED,
+        EventKind.REASSIGNED,
+        EventKind.DUPLICATE_ADDED,
+        EventKind.APPEALED,
+        EventKind.SUPERVISED,
+        EventKind.REMINDED,
+        EventKind.REHANDLED,
+    }
+)
+
+
 def move(
     ticket: Ticket,
     *,
@@ -106,12 +126,14 @@ def move(
     whistle: Whistle | None = None,
     **payload: Any,
 ) -> TicketEvent:
-    """Set ``ticket.status = to`` (already checked), save the named fields and append the event."""
+    """Set ``ticket.status = to`` (already checked), save the named fields and append the event.
+    Then, unless the step is in ``FIGURE_NEUTRAL_KINDS``, tell the ticket listeners
+    (``quanyu.tickets.hooks``: the department rollup) in the same transaction."""
     from_status = ticket.status
     ticket.status = to
     ticket.updated_at = now
     ticket.save(update_fields=sorted({*fields, "status", "updated_at"}))
-    return append_event(
+    event = append_event(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -121,6 +143,9 @@ def move(
         whistle=whistle,
         **payload,
     )
+    if kind not in FIGURE_NEUTRAL_KINDS:
+        ticket_changed(ticket.pk)
+    return event
 
 
 def required_text(value: str | None, *, field: str, label: str, max_length: int = 1000) -> str:

@@ -34,7 +34,7 @@ from quanyu.tickets.services._base import (
     required_text,
     token_hash,
 )
-from quanyu.tickets.services.handling import reopen_locked
+from quanyu.tickets.services.handling import conclude_whistles, reopen_locked
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 
 S = TicketStatus
@@ -70,7 +70,8 @@ def _effective_level(ticket: Ticket) -> tuple[str, Any]:
 
 def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> None:
     """Record the rating on a resolved ticket and move it on: closed when satisfied, reopened on
-    不满意 while the reopen allowance lasts, else closed into the re-handling ledger."""
+    不满意 while the reopen allowance lasts, else closed into the re-handling ledger. Closing
+    concludes the assisting whistles still open (``conclude_whistles``)."""
     locked.rating_level = rating.level
     locked.rated_at = now
     locked.rating_token_used_at = now
@@ -99,6 +100,7 @@ def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> No
     if rating.level == RatingLevel.DISSATISFIED:
         RehandlingEntry.objects.create(ticket=locked, rating=rating)
     locked.closed_at = now
+    concluded = conclude_whistles(locked)
     move(
         locked,
         to=S.CLOSED,
@@ -107,6 +109,7 @@ def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> No
         now=now,
         fields=["closed_at"],
         rating=rating.pk,
+        concluded_whistles=concluded or None,
     )
 
 

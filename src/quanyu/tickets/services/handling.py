@@ -41,7 +41,7 @@ from quanyu.tickets.services._base import (
     save_photos,
     seen_status,
 )
-from quanyu.tickets.states import OPEN_STATUSES, TicketStatus, WhistleStatus
+from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
 
 S = TicketStatus
 NEXT_TIER = {Tier.GRID: Tier.COMMUNITY, Tier.COMMUNITY: Tier.STREET}
@@ -249,6 +249,18 @@ def _withdraw_whistles(ticket: Ticket, *, all_from_stats: bool) -> list[int]:
     return open_ids
 
 
+def conclude_whistles(ticket: Ticket) -> list[int]:
+    """The ticket (locked) is closing: its still-open whistles — assisting departments that had
+    not finished when the lead resolved the ticket — end as concluded (随工单结束). They stay in
+    the department statistics (received; responded in time if they were; not resolved in time).
+    Returns their ids, for the CLOSED event's ``concluded_whistles``. Safe without whistle locks:
+    every whistle service locks the ticket first."""
+    open_ids = list(ticket.whistles.filter(status__in=list(WHISTLE_OPEN)).values_list("id", flat=True))
+    if open_ids:
+        Whistle.objects.filter(pk__in=open_ids).update(status=WhistleStatus.CONCLUDED)
+    return open_ids
+
+
 def ticket_merge(*, actor: Any, ticket: Ticket, into: Ticket, reason: str = "") -> Ticket:
     """Merge a duplicate (``ticket``) into its original (``into``): the duplicate ends as merged,
     its open whistles are withdrawn, both histories record it. Locks both, lower id first."""
@@ -349,7 +361,8 @@ def ticket_transfer_emergency(*, actor: Any, ticket: Ticket, target: str, note: 
 
 
 def ticket_close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
-    """Close a resolved ticket without a rating (e.g. the requester did not rate in time)."""
+    """Close a resolved ticket without a rating (e.g. the requester did not rate in time).
+    Still-open assisting whistles are concluded (``conclude_whistles``)."""
     with transaction.atomic():
         locked = lock_ticket(ticket)
         require_tier(actor, locked)
@@ -358,6 +371,7 @@ def ticket_close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         )
         now = timezone.now()
         locked.closed_at = now
+        concluded = conclude_whistles(locked)
         move(
             locked,
             to=S.CLOSED,
@@ -366,6 +380,7 @@ def ticket_close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
             now=now,
             fields=["closed_at"],
             note=note.strip()[:500],
+            concluded_whistles=concluded or None,
         )
     return locked
 

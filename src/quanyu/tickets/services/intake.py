@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +21,7 @@ from quanyu.accounts.permissions import has_role
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category, Tier
-from quanyu.catalog.suggest import category_suggest
+from quanyu.catalog.suggest import category_suggest, recheck_seconds
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
 from quanyu.core.pii import pii_hash
@@ -63,11 +67,16 @@ def _located(
             raise ValidationError(
                 {"crs": _("坐标系须为 %(choices)s 之一") % {"choices": "、".join(CRS_CHOICES)}}
             )
-        grid_ids, _communities, _streets = locate([x], [y], crs=crs)
+        grid_ids, community_ids, street_ids = locate([x], [y], crs=crs)
         grid_id = int(grid_ids[0])
         if grid_id < 0:
             raise ValidationError({"lon": _("该位置不在本市任何网格内")})
-        grid = Area.objects.get(pk=grid_id)
+        # The index knows the community and street: the three areas come from the per-process
+        # cache, or one query.
+        found = _area_triples.get(grid_id, int(community_ids[0]), int(street_ids[0]))
+        if found is None:  # deleted since the index was checked
+            raise ValidationError({"lon": _("该位置不在本市任何网格内")})
+        return found[0], found[1], found[2], found[0]
     elif area is not None:
         if area.kind not in (AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET, AreaKind.BUILDING):
             raise ValidationError({"area": _("请选择街道、社区或网格")})
@@ -82,6 +91,73 @@ def _located(
     assert grid is not None
     ancestors = _ancestors_by_kind(grid)
     return grid, ancestors.get(AreaKind.COMMUNITY), ancestors.get(AreaKind.STREET), grid
+
+
+_Triple = tuple[Area, Area | None, Area | None]
+
+
+class _AreaTriples:
+    """(grid, community, street) Area rows by grid id, per process. Trusted for
+    ``recheck_seconds()``, then re-validated by one aggregate over the street/community/grid rows
+    (count, last ``updated_at``, top id) and dropped when that changed; dropped after
+    ``MAX_AGE`` seconds in any case (a move rewrites paths without touching ``updated_at``), and at
+    once when an Area is saved or deleted in this process."""
+
+    MAX_AGE = 60.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rows: dict[int, _Triple] = {}
+        self.revision: tuple[object, ...] | None = None
+        self.checked_at = 0.0
+        self.born = 0.0
+
+    @staticmethod
+    def _revision() -> tuple[object, ...]:
+        agg = Area.objects.filter(kind__in=(AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET)).aggregate(
+            n=Count("id"), last=Max("updated_at"), top=Max("id")
+        )
+        return (agg["n"], agg["last"], agg["top"])
+
+    def get(
+        self, grid_id: int, community_id: int, street_id: int
+    ) -> tuple[Area, Area | None, Area | None] | None:
+        now = time.monotonic()
+        with self.lock:
+            fresh = now - self.checked_at < recheck_seconds() and now - self.born < self.MAX_AGE
+            if fresh and grid_id in self.rows:
+                return self.rows[grid_id]
+        if not fresh:
+            revision = self._revision()
+            with self.lock:
+                if revision != self.revision or now - self.born >= self.MAX_AGE:
+                    self.rows, self.born = {}, now
+                self.revision, self.checked_at = revision, now
+        wanted = [i for i in (grid_id, community_id, street_id) if i >= 0]
+        by_id = {a.pk: a for a in Area.objects.filter(pk__in=wanted)}
+        grid = by_id.get(grid_id)
+        if grid is None:
+            return None
+        triple = (grid, by_id.get(community_id), by_id.get(street_id))
+        with self.lock:
+            self.rows[grid_id] = triple
+        return triple
+
+    def clear(self) -> None:
+        with self.lock:
+            self.rows, self.revision, self.checked_at, self.born = {}, None, 0.0, 0.0
+
+
+_area_triples = _AreaTriples()
+
+
+def invalidate_area_cache(sender: Any = None, **kwargs: Any) -> None:
+    """Drop the cached grid/community/street rows (on every Area save or delete here)."""
+    _area_triples.clear()
+
+
+post_save.connect(invalidate_area_cache, sender=Area, dispatch_uid="tickets.intake.areas.save")
+post_delete.connect(invalidate_area_cache, sender=Area, dispatch_uid="tickets.intake.areas.delete")
 
 
 def _ancestors_by_kind(area: Area) -> dict[str, Area]:
@@ -145,9 +221,7 @@ def ticket_create(
         idempotency_key = idempotency_key.strip()
         if len(idempotency_key) > 128:
             raise ValidationError({"idempotency_key": _("幂等键不能超过 128 个字符")})
-        existing = _idempotent_hit(actor, idempotency_key)
-        if existing is not None:
-            return existing
+        # No read first: the unique constraint on the key answers a retry (see the end).
     body = (text or "").strip()
     if not body:
         raise ValidationError({"text": _("请填写诉求内容")})
@@ -251,21 +325,32 @@ def ticket_create(
                 _("新诉求待受理：%(text)s") % {"text": body[:30]},
             )
     except IntegrityError:
+        # A retry (or a concurrent twin) of a key already used: the insert hit the unique
+        # constraint and was rolled back whole; answer the first ticket.
         if idempotency_key:
             hit = _idempotent_hit(actor, idempotency_key)
             if hit is not None:
                 return hit
+        if external_ref and channel == Channel.HOTLINE:
+            # The partial unique constraint on hotline work-order numbers: a clear 400, not a 500.
+            raise ValidationError(
+                {"external_ref": _("热线工单编号 %(ref)s 已导入") % {"ref": external_ref}}, code="duplicate"
+            ) from None
         raise
+    ticket.replayed = False  # type: ignore[attr-defined]
     return ticket
 
 
 def _idempotent_hit(actor: Any, key: str) -> Ticket | None:
+    """The ticket first created with ``key`` (marked ``replayed = True``), None if there is none;
+    another actor's key is refused."""
     existing = Ticket.objects.filter(idempotency_key=key).first()
     if existing is None:
         return None
     actor_id = actor.pk if _authenticated(actor) else None
     if existing.created_by_id != actor_id:
         raise ValidationError({"idempotency_key": _("该幂等键已被其他请求使用")})
+    existing.replayed = True  # type: ignore[attr-defined]
     return existing
 
 

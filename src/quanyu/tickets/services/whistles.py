@@ -172,7 +172,9 @@ def whistle_respond(*, actor: Any, whistle: Whistle, note: str = "") -> Whistle:
 
 def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: Sequence[Any] = ()) -> Whistle:
     """The department resolves its part (办结) with an explanation and photos. When the lead
-    department resolves, the ticket is resolved and the requester asked to rate."""
+    department resolves, the ticket is resolved and the requester asked to rate; assisting whistles
+    still open stay open (their departments finish and are scored on their own limits) until the
+    ticket closes, which concludes them (``handling.conclude_whistles``)."""
     explanation = required_text(explanation, field="explanation", label=_("办理说明"), max_length=2000)
     cleaned = clean_photos(list(photos))
     seen = seen_status(whistle)

@@ -1,0 +1,113 @@
+"""Assisting whistles (协办) after the lead resolved the ticket: open until the ticket closes, then
+concluded; the supervision board, the open-work reads and the department figures agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from quanyu.assessment.periods import month
+from quanyu.assessment.rollup import direct_counts
+from quanyu.core.clock import local
+from quanyu.tickets import services
+from quanyu.tickets.errors import TransitionError
+from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
+from quanyu.tickets.selectors import W_OPEN, supervision_board_for, whistle_list_for
+from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
+from tests.tickets.factories import whistled
+from tests.tickets.test_services import token_from_notification
+
+pytestmark = pytest.mark.django_db
+
+
+def board_open(actor) -> dict[str, int]:
+    return {r.name: r.open for r in supervision_board_for(actor=actor).by_department}
+
+
+def figures(whistle: Whistle) -> dict[str, int]:
+    day = local(whistle.whistled_at).date()
+    return direct_counts(month(day.year, day.month))[whistle.department_id]
+
+
+def lead_resolves(city, cat, *, assist_responds: bool = True):
+    u = city.users
+    ticket, lead, assist = whistled(city, cat)
+    services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    if assist_responds:
+        services.whistle_respond(actor=u["department_handler"], whistle=assist)
+    services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修复电梯")
+    return (
+        Ticket.objects.get(pk=ticket.pk),
+        Whistle.objects.get(pk=lead.pk),
+        Whistle.objects.get(pk=assist.pk),
+    )
+
+
+def test_assist_stays_open_after_the_lead_resolves_and_is_concluded_when_rated(
+    city, cat, django_capture_on_commit_callbacks
+):
+    u = city.users
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _lead, assist = lead_resolves(city, cat)
+    assert ticket.status == TicketStatus.RESOLVED
+    assert assist.status == WhistleStatus.RESPONDED
+    # Still the assisting department's work: on the board and in its inbox.
+    assert board_open(u["street_staff"]) == {"区城管局": 1}
+    assert [w.pk for w in whistle_list_for(actor=u["department_handler"], status=W_OPEN)] == [assist.pk]
+
+    services.ticket_rate(actor=None, token=token_from_notification(u["resident"]), level="satisfied")
+
+    ticket.refresh_from_db()
+    assist.refresh_from_db()
+    assert ticket.status == TicketStatus.CLOSED
+    assert assist.status == WhistleStatus.CONCLUDED
+    closed = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.CLOSED).get()
+    assert closed.payload["concluded_whistles"] == [assist.pk]
+    assert board_open(u["street_staff"]) == {}
+    assert list(whistle_list_for(actor=u["department_handler"], status=W_OPEN)) == []
+    with pytest.raises(TransitionError):
+        services.whistle_resolve(actor=u["department_handler"], whistle=assist, explanation="补充办结")
+    events = TicketEvent.objects.filter(ticket=ticket).order_by("at", "id")
+    assert replay((e.from_status, e.to_status) for e in events) == TicketStatus.CLOSED
+    # Scored on its own limits: received, responded in time, never resolved.
+    counted = figures(assist)
+    assert (counted["received"], counted["responded_in_time"], counted["resolved_in_time"]) == (1, 1, 0)
+
+
+def test_assist_that_finished_after_the_resolution_is_left_alone(
+    city, cat, django_capture_on_commit_callbacks
+):
+    u = city.users
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _lead, assist = lead_resolves(city, cat)
+    services.whistle_resolve(actor=u["department_handler"], whistle=assist, explanation="占道已清理")
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
+    services.ticket_rate(actor=None, token=token_from_notification(u["resident"]), level="satisfied")
+    assist.refresh_from_db()
+    assert assist.status == WhistleStatus.RESOLVED
+    closed = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.CLOSED).get()
+    assert "concluded_whistles" not in closed.payload
+    assert figures(assist)["resolved_in_time"] == 1
+
+
+def test_staff_close_concludes_a_whistle_never_responded(city, cat):
+    u = city.users
+    ticket, _lead, assist = lead_resolves(city, cat, assist_responds=False)
+    assert assist.status == WhistleStatus.PENDING
+    services.ticket_close(actor=u["street_staff"], ticket=ticket, note="逾期未评价")
+    assist.refresh_from_db()
+    assert assist.status == WhistleStatus.CONCLUDED
+    assert not assist.excluded_from_stats
+    counted = figures(assist)
+    assert (counted["received"], counted["responded_in_time"], counted["resolved_in_time"]) == (1, 0, 0)
+
+
+def test_open_work_ignores_old_open_whistles_of_ended_tickets(city, cat):
+    """Rows left open before closing concluded them (or written by other means) are not work."""
+    u = city.users
+    ticket, _lead, assist = whistled(city, cat)
+    assert board_open(u["street_staff"]) == {"区住建局": 1, "区城管局": 1}
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED)
+    assert board_open(u["street_staff"]) == {}
+    assert list(whistle_list_for(actor=u["department_handler"], status=W_OPEN)) == []
+    # Asked for every status, the whistle is still listed (its history).
+    assert [w.pk for w in whistle_list_for(actor=u["department_handler"])] == [assist.pk]

@@ -74,3 +74,12 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     # The app shell's top bar has submit buttons of its own (language, log-out): use the page's.
     page.click("main button[type=submit]")
+
+
+def nav_link(page, key: str):
+    """The top-bar link ``key``, opening its group menu first when the bar shows menus."""
+    link = page.locator(f"nav#qy-nav a[data-nav={key}]")
+    menu = page.locator(f"nav#qy-nav details.qy-nav-menu:has(a[data-nav={key}])")
+    if menu.count() and not menu.first.evaluate("d => d.open"):
+        menu.first.locator("summary").click()
+    return link

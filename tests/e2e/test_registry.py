@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, nav_link
 from tests.factories import PASSWORD, make_city, make_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_area_map_draws_grids_and_opens_one(page, live_server, city_with_people)
     c = city_with_people
     login(page, live_server, "community_x", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
-    page.click("nav#qy-nav a[data-nav=areas]")
+    nav_link(page, "areas").click()
     page.wait_for_url(f"{live_server.url}/areas/{c.communities[0].pk}/")
     polygons = page.locator(".leaflet-overlay-pane path.qy-area")
     polygons.first.wait_for()
@@ -57,13 +57,13 @@ def test_language_switch_to_english_and_back(page, live_server, city_with_people
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.url.endswith(f"/areas/{c.communities[0].pk}/")
     assert page.locator("th", has_text="Population").count() == 1
-    assert page.locator("nav#qy-nav a[data-nav=areas]").inner_text() == "Areas & grids"
+    assert page.locator("nav#qy-nav a[data-nav=areas]").text_content() == "Areas & grids"
     assert page.locator("button", has_text="Log out").count() == 1
     page.locator(".leaflet-overlay-pane path.qy-area").first.wait_for()
     shot(page, "area-en.png")
     page.click("form.qy-lang button[value=zh-hans]")
     page.wait_for_function("document.documentElement.lang === 'zh-CN'")
-    assert page.locator("nav#qy-nav a[data-nav=areas]").inner_text() == "区域网格"
+    assert page.locator("nav#qy-nav a[data-nav=areas]").text_content() == "区域网格"
 
 
 def test_phone_menu_opens_and_navigates(phone_page, live_server, city_with_people):
@@ -76,6 +76,7 @@ def test_phone_menu_opens_and_navigates(phone_page, live_server, city_with_peopl
     assert not orgs_link.is_visible()  # collapsed on a phone
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
+    nav_link(page, "orgs")
     orgs_link.wait_for(state="visible")
     shot(page, "phone-menu.png")
     orgs_link.click()

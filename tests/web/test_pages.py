@@ -372,3 +372,18 @@ def test_area_model_has_english_verbose_names(city):
     with translation.override("en"):
         assert str(Area._meta.verbose_name) == "Area"
         assert str(PartyOrg._meta.verbose_name) == "Party organisation"
+
+
+def test_many_entries_are_grouped_into_menus(city):
+    from quanyu.web.nav import FLAT_LIMIT, nav_groups
+
+    response = client_for("district_admin").get("/")
+    entries, groups = response.context["nav"], response.context["nav_groups"]
+    assert sum(len(g.entries) for g in groups) == len(entries)
+    if len(entries) > FLAT_LIMIT:
+        assert any(g.is_menu for g in groups)
+        registry = next(g for g in groups if g.key == "registry")
+        assert {e.key for e in registry.entries} == {"areas", "orgs", "units"}
+        assert 'data-nav-group="registry"' in text(response)
+    few = nav_groups(entries[:3])
+    assert [g.is_menu for g in few] == [False, False, False]

@@ -184,8 +184,90 @@ def test_export_page_masked_then_unmasked_audited(world):
     client = client_for("community_x")
     before = AuditEntry.objects.count()
     assert client.get("/people/members/export.xlsx").status_code == 200
-    assert client.get("/people/members/export.xlsx?unmasked=1&reason=上报").status_code == 200
+    assert client.post("/people/members/export.xlsx", {"reason": "上报"}).status_code == 200
     assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True))[before:] == [
         "export",
         "export_unmasked",
     ]
+
+
+# ------------------------------------------------------------------ review fixes
+
+HUGE = "9" * 25
+
+
+def test_audit_log_is_for_auditors_only(world, city):
+    make_user("street_admin", Role.ADMIN, city.streets[0])
+    assert client_for("street_admin").get("/audit/").status_code == 403
+    assert client_for("district_admin").get("/audit/").status_code == 403
+    assert client_for("auditor").get("/audit/").status_code == 200
+    make_user("root", superuser=True)
+    assert client_for("root").get("/audit/").status_code == 200
+
+
+def test_member_page_shows_birth_year_month_only(world):
+    body = client_for("community_x").get(f"/people/members/{world['member'].pk}/").content.decode()
+    assert "1980-01" in body and "1980-01-01" not in body
+
+
+def test_resident_tags_decided_per_row(world, city):
+    from quanyu.accounts.models import RoleGrant
+
+    services.resident_create(
+        actor=city.users["community_y"],
+        person=PersonInput(name="小李", id_number=make_id(3, born="20150304"), phone="13912345679"),
+        community=city.communities[2],
+        tags="留守儿童",
+    )
+    mixed = make_user("mixed", Role.BUILDING_HEAD, city.communities[0])
+    RoleGrant.objects.create(user=mixed, role=Role.COMMUNITY_STAFF, area=city.communities[2])
+    rows = client_for("mixed").get("/people/residents/").content.decode().split("<tbody>", 1)[1]
+    assert "王奶奶" in rows and "小李" in rows
+    assert "留守儿童" in rows.split("小李", 1)[1]
+    assert "空巢老人" not in rows  # community 0: a building head there, no tags
+
+
+def test_unmasked_export_needs_post_with_csrf(world):
+    client = client_for("community_x")
+    before = AuditEntry.objects.count()
+    masked = client.get("/people/members/export.xlsx")
+    assert masked.status_code == 200 and "no-store" in masked["Cache-Control"]
+    assert client.get("/people/members/export.xlsx?unmasked=1&reason=上报").status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(User.objects.get(username="community_x"))
+    assert strict.post("/people/members/export.xlsx", {"reason": "上报"}).status_code == 403
+    assert client.post("/people/members/export.xlsx", {"reason": ""}).status_code == 302  # reason needed
+    plain = client.post("/people/members/export.xlsx", {"reason": "上报"})
+    assert plain.status_code == 200 and "no-store" in plain["Cache-Control"]
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True))[before:] == [
+        "export",
+        "export_unmasked",
+    ]
+    page = client.get("/people/members/").content.decode()
+    assert 'method="post" action="/people/members/export.xlsx"' in page and "csrfmiddlewaretoken" in page
+
+
+def test_import_template_kind_whitelisted(world):
+    client = client_for("community_x")
+    ok = client.get("/people/import/template-members.xlsx")
+    assert ok.status_code == 200 and 'filename="members-template.xlsx"' in ok["Content-Disposition"]
+    assert client.get("/people/import/template-residents.xlsx").status_code == 200
+    assert client.get('/people/import/template-x"evil.xlsx').status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people/members/{member}/?year=99999",
+        "/people/rankings/?year=99999",
+        "/people/rankings/?branch=" + HUGE,
+        "/people/rankings/?community=" + HUGE,
+        "/people/members/?branch=" + HUGE,
+        "/people/members/?community=" + HUGE,
+        "/people/residents/?community=" + HUGE,
+        "/people/members/export.xlsx?branch=" + HUGE,
+    ],
+)
+def test_huge_parameters_are_ignored(world, url):
+    response = client_for("community_x").get(url.format(member=world["member"].pk))
+    assert response.status_code == 200

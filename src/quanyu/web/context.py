@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from quanyu.web.nav import nav_for
+from quanyu.web.nav import nav_for, nav_groups
 
 
 def _url_name(request: HttpRequest) -> str | None:
@@ -24,5 +24,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["nav"] = nav_for(user, url_name=_url_name(request))
+        context["nav_groups"] = nav_groups(context["nav"])
         context["primary_grant"] = getattr(user, "primary_grant", None)
     return context

@@ -228,6 +228,110 @@ class TicketFilterForm(forms.Form):
     overdue = forms.NullBooleanField(required=False)
 
 
+class WindowItemForm(forms.Form):
+    """Step one at the front desk: the one-window service item."""
+
+    item = forms.ModelChoiceField(
+        label=_("办理事项"),
+        queryset=Category.objects.none(),
+        error_messages={"required": _("请选择办理事项"), "invalid_choice": _("请选择一个一窗受理事项")},
+    )
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        field.queryset = items  # type: ignore[attr-defined]
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for item in items:
+            groups.setdefault(item.parent.name, []).append((item.pk, item.name))
+        field.choices = [("", _("请选择办理事项")), *groups.items()]  # type: ignore[attr-defined]
+
+
+class WindowForm(forms.Form):
+    """Step two at the front desk: the materials checklist of the item, the applicant and the
+    place. Whether every required material is there is the intake service's rule."""
+
+    item = forms.ModelChoiceField(queryset=Category.objects.none(), widget=forms.HiddenInput)
+    materials = forms.MultipleChoiceField(
+        label=_("已收材料"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    contact_name = forms.CharField(
+        label=_("申请人姓名"), max_length=50, error_messages={"required": _("请填写申请人姓名")}
+    )
+    contact_phone = forms.CharField(
+        label=_("联系电话"), max_length=20, error_messages={"required": _("请填写联系电话")}
+    )
+    area = forms.ModelChoiceField(
+        label=_("所属社区/街道"),
+        queryset=Area.objects.none(),
+        error_messages={"required": _("请选择所属社区或街道")},
+    )
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("申请说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, item: Category, items: Any, areas: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("item", item.pk)
+        super().__init__(*args, **kwargs)
+        self.service_item = item
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["materials"].choices = [(m, m) for m in item.materials or []]  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].empty_label = None  # type: ignore[attr-defined]
+
+    def clean_item(self) -> Category:
+        item = self.cleaned_data["item"]
+        if item.pk != self.service_item.pk:
+            raise ValidationError(_("办理事项与清单不一致，请重新选择"))
+        return item
+
+    def missing(self) -> list[str]:
+        """The item's materials not ticked (after ``is_valid``)."""
+        ticked = set(self.cleaned_data.get("materials") or [])
+        return [m for m in self.service_item.materials or [] if m not in ticked]
+
+
+class AppealDecideForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("裁定"),
+        choices=[("1", _("申诉成立（该评价不计入满意率）")), ("0", _("驳回申诉（评价维持）"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择申诉成立或驳回")},
+    )
+    note = forms.CharField(
+        label=_("裁定意见"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("申诉理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写申诉理由")},
+    )
+
+
+class RehandlingCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("重办情况"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写重办情况")},
+    )
+
+
+class PeriodForm(forms.Form):
+    period = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        error_messages={"invalid": _("月份格式应为 YYYY-MM，如 2025-03")},
+    )
+
+
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the named field when the form shows it,
     otherwise at the top of the form."""

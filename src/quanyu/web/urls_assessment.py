@@ -21,6 +21,7 @@ urlpatterns = [
 register(
     NavItem(
         key="assessment",
+        group="assessment",
         label=_("部门考核"),
         url_name="web:assessment_ranking",
         roles=RANKING_VIEWERS,

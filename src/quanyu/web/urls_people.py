@@ -27,22 +27,40 @@ urlpatterns = [
 register(
     NavItem(
         key="members",
+        group="people",
         label=_("党员"),
         url_name="web:people_members",
         roles=READERS,
         order=20,
         also_current=frozenset({"web:people_member", "web:people_rankings", "web:people_floating"}),
     ),
-    NavItem(key="residents", label=_("居民"), url_name="web:people_residents", roles=READERS, order=21),
+    NavItem(
+        key="residents",
+        group="people",
+        label=_("居民"),
+        url_name="web:people_residents",
+        roles=READERS,
+        order=21,
+    ),
     NavItem(
         key="reports",
+        group="people",
         label=_("双报到"),
         url_name="web:people_reports",
         roles=READERS,
         order=22,
         also_current=frozenset({"web:people_posts", "web:people_points"}),
     ),
-    NavItem(key="people_import", label=_("名册导入"), url_name="web:people_import", roles=EDITORS, order=23),
-    NavItem(key="board", label=_("连心牌"), url_name="web:people_board", order=24),
-    NavItem(key="audit", label=_("审计日志"), url_name="web:audit_log", roles=AUDITORS, order=90),
+    NavItem(
+        key="people_import",
+        group="people",
+        label=_("名册导入"),
+        url_name="web:people_import",
+        roles=EDITORS,
+        order=23,
+    ),
+    NavItem(key="board", group="people", label=_("连心牌"), url_name="web:people_board", order=24),
+    NavItem(
+        key="audit", group="system", label=_("审计日志"), url_name="web:audit_log", roles=AUDITORS, order=90
+    ),
 )

@@ -13,30 +13,25 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanyu.accounts.models import User
 from quanyu.accounts.permissions import has_role
-from quanyu.areas.models import Area
 from quanyu.catalog.models import Tier
-from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import selectors, services
 from quanyu.tickets.access import (
     CALLBACK_ROLES,
     STREET_ROLES,
     SUPERVISOR_ROLES,
-    TIER_ROLES,
     can_act_at_tier,
     can_handle_whistle,
+    handler_unit_ids,
     is_requester,
 )
 from quanyu.tickets.conf import rating_url
-from quanyu.tickets.models import Ticket, Whistle
-from quanyu.tickets.notifications import path_prefixes, staff_at
+from quanyu.tickets.models import Rating, RatingLevel, Ticket, Whistle
 from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
 from quanyu.web import forms_tickets as f
 
@@ -58,26 +53,6 @@ def _open_whistles(t: Ticket) -> list[Whistle]:
     return [w for w in t.whistles.all() if w.status in W_OPEN]
 
 
-def assignee_choices(t: Ticket) -> QuerySet[User]:
-    """Colleagues who may take the ticket at its handling tier (a role of the tier at the handling
-    area or above it)."""
-    return staff_at(t.handling_area.path, TIER_ROLES[t.tier]).order_by("display_name", "username")
-
-
-def department_choices(t: Ticket) -> QuerySet[Unit]:
-    """The departments that serve the ticket's place (registered at one of its enclosing areas)."""
-    return (
-        Unit.objects.filter(kind=UnitKind.DEPARTMENT, area__path__in=path_prefixes(t.area_path))
-        .select_related("area")
-        .order_by("name", "id")
-    )
-
-
-def reassign_choices(t: Ticket) -> QuerySet[Area]:
-    ids = [a for a in (t.community_id, t.grid_id) if a is not None]
-    return Area.objects.filter(pk__in=ids).defer("geometry").order_by("depth")
-
-
 def _whistle_initial(t: Ticket) -> dict[str, Any]:
     category = t.category or t.suggested_category
     if category is None:
@@ -88,6 +63,19 @@ def _whistle_initial(t: Ticket) -> dict[str, Any]:
     if any(w.lead for w in _open_whistles(t)):
         lead = None
     return {"departments": ids, "lead": lead}
+
+
+def _assign_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+    return f.AssignForm(data, assignees=selectors.ticket_assignee_choices(actor=actor, ticket=t))
+
+
+def _whistle_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+    departments = selectors.whistle_department_choices(actor=actor, ticket=t)
+    return f.WhistleForm(data, departments=departments, initial=_whistle_initial(t))
+
+
+def _reassign_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+    return f.ReassignForm(data, areas=selectors.ticket_reassign_choices(actor=actor, ticket=t))
 
 
 def _merge(actor: Any, t: Ticket, data: dict[str, Any]) -> Any:
@@ -102,6 +90,8 @@ def _merge(actor: Any, t: Ticket, data: dict[str, Any]) -> Any:
 class Action:
     key: str
     label: str | Promise
+    # (target, data=None, files=None, actor=None) → the bound or unbound form; ``actor`` picks the
+    # choices the user may make (departments to whistle, colleagues to assign).
     form: Callable[..., forms.Form]
     offered: Callable[[Any, Any], bool]
     run: Callable[[Any, Any, dict[str, Any]], Any]
@@ -112,8 +102,8 @@ class Action:
 
 
 def _form(cls: type[forms.Form]) -> Callable[..., forms.Form]:
-    def build(t: Any, data: Any = None, files: Any = None, **kw: Any) -> forms.Form:
-        return cls(data, files, **kw)
+    def build(t: Any, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+        return cls(data, files)
 
     return build
 
@@ -134,7 +124,7 @@ TICKET_ACTIONS: dict[str, Action] = {
         Action(
             "categorise",
             gettext_lazy("确认分类"),
-            lambda t, data=None, files=None: f.CategoriseForm(
+            lambda t, data=None, files=None, actor=None: f.CategoriseForm(
                 data, initial={"category": t.category_id or t.suggested_category_id}
             ),
             lambda u, t: t.status in OPEN and _tier(u, t),
@@ -144,7 +134,9 @@ TICKET_ACTIONS: dict[str, Action] = {
         Action(
             "assign",
             gettext_lazy("分派"),
-            lambda t, data=None, files=None: f.AssignForm(data, assignees=assignee_choices(t)),
+            lambda t, data=None, files=None, actor=None: f.AssignForm(
+                data, assignees=selectors.ticket_assignee_choices(actor=actor, ticket=t)
+            ),
             lambda u, t: t.status in (S.NEW, S.IN_PROGRESS) and _tier(u, t),
             lambda u, t, d: services.ticket_assign(
                 actor=u, ticket=t, assignee=d["assignee"], note=d.get("note", "")
@@ -174,9 +166,7 @@ TICKET_ACTIONS: dict[str, Action] = {
         Action(
             "whistle",
             gettext_lazy("吹哨呼叫部门"),
-            lambda t, data=None, files=None: f.WhistleForm(
-                data, departments=department_choices(t), initial=_whistle_initial(t)
-            ),
+            _whistle_form,
             lambda u, t: t.tier == Tier.STREET and t.status in (S.IN_PROGRESS, S.WHISTLED) and _street(u, t),
             lambda u, t, d: services.ticket_whistle(
                 actor=u,
@@ -191,7 +181,9 @@ TICKET_ACTIONS: dict[str, Action] = {
         Action(
             "reassign",
             gettext_lazy("交办下级"),
-            lambda t, data=None, files=None: f.ReassignForm(data, areas=reassign_choices(t)),
+            lambda t, data=None, files=None, actor=None: f.ReassignForm(
+                data, areas=selectors.ticket_reassign_choices(actor=actor, ticket=t)
+            ),
             lambda u, t: (
                 t.tier == Tier.STREET
                 and t.status in (S.NEW, S.IN_PROGRESS)
@@ -345,6 +337,45 @@ WHISTLE_ACTIONS: dict[str, Action] = {
         ),
     ]
 }
+
+
+def _may_appeal(actor: Any, r: Rating) -> bool:
+    """A 不满意 rating that counts, not yet appealed, held by a department that handled the ticket."""
+    if r.level != RatingLevel.DISSATISFIED or not r.counts or r.appeal_status:
+        return False
+    handled = {w.department_id for w in r.ticket.whistles.all() if w.status != W.CANCELLED}
+    return bool(handler_unit_ids(actor, at_path=r.ticket.area_path) & handled)
+
+
+# Actions on a rating (the target's ``ticket`` is the ticket the page loaded).
+RATING_ACTIONS: dict[str, Action] = {
+    a.key: a
+    for a in [
+        Action(
+            "appeal",
+            gettext_lazy("申诉该评价"),
+            _form(f.AppealForm),
+            _may_appeal,
+            lambda u, r, d: services.rating_appeal(actor=u, rating=r, reason=d["reason"]),
+            gettext_lazy("已提交申诉，等待街道裁定"),
+        ),
+        Action(
+            "decide",
+            gettext_lazy("裁定申诉"),
+            _form(f.AppealDecideForm),
+            lambda u, r: r.appeal_status == Rating.Appeal.PENDING and _street(u, r.ticket),
+            lambda u, r, d: services.rating_appeal_decide(
+                actor=u, rating=r, upheld=d["upheld"], note=d.get("note", "")
+            ),
+            gettext_lazy("已裁定申诉"),
+            tone="primary",
+        ),
+    ]
+}
+
+
+def offered_rating_actions(actor: Any, rating: Rating) -> list[Action]:
+    return [a for a in RATING_ACTIONS.values() if a.offered(actor, rating)]
 
 
 def offered_ticket_actions(actor: Any, ticket: Ticket) -> list[Action]:

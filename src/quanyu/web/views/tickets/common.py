@@ -31,6 +31,9 @@ DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_HANDLER})
 BOARD_ROLES = SUPERVISOR_ROLES | {Role.COMMUNITY_STAFF, Role.AUDITOR}
 LIST_ROLES = TICKET_VIEWER_ROLES | {Role.DEPARTMENT_HANDLER}
 RESIDENT_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER})
+WINDOW_ROLES = CHANNEL_ROLES["window"]
+APPEAL_ROLES = STREET_ROLES | DEPARTMENT_ROLES
+REHANDLING_ROLES = TRIAGE_ROLES
 
 
 def roles_required(
@@ -125,6 +128,8 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         title = f"{title} · {event.whistle.department.name}"
     if event.kind == "escalated" and payload.get("to_tier"):
         title = _("上报至%(tier)s") % {"tier": TIER_LABELS.get(payload["to_tier"], payload["to_tier"])}
+    if event.kind == "appeal_decided" and "upheld" in payload:
+        title = _("申诉裁定：成立") if payload["upheld"] else _("申诉裁定：驳回")
     lines = [
         (str(label), _payload_value(key, payload[key])) for key, label in PAYLOAD_LABELS if payload.get(key)
     ]
@@ -147,5 +152,8 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         "cancelled": "end",
         "transferred": "end",
         "merged": "end",
+        "appealed": "warn",
+        "callback": "done",
+        "rehandled": "done",
     }.get(event.kind, "")
     return TimelineEntry(event=event, title=str(title), lines=lines, status_change=change, tone=tone)

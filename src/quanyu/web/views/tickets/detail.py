@@ -19,9 +19,11 @@ from quanyu.tickets.models import Ticket, Whistle
 from quanyu.tickets.states import TicketStatus
 from quanyu.web.forms_tickets import add_errors
 from quanyu.web.views.tickets.actions import (
+    RATING_ACTIONS,
     TICKET_ACTIONS,
     WHISTLE_ACTIONS,
     Action,
+    offered_rating_actions,
     offered_ticket_actions,
     offered_whistle_actions,
     rating_link_message,
@@ -41,17 +43,23 @@ def detail_context(
     ticket: Ticket,
     *,
     bound: tuple[str, int | None, Any] | None = None,
+    bound_rating: tuple[str, int, Any] | None = None,
     error: str = "",
 ) -> dict[str, Any]:
-    """Everything the ticket page shows; ``bound`` = (action, whistle id or None, bound form) puts
-    a failed form back in its place, open, with its errors."""
+    """Everything the ticket page shows; ``bound`` = (action, whistle id or None, bound form) and
+    ``bound_rating`` = (action, rating id, bound form) put a failed form back in its place, open,
+    with its errors."""
     actor = request.user
     ticket_actions = []
     offered = offered_ticket_actions(actor, ticket)
     if bound and bound[1] is None and all(a.key != bound[0] for a in offered):
         offered.append(TICKET_ACTIONS[bound[0]])  # refused by the service: show why, in its form
     for action in offered:
-        form = bound[2] if bound and bound[0] == action.key and bound[1] is None else action.form(ticket)
+        form = (
+            bound[2]
+            if bound and bound[0] == action.key and bound[1] is None
+            else action.form(ticket, actor=actor)
+        )
         ticket_actions.append({"action": action, "form": form, "open": bool(bound and form is bound[2])})
     whistles = []
     for whistle in ticket.whistles.all():
@@ -61,14 +69,28 @@ def detail_context(
             offered_w.append(WHISTLE_ACTIONS[bound[0]])
         for action in offered_w:
             is_bound = bool(bound and bound[0] == action.key and bound[1] == whistle.pk)
-            form = bound[2] if is_bound and bound else action.form(whistle)
+            form = bound[2] if is_bound and bound else action.form(whistle, actor=actor)
             items.append({"action": action, "form": form, "open": is_bound})
         whistles.append({"w": whistle, "actions": items})
+    ratings = []
+    for rating in selectors.ticket_ratings(ticket=ticket):
+        rating.ticket = ticket  # the loaded ticket (with its whistles) decides what is offered
+        offered_r = offered_rating_actions(actor, rating)
+        is_bound_r = bool(bound_rating and bound_rating[1] == rating.pk)
+        if bound_rating and is_bound_r and all(a.key != bound_rating[0] for a in offered_r):
+            offered_r.append(RATING_ACTIONS[bound_rating[0]])
+        r_items = []
+        for action in offered_r:
+            this = bool(bound_rating and is_bound_r and bound_rating[0] == action.key)
+            form = bound_rating[2] if this and bound_rating else action.form(rating, actor=actor)
+            url = reverse("web:rating_action", args=[ticket.pk, rating.pk, action.key])
+            r_items.append({"action": action, "form": form, "open": this, "url": url})
+        ratings.append({"r": rating, "actions": r_items})
     photos = list(ticket.photos.all())
     return {
         "ticket": ticket,
         "timeline": [timeline_entry(e) for e in selectors.ticket_timeline(ticket=ticket)],
-        "ratings": list(selectors.ticket_ratings(ticket=ticket)),
+        "ratings": ratings,
         "whistles": whistles,
         "report_photos": [p for p in photos if p.kind == "report"],
         "result_photos": [p for p in photos if p.kind == "result"],
@@ -85,25 +107,39 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _perform(
-    request: HttpRequest, ticket: Ticket, action: Action, target: Any, whistle_id: int | None
+    request: HttpRequest,
+    ticket: Ticket,
+    action: Action,
+    target: Any,
+    whistle_id: int | None,
+    rating_id: int | None = None,
 ) -> HttpResponse:
     """GET: the action's form alone (htmx loads it into a card). POST: bind, call the one service,
     then back to the page; refused or invalid → the page again with the form and its errors."""
+    url = reverse("web:rating_action", args=[ticket.pk, rating_id, action.key]) if rating_id else ""
     if request.method == "GET":
         return render(
             request,
             "web/tickets/_action_form.html",
             {
                 "ticket": ticket,
-                "item": {"action": action, "form": action.form(target), "open": True},
+                "item": {
+                    "action": action,
+                    "form": action.form(target, actor=request.user),
+                    "open": True,
+                    "url": url,
+                },
                 "whistle_id": whistle_id,
                 "next": safe_next(request, ""),
             },
         )
-    form = action.form(target, request.POST, request.FILES)
+    form = action.form(target, request.POST, request.FILES, actor=request.user)
     status = 400
     error = ""
-    if form.is_valid():
+    if not form.is_valid() and not action.offered(request.user, target):
+        # The choices are the user's own (none when they may not act): say "not allowed".
+        status, error = 403, _("您没有执行此操作的权限")
+    elif form.is_valid():
         try:
             result = action.run(request.user, target, form.cleaned_data)
         except PermissionDenied as exc:
@@ -120,14 +156,17 @@ def _perform(
     if is_htmx(request):
         context = {
             "ticket": ticket,
-            "item": {"action": action, "form": form, "open": True},
+            "item": {"action": action, "form": form, "open": True, "url": url},
             "whistle_id": whistle_id,
             "action_error": error,
             "next": safe_next(request, ""),
         }
         return render(request, "web/tickets/_action_form.html", context, status=status)
     ticket = selectors.ticket_get_for(actor=request.user, ticket_id=ticket.pk)
-    context = detail_context(request, ticket, bound=(action.key, whistle_id, form), error=error)
+    if rating_id:
+        context = detail_context(request, ticket, bound_rating=(action.key, rating_id, form), error=error)
+    else:
+        context = detail_context(request, ticket, bound=(action.key, whistle_id, form), error=error)
     return render(request, "web/tickets/detail.html", context, status=status)
 
 
@@ -150,6 +189,21 @@ def whistle_action(request: HttpRequest, ticket_id: int, whistle_id: int, action
     ticket = selectors.ticket_get_for(actor=request.user, ticket_id=ticket_id)
     whistle = _whistle_of(ticket, whistle_id)
     return _perform(request, ticket, spec, whistle, whistle_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_action(request: HttpRequest, ticket_id: int, rating_id: int, action: str) -> HttpResponse:
+    """Appeal a rating (the department) or decide the appeal (the street)."""
+    spec = RATING_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    ticket = selectors.ticket_get_for(actor=request.user, ticket_id=ticket_id)
+    rating = next((r for r in selectors.ticket_ratings(ticket=ticket) if r.pk == rating_id), None)
+    if rating is None:
+        raise Http404
+    rating.ticket = ticket
+    return _perform(request, ticket, spec, rating, None, rating_id)
 
 
 @login_required

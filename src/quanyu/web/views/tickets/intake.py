@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quanyu.areas.locate import locate
-from quanyu.areas.models import Area, AreaKind
+from quanyu.areas.models import Area
+from quanyu.areas.selectors import grid_layer_features
 from quanyu.catalog.selectors import category_suggest
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel
@@ -106,41 +106,7 @@ def ticket_locate(request: HttpRequest) -> HttpResponse:
 
 
 def grid_layer(request: HttpRequest) -> JsonResponse:
-    """The city's grid outlines (id, name, community) for the pick-a-point map. Outlines and
-    names of grids are public; nothing else about an area is in it."""
-    grids_qs = Area.objects.filter(kind=AreaKind.GRID)
-    latest = grids_qs.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    stamp = int(latest.timestamp() * 1e6) if latest else 0
-    key = f"quanyu.web.grid-layer.{stamp}.{grids_qs.count()}"
-    collection = cache.get(key)
-    if collection is None:
-        grids = list(
-            Area.objects.filter(kind=AreaKind.GRID, geometry__isnull=False).values_list(
-                "pk", "name", "path", "geometry"
-            )
-        )
-        parents = dict(
-            Area.objects.filter(path__in={p[: -Area.steplen] for _pk, _n, p, _g in grids}).values_list(
-                "path", "name"
-            )
-        )
-        collection = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": pk,
-                    "geometry": geometry,
-                    "properties": {
-                        "id": pk,
-                        "name": name,
-                        "community": parents.get(path[: -Area.steplen], ""),
-                    },
-                }
-                for pk, name, path, geometry in grids
-            ],
-        }
-        cache.set(key, collection, GRID_LAYER_CACHE_SECONDS)
-    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    """The city's grid outlines (id, name, community) for the pick-a-point map (public)."""
+    response = JsonResponse(grid_layer_features(), json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = f"public, max-age={GRID_LAYER_CACHE_SECONDS}"
     return response

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quanyu.notify.selectors import notification_list_for
@@ -63,6 +64,11 @@ def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
     form = RatingForm(request.POST or None)
     context = {"form": form, "token": token, "done": None, "link_error": ""}
     if request.method != "POST":
+        state, _ticket = selectors.rating_link_state(token=token)
+        if state == "used":
+            context["link_error"] = _("该评价链接已使用，每次办结只能评价一次")
+        elif state == "invalid":
+            context["link_error"] = _("评价链接无效或已过期")
         return render(request, "web/tickets/rate.html", context)
     status = 400
     if form.is_valid():

@@ -8,3 +8,12 @@
     link.setAttribute("aria-current", "page");
   });
 })();
+
+/* Receipts and notices at the front desk: a print button (no inline script under the CSP). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) { window.print(); }
+  });
+})();

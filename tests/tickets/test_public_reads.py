@@ -146,3 +146,20 @@ def test_contact_email_is_stored_encrypted_and_masked(city):
         cursor.execute(f"SELECT contact_email FROM {Ticket._meta.db_table} WHERE id = %s", [ticket.pk])
         stored = cursor.fetchone()[0]
     assert stored and "zhang.san" not in stored
+
+
+def test_assign_never_reopens_a_closed_ticket(city):
+    """Review finding: ticket_assign moved resolved/closed/whistled tickets back to in progress."""
+    from quanyu.tickets import services
+    from quanyu.tickets.models import TicketEvent
+    from tests.tickets.factories import to_street
+
+    street_staff = city.users["street_staff"]
+    ticket = to_street(city, new_ticket(city))
+    ticket = services.ticket_resolve(actor=street_staff, ticket=ticket, explanation="已现场处理完毕")
+    events = TicketEvent.objects.filter(ticket=ticket).count()
+    with pytest.raises(ValidationError):
+        services.ticket_assign(actor=street_staff, ticket=ticket, assignee=street_staff)
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+    assert TicketEvent.objects.filter(ticket=ticket).count() == events

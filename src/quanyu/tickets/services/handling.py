@@ -78,7 +78,15 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, note: str = "") 
     with transaction.atomic():
         locked = lock_ticket(ticket)
         require_tier(actor, locked)
-        check_ticket(locked, S.IN_PROGRESS, seen=seen_status(ticket), action=_("分派"))
+        # Assigning works on open, unwhistled work only: it must never reopen a resolved or closed
+        # ticket or pull one back from its departments (that is ticket_reopen / whistle_cancel).
+        check_ticket(
+            locked,
+            S.IN_PROGRESS,
+            seen=seen_status(ticket),
+            action=_("分派"),
+            only_from=frozenset({S.NEW, S.IN_PROGRESS}),
+        )
         if not has_role(assignee, TIER_ROLES[locked.tier], at_path=locked.handling_area.path):
             raise ValidationError({"assignee": _("承办人不属于当前承办层级")})
         now = timezone.now()

@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 QUANYU := $(VENV)/bin/quanyu
 VENDOR := src/quanyu/web/vendor
 PYTEST_ARGS ?=
+# pytest-xdist workers: the suite has 1,200+ tests and the machines have 2 cores.
+PYTEST_WORKERS ?= 2
 
 .PHONY: setup assets demo demo-build serve test test-fast lint format migrate bench clean
 
@@ -54,7 +56,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix src tests bench
 
 test: setup lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: setup
 	$(VENV)/bin/pytest -x -q -m "not e2e" $(PYTEST_ARGS)

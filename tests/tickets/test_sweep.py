@@ -133,3 +133,28 @@ def test_real_celery_worker_sends_reminders_exactly_once(settings, tmp_path):
     handler = city.users["department_handler"]
     assert Reminder.objects.count() == 1
     assert Notification.objects.filter(recipient=handler, kind="deadline_reminder").count() == 1
+
+
+def test_claimed_deadlines_do_not_starve_newer_ones(city, monkeypatch):
+    """Review finding: the oldest BATCH rows were selected before already-claimed ones were
+    dropped, so once BATCH overdue items were supervised, newer overdue work never was."""
+    from quanyu.tickets import sweep as sweep_module
+    from quanyu.tickets.models import SupervisionOrder, Ticket
+    from tests.tickets.factories import new_ticket
+
+    monkeypatch.setattr(sweep_module, "BATCH", 2)
+    tickets = [new_ticket(city, text=f"路灯不亮第{i}处") for i in range(5)]
+    base = max(t.response_due for t in tickets)
+    for i, t in enumerate(tickets):  # distinct, ascending deadlines, all passed at ``late``
+        Ticket.objects.filter(pk=t.pk).update(response_due=base + dt.timedelta(minutes=i))
+    late = base + dt.timedelta(hours=2)
+    for _ in range(3):
+        sweep_deadlines(now=late)
+    supervised = set(
+        SupervisionOrder.objects.filter(kind=SupervisionOrder.Kind.TICKET_RESPONSE).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    assert supervised == {t.pk for t in tickets}
+    sweep_deadlines(now=late)  # and nothing twice
+    assert SupervisionOrder.objects.filter(kind=SupervisionOrder.Kind.TICKET_RESPONSE).count() == 5

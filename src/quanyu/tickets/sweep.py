@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,13 +56,32 @@ class _Due:
         return f"{self.kind}:{self.ticket_id}:{self.whistle_id or 0}:{due:%Y%m%dT%H%M%S.%f}"
 
 
-def _ticket_dues(qs: QuerySet[Ticket], kind: str, field: str) -> list[_Due]:
+ClaimModel = type[Reminder] | type[SupervisionOrder]
+
+
+def _unclaimed(
+    qs: QuerySet[Any], claims: ClaimModel, kind: str, field: str, *, whistle: bool
+) -> QuerySet[Any]:
+    """Rows whose deadline ``field`` has no reminder/order of ``kind`` yet. Filtering in SQL before
+    the BATCH slice matters: otherwise the same oldest, already claimed rows fill every batch and
+    newer deadlines are never reached."""
+    claimed = claims.objects.filter(kind=kind, due=OuterRef(field))
+    if whistle:
+        claimed = claimed.filter(whistle_id=OuterRef("pk"))
+    else:
+        claimed = claimed.filter(ticket_id=OuterRef("pk"), whistle__isnull=True)
+    return qs.filter(~Exists(claimed))
+
+
+def _ticket_dues(qs: QuerySet[Ticket], kind: str, field: str, claims: ClaimModel) -> list[_Due]:
+    qs = _unclaimed(qs, claims, kind, field, whistle=False)
     return [
         _Due(kind, pk, None, None, due) for pk, due in qs.order_by(field).values_list("pk", field)[:BATCH]
     ]
 
 
-def _whistle_dues(qs: QuerySet[Whistle], kind: str, field: str) -> list[_Due]:
+def _whistle_dues(qs: QuerySet[Whistle], kind: str, field: str, claims: ClaimModel) -> list[_Due]:
+    qs = _unclaimed(qs, claims, kind, field, whistle=True)
     return [
         _Due(kind, t, pk, d, due)
         for pk, t, d, due in qs.order_by(field).values_list("pk", "ticket_id", "department_id", field)[:BATCH]
@@ -81,6 +101,7 @@ def _candidates(now: dt.datetime, *, upcoming: bool) -> list[_Due]:
     tickets = Ticket.objects.filter(excluded_from_stats=False)
     whistles = Whistle.objects.filter(excluded_from_stats=False)
     kinds = Reminder.Kind if upcoming else SupervisionOrder.Kind
+    claims: ClaimModel = Reminder if upcoming else SupervisionOrder
     return [
         *_ticket_dues(
             tickets.filter(
@@ -88,21 +109,25 @@ def _candidates(now: dt.datetime, *, upcoming: bool) -> list[_Due]:
             ),
             kinds.TICKET_RESPONSE,
             "response_due",
+            claims,
         ),
         *_ticket_dues(
             tickets.filter(window("completion_due", c_until), status__in=LOCAL_OPEN),
             kinds.TICKET_COMPLETION,
             "completion_due",
+            claims,
         ),
         *_whistle_dues(
             whistles.filter(window("response_due", r_until), status=WhistleStatus.PENDING),
             kinds.WHISTLE_RESPONSE,
             "response_due",
+            claims,
         ),
         *_whistle_dues(
             whistles.filter(window("completion_due", c_until), status__in=W_OPEN),
             kinds.WHISTLE_COMPLETION,
             "completion_due",
+            claims,
         ),
     ]
 

@@ -163,3 +163,20 @@ def test_assign_never_reopens_a_closed_ticket(city):
     ticket.refresh_from_db()
     assert ticket.status == "resolved"
     assert TicketEvent.objects.filter(ticket=ticket).count() == events
+
+
+def test_escalation_starts_the_next_tiers_response_clock(city):
+    """Review finding: escalation kept accepted_at and the old response_due, so the upper tier's
+    response deadline was never tracked by the sweep or the overdue filters."""
+    from quanyu.tickets import services
+
+    grid_worker = city.users["grid_worker"]
+    ticket = new_ticket(city)
+    ticket = services.ticket_accept(actor=grid_worker, ticket=ticket)
+    assert ticket.accepted_at is not None
+    old_due = ticket.response_due
+    ticket = services.ticket_escalate(actor=grid_worker, ticket=ticket, reason="需社区协调物业")
+    ticket.refresh_from_db()
+    assert ticket.tier == "community" and ticket.status == "new"
+    assert ticket.accepted_at is None
+    assert ticket.response_due > old_due

@@ -123,16 +123,20 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         if area is None:
             raise TransitionError(_("工单未定位到上一级区域"))
         previous = locked.tier
+        now = timezone.now()
         locked.tier = target
         locked.handling_area = area
         locked.assignee = None
+        # The new tier has its own response limit from now; the completion deadline stays.
+        locked.accepted_at = None
+        locked.response_due = deadlines_from(now, locked.category or locked.suggested_category)[0].at
         move(
             locked,
             to=S.NEW,
             kind=EventKind.ESCALATED,
             actor=actor,
-            now=timezone.now(),
-            fields=["tier", "handling_area", "assignee"],
+            now=now,
+            fields=["tier", "handling_area", "assignee", "accepted_at", "response_due"],
             from_tier=previous,
             to_tier=target,
             handling_area=area.pk,

@@ -3,6 +3,8 @@ public (Open311) list, the public grid layer; the hotline work-order constraint;
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -180,3 +182,17 @@ def test_escalation_starts_the_next_tiers_response_clock(city):
     assert ticket.tier == "community" and ticket.status == "new"
     assert ticket.accepted_at is None
     assert ticket.response_due > old_due
+
+
+def test_categorise_after_reopen_keeps_the_fresh_deadline(city, cat):
+    """Review finding: recategorising recounted from created_at, wiping the time a reopen gave."""
+    from quanyu.tickets.models import TicketEvent
+
+    grid_worker = city.users["grid_worker"]
+    ticket = new_ticket(city)
+    reopened_at = ticket.created_at + dt.timedelta(days=20)
+    TicketEvent.objects.create(
+        ticket=ticket, kind="reopened", actor=None, at=reopened_at, from_status="resolved", to_status="new"
+    )
+    ticket = services.ticket_categorise(actor=grid_worker, ticket=ticket, category=cat["stalls"])
+    assert ticket.completion_due > reopened_at

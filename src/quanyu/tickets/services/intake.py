@@ -29,7 +29,7 @@ from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.conf import int_setting
 from quanyu.tickets.events import append_event
-from quanyu.tickets.models import Channel, EventKind, Ticket, TicketPhoto
+from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -355,8 +355,9 @@ def _idempotent_hit(actor: Any, key: str) -> Ticket | None:
 
 
 def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Ticket:
-    """Staff confirm or change the category; the ticket's limits are recounted from its
-    submission under the new category's rules."""
+    """Staff confirm or change the category; the ticket's limits are recounted under the new
+    category's rules from when the current round of handling began: its submission, or its last
+    reopening (a reopened ticket keeps the fresh time it was given)."""
     _check_category(category)
     with transaction.atomic():
         locked = lock_ticket(ticket)
@@ -365,7 +366,13 @@ def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Tick
             locked, locked.status, seen=seen_status(ticket), action=_("确认分类"), only_from=OPEN_STATUSES
         )
         previous = locked.category.code if locked.category else None
-        response_due, completion_due = deadlines_from(locked.created_at, category)
+        reopened = (
+            TicketEvent.objects.filter(ticket=locked, kind=EventKind.REOPENED)
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        response_due, completion_due = deadlines_from(reopened or locked.created_at, category)
         locked.category = category
         locked.response_due = response_due.at
         locked.completion_due = completion_due.at

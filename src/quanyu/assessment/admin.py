@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from quanyu.assessment import services
 from quanyu.assessment.access import can_publish
 from quanyu.assessment.models import Bulletin, BulletinRow, DepartmentDayStat, ScoringConfig
+from quanyu.core.admin_scoping import ReadOnlyAdmin
 
 
 @admin.register(ScoringConfig)
@@ -52,17 +53,6 @@ class ScoringConfigAdmin(admin.ModelAdmin):
             no_rating_policy=obj.no_rating_policy,
         )
         obj.pk = saved.pk
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class BulletinRowInline(admin.TabularInline):

@@ -270,3 +270,16 @@ class ScopedTreeAdmin(ScopedAdminMixin, TreeAdmin):
             messages.error(request, reason)
             return HttpResponseBadRequest(reason)
         return super().move_node(request)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A back-office view of rows that only services write (events, ledgers, rollups)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from quanyu.core.admin_scoping import ReadOnlyAdmin
 from quanyu.tickets.models import (
     Rating,
     RehandlingEntry,
@@ -18,17 +19,6 @@ from quanyu.tickets.models import (
     TicketPhoto,
     Whistle,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline):

@@ -32,6 +32,7 @@ from quanyu.people import selectors, services
 from quanyu.people.access import AUDITORS, EDITORS, READERS, REVEALERS, birth_month, can_see_tags, tag_sight
 from quanyu.people.models import MemberCategory, PointRule, ProtectedTag
 from quanyu.people.states import ReportStatus
+from quanyu.web.htmx import is_htmx as _partial
 
 PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,10 +58,6 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     """Exports hold personal data: no browser or proxy may keep a copy."""
     add_never_cache_headers(response)
     return response
-
-
-def _partial(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 def _communities(request: HttpRequest) -> Any:

@@ -20,6 +20,7 @@ from quanyu.accounts.roles import STAFF_ROLES, Role
 from quanyu.areas import selectors as areas
 from quanyu.orgs import selectors as orgs
 from quanyu.orgs.models import UnitKind
+from quanyu.web.htmx import is_htmx
 from quanyu.web.nav import nav_for
 
 UNITS_PER_PAGE = 20
@@ -117,7 +118,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     units = orgs.unit_search_for(actor=request.user, text=text, kind=kind)
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "q": text, "kind": kind, "kinds": UnitKind.choices}
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    partial = is_htmx(request)
     response = render(request, "web/units/_results.html" if partial else "web/units/list.html", context)
     response["Vary"] = "HX-Request"
     return response

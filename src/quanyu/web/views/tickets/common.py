@@ -22,6 +22,7 @@ from quanyu.catalog.models import Tier
 from quanyu.tickets.access import CHANNEL_ROLES, STREET_ROLES, SUPERVISOR_ROLES, TICKET_VIEWER_ROLES
 from quanyu.tickets.models import EmergencyTarget, RatingLevel, TicketEvent
 from quanyu.tickets.states import TicketStatus
+from quanyu.web.htmx import is_htmx
 
 # Who opens which page (superusers open every page).
 PATROL_ROLES = CHANNEL_ROLES["patrol"]
@@ -52,10 +53,6 @@ def roles_required(
         return wrapped
 
     return decorator
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 def render_page(

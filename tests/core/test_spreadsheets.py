@@ -1,8 +1,10 @@
 import datetime as dt
+import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from quanyu.core import spreadsheets
 from quanyu.core.spreadsheets import (
     Column,
     RowError,
@@ -45,7 +47,15 @@ def test_csv_in_an_unknown_encoding(tmp_path):
         list(read_rows(path, COLUMNS))
 
 
-def test_xlsx_rows_keep_their_numbers_and_types(tmp_path):
+@pytest.fixture(params=["calamine", "openpyxl"])
+def reader(request, monkeypatch):
+    """Both xlsx readers: calamine for sheets up to CALAMINE_MAX_XML, openpyxl streaming above."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(spreadsheets, "CALAMINE_MAX_XML", -1)
+    return request.param
+
+
+def test_xlsx_rows_keep_their_numbers_and_types(tmp_path, reader):
     book = Workbook()
     sheet = book.active
     sheet.append(["代码", " 名称* ", "备注"])
@@ -62,7 +72,43 @@ def test_xlsx_rows_keep_their_numbers_and_types(tmp_path):
     ]
 
 
-def test_missing_required_header_and_sheet(tmp_path):
+def test_both_readers_give_the_same_records_from_paths_and_uploads(tmp_path, reader):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    sheet.append(["名称", "人口", "代码", "多余"])
+    sheet.append(["向阳社区", 8500, True, "x"])
+    sheet.append(["东山社区", 12.5, dt.date(2024, 2, 29)])  # a short row: missing cells are ''
+    sheet.append([None, None, None, None])
+    sheet["A6"] = "世回尧社区"
+    sheet["B6"] = dt.datetime(2024, 1, 2, 8, 30)
+    other = book.create_sheet("其他")
+    other.append(["名称"])
+    other.append(["只在第二张表"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    expected = [
+        (2, {"name": "向阳社区", "population": 8500, "code": True}),
+        (3, {"name": "东山社区", "population": 12.5, "code": dt.datetime(2024, 2, 29)}),
+        (6, {"name": "世回尧社区", "population": dt.datetime(2024, 1, 2, 8, 30), "code": ""}),
+    ]
+
+    def comparable(rows):
+        # openpyxl gives datetimes for date cells, calamine dates for whole days: compare as datetimes
+        def norm(v):
+            return dt.datetime.combine(v, dt.time()) if type(v) is dt.date else v
+
+        return [(n, {k: norm(v) for k, v in r.items()}) for n, r in rows]
+
+    assert comparable(read_rows(path, COLUMNS)) == expected
+    upload = io.BytesIO(path.read_bytes())
+    assert comparable(read_rows(upload, COLUMNS)) == expected
+    assert list(read_rows(path, COLUMNS, sheet="其他")) == [
+        (2, {"name": "只在第二张表", "code": "", "population": ""})
+    ]
+
+
+def test_missing_required_header_and_sheet(tmp_path, reader):
     book = Workbook()
     book.active.title = "区域"
     book.active.append(["代码"])
@@ -84,7 +130,7 @@ def test_missing_required_header_and_sheet(tmp_path):
         ("missing.csv", None, "文件不存在"),
     ],
 )
-def test_unreadable_files(tmp_path, name, content, message):
+def test_unreadable_files(tmp_path, name, content, message, reader):
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
@@ -92,7 +138,7 @@ def test_unreadable_files(tmp_path, name, content, message):
         list(read_rows(path, COLUMNS))
 
 
-def test_empty_file(tmp_path):
+def test_empty_file(tmp_path, reader):
     path = tmp_path / "a.xlsx"
     Workbook().save(path)
     with pytest.raises(SpreadsheetError, match="空"):
@@ -133,3 +179,13 @@ def test_errors_round_trip_with_and_without_sheets(tmp_path):
     assert read_errors(path) == with_sheets
     assert str(with_sheets[0]) == "“单位”表第2行【类型】：未知"
     assert str(RowError(4, "geometry", "无效", noun="feature")) == "第4个要素【geometry】：无效"
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path, reader):
+    import zipfile
+
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<<< not xml")
+    with pytest.raises(SpreadsheetError, match="无法读取Excel文件"):
+        list(read_rows(path, COLUMNS))

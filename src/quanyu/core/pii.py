@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,12 +47,38 @@ def _current_keys() -> tuple[bytes, bytes]:
     return _keys(settings.QUANYU_PII_KEY)
 
 
+@functools.cache
+def _ciphers(master_b64: str) -> tuple[AESGCM, Any]:
+    """The AES-GCM cipher and a keyed HMAC to copy, built once per key: an import of 100,000 rows
+    encrypts and hashes 200,000 values, and setting up the key each time was a fifth of it."""
+    enc, mac = _keys(master_b64)
+    return AESGCM(enc), hmac.new(mac, digestmod=hashlib.sha256)
+
+
 def encrypt(plaintext: str) -> str:
     if plaintext == "":
         return ""
     nonce = os.urandom(12)
-    sealed = AESGCM(_current_keys()[0]).encrypt(nonce, plaintext.encode(), None)
+    sealed = _ciphers(settings.QUANYU_PII_KEY)[0].encrypt(nonce, plaintext.encode(), None)
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def sealer() -> Callable[[str], str]:
+    """``encrypt`` bound to the current key, for many values in a row (imports)."""
+    aead, prefix, b64, nonce = (
+        _ciphers(settings.QUANYU_PII_KEY)[0],
+        _PREFIX,
+        base64.urlsafe_b64encode,
+        os.urandom,
+    )
+
+    def seal(plaintext: str) -> str:
+        if not plaintext:
+            return ""
+        fresh = nonce(12)
+        return prefix + b64(fresh + aead.encrypt(fresh, plaintext.encode(), None)).decode()
+
+    return seal
 
 
 def decrypt(token: str) -> str:
@@ -60,14 +87,16 @@ def decrypt(token: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("not an encrypted value")
     raw = base64.urlsafe_b64decode(token[len(_PREFIX) :].encode())
-    return AESGCM(_current_keys()[0]).decrypt(raw[:12], raw[12:], None).decode()
+    return _ciphers(settings.QUANYU_PII_KEY)[0].decrypt(raw[:12], raw[12:], None).decode()
 
 
 def pii_hash(kind: str, value: str) -> str:
     """Keyed hash (HMAC-SHA256) of a normalised value, for exact-match lookup. Empty stays empty."""
     if not value:
         return ""
-    return hmac.new(_current_keys()[1], f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    keyed = _ciphers(settings.QUANYU_PII_KEY)[1].copy()
+    keyed.update(f"{kind}:{value}".encode())
+    return str(keyed.hexdigest())
 
 
 class EncryptedCharField(models.TextField):

@@ -56,7 +56,7 @@ from quanyu.catalog.suggest import CategoryMatcher
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.geo import CRS_CHOICES, to_wgs84
 from quanyu.core.idnumber import normalize_phone
-from quanyu.core.pii import pii_hash
+from quanyu.core.pii import pii_hash, sealer
 from quanyu.core.spreadsheets import Column, RowError, read_rows, write_template
 from quanyu.tickets.access import CHANNEL_ROLES
 from quanyu.tickets.conf import int_setting
@@ -207,7 +207,7 @@ class _Context:
             self.by_name.setdefault(f"{c.parent.name}/{c.name}", c)  # type: ignore[union-attr]
         self.matcher = CategoryMatcher(items)
         self.deadlines = FastDeadlines()
-        self.sealer = _Sealer()
+        self.sealer = sealer()
         self.default_limits = (
             int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
             int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
@@ -481,31 +481,6 @@ def _column_defaults() -> dict[str, Any]:
         else:
             defaults[f.attname] = ""
     return defaults
-
-
-class _Sealer:
-    """``core.pii.encrypt`` for many values: one AES-GCM object (the same key, format and fresh
-    nonce per value); empty values stay empty, as the field stores them."""
-
-    def __init__(self) -> None:
-        import base64
-        import os
-
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-        from quanyu.core import pii
-
-        self._aead = AESGCM(pii._current_keys()[0])
-        self._prefix = pii._PREFIX
-        self._b64 = base64.urlsafe_b64encode
-        self._nonce = os.urandom
-
-    def __call__(self, plaintext: str) -> str:
-        if not plaintext:
-            return ""
-        nonce = self._nonce(12)
-        sealed = self._aead.encrypt(nonce, plaintext.encode(), None)
-        return self._prefix + self._b64(nonce + sealed).decode()
 
 
 def _write_copy(built: Built, ctx: _Context) -> int:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
-from quanyu.core.pii import EncryptedCharField, encrypt, pii_hash
+from quanyu.core.pii import EncryptedCharField, pii_hash, sealer
 from quanyu.core.spreadsheets import Column, RowError, read_rows
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.access import EDITORS, TAG_VIEWERS
@@ -136,7 +136,7 @@ def _check_actor(actor: Any) -> None:
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     ops = connection.ops
     if isinstance(field, EncryptedCharField):
-        return lambda v: encrypt(v) if v else ""
+        return sealer()
     if isinstance(field, models.DateTimeField):
         return lambda v: ops.adapt_datetimefield_value(v)
     if isinstance(field, models.DateField):
@@ -145,11 +145,13 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
 
 def fast_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT ``rows`` (dicts by attname, already validated) with one ``executemany``.
+    """INSERT ``rows`` (dicts by attname, already validated) in one statement stream.
 
     ``bulk_create`` spends most of an import compiling per-object SQL; the rows here are plain
-    values, so they go straight to the driver. Encrypted fields are encrypted, dates adapted by
-    the backend, ``auto_now``/``auto_now_add`` fields stamped and the rest take their defaults.
+    values, so they go straight to the driver: ``COPY … FROM STDIN`` on PostgreSQL (a third of
+    ``executemany``'s time for these wide rows), one ``executemany`` elsewhere. Encrypted fields
+    are encrypted, dates adapted by the backend, ``auto_now``/``auto_now_add`` fields stamped and
+    the rest take their defaults.
     """
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -162,11 +164,15 @@ def fast_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             plan.append((f.attname, f.get_default(), _converter(f)))
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
     params = [tuple(convert(row.get(name, default)) for name, default, convert in plan) for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
 
 
 class _Importer(ABC):

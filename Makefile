@@ -24,7 +24,8 @@ $(VENDOR)/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/vendor/
-	cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/vendor/alpine.min.js
+# Alpine's CSP build: expressions are names of Alpine.data() members, never code (no unsafe-eval).
+	cp node_modules/@alpinejs/csp/dist/cdn.min.js $(VENDOR)/vendor/alpine.min.js
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/vendor/
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/vendor/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/vendor/images
@@ -44,7 +45,7 @@ demo-build: migrate
 
 demo: demo-build
 	@echo "Quanyu demo on http://127.0.0.1:8000/  (accounts above, also in var/demo-accounts.json)"
-	DEBUG=1 $(QUANYU) runserver 127.0.0.1:8000
+	DEBUG=1 $(QUANYU) demo serve 127.0.0.1:8000
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench

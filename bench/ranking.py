@@ -5,7 +5,7 @@ secondary indexes dropped during the load and rebuilt after), builds the daily r
 ``assessment_rebuild`` (one GROUP BY per year), then times, warm, best of 5:
 
 * the month's ranking through ``quanyu.assessment.selectors.department_ranking`` (what the page
-  and the API call: catch-up check, rules, one query over the rollup, scoring and ranking);
+  and the API call, read-only: rules, one query over the rollup, scoring and ranking);
 * the same figures by the direct GROUP BY over the base tables in PostgreSQL (reference);
 * the same figures computed by DuckDB over the same rows (exported once to Parquet; the scan of the
   Parquet file is DuckDB's full scan; a scan of DuckDB's own in-memory table is reported too).

@@ -15,7 +15,10 @@ def city(db) -> City:
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches (catalogue matcher, holiday years, grid rows) trust their revision for a
-    couple of seconds; a test database rolled back under them must not leak into the next test."""
+    couple of seconds; a test database rolled back under them must not leak into the next test.
+    Django's cache (locmem here) holds rate-limit counters: each test starts with none."""
+    from django.core.cache import cache
+
     from quanyu.areas.locate import invalidate as locate_invalidate
     from quanyu.catalog.calendar import invalidate as calendar_invalidate
     from quanyu.catalog.suggest import invalidate as suggest_invalidate
@@ -25,6 +28,7 @@ def _fresh_process_caches():
     calendar_invalidate()
     locate_invalidate()
     invalidate_area_cache()
+    cache.clear()
     yield
 
 

@@ -1,4 +1,5 @@
-"""Celery application. In the embedded default (no broker configured) tasks run eagerly."""
+"""Celery application. In the embedded default (no broker configured) tasks run eagerly, and the
+beat schedule below is run by the demo server's in-process scheduler (``quanyu.scheduler``)."""
 
 import os
 
@@ -31,4 +32,11 @@ app.add_periodic_task(
     86400.0,
     app.signature("quanyu.assessment.refresh_recent"),
     name="assessment-refresh-recent",
+)
+# Notifications: each commit that writes to the outbox enqueues a drain; this one retries failed
+# channels and sends anything whose enqueue was lost (broker down at the time).
+app.add_periodic_task(
+    float(env_int("QUANYU_NOTIFY_DRAIN_SECONDS", 30)),
+    app.signature("quanyu.notify.drain_outbox"),
+    name="notify-drain-outbox",
 )

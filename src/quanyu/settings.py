@@ -177,7 +177,20 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every web node in production (rate limits, throttles): QUANYU_CACHE_URL=redis://…;
+# without it each process keeps its own (the embedded default and the tests).
+_CACHE_URL = env_str("QUANYU_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Requests filed without an account (quanyu.tickets.limits; "count/period", unit s/m/h/d, or "off"),
+# and SMS to a contact number without an account (quanyu.notify.channels.sms).
+QUANYU_RATELIMIT_SUBMIT_IP = env_str("QUANYU_RATELIMIT_SUBMIT_IP", "5/10m")
+QUANYU_RATELIMIT_SUBMIT_PHONE = env_str("QUANYU_RATELIMIT_SUBMIT_PHONE", "3/1h")
+QUANYU_RATELIMIT_OPEN311_KEY = env_str("QUANYU_RATELIMIT_OPEN311_KEY", "300/1h")
+QUANYU_SMS_PER_PHONE = env_str("QUANYU_SMS_PER_PHONE", "10/1d")
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "cache+memory://")
@@ -206,7 +219,9 @@ CONTENT_SECURITY_POLICY = {
             *([QUANYU_TILE_URL.split("/{")[0]] if QUANYU_TILE_URL else []),
         ],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-eval'"],
+        # Scripts only from our own static files: no inline code, no eval (Alpine's CSP build,
+        # htmx with allowEval off).
+        "script-src": ["'self'"],
     }
 }
 

@@ -206,7 +206,8 @@ def test_refresh_drops_rows_of_whistles_that_disappeared(city, depts):
 
 def test_upheld_appeal_through_the_services(city):
     """The loop's own services: whistle, respond, resolve, 不满意, appeal upheld — the ranking
-    (which catches up from the ticket history) follows every step without a rebuild."""
+    (kept current by the services' hook; reads never write) follows every step without a sync or
+    a rebuild."""
     from quanyu.tickets import services
     from tests.tickets.factories import make_catalog, whistled
 
@@ -232,9 +233,11 @@ def test_upheld_appeal_through_the_services(city):
     assert (row.counts.rated, row.satisfaction_rate) == (0, None)
     # The assisting department received it too, and has not responded.
     assert row_of(period, cat["cg"]).counts.received == 1
-    assert assessment_sync() == 0  # nothing new since the last read
-    # The catch-up agrees with a rebuild from source.
+    # The hook kept it current: the catch-up and a rebuild from source both agree with it.
     live = {r.department_id: r.counts for r in department_ranking(period=period)}
+    assert assessment_sync() > 0  # nothing had synced: the reads above wrote nothing
+    assert assessment_sync() == 0  # and now nothing is new
+    assert live == {r.department_id: r.counts for r in department_ranking(period=period)}
     assessment_rebuild(period)
     assert live == {r.department_id: r.counts for r in department_ranking(period=period)}
 

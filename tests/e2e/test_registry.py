@@ -54,7 +54,7 @@ def test_language_switch_to_english_and_back(page, live_server, city_with_people
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/areas/{c.communities[0].pk}/")
     page.click("form.qy-lang button[value=en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.url.endswith(f"/areas/{c.communities[0].pk}/")
     assert page.locator("th", has_text="Population").count() == 1
     assert page.locator("nav#qy-nav a[data-nav=areas]").text_content() == "Areas & grids"
@@ -62,7 +62,7 @@ def test_language_switch_to_english_and_back(page, live_server, city_with_people
     page.locator(".leaflet-overlay-pane path.qy-area").first.wait_for()
     shot(page, "area-en.png")
     page.click("form.qy-lang button[value=zh-hans]")
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
     assert page.locator("nav#qy-nav a[data-nav=areas]").text_content() == "区域网格"
 
 
@@ -107,10 +107,10 @@ def test_unit_search_as_you_type(page, live_server, city_with_people):
     page.goto(f"{live_server.url}/units/")
     assert page.locator("#unit-table tbody tr").count() == 5
     page.fill("#unit-q", "城管")
-    page.wait_for_function("document.querySelectorAll('#unit-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#unit-table tbody tr').length === 1")
     assert "q=" in page.url  # the search is in the address, so it can be shared and reloaded
     assert page.locator("#unit-table tbody").inner_text().startswith("区城管局")
     page.fill("#unit-q", "")
     page.select_option("#unit-kind", "resident_unit")
-    page.wait_for_function("document.querySelectorAll('#unit-table tbody tr').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#unit-table tbody tr').length === 4")
     shot(page, "units.png")

@@ -1,6 +1,7 @@
 """The one-window front desk in a real browser, on a phone: pick the item (htmx loads its
-materials checklist), tick one material only → the one-time notice; tick both → the receipt with
-the number and the time limit. Also the appeal, ledger and callback pages render without sideways
+materials checklist), tick one material only → what is missing (nothing registered) → register with
+the one-time notice (recorded, printable) → the applicant brings the rest → the receipt with the
+number and the time limit. Also the appeal, ledger and callback pages render without sideways
 scrolling. QUANYU_E2E_SHOTS keeps screenshots at 1280 and 390 px."""
 
 from __future__ import annotations
@@ -27,20 +28,26 @@ def test_front_desk_on_a_phone(world, open_as, live_server):  # noqa: F811
     no_sideways_scroll(page)
     with page.expect_navigation():
         page.click("text=受理并出具回执")
-    assert page.locator("h1", has_text="一次性告知单").is_visible()
+    assert page.locator("h1", has_text="申请材料不全").is_visible()
     assert page.locator(".qy-missing li", has_text="房产证").is_visible()
-    shot(page, "desk-notice-390.png")
     assert Ticket.objects.count() == 0
     with page.expect_navigation():
-        page.click("text=返回受理")
-    page.check("input[name=materials][value=身份证]")
-    page.check("input[name=materials][value=房产证]")
-    page.fill("input[name=contact_name]", "张三")
-    page.fill("input[name=contact_phone]", "13912345678")
-    with page.expect_navigation():
-        page.click("text=受理并出具回执")
+        page.click("#record-notice")
     ticket = Ticket.objects.get()
+    assert ticket.materials_notice_at is not None and ticket.materials == ["身份证"]
+    assert page.locator("h1", has_text="一次性告知单").is_visible()
+    assert page.locator(".qy-slip-number", has_text=f"#{ticket.pk}").is_visible()
+    assert page.locator(".qy-missing li", has_text="房产证").is_visible()
+    no_sideways_scroll(page)
+    shot(page, "desk-notice-390.png")
+    with page.expect_navigation():
+        page.click("#materials-link")
+    page.check("input[name=materials][value=房产证]")
+    with page.expect_navigation():
+        page.click("text=登记补正材料")
+    ticket.refresh_from_db()
     assert ticket.channel == Channel.WINDOW and ticket.materials == ["身份证", "房产证"]
+    assert ticket.materials_notice_at is None and ticket.completion_due is not None
     assert page.locator(".qy-slip-number", has_text=f"#{ticket.pk}").is_visible()
     assert page.locator("text=承诺办结时限").is_visible()
     no_sideways_scroll(page)

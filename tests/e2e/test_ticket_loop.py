@@ -14,6 +14,8 @@ import pytest
 
 from quanyu.assessment.periods import current_month
 from quanyu.assessment.selectors import department_ranking
+from quanyu.notify.channels import sms
+from quanyu.notify.outbox import notify_drain
 from quanyu.tickets.models import Ticket, Whistle
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, make_city, make_personas
@@ -35,6 +37,8 @@ def shot(page, name: str) -> None:
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.QUANYU_SMS_BACKEND = "quanyu.notify.channels.sms.OutboxSmsBackend"
+    sms.outbox.clear()
     city = make_city()
     make_personas(city)
     catalog = make_catalog(city)
@@ -94,6 +98,7 @@ def test_the_whole_loop_in_a_browser(open_as, live_server, world):
     resident.locator(f"path.qy-grid-{city.grids[0].pk}").click()
     resident.locator(".qy-located-ok", has_text="网格1-1-1").wait_for()
     resident.fill("input[name=address]", "幸福路 8 号楼下")
+    resident.fill("input[name=contact_phone]", "13812345678")
     no_sideways_scroll(resident)
     shot(resident, "ticket-submit-phone.png")
     with resident.expect_navigation():
@@ -177,11 +182,14 @@ def test_the_whole_loop_in_a_browser(open_as, live_server, world):
     assert ticket.status == "resolved"
     shot(housing, "ticket-detail.png")
 
-    # 6. The resident finds the rating link on "my requests"; the link works without an account.
+    # 6. "My requests" asks the resident to rate, on the request's own page; the SMS to the contact
+    # number carries the single-use link, which works without an account.
     resident.goto(f"{url}/tickets/mine/")
-    link = resident.locator("a.qy-rate-link").first.get_attribute("href")
-    assert link and link.startswith("/rate/")
+    assert resident.locator("a.qy-rate-link").first.get_attribute("href") == f"/tickets/{ticket.pk}/"
     shot(resident, "ticket-mine-phone.png")
+    notify_drain()
+    link = next(m.text.split()[-1] for m in sms.outbox if m.phone == "13812345678")
+    assert link.startswith("/rate/")
     anonymous = open_as(None, phone=True)
     anonymous.goto(f"{url}{link}")
     anonymous.locator("label.qy-level-satisfied").click()

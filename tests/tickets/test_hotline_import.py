@@ -101,6 +101,30 @@ def test_good_rows_become_located_categorised_tickets(city, cat, admin, tmp_path
     assert event.payload["category"] == "0201" and event.payload["channel"] == "hotline"
 
 
+def test_text_with_tabs_newlines_and_backslashes_arrives_intact(city, cat, admin, tmp_path):
+    """PostgreSQL writes the rows in COPY's text format by hand: the escapes must round-trip."""
+    text = "第一行\t制表\n第二行 C:\\路径\\N \\t 结尾\r\n"
+    source = write_csv(
+        tmp_path / "h.csv", [row("T1", text, 联系人="王\t先生\\", 地址="某路\n1号\\N", 诉求类别="0101")]
+    )
+    result = hotline_import(actor=admin, source=source)
+    assert result.written == 1, result.errors
+    ticket = Ticket.objects.get(external_ref="T1")
+    assert ticket.text == text.strip()
+    assert ticket.address == "某路\n1号\\N"
+    assert ticket.contact_name == "王\t先生\\"
+    assert ticket.materials == [] and ticket.idempotency_key is None and ticket.resolution == ""
+    assert ticket.deadline_estimated is False and ticket.suggestion_score is None
+    event = ticket.events.get()
+    assert event.actor_name and event.payload == {
+        "channel": "hotline",
+        "tier": "grid",
+        "handling_area": city.grids[0].pk,
+        "category": "0101",
+        "imported": True,
+    }
+
+
 def test_reimport_skips_existing_work_orders(city, cat, admin, tmp_path):
     source = write_csv(tmp_path / "h.csv", [row("B1"), row("B2")])
     hotline_import(actor=admin, source=source)

@@ -66,12 +66,21 @@ def test_ticket_completion_overdue_and_reopen_gets_a_new_key(city, cat):
 
 @pytest.mark.django_db
 def test_sweep_command(city, cat):
+    """The command also drains the notification outbox (cron in the embedded default)."""
+    from django.core import mail
+
+    handler = city.users["housing_handler"]
+    handler.email = "housing@example.org"
+    handler.save()
     _t, lead, _assist = whistled(city, cat)
     Whistle.objects.filter(pk=lead.pk).update(response_due=lead.whistled_at)  # already passed
     call_command("sweep")
     assert SupervisionOrder.objects.filter(whistle=lead).count() == 1
+    supervised = [m for m in mail.outbox if m.to == ["housing@example.org"] and "督办" in m.subject]
+    assert len(supervised) == 1
     call_command("sweep")
     assert SupervisionOrder.objects.filter(whistle=lead).count() == 1
+    assert [m for m in mail.outbox if "督办" in m.subject] == supervised
 
 
 def _redis_up() -> bool:
@@ -85,18 +94,26 @@ def _redis_up() -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_real_celery_worker_sends_reminders_exactly_once(settings, tmp_path):
+    """…and delivers them from the outbox: the sweep's commit enqueues a drain on the worker,
+    which sends the reminder's e-mail once."""
     if not _redis_up():
         if os.environ.get("QUANYU_REQUIRE_E2E"):
             pytest.fail("Redis on 127.0.0.1:6379 is required (QUANYU_REQUIRE_E2E is set)")
         pytest.skip("Redis on 127.0.0.1:6379 is not reachable")
     from celery.contrib.testing.worker import start_worker
+    from django.core import mail
 
     from quanyu.celery import app
+    from quanyu.notify.models import OutboxMessage
+    from quanyu.notify.tasks import drain_outbox_task
     from quanyu.tickets.tasks import sweep_deadlines_task
 
     settings.MEDIA_ROOT = tmp_path
     city = make_city()
     make_personas(city)
+    handler = city.users["department_handler"]
+    handler.email = "cg@example.org"
+    handler.save()
     cat = make_catalog(city)
     # Calendar hours, one hour to respond: the reminder window (2 h) is open from the start.
     quick = Category.objects.create(
@@ -126,13 +143,19 @@ def test_real_celery_worker_sends_reminders_exactly_once(settings, tmp_path):
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
             first = sweep_deadlines_task.delay().get(timeout=60)
             second = sweep_deadlines_task.delay().get(timeout=60)
+            # The worker takes its queue in order: the drain enqueued by the first sweep's commit
+            # has run before this one, which finds nothing left.
+            third = drain_outbox_task.delay().get(timeout=60)
     finally:
         app.conf.update(saved)
         app.pool.force_close_all()
     assert first["reminders"] == 1 and second["reminders"] == 0
-    handler = city.users["department_handler"]
     assert Reminder.objects.count() == 1
     assert Notification.objects.filter(recipient=handler, kind="deadline_reminder").count() == 1
+    reminder = OutboxMessage.objects.get(kind="deadline_reminder")
+    assert (reminder.status, reminder.attempts, reminder.reached["email"]) == ("sent", 1, 1)
+    assert third == {"sent": 0, "retried": 0, "failed": 0}
+    assert [m.to for m in mail.outbox if m.subject == reminder.title] == [["cg@example.org"]]
 
 
 def test_claimed_deadlines_do_not_starve_newer_ones(city, monkeypatch):

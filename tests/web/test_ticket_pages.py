@@ -12,7 +12,9 @@ from django.test import Client
 from django.utils import translation
 
 from quanyu.accounts.models import User
+from quanyu.notify.channels import sms
 from quanyu.notify.models import Notification
+from quanyu.notify.outbox import notify_drain
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, EventKind, Rating, Ticket, TicketEvent, TicketPhoto, Whistle
 from tests.tickets.factories import (
@@ -274,9 +276,11 @@ def post(persona: str, url: str, data: dict | None = None):
     return client_for(persona).post(url, data or {})
 
 
-def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callbacks):
+def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callbacks, settings):
+    settings.QUANYU_SMS_BACKEND = "quanyu.notify.channels.sms.OutboxSmsBackend"
+    sms.outbox.clear()
     u = city.users
-    ticket = new_ticket(city, text="楼下有人摆摊占道，堵住了消防通道")
+    ticket = new_ticket(city, text="楼下有人摆摊占道，堵住了消防通道", contact_phone="13812345678")
     base = f"/tickets/{ticket.pk}"
 
     page = body(client_for("grid_worker").get(f"{base}/"))
@@ -319,13 +323,18 @@ def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callback
     assert ticket.status == "resolved"
     assert ticket.photos.filter(kind="result").count() == 1
 
-    # The resident sees the request to rate on "my requests" and rates through the link.
+    # The resident sees the request to rate on "my requests" (it leads to the request's page) and
+    # rates through the link the SMS carried.
     mine = body(client_for("resident").get("/tickets/mine/"))
     note = Notification.objects.get(recipient=u["resident"], kind="ticket_rate_request")
-    assert note.link in mine
-    rate_page = Client().get(note.link)
+    assert note.link == f"{base}/" and note.link in mine
+    notify_drain()
+    [sent] = [m for m in sms.outbox if m.phone == "13812345678"]
+    link = sent.text.split()[-1]
+    assert link.startswith("/rate/")
+    rate_page = Client().get(link)
     assert rate_page.status_code == 200 and "满意" in body(rate_page)
-    response = Client().post(note.link, {"level": "satisfied", "comment": "修得很快"})
+    response = Client().post(link, {"level": "satisfied", "comment": "修得很快"})
     assert response.status_code == 200 and "感谢您的评价" in body(response)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.rating_level) == ("closed", "satisfied")
@@ -355,7 +364,7 @@ def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callback
         assert text in timeline, text
 
     # The link is single-use; a forged one is told so.
-    again = Client().post(note.link, {"level": "dissatisfied", "comment": "再评"})
+    again = Client().post(link, {"level": "dissatisfied", "comment": "再评"})
     assert again.status_code == 400 and "该评价链接已使用" in body(again)
     forged = Client().post(f"/rate/{ticket.pk}.forged/", {"level": "satisfied"})
     assert forged.status_code == 400 and "评价链接无效或已过期" in body(forged)

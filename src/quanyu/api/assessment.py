@@ -68,6 +68,11 @@ class RankingSerializer(serializers.Serializer):
     frozen = serializers.BooleanField()
     bulletin = serializers.IntegerField(source="bulletin.pk", allow_null=True, default=None)
     computed_at = serializers.DateTimeField()
+    data_as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="when the figures were last brought up to date: the bulletin's publication, or the "
+        "rollup's last catch-up with the ticket history (null: not yet)",
+    )
     weights = RulesSerializer(source="rules")
     results = RowSerializer(source="rows", many=True)
 

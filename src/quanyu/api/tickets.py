@@ -8,9 +8,13 @@ call one service from ``quanyu.tickets.services``, serialise):
   timeline). ``Idempotency-Key`` header: a retry by the same account answers the first ticket with
   **200** (and ``Idempotency-Replayed: true``) instead of 201, and never creates a twin.
 * ``GET /api/tickets/{id}/`` — the ticket with its timeline (events), whistles, photos and ratings.
+  A photo's ``url`` is ``GET /api/tickets/{id}/photos/{photo}/``, scoped like the ticket (the
+  files are never served from a public media path).
 * ``POST /api/tickets/{id}/<action>/`` — one per step: accept, assign, categorise, escalate,
   reassign, whistle, withdraw, respond, resolve, return, merge, cancel, supervise, rate, callback,
-  appeal, appeal-decide, transfer-emergency, reopen, close, rating-link. Each answers the ticket.
+  appeal, appeal-decide, transfer-emergency, reopen, close, rating-link; for one-window
+  applications notice (一次性告知 of missing materials) and materials (补正). Each answers the
+  ticket.
 * ``POST /api/tickets/rate/`` — rating through the single-use link's token, no account needed
   (throttled).
 * ``GET /api/catalog/categories/`` — the catalogue tree (public, like Open311's services).
@@ -26,9 +30,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
-from django.urls import path
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -66,6 +71,7 @@ from quanyu.tickets.models import (
     TicketPhoto,
     Whistle,
 )
+from quanyu.tickets.photos import check_upload_request, is_too_large
 from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus
 
 # Channels a caller of the REST API may name (open311 has its own endpoint).
@@ -181,9 +187,11 @@ class TicketSerializer(_OutSerializer):
     grid = serializers.SerializerMethodField()
     community = serializers.SerializerMethodField()
     street = serializers.SerializerMethodField()
+    building = serializers.SerializerMethodField()
     assignee = serializers.IntegerField(source="assignee_id", allow_null=True)
     contact_name = serializers.CharField(source="contact_name_masked", help_text="masked")
     contact_phone = serializers.CharField(source="contact_phone_masked", help_text="masked")
+    contact_email = serializers.CharField(source="contact_email_masked", help_text="masked")
     is_overdue = serializers.BooleanField(default=False)
     is_due_soon = serializers.BooleanField(default=False)
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
@@ -207,12 +215,14 @@ class TicketSerializer(_OutSerializer):
             "grid",
             "community",
             "street",
+            "building",
             "assignee",
             "lon",
             "lat",
             "address",
             "contact_name",
             "contact_phone",
+            "contact_email",
             "response_due",
             "completion_due",
             "deadline_estimated",
@@ -244,6 +254,10 @@ class TicketSerializer(_OutSerializer):
     @extend_schema_field(TicketRefSerializer(allow_null=True))
     def get_street(self, obj: Ticket) -> dict[str, Any] | None:
         return _ref(obj.street)
+
+    @extend_schema_field(TicketRefSerializer(allow_null=True))
+    def get_building(self, obj: Ticket) -> dict[str, Any] | None:
+        return _ref(obj.building)
 
 
 class TicketEventSerializer(_OutSerializer):
@@ -309,7 +323,9 @@ class TicketPhotoSerializer(_OutSerializer):
         read_only_fields = fields
 
     def get_url(self, obj: TicketPhoto) -> str:
-        return obj.image.url if obj.image else ""
+        """The scoped download (``GET /api/tickets/{id}/photos/{photo}/``, token or session; 404
+        for whoever may not see the ticket), never the file's storage path."""
+        return reverse("ticket-photo", args=[obj.ticket_id, obj.pk]) if obj.image else ""
 
 
 class TicketRatingSerializer(_OutSerializer):
@@ -337,12 +353,17 @@ class TicketDetailSerializer(TicketSerializer):
     whistles = TicketWhistleSerializer(many=True, read_only=True)
     photos = TicketPhotoSerializer(many=True, read_only=True)
     ratings = serializers.SerializerMethodField()
+    missing_materials = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="one-window items: required, not received"
+    )
 
     class Meta(TicketSerializer.Meta):
         fields = [
             *TicketSerializer.Meta.fields,
             "resolution",
             "materials",
+            "missing_materials",
+            "materials_notice_at",
             "emergency_target",
             "emergency_note",
             "transferred_at",
@@ -375,6 +396,13 @@ class TicketCreateSerializer(serializers.Serializer):
         required=False, default="wgs84", help_text="wgs84 (GPS), gcj02 (AMap/Tencent) or bd09 (Baidu)"
     )
     area = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    building = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="id of the building it was reported in (in the located grid; locates it without a point)",
+    )
     category = serializers.CharField(required=False, allow_blank=True, default="", help_text="id or code")
     channel = serializers.CharField(
         required=False, default=Channel.API, help_text="api (default), web, patrol, window or hotline"
@@ -382,8 +410,17 @@ class TicketCreateSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    contact_email = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=254, help_text="kept encrypted, shown masked"
+    )
     materials = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
+    )
+    notice_missing = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="window: when required materials are missing, register the application with the "
+        "one-time notice (一次性告知) of what is missing instead of answering 400",
     )
     external_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -414,7 +451,9 @@ class TicketListQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     due_soon = serializers.BooleanField(required=False, allow_null=True, default=None)
     channel = serializers.CharField(required=False)
-    mine = serializers.BooleanField(required=False, default=False, help_text="submitted by or assigned to me")
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="submitted, registered by or assigned to me"
+    )
     q = serializers.CharField(required=False, max_length=100, help_text="text contains")
     created_after = serializers.DateTimeField(required=False, help_text="created at or after (ISO 8601)")
     created_before = serializers.DateTimeField(required=False, help_text="created before (ISO 8601)")
@@ -514,6 +553,26 @@ class TicketTransferSerializer(TicketNoteSerializer):
     target = serializers.CharField(help_text="110, 119, 120 or other")
 
 
+class TicketNoticeSerializer(TicketNoteSerializer):
+    missing = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=50,
+        help_text="items of the checklist still missing (default: those not received)",
+    )
+
+
+class TicketMaterialsSerializer(TicketNoteSerializer):
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        min_length=1,
+        max_length=50,
+        help_text="items of the checklist the applicant brought",
+    )
+
+
 class TicketRatingLinkSerializer(serializers.Serializer):
     token = serializers.CharField()
     url = serializers.CharField()
@@ -570,6 +629,18 @@ def _user(pk: int, field: str) -> User:
     found = User.objects.filter(pk=pk, is_active=True).first()
     if found is None:
         raise _not_found(field)
+    return found
+
+
+def _building(pk: int | None) -> Any:
+    """The building named at intake (None when none); 400 on ``building`` when there is none."""
+    if pk is None:
+        return None
+    from quanyu.areas.models import Area, AreaKind
+
+    found = Area.objects.filter(pk=pk, kind=AreaKind.BUILDING).defer("geometry").first()
+    if found is None:
+        raise exceptions.ValidationError({"building": [_("楼栋不存在")]})
     return found
 
 
@@ -678,6 +749,28 @@ class TicketViewSet(viewsets.ViewSet):
         return Response(TicketDetailSerializer(self._ticket(pk)).data)
 
     @extend_schema(
+        parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)],
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="no such photo, or the ticket is not in scope"),
+        },
+        summary="照片 photo (only for those who may see the ticket)",
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d{1,18})", url_name="photo")
+    def photo(self, request: Request, pk: str, photo_id: str) -> FileResponse:
+        ticket = self._ticket(pk)
+        found = next((p for p in ticket.photos.all() if p.pk == int(photo_id)), None)
+        if found is None or not found.image:
+            raise exceptions.NotFound(_("照片不存在或不在您的管辖范围内"))
+        try:
+            handle = found.image.open("rb")
+        except OSError:
+            raise exceptions.NotFound(_("照片不存在或不在您的管辖范围内")) from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    @extend_schema(
         request={
             "application/json": TicketCreateSerializer,
             "multipart/form-data": TicketCreateSerializer,
@@ -700,6 +793,10 @@ class TicketViewSet(viewsets.ViewSet):
         },
     )
     def create(self, request: Request) -> Response:
+        try:
+            check_upload_request(request.META.get("CONTENT_LENGTH"))  # before the body is parsed
+        except DjangoValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         data = _parsed(TicketCreateSerializer, request.data)
         photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
         data.pop("photos", None)
@@ -711,20 +808,27 @@ class TicketViewSet(viewsets.ViewSet):
             area = Area.objects.filter(pk=area_id).first()
             if area is None:
                 raise _not_found("area")
+        building = _building(data.pop("building"))
         raw_category = str(data.pop("category") or "").strip()
         # An active item named by its code comes from the per-process catalogue (no query).
         category = cached_item(raw_category) if raw_category else None
         if category is None:
             category = category_from_value(raw_category)
         key = request.headers.get(IDEMPOTENCY_HEADER) or None
-        ticket = services.ticket_create(
-            actor=request.user,
-            area=area,
-            category=category,
-            photos=photos,
-            idempotency_key=key,
-            **data,
-        )
+        try:
+            ticket = services.ticket_create(
+                actor=request.user,
+                area=area,
+                building=building,
+                category=category,
+                photos=photos,
+                idempotency_key=key,
+                **data,
+            )
+        except DjangoValidationError as exc:
+            if is_too_large(exc):
+                return Response(exc.message_dict, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            raise
         replayed = bool(getattr(ticket, "replayed", False))
         if replayed:
             found = selectors.ticket_queryset_for(actor=request.user).filter(pk=ticket.pk).first()
@@ -975,6 +1079,22 @@ class TicketViewSet(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = _parsed(TicketReasonSerializer, request.data)
         return self._answer(_run(services.ticket_reopen, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketNoticeSerializer, "一次性告知 notice (one-window: materials missing)")
+    @action(detail=True, methods=["post"])
+    def notice(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketNoticeSerializer, request.data)
+        return self._answer(_run(services.window_notice_record, actor=request.user, ticket=ticket, **data))
+
+    @_action_schema(TicketMaterialsSerializer, "补正材料 materials (one-window: materials brought)")
+    @action(detail=True, methods=["post"])
+    def materials(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        data = _parsed(TicketMaterialsSerializer, request.data)
+        return self._answer(
+            _run(services.window_materials_receive, actor=request.user, ticket=ticket, **data)
+        )
 
     @_action_schema(TicketNoteSerializer, "关闭 close")
     @action(detail=True, methods=["post"])

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from quanyu.assessment.selectors import Ranking
+from quanyu.core.clock import local
 from quanyu.core.spreadsheets import Column, write_sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +47,9 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
         values["rank"] = row.rank or ""
         rows.append(values)
     status = _("已发布通报（冻结）") if ranking.frozen else _("实时统计")
+    if ranking.data_as_of is not None:
+        at = local(ranking.data_as_of).strftime("%Y-%m-%d %H:%M")
+        status = f"{status} · {_('数据更新于 %(at)s') % {'at': at}}"
     rules = [{"text": ranking.period.label}, {"text": status}] + [
         {"text": line} for line in ranking.rules.describe() if line
     ]

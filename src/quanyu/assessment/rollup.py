@@ -11,9 +11,10 @@ Three ways keep the rollup equal to a direct computation over the whistles:
   their transaction after a change of a ticket's whistles, status, exclusion or effective rating,
   it recomputes the (department, day) rows of that ticket's whistles. Idempotent.
 * ``assessment_sync()`` — catch-up from the ticket history: recomputes the rows touched by ticket
-  events newer than the last one seen. Cheap when nothing happened (two small queries); the ranking
-  calls it before reading, so the ranking is current even where the hook is not wired. With
-  ``rescan`` it also re-reads the events of the last minutes (a transaction that committed late).
+  events newer than the last one seen, and stamps ``RollupState.synced_at`` (the "data as of" the
+  ranking shows). Cheap when nothing happened. Run periodically (Celery beat, the demo scheduler,
+  ``quanyu assessment_refresh --sync``), never by a read: the ranking only reads. With ``rescan``
+  it also re-reads the events of the last minutes (a transaction that committed late).
 * ``assessment_rebuild(period)`` / ``assessment_refresh(period)`` — recompute a whole period from
   the whistles with one GROUP BY (the periodic task, and before a bulletin is published).
 
@@ -201,14 +202,17 @@ def assessment_sync(*, rescan: dt.timedelta | None = None, now: dt.datetime | No
     have events newer than the last one seen (and, with ``rescan``, of the events of that last
     stretch of time, for transactions that committed after a later one). Returns the number of
     rows recomputed."""
+    # The stamp is the time before the history is read: what was committed later is not claimed.
+    started = now or timezone.now()
     if rescan is None and not _has_new_events():
+        _stamp(started)
         return 0
     with transaction.atomic():
         state = _state_for_update()
         newest = TicketEvent.objects.aggregate(m=Max("id"))["m"] or state.last_event_id
         window = Q(id__gt=state.last_event_id)
         if rescan is not None:
-            window |= Q(at__gte=(now or timezone.now()) - rescan)
+            window |= Q(at__gte=started - rescan)
         events = TicketEvent.objects.filter(window, id__lte=newest)
         touched = Whistle.objects.filter(ticket_id__in=events.values("ticket_id"))
         pairs = _pairs_of(touched)
@@ -218,9 +222,21 @@ def assessment_sync(*, rescan: dt.timedelta | None = None, now: dt.datetime | No
         else:
             done = _recompute(pairs)
         state.last_event_id = max(newest, state.last_event_id)
-        state.synced_at = now or timezone.now()
+        state.synced_at = started
         state.save(update_fields=["last_event_id", "synced_at"])
     return done
+
+
+def _stamp(at: dt.datetime) -> None:
+    """Record that the rollup was found up to date with the history at ``at``."""
+    if not RollupState.objects.filter(pk=1).update(synced_at=at):
+        RollupState.objects.get_or_create(pk=1, defaults={"synced_at": at})
+
+
+def rollup_synced_at() -> dt.datetime | None:
+    """When ``assessment_sync`` last brought the rollup up to date with the ticket history (None:
+    never). Read-only."""
+    return RollupState.objects.filter(pk=1).values_list("synced_at", flat=True).first()
 
 
 def _rebuild_locked(period: Period) -> int:

@@ -1,5 +1,10 @@
 """Reads of department scoring, for an actor: the ranking of a period (live from the rollup, or
-frozen in its bulletin), the tickets behind a figure, bulletins and the scoring rules."""
+frozen in its bulletin), the tickets behind a figure, bulletins and the scoring rules.
+
+Reads never write: the ticket services' hook keeps the rollup current, and the periodic catch-up
+(``assessment_sync``: Celery beat, the demo scheduler, ``quanyu assessment_refresh --sync``) covers
+changes made behind the hook's back. A live ranking says when that catch-up last ran
+(``Ranking.data_as_of``)."""
 
 from __future__ import annotations
 
@@ -21,10 +26,10 @@ from quanyu.assessment.rollup import (
     RATED,
     RESOLVED_IN_TIME,
     RESPONDED_IN_TIME,
-    assessment_sync,
     counted_q,
     eligible_q,
     rollup_counts,
+    rollup_synced_at,
 )
 from quanyu.assessment.scoring import Counts, Row, Rules, make_row, rank_rows
 from quanyu.orgs.models import Unit, UnitKind
@@ -56,12 +61,9 @@ def scoring_rules() -> Rules:
     )
 
 
-def department_ranking(*, period: Period, rules: Rules | None = None, sync: bool = True) -> list[Row]:
-    """Every department's figures, score and rank for ``period``, from the rollup (after catching
-    up with the ticket history unless ``sync`` is False). No permission check: callers are the
-    selectors below, services and benchmarks."""
-    if sync:
-        assessment_sync()
+def department_ranking(*, period: Period, rules: Rules | None = None) -> list[Row]:
+    """Every department's figures, score and rank for ``period``, read from the rollup as it is
+    (read-only). No permission check: callers are the selectors below, services and benchmarks."""
     rules = rules or scoring_rules()
     rows = [
         make_row(dept_id, values.pop("name"), Counts(**values), rules)
@@ -77,6 +79,9 @@ class Ranking:
     rows: list[Row]
     bulletin: Bulletin | None
     computed_at: dt.datetime
+    # When the figures were last brought up to date: the bulletin's publication, or the rollup's
+    # last catch-up with the ticket history (None: never; the hooks may still have kept it current).
+    data_as_of: dt.datetime | None
 
     @property
     def frozen(self) -> bool:
@@ -111,7 +116,7 @@ def _bulletin_rows(bulletin: Bulletin) -> list[Row]:
 
 def ranking_for(*, actor: Any, period: Period, live: bool = False) -> Ranking:
     """The ranking of ``period`` as the actor may see it: the published bulletin's frozen rows
-    when the period has one (unless ``live``), else computed now from the rollup."""
+    when the period has one (unless ``live``), else computed now from the rollup. Read-only."""
     require_ranking_viewer(actor)
     bulletin = None if live else bulletin_for_period(period)
     if bulletin is not None:
@@ -121,6 +126,7 @@ def ranking_for(*, actor: Any, period: Period, live: bool = False) -> Ranking:
             rows=_bulletin_rows(bulletin),
             bulletin=bulletin,
             computed_at=bulletin.published_at,
+            data_as_of=bulletin.published_at,
         )
     rules = scoring_rules()
     return Ranking(
@@ -129,6 +135,7 @@ def ranking_for(*, actor: Any, period: Period, live: bool = False) -> Ranking:
         rows=department_ranking(period=period, rules=rules),
         bulletin=None,
         computed_at=timezone.now(),
+        data_as_of=rollup_synced_at(),
     )
 
 

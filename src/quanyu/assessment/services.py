@@ -37,7 +37,7 @@ def bulletin_publish(*, actor: Any, period: Period, title: str = "", note: str =
         with transaction.atomic():
             assessment_refresh(period)
             rules = scoring_rules()
-            rows = department_ranking(period=period, rules=rules, sync=False)
+            rows = department_ranking(period=period, rules=rules)
             bulletin = Bulletin.objects.create(
                 period=period.key,
                 period_kind=period.kind,

@@ -4,6 +4,12 @@ Roles per tier: an actor may act for the tier that handles a ticket when it hold
 or a role of a higher tier, at a node whose subtree contains the handling area (a community's staff
 may act for its grids; a street's staff for everything in the street). Department handlers act
 only on whistles to their own department (``RoleGrant.unit``) inside their grant's subtree.
+
+Building heads (楼长) hold their grant at a building, below the grid a ticket is located to. They
+report problems of their building (patrol channel: the ticket records the building, and the
+permission is checked at the building) and follow them: they see the tickets whose ``building``
+lies under their grant and those they registered (``selectors.ticket_visibility_q``). Handling
+stays with the grid worker, to whose inbox their reports go.
 """
 
 from __future__ import annotations
@@ -32,20 +38,24 @@ TIER_OWNER: dict[str, str] = {
 STREET_ROLES = frozenset({Role.STREET_STAFF, Role.ADMIN})
 SUPERVISOR_ROLES = frozenset({Role.STREET_STAFF, Role.ORG_DEPARTMENT, Role.LEADER, Role.ADMIN})
 CALLBACK_ROLES = frozenset({Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.ADMIN})
-# Roles whose grant path scopes the tickets they see (residents and department handlers see
-# tickets by other rules).
-TICKET_VIEWER_ROLES = frozenset(
+# Roles whose grant path scopes the tickets they see by where a ticket is located
+# (``Ticket.area_path``). Residents and department handlers see tickets by other rules.
+AREA_VIEWER_ROLES = frozenset(
     {
         Role.ADMIN,
         Role.ORG_DEPARTMENT,
         Role.STREET_STAFF,
         Role.COMMUNITY_STAFF,
         Role.GRID_WORKER,
-        Role.BUILDING_HEAD,
         Role.LEADER,
         Role.AUDITOR,
     }
 )
+# Roles whose grant path scopes the tickets they see by the building a ticket was reported in
+# (``Ticket.building_path``), plus the tickets they registered themselves.
+BUILDING_VIEWER_ROLES = frozenset({Role.BUILDING_HEAD})
+# Everybody who works with tickets in their part of the tree (the ticket list page).
+TICKET_VIEWER_ROLES = AREA_VIEWER_ROLES | BUILDING_VIEWER_ROLES
 # Who may register a ticket for each staff channel (anyone may use web/open311; api needs a login).
 CHANNEL_ROLES: dict[str, frozenset[str]] = {
     "patrol": frozenset(

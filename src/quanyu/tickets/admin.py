@@ -68,7 +68,7 @@ class TicketAdmin(ReadOnlyAdmin):
     search_fields = ("text", "external_ref")
     date_hierarchy = "created_at"
     list_select_related = ("category", "handling_area")
-    exclude = ("contact_name", "contact_phone")
+    exclude = ("contact_name", "contact_phone", "contact_email")
     inlines = (WhistleInline, EventInline)
 
 

@@ -22,6 +22,8 @@ _DEFAULTS: dict[str, object] = {
     "QUANYU_PHOTO_MAX_PIXELS": 40_000_000,
     "QUANYU_PHOTO_MAX_SIDE": 2560,
     "QUANYU_PHOTOS_PER_UPLOAD": 9,
+    # All the photos of one submission or step together.
+    "QUANYU_PHOTOS_MAX_TOTAL_BYTES": 30 * 1024 * 1024,
     # Share of each department's closed tickets to call back per month (回访抽查).
     "QUANYU_CALLBACK_SAMPLE_RATE": 0.10,
     # Where the no-account rating link points; {token} is replaced.

@@ -50,9 +50,14 @@ class Ticket(models.Model):
     """A request (诉求/工单) from any channel, located to its grid.
 
     ``area_path`` is the materialised path of the most specific area the ticket was located to
-    (its grid, else the area given at intake); scoping runs on it. ``tier``/``handling_area`` say
-    who handles it now; ``response_due``/``completion_due`` are the ticket's own limits (accept by /
-    resolve by) while handled locally; each whistle carries the department's limits.
+    (its grid, else the area given at intake); scoping runs on it. ``building``/``building_path``
+    name the building it was reported in, when the reporter picked one (a building head's reports
+    carry their building): building heads' scoping runs on ``building_path``. ``tier``/
+    ``handling_area`` say who handles it now; ``response_due``/``completion_due`` are the ticket's
+    own limits (accept by / resolve by) while handled locally; each whistle carries the
+    department's limits. ``materials_notice_at`` is set while a one-window application waits for
+    the materials named in a one-time notice (一次性告知): its limits are suspended until they are
+    complete.
     """
 
     scope_path_field = "area_path"
@@ -71,6 +76,16 @@ class Ticket(models.Model):
         Area, verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     area_path = models.CharField(_("区域路径"), max_length=255, db_index=True, editable=False)
+    building = models.ForeignKey(
+        Area,
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # a partial index below: most tickets name no building
+    )
+    building_path = models.CharField(_("楼栋路径"), max_length=255, blank=True, default="", editable=False)
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices, db_index=True)
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True)
     requester = models.ForeignKey(
@@ -101,6 +116,12 @@ class Ticket(models.Model):
     )
     suggestion_score = models.FloatField(_("建议置信度"), null=True, blank=True)
     materials = models.JSONField(_("已收材料"), default=list, blank=True)
+    materials_notice_at = models.DateTimeField(
+        _("一次性告知时间"),
+        null=True,
+        blank=True,
+        help_text=_("材料不全已一次性告知、等待补正期间有值，期间暂停计时"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
     )
@@ -153,6 +174,18 @@ class Ticket(models.Model):
             models.Index(fields=["status", "completion_due"], name="ticket_status_completion_due"),
             models.Index(fields=["status", "response_due"], name="ticket_status_response_due"),
             models.Index(fields=["category", "created_at"], name="ticket_category_created"),
+            # Building heads' scope is "building_path starts with my building's path": a pattern
+            # index (PostgreSQL; the operator class is ignored elsewhere) over the rows that name a
+            # building. The scoping condition repeats ``building_path <> ''`` so the planner may use it.
+            models.Index(
+                fields=["building_path"],
+                name="ticket_building_path",
+                condition=~models.Q(building_path=""),
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["building"], name="ticket_building", condition=models.Q(building__isnull=False)
+            ),
         ]
         constraints = [
             # A 12345 work order is imported once, even by two imports of the same file at once.
@@ -174,6 +207,16 @@ class Ticket(models.Model):
     @property
     def contact_phone_masked(self) -> str:
         return mask_phone(self.contact_phone)
+
+    @property
+    def missing_materials(self) -> list[str]:
+        """The required materials of a one-window item not (yet) received, in the catalogue's
+        order; empty for other tickets."""
+        category = self.category
+        if category is None or not category.is_one_window:
+            return []
+        received = set(self.materials or [])
+        return [m for m in category.materials or [] if m not in received]
 
     @property
     def contact_email_masked(self) -> str:
@@ -267,6 +310,8 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("重新办理")
     REHANDLED = "rehandled", _("重办销号")
     CLOSED = "closed", _("关闭")
+    WINDOW_NOTICE = "window_notice", _("一次性告知")
+    MATERIALS_RECEIVED = "materials_received", _("补正材料")
 
 
 class TicketEvent(models.Model):

@@ -1,7 +1,8 @@
-"""Who hears about each step, sent after commit through ``quanyu.notify``.
+"""Who hears about each step, through ``quanyu.notify``.
 
-Each function here is registered by a service with ``transaction.on_commit`` and looks its
-recipients up only then, so the service's transaction stays short and a rollback sends nothing.
+A service calls ``later(to_…, …)`` inside its transaction: the recipients are looked up and the
+notification recorded there (in-app rows and one outbox row), so a rollback sends nothing and a
+commit cannot lose one; e-mail and SMS go out after commit, out of the request (the outbox drain).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -58,8 +58,9 @@ def _send(
 
 
 def later(func: Any, *args: Any, **kwargs: Any) -> None:
-    """Run ``func(*args, **kwargs)`` after the current transaction commits."""
-    transaction.on_commit(lambda: func(*args, **kwargs))
+    """Record the notification ``func(*args, **kwargs)`` now, in the current transaction; it is
+    delivered later (in-app at commit, the other channels from the outbox after it)."""
+    func(*args, **kwargs)
 
 
 def to_tier(ticket_id: int, path: str, role: str, kind: str, title: str, body: str = "") -> None:
@@ -80,14 +81,19 @@ def to_street(ticket_id: int, street_path: str, kind: str, title: str, body: str
 
 
 def to_requester_rate(ticket_id: int, requester_id: int | None, phone: str, token: str) -> None:
-    """The 'please rate' message: in-app to the requester's account, SMS to the contact number."""
+    """The 'please rate' message. The requester's account is sent to the request's own page, where
+    they rate logged in: the single-use link works without an account, so it is never kept in a
+    notification row or an e-mail. The link goes by SMS to the contact number only."""
     users = User.objects.filter(pk=requester_id, is_active=True) if requester_id else User.objects.none()
+    title = _("您的诉求已办结，请评价")
     _send(
         users,
         "ticket_rate_request",
-        _("您的诉求已办结，请评价"),
+        title,
         ticket_id,
-        _("请点击链接对办理结果进行评价（满意/基本满意/不满意）。"),
-        link=rating_url(token),
-        phones=[phone] if phone else [],
+        _("请在诉求页面对办理结果进行评价（满意/基本满意/不满意）。"),
     )
+    if phone:
+        notify_send(
+            recipients=[], kind="ticket_rate_request", title=title, link=rating_url(token), phones=[phone]
+        )

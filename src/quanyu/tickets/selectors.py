@@ -2,9 +2,11 @@
 
 Who sees a ticket:
 
-* staff (grid worker, building head, community, street, organisation department, leader, auditor,
-  admin): tickets located inside the subtree of one of their grants (``core.scoping.scope_q`` on
+* staff (grid worker, community, street, organisation department, leader, auditor, admin):
+  tickets located inside the subtree of one of their grants (``core.scoping.scope_q`` on
   ``Ticket.area_path``);
+* building heads: tickets reported in a building inside their grant (``scope_q`` on
+  ``Ticket.building_path``) and the tickets they registered (``created_by``);
 * department handlers: tickets whistled to their department, inside their grant's subtree;
 * everybody: the tickets they submitted themselves (``requester``).
 
@@ -41,10 +43,10 @@ from django.utils import timezone
 from quanyu.accounts.models import User
 from quanyu.accounts.permissions import grants_for
 from quanyu.accounts.roles import Role
-from quanyu.areas.models import Area
+from quanyu.areas.models import Area, AreaKind
 from quanyu.core.scoping import scope_q
 from quanyu.orgs.models import Unit, UnitKind
-from quanyu.tickets.access import TICKET_VIEWER_ROLES, TIER_ROLES
+from quanyu.tickets.access import AREA_VIEWER_ROLES, BUILDING_VIEWER_ROLES, TIER_ROLES
 from quanyu.tickets.conf import remind_before_completion, remind_before_response
 from quanyu.tickets.models import (
     Rating,
@@ -137,13 +139,21 @@ def ticket_visibility_q(actor: Any) -> Q | None:
     if getattr(actor, "is_superuser", False):
         return None
     grants = grants_for(actor)
-    staff_paths = tuple(g.area.path for g in grants if g.role in TICKET_VIEWER_ROLES)
+    staff_paths = tuple(g.area.path for g in grants if g.role in AREA_VIEWER_ROLES)
     parts: list[Q] = [Q(requester_id=actor.pk)]
     if staff_paths:
         staff = scope_q(staff_paths, "area_path")
         if staff is None:
             return None
         parts.append(staff)
+    building_paths = tuple(g.area.path for g in grants if g.role in BUILDING_VIEWER_ROLES)
+    if building_paths:
+        in_buildings = scope_q(building_paths, "building_path")
+        if in_buildings is None:
+            return None
+        # "<> ''" lets PostgreSQL use the partial index ticket_building_path.
+        parts.append(in_buildings & ~Q(building_path=""))
+        parts.append(Q(created_by_id=actor.pk))
     for g in grants:
         if g.role == Role.DEPARTMENT_HANDLER and g.unit_id is not None:
             whistled = Exists(Whistle.objects.filter(ticket_id=OuterRef("pk"), department_id=g.unit_id))
@@ -192,6 +202,7 @@ def ticket_queryset_for(*, actor: Any, now: dt.datetime | None = None) -> QueryS
         "grid",
         "community",
         "street",
+        "building",
         "assignee",
     )
     condition = ticket_visibility_q(actor)
@@ -226,7 +237,7 @@ def ticket_list_for(
     if f.due_soon is not None:
         qs = qs.filter(soon) if f.due_soon else qs.exclude(soon)
     if f.mine and _is_auth(actor):
-        qs = qs.filter(Q(requester_id=actor.pk) | Q(assignee_id=actor.pk))
+        qs = qs.filter(Q(requester_id=actor.pk) | Q(created_by_id=actor.pk) | Q(assignee_id=actor.pk))
     if f.q:
         qs = qs.filter(text__icontains=f.q)
     return qs.order_by("-created_at", "-id")
@@ -305,7 +316,7 @@ def whistle_list_for(
     if not (_is_auth(actor) and getattr(actor, "is_superuser", False)):
         parts: list[Q] = []
         grants = grants_for(actor)
-        staff_paths = tuple(g.area.path for g in grants if g.role in TICKET_VIEWER_ROLES)
+        staff_paths = tuple(g.area.path for g in grants if g.role in AREA_VIEWER_ROLES)
         if staff_paths:
             staff = scope_q(staff_paths, "ticket__area_path")
             parts.append(staff if staff is not None else Q())
@@ -475,6 +486,39 @@ def ticket_reassign_choices(*, actor: Any, ticket: Ticket) -> QuerySet[Area]:
     return Area.objects.filter(pk__in=ids).defer("geometry").order_by("depth")
 
 
+def ticket_building_choices(*, actor: Any) -> QuerySet[Area]:
+    """Buildings the actor may name when reporting on patrol: those under its building-head and
+    grid-worker grants (a building head: its own building). Choices only; ``ticket_create``
+    checks the actor at the building."""
+    paths = tuple(g.area.path for g in grants_for(actor) if g.role in (Role.BUILDING_HEAD, Role.GRID_WORKER))
+    if not paths:
+        return Area.objects.none()
+    condition = scope_q(paths, "path")
+    qs = Area.objects.filter(kind=AreaKind.BUILDING).defer("geometry")
+    if condition is not None:
+        qs = qs.filter(condition)
+    return qs.order_by("path")
+
+
+def ticket_building_default(*, actor: Any) -> Area | None:
+    """The building a building head reports for unless they pick another: the one building of
+    their building-head grants (None for others, or for a head of several)."""
+    mine = [
+        g.area for g in grants_for(actor) if g.role == Role.BUILDING_HEAD and g.area.kind == AreaKind.BUILDING
+    ]
+    return mine[0] if len(mine) == 1 else None
+
+
+def window_awaiting_materials_for(*, actor: Any, limit: int = 50) -> QuerySet[Ticket]:
+    """One-window applications in the actor's scope that wait for the materials of a one-time
+    notice (一次性告知), the oldest notice first (the front desk's list of pending supplements)."""
+    return (
+        ticket_queryset_for(actor=actor)
+        .filter(status=TicketStatus.NEW, materials_notice_at__isnull=False)
+        .order_by("materials_notice_at", "id")[:limit]
+    )
+
+
 # --- Public reads (no account) -----------------------------------------------------------------
 
 RatingLinkState = Literal["ok", "used", "invalid"]
@@ -538,6 +582,8 @@ __all__ = [
     "supervision_board_for",
     "supervision_list_for",
     "ticket_assignee_choices",
+    "ticket_building_choices",
+    "ticket_building_default",
     "ticket_deadline_q",
     "ticket_get_for",
     "ticket_list_for",
@@ -551,4 +597,5 @@ __all__ = [
     "whistle_department_choices",
     "whistle_list_for",
     "whistle_queryset",
+    "window_awaiting_materials_for",
 ]

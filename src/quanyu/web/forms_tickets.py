@@ -100,15 +100,47 @@ class SubmitForm(forms.Form):
 
 
 class PatrolForm(SubmitForm):
-    """A grid worker's record on patrol: the same fields, and the category when known."""
+    """A grid worker's or building head's record on patrol: the same fields, the category when
+    known, and the building it concerns (offered when the user has buildings; a building head's
+    own is preselected). A building locates the ticket without a point on the map."""
 
     category = CategoryField(required=False)
+    building = forms.ModelChoiceField(
+        label=_("所在楼栋"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("（不涉及具体楼栋）"),
+        error_messages={"invalid_choice": _("请选择您负责的楼栋")},
+    )
     contact_name = None  # type: ignore[assignment]
     contact_phone = None  # type: ignore[assignment]
+    # The buildings this user may name and the one preselected (``with_buildings``); no
+    # buildings: the field is left out.
+    building_choices: Any = None
+    building_default: Any = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with_category_groups(self)
+        choices = type(self).building_choices
+        if choices is None or not choices.exists():
+            del self.fields["building"]
+            return
+        self.fields["building"].queryset = choices  # type: ignore[attr-defined]
+        default = type(self).building_default
+        if default is not None:
+            self.initial.setdefault("building", default.pk)
+
+    @classmethod
+    def with_buildings(cls, buildings: Any, default: Any = None) -> type[PatrolForm]:
+        """This form offering ``buildings`` (a queryset of areas), ``default`` preselected."""
+        return type(cls.__name__, (cls,), {"building_choices": buildings, "building_default": default})
+
+    def clean(self) -> dict[str, Any]:
+        if self.cleaned_data.get("building") is not None:
+            # The building locates the ticket: no point on the map is needed.
+            return forms.Form.clean(self) or {}
+        return super().clean()
 
 
 class NoteForm(forms.Form):
@@ -261,6 +293,7 @@ class WindowForm(forms.Form):
     contact_phone = forms.CharField(
         label=_("联系电话"), max_length=20, error_messages={"required": _("请填写联系电话")}
     )
+    contact_email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False)
     area = forms.ModelChoiceField(
         label=_("所属社区/街道"),
         queryset=Area.objects.none(),
@@ -270,6 +303,8 @@ class WindowForm(forms.Form):
     note = forms.CharField(
         label=_("申请说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Set by the notice preview's button: register the application with the one-time notice.
+    notice = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, item: Category, items: Any, areas: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
@@ -291,6 +326,28 @@ class WindowForm(forms.Form):
         """The item's materials not ticked (after ``is_valid``)."""
         ticked = set(self.cleaned_data.get("materials") or [])
         return [m for m in self.service_item.materials or [] if m not in ticked]
+
+
+class MaterialsChecklistForm(forms.Form):
+    """Items of a one-window checklist (``choices``) and a note: the materials a one-time notice
+    names as missing (``WindowNoticeForm``) or those the applicant brought (补正)."""
+
+    materials = forms.MultipleChoiceField(
+        label=_("材料"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请勾选材料")},
+    )
+    note = forms.CharField(
+        label=_("备注"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, choices: list[str], label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["materials"]
+        field.choices = [(m, m) for m in choices]  # type: ignore[attr-defined]
+        if label is not None:
+            field.label = label
 
 
 class AppealDecideForm(forms.Form):

@@ -34,6 +34,8 @@ urlpatterns = [
     path("tickets/supervision/", work.supervision_board, name="ticket_supervision"),
     path("tickets/window/", desk.window_desk, name="ticket_window"),
     path("tickets/window/<int:ticket_id>/receipt/", desk.window_receipt, name="ticket_window_receipt"),
+    path("tickets/window/<int:ticket_id>/notice/", desk.window_notice, name="ticket_window_notice"),
+    path("tickets/window/<int:ticket_id>/materials/", desk.window_materials, name="ticket_window_materials"),
     path("tickets/appeals/", feedback.appeal_list, name="ticket_appeals"),
     path("tickets/rehandling/", feedback.rehandling_ledger, name="ticket_rehandling"),
     path(
@@ -134,7 +136,9 @@ register(
         url_name="web:ticket_window",
         roles=WINDOW_ROLES,
         order=28,
-        also_current=frozenset({"web:ticket_window_receipt"}),
+        also_current=frozenset(
+            {"web:ticket_window_receipt", "web:ticket_window_notice", "web:ticket_window_materials"}
+        ),
     ),
     NavItem(
         key="ticket_appeals",

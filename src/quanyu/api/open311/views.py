@@ -24,10 +24,13 @@ from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog import selectors as catalog_selectors
 from quanyu.catalog.models import Category
+from quanyu.core import ratelimit
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.pii import redact_text
 from quanyu.tickets import services
+from quanyu.tickets.limits import anonymous_intake_checks, intake_limit_message
 from quanyu.tickets.models import Channel, Ticket
+from quanyu.tickets.photos import check_upload_request, is_too_large
 from quanyu.tickets.states import OPEN_STATUSES, TicketStatus
 
 DEFAULT_DAYS = 90
@@ -181,9 +184,23 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return render.respond(fmt, "service_requests", "request", rows)
 
 
+# Fields of ticket_create under their GeoReport names.
+_SPEC_FIELD = {
+    "photos": "media",
+    "text": "description",
+    "contact_phone": "phone",
+    "lon": "long",
+    "address": "address_string",
+}
+
+
 def _messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+        return [
+            f"{_SPEC_FIELD.get(field, field)}: {msg}"
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
     return list(exc.messages)
 
 
@@ -219,6 +236,11 @@ def _inside(area: Area, lon: float | None, lat: float | None) -> bool:
 
 
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    try:
+        # Before the body is parsed: an oversized upload is refused without spooling it.
+        check_upload_request(request.META.get("CONTENT_LENGTH"), field="media")
+    except ValidationError as exc:
+        return render.errors(fmt, 413, _messages(exc))
     post = request.POST
     client = open311_client_for_key(post.get("api_key"))
     if client is None:
@@ -253,24 +275,30 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             text = f"{text}\n{_('图片链接')}：{media_url}"
         name = f"{(post.get('last_name') or '').strip()}{(post.get('first_name') or '').strip()}"
         attributes = _attributes(post)
-        ticket = services.ticket_create(
-            actor=None,
-            text=text,
-            channel=Channel.OPEN311,
-            lon=lon,
-            lat=lat,
-            crs="wgs84",
-            area=area,
-            category=category,
-            address=address,
-            contact_name=name,
-            contact_phone=(post.get("phone") or "").strip(),
-            photos=request.FILES.getlist("media"),
-            materials=attributes.get(MATERIALS_ATTRIBUTE, []),
-            external_ref=f"open311:{client.pk}",
-        )
+        phone = (post.get("phone") or "").strip()
+        with ratelimit.limited(*anonymous_intake_checks(ip=None, phone=phone, open311_client=client.pk)):
+            ticket = services.ticket_create(
+                actor=None,
+                text=text,
+                channel=Channel.OPEN311,
+                lon=lon,
+                lat=lat,
+                crs="wgs84",
+                area=area,
+                category=category,
+                address=address,
+                contact_name=name,
+                contact_phone=phone,
+                photos=request.FILES.getlist("media"),
+                materials=attributes.get(MATERIALS_ATTRIBUTE, []),
+                external_ref=f"open311:{client.pk}",
+            )
+    except ratelimit.RateLimited as exc:
+        response = render.errors(fmt, 429, [intake_limit_message(exc)])
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except ValidationError as exc:
-        return render.errors(fmt, 400, _messages(exc))
+        return render.errors(fmt, 413 if is_too_large(exc) else 400, _messages(exc))
     except PermissionDenied as exc:
         return render.errors(fmt, 403, [str(exc)])
     notice = _("已登记，将于 %(due)s 前响应") % {"due": _iso(ticket.response_due)}

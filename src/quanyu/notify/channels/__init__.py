@@ -4,6 +4,10 @@ A channel is an object with a ``name`` and ``deliver(message)``; ``register`` ad
 ``notify_send`` hands each message to every channel named in ``settings.QUANYU_NOTIFY_CHANNELS``
 (default: in-app, e-mail, SMS). Channels pick the recipients they can reach (users with an e-mail
 address, users or extra numbers with a phone) and ignore the rest.
+
+A channel with ``immediate = True`` (in-app: rows in our own database) delivers inside the
+caller's transaction; every other channel is delivered from the outbox after commit
+(``quanyu.notify.outbox``), and raising from ``deliver`` there means "retry later".
 """
 
 from __future__ import annotations
@@ -52,6 +56,10 @@ def get_channel(name: str) -> Channel:
         return _registry[name]
     except KeyError:
         raise LookupError(f"unknown notification channel {name!r}; known: {sorted(_registry)}") from None
+
+
+def is_immediate(channel: Channel) -> bool:
+    return bool(getattr(channel, "immediate", False))
 
 
 def enabled_channels() -> list[Channel]:

@@ -1,4 +1,5 @@
-"""E-mail channel through Django's configured e-mail backend (``EMAIL_BACKEND``)."""
+"""E-mail channel through Django's configured e-mail backend (``EMAIL_BACKEND``). Delivered from
+the outbox: a backend error is raised, so the drain retries the channel later."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class EmailChannel:
         body = message.body + (f"\n\n{message.link}" if message.link else "")
         sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
         mails = [EmailMessage(subject=message.title, body=body, from_email=sender, to=[a]) for a in addresses]
-        return get_connection(fail_silently=True).send_messages(mails) or 0
+        return get_connection(fail_silently=False).send_messages(mails) or 0
 
 
 register(EmailChannel())

@@ -1,4 +1,5 @@
-"""In-app channel: one ``Notification`` row per recipient user."""
+"""In-app channel: one ``Notification`` row per recipient user, written in the caller's
+transaction (``immediate``): users see it at once, and a rollback takes it back."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from quanyu.notify.models import Notification
 
 class InAppChannel:
     name = "inapp"
+    immediate = True
 
     def deliver(self, message: Message) -> int:
         rows = [

@@ -13,7 +13,9 @@ community → street) → ``ticket_whistle`` → ``whistle_respond`` → ``whist
 the ticket) or ``whistle_return`` → street: ``ticket_whistle`` again or ``ticket_reassign`` → …
 → ``ticket_rate`` / ``ticket_callback`` → closed, or reopened. Also ``ticket_resolve`` (locally),
 ``ticket_merge``, ``ticket_cancel``, ``ticket_transfer_emergency``, ``ticket_supervise``,
-``ticket_reopen``, ``ticket_close``, ``rating_appeal``/``rating_appeal_decide``.
+``ticket_reopen``, ``ticket_close``, ``rating_appeal``/``rating_appeal_decide``. One-window
+applications: ``window_notice_record`` (一次性告知 of missing materials) and
+``window_materials_receive`` (补正).
 """
 
 from quanyu.tickets.services.feedback import (
@@ -46,6 +48,7 @@ from quanyu.tickets.services.whistles import (
     whistle_respond,
     whistle_return,
 )
+from quanyu.tickets.services.window import window_materials_receive, window_notice_record
 
 __all__ = [
     "rating_appeal",
@@ -73,4 +76,6 @@ __all__ = [
     "whistle_resolve",
     "whistle_respond",
     "whistle_return",
+    "window_materials_receive",
+    "window_notice_record",
 ]

@@ -111,6 +111,8 @@ FIGURE_NEUTRAL_KINDS = frozenset(
         EventKind.SUPERVISED,
         EventKind.REMINDED,
         EventKind.REHANDLED,
+        EventKind.WINDOW_NOTICE,
+        EventKind.MATERIALS_RECEIVED,
     }
 )
 
@@ -146,6 +148,16 @@ def move(
     if kind not in FIGURE_NEUTRAL_KINDS:
         ticket_changed(ticket.pk)
     return event
+
+
+def require_materials(ticket: Ticket, *, action: str) -> None:
+    """Refuse to accept (受理) a one-window application that waits for the materials named in a
+    one-time notice: the desk records them first (``window_materials_receive``)."""
+    if ticket.materials_notice_at is not None:
+        raise TransitionError(
+            _("该申请尚缺材料（%(items)s），已一次性告知，补正材料后才能%(action)s")
+            % {"items": "、".join(ticket.missing_materials) or "—", "action": action}
+        )
 
 
 def required_text(value: str | None, *, field: str, label: str, max_length: int = 1000) -> str:

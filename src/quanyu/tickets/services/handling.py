@@ -16,9 +16,9 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Tier
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
+    AREA_VIEWER_ROLES,
     STREET_ROLES,
     SUPERVISOR_ROLES,
-    TICKET_VIEWER_ROLES,
     TIER_OWNER,
     TIER_ROLES,
     can_act_at_tier,
@@ -37,6 +37,7 @@ from quanyu.tickets.services._base import (
     issue_rating_token,
     lock_ticket,
     move,
+    require_materials,
     required_text,
     save_photos,
     seen_status,
@@ -55,6 +56,7 @@ def ticket_accept(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         check_ticket(
             locked, S.IN_PROGRESS, seen=seen_status(ticket), action=_("受理"), only_from=frozenset({S.NEW})
         )
+        require_materials(locked, action=_("受理"))
         now = timezone.now()
         if locked.accepted_at is None:
             locked.accepted_at = now
@@ -87,6 +89,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, note: str = "") 
             action=_("分派"),
             only_from=frozenset({S.NEW, S.IN_PROGRESS}),
         )
+        require_materials(locked, action=_("分派"))
         if not has_role(assignee, TIER_ROLES[locked.tier], at_path=locked.handling_area.path):
             raise ValidationError({"assignee": _("承办人不属于当前承办层级")})
         now = timezone.now()
@@ -127,9 +130,11 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         locked.tier = target
         locked.handling_area = area
         locked.assignee = None
-        # The new tier has its own response limit from now; the completion deadline stays.
+        # The new tier has its own response limit from now; the completion deadline stays (limits
+        # suspended by a pending one-time notice stay suspended).
         locked.accepted_at = None
-        locked.response_due = deadlines_from(now, locked.category or locked.suggested_category)[0].at
+        if locked.materials_notice_at is None:
+            locked.response_due = deadlines_from(now, locked.category or locked.suggested_category)[0].at
         move(
             locked,
             to=S.NEW,
@@ -283,7 +288,7 @@ def ticket_merge(*, actor: Any, ticket: Ticket, into: Ticket, reason: str = "") 
         locked_pair = {first: lock_ticket(first), second: lock_ticket(second)}
         duplicate, original = locked_pair[ticket.pk], locked_pair[into.pk]
         require_tier(actor, duplicate)
-        if not has_role(actor, TICKET_VIEWER_ROLES, at_path=original.area_path):
+        if not has_role(actor, AREA_VIEWER_ROLES, at_path=original.area_path):
             raise deny()
         check_ticket(duplicate, S.MERGED, seen=seen_status(ticket), action=_("合并"))
         if original.status in (S.CANCELLED, S.MERGED, S.TRANSFERRED):

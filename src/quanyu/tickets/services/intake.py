@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
+from quanyu.accounts.permissions import grants_for, has_role
+from quanyu.accounts.roles import Role
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category, Tier
@@ -29,7 +31,7 @@ from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.conf import int_setting
 from quanyu.tickets.events import append_event
-from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent, TicketPhoto
+from quanyu.tickets.models import Channel, EventKind, Ticket, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -39,6 +41,7 @@ from quanyu.tickets.services._base import (
     save_photos,
     seen_status,
 )
+from quanyu.tickets.services.window import limits_start, notice_locked
 from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
@@ -82,7 +85,7 @@ def _located(
             raise ValidationError({"area": _("请选择街道、社区或网格")})
         grid = area if area.kind == AreaKind.GRID else None
         if area.kind == AreaKind.BUILDING:
-            grid = area.get_parent()
+            grid = Area.objects.get_parent(area)
         if grid is None:
             ancestors = _ancestors_by_kind(area)
             return None, ancestors.get(AreaKind.COMMUNITY), ancestors[AreaKind.STREET], area
@@ -194,26 +197,37 @@ def ticket_create(
     lat: float | None = None,
     crs: str = "wgs84",
     area: Area | None = None,
+    building: Area | None = None,
     category: Category | None = None,
     address: str = "",
     contact_name: str = "",
     contact_phone: str = "",
+    contact_email: str = "",
     photos: Sequence[Any] = (),
     materials: Sequence[str] = (),
+    notice_missing: bool = False,
     idempotency_key: str | None = None,
     external_ref: str = "",
     received_at: dt.datetime | None = None,
 ) -> Ticket:
     """Register a request and put it in the inbox of the tier that handles it first.
 
-    Located by the point (``lon``/``lat`` in ``crs``) to its grid, or by ``area`` when no point is
-    given; suggested a category by the catalogue's keyword rules; the first tier and the limits come
-    from ``category`` (else the suggestion, else the defaults). ``web``/``open311`` accept
-    anonymous actors; ``api`` needs a logged-in actor; ``patrol``/``window``/``hotline`` need a
-    staff role covering the place. ``received_at`` (not for web/open311: a hotline work order's own
-    time, an offline patrol record) dates the ticket and counts its limits from then. With
-    ``idempotency_key``, a retry by the same actor returns the first ticket instead of creating a
-    twin (another actor's key is refused).
+    Located by the point (``lon``/``lat`` in ``crs``) to its grid, or by ``area`` (or
+    ``building``) when no point is given; suggested a category by the catalogue's keyword rules;
+    the first tier and the limits come from ``category`` (else the suggestion, else the defaults).
+    ``building`` records the building the problem was reported in (it must lie in the located
+    grid); on a staff channel a building head who names none records their own building when it
+    lies in that grid.
+    ``web``/``open311`` accept anonymous actors; ``api`` needs a logged-in actor;
+    ``patrol``/``window``/``hotline`` need a staff role covering the place (the building, when one
+    is recorded: so a building head reports for their building). ``contact_email`` is checked
+    and kept encrypted like the phone (shown masked). At the window, a one-window item
+    with required materials missing is refused, unless ``notice_missing``: then the application is
+    registered with the one-time notice of what is missing (一次性告知, limits suspended until the
+    materials are complete; ``window_materials_receive``). ``received_at`` (not for web/open311: a
+    hotline work order's own time, an offline patrol record) dates the ticket and counts its limits
+    from then. With ``idempotency_key``, a retry by the same actor returns the first ticket instead
+    of creating a twin (another actor's key is refused).
     """
     if channel not in Channel.values:
         raise ValidationError({"channel": _("未知的来源渠道")})
@@ -239,16 +253,37 @@ def ticket_create(
             raise ValidationError({"contact_phone": _("联系电话格式不正确")})
     if len(contact_name or "") > 50:
         raise ValidationError({"contact_name": _("联系人不能超过 50 字")})
+    email = _clean_email(contact_email)
     if len(address or "") > 200:
         raise ValidationError({"address": _("地址不能超过 200 字")})
+    if notice_missing and channel != Channel.WINDOW:
+        raise ValidationError({"notice_missing": _("只有一窗受理渠道可以出具一次性告知")})
+    if building is not None and building.kind != AreaKind.BUILDING:
+        raise ValidationError({"building": _("请选择楼栋")})
+    if building is not None and lon is None and lat is None:
+        # No point: the building locates the ticket (an area given too must contain it).
+        if area is not None and not building.path.startswith(area.path):
+            raise ValidationError({"building": _("所选楼栋不在所选区域内")})
+        area = building
     grid, community, street, place = _located(lon, lat, crs, area)
-    if channel in CHANNEL_ROLES and not has_role(actor, CHANNEL_ROLES[channel], at_path=place.path):
+    if building is None and area is not None and area.kind == AreaKind.BUILDING:
+        building = area
+    if building is None and grid is not None and channel in CHANNEL_ROLES:
+        # Staff channels read the actor's grants anyway (the check below).
+        building = _own_building(actor, grid)
+    if building is not None and (grid is None or not building.path.startswith(grid.path)):
+        raise ValidationError({"building": _("所选楼栋不在问题位置所在的网格内")})
+    where = building or place
+    if channel in CHANNEL_ROLES and not has_role(actor, CHANNEL_ROLES[channel], at_path=where.path):
         raise deny()
     received = [m.strip() for m in materials if m and m.strip()]
+    missing: list[str] = []
     if channel == Channel.WINDOW and category is not None and category.is_one_window:
         missing = [m for m in category.materials if m not in received]
-        if missing:
+        if missing and not notice_missing:
             raise ValidationError({"materials": _("缺少申请材料：%(items)s") % {"items": "、".join(missing)}})
+    if notice_missing and not missing:
+        raise ValidationError({"notice_missing": _("申请材料已齐全，无需一次性告知")})
     cleaned = clean_photos(list(photos))
     suggestion = category_suggest(body)
     basis = category or (suggestion.category if suggestion else None)
@@ -270,6 +305,8 @@ def ticket_create(
         community=community,
         street=street,
         area_path=place.path,
+        building=building,
+        building_path=building.path if building is not None else "",
         channel=channel,
         external_ref=(external_ref or "").strip()[:64],
         requester=actor
@@ -279,6 +316,7 @@ def ticket_create(
         contact_name=(contact_name or "").strip(),
         contact_phone=phone,
         contact_phone_hash=pii_hash("phone", phone),
+        contact_email=email,
         category=category,
         suggested_category=suggestion.category if suggestion else None,
         suggestion_score=suggestion.score if suggestion else None,
@@ -315,7 +353,10 @@ def ticket_create(
                 category=category.code if category else None,
                 suggested=suggestion.category.code if suggestion else None,
                 score=suggestion.score if suggestion else None,
+                building=building.pk if building is not None else None,
             )
+            if missing:
+                notice_locked(ticket, actor=actor, now=now, missing=missing, note="")
             notes.later(
                 notes.to_tier,
                 ticket.pk,
@@ -341,6 +382,34 @@ def ticket_create(
     return ticket
 
 
+def _clean_email(value: str | None) -> str:
+    """A contact e-mail address, checked, with its domain in lower case ("" when none)."""
+    email = (value or "").strip()
+    if not email:
+        return ""
+    if len(email) > 254:
+        raise ValidationError({"contact_email": _("联系邮箱不能超过 254 个字符")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"contact_email": _("联系邮箱格式不正确")}) from None
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _own_building(actor: Any, grid: Area) -> Area | None:
+    """The building a building head reports for by default: the one building of their grants
+    inside ``grid`` (None when they hold none there, or several)."""
+    mine = [
+        g.area
+        for g in grants_for(actor)
+        if g.role == Role.BUILDING_HEAD
+        and g.area.kind == AreaKind.BUILDING
+        and g.area.path.startswith(grid.path)
+    ]
+    return mine[0] if len(mine) == 1 else None
+
+
 def _idempotent_hit(actor: Any, key: str) -> Ticket | None:
     """The ticket first created with ``key`` (marked ``replayed = True``), None if there is none;
     another actor's key is refused."""
@@ -356,8 +425,9 @@ def _idempotent_hit(actor: Any, key: str) -> Ticket | None:
 
 def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Ticket:
     """Staff confirm or change the category; the ticket's limits are recounted under the new
-    category's rules from when the current round of handling began: its submission, or its last
-    reopening (a reopened ticket keeps the fresh time it was given)."""
+    category's rules from when the current round of handling began: its submission, its last
+    reopening (a reopened ticket keeps the fresh time it was given) or the completion of the
+    materials of a one-time notice. Limits suspended by a pending notice stay suspended."""
     _check_category(category)
     with transaction.atomic():
         locked = lock_ticket(ticket)
@@ -366,17 +436,12 @@ def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Tick
             locked, locked.status, seen=seen_status(ticket), action=_("确认分类"), only_from=OPEN_STATUSES
         )
         previous = locked.category.code if locked.category else None
-        reopened = (
-            TicketEvent.objects.filter(ticket=locked, kind=EventKind.REOPENED)
-            .order_by("-at")
-            .values_list("at", flat=True)
-            .first()
-        )
-        response_due, completion_due = deadlines_from(reopened or locked.created_at, category)
         locked.category = category
-        locked.response_due = response_due.at
-        locked.completion_due = completion_due.at
-        locked.deadline_estimated = response_due.estimated or completion_due.estimated
+        if locked.materials_notice_at is None:
+            response_due, completion_due = deadlines_from(limits_start(locked), category)
+            locked.response_due = response_due.at
+            locked.completion_due = completion_due.at
+            locked.deadline_estimated = response_due.estimated or completion_due.estimated
         move(
             locked,
             to=locked.status,

@@ -8,7 +8,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -33,7 +33,7 @@ def due_badge(due: dt.datetime | None, label: str = "", done: bool = False) -> S
     """``label`` and the time left to ``due`` (or how long it is overdue); ``done`` shows the
     deadline alone, without a countdown."""
     if due is None:
-        return format_html("")
+        return mark_safe("")
     local = timezone.localtime(due)
     when = local.strftime("%m-%d %H:%M")
     if done:

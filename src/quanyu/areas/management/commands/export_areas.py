@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from quanyu.areas.imports import area_export
-from quanyu.areas.management.importing import actor_from_options, add_actor_argument
 from quanyu.areas.models import Area
+from quanyu.core.management.importing import actor_from_options, add_actor_argument
 from quanyu.core.scoping import scope
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from quanyu.areas.imports import (
@@ -17,15 +14,16 @@ from quanyu.areas.imports import (
     area_write_template,
     counts_text,
 )
-from quanyu.areas.management.importing import (
+from quanyu.core.management.importing import (
     actor_from_options,
-    add_actor_argument,
-    busy,
+    add_import_arguments,
     fail_with_errors,
+    import_path,
     progress_bar,
+    read_source,
+    write_or_fail,
     write_status,
 )
-from quanyu.core.spreadsheets import RowError, SpreadsheetError
 
 
 class Command(BaseCommand):
@@ -38,27 +36,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="要导入的 .xlsx、.csv 或 .geojson 文件")
-        parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
-        parser.add_argument("--template", metavar="OUT.xlsx", help="写出带中文表头和示例行的空模板，然后退出")
-        parser.add_argument("--errors-out", metavar="ERR.xlsx", help="把错误报告（行号、列、原因）写入该文件")
-        add_actor_argument(parser)
+        add_import_arguments(parser, file_help="要导入的 .xlsx、.csv 或 .geojson 文件")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["template"]:
-            area_write_template(options["template"])
-            self.stdout.write(_("模板已写入 %(path)s") % {"path": options["template"]})
+        path = import_path(self, options, write_template=area_write_template)
+        if path is None:
             return
-        if not options["file"]:
-            raise CommandError(_("请指定要导入的文件，或用 --template 生成模板"))
-        path = Path(options["file"])
-        try:
-            with busy(self, _("正在读取 %(name)s…") % {"name": path.name}):
-                source = area_records_from_file(path)
-        except SpreadsheetError as exc:
-            if options["errors_out"]:
-                fail_with_errors(self, [RowError(1, "", str(exc))], options["errors_out"])
-            raise CommandError(str(exc)) from None
+        source = read_source(self, path, options["errors_out"], area_records_from_file)
         actor = actor_from_options(options)
         with progress_bar(self, len(source.records), _("校验")) as advance:
             plan = area_import_validate(actor=actor, source=source, progress=advance)
@@ -71,11 +55,8 @@ class Command(BaseCommand):
                 % {"n": total, "what": counts_text(plan.counts)}
             )
             return
-        try:
-            with write_status(self, total, _("正在写入%(n)d个区域…") % {"n": total}):
-                area_import_write(actor=actor, plan=plan, source_name=path.name)
-        except (IntegrityError, PermissionDenied, ValidationError) as exc:
-            raise CommandError(_("写入失败，未导入任何数据：%(err)s") % {"err": exc}) from None
+        with write_or_fail(), write_status(self, total, _("正在写入%(n)d个区域…") % {"n": total}):
+            area_import_write(actor=actor, plan=plan, source_name=path.name)
         self.stdout.write(
             self.style.SUCCESS(
                 _("已导入%(n)d个区域（%(what)s）") % {"n": total, "what": counts_text(plan.counts)}

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from quanyu.areas.management.importing import actor_from_options, add_actor_argument
 from quanyu.catalog.imports import catalog_export
+from quanyu.core.management.importing import actor_from_options, add_actor_argument
 
 
 class Command(BaseCommand):

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from quanyu.areas.management.importing import (
-    actor_from_options,
-    add_actor_argument,
-    busy,
-    fail_with_errors,
-)
 from quanyu.catalog.imports import (
     catalog_import_validate,
     catalog_import_write,
     catalog_records_from_file,
     catalog_write_template,
 )
-from quanyu.core.spreadsheets import RowError, SpreadsheetError
+from quanyu.core.management.importing import (
+    actor_from_options,
+    add_import_arguments,
+    fail_with_errors,
+    import_path,
+    read_source,
+    write_or_fail,
+)
 
 
 class Command(BaseCommand):
@@ -35,27 +34,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="要导入的 .xlsx 或 .csv 文件")
-        parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
-        parser.add_argument("--template", metavar="OUT.xlsx", help="写出带中文表头和示例行的空模板，然后退出")
-        parser.add_argument("--errors-out", metavar="ERR.xlsx", help="把错误报告（行号、列、原因）写入该文件")
-        add_actor_argument(parser)
+        add_import_arguments(parser, file_help="要导入的 .xlsx 或 .csv 文件")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["template"]:
-            catalog_write_template(options["template"])
-            self.stdout.write(_("模板已写入 %(path)s") % {"path": options["template"]})
+        path = import_path(self, options, write_template=catalog_write_template)
+        if path is None:
             return
-        if not options["file"]:
-            raise CommandError(_("请指定要导入的文件，或用 --template 生成模板"))
-        path = Path(options["file"])
-        try:
-            with busy(self, _("正在读取 %(name)s…") % {"name": path.name}):
-                records = catalog_records_from_file(path)
-        except SpreadsheetError as exc:
-            if options["errors_out"]:
-                fail_with_errors(self, [RowError(1, "", str(exc))], options["errors_out"])
-            raise CommandError(str(exc)) from None
+        records = read_source(self, path, options["errors_out"], catalog_records_from_file)
         actor = actor_from_options(options)
         try:
             plan = catalog_import_validate(actor=actor, records=records)
@@ -66,8 +51,6 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(_("校验通过（试运行，未写入）：%(what)s") % {"what": plan.summary()})
             return
-        try:
+        with write_or_fail():
             catalog_import_write(actor=actor, plan=plan, source_name=path.name)
-        except (IntegrityError, PermissionDenied, ValidationError) as exc:
-            raise CommandError(_("写入失败，未导入任何数据：%(err)s") % {"err": exc}) from None
         self.stdout.write(self.style.SUCCESS(_("已导入事项目录：%(what)s") % {"what": plan.summary()}))

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from quanyu.areas.management.importing import (
+from quanyu.core.management.importing import (
     actor_from_options,
-    add_actor_argument,
-    busy,
+    add_import_arguments,
     fail_with_errors,
+    import_path,
+    read_source,
+    write_or_fail,
     write_status,
 )
-from quanyu.core.spreadsheets import RowError, SpreadsheetError
 from quanyu.orgs.imports import (
     COLUMNS,
     SHEETS,
@@ -39,39 +38,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="要导入的 .xlsx（单表时也可 .csv）文件")
+        add_import_arguments(
+            parser,
+            file_help="要导入的 .xlsx（单表时也可 .csv）文件",
+            template_help="写出带中文表头和示例行的空模板（三张表；与 --kind 一起用时只写该表），然后退出",
+            errors_help="把错误报告（表、行号、列、原因）写入该文件",
+        )
         parser.add_argument(
             "--kind",
             choices=sorted(COLUMNS),
             help="单表文件的内容：units（单位）、orgs（党组织）、part-time（兼职委员）；不填则按表名读取",
         )
-        parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
-        parser.add_argument(
-            "--template",
-            metavar="OUT.xlsx",
-            help="写出带中文表头和示例行的空模板（三张表；与 --kind 一起用时只写该表），然后退出",
-        )
-        parser.add_argument(
-            "--errors-out", metavar="ERR.xlsx", help="把错误报告（表、行号、列、原因）写入该文件"
-        )
-        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
-        if options["template"]:
-            org_write_template(options["template"], kind=kind)
-            self.stdout.write(_("模板已写入 %(path)s") % {"path": options["template"]})
+        path = import_path(self, options, write_template=partial(org_write_template, kind=kind))
+        if path is None:
             return
-        if not options["file"]:
-            raise CommandError(_("请指定要导入的文件，或用 --template 生成模板"))
-        path = Path(options["file"])
-        try:
-            with busy(self, _("正在读取 %(name)s…") % {"name": path.name}):
-                source = org_records_from_file(path, kind=kind)
-        except SpreadsheetError as exc:
-            if options["errors_out"]:
-                fail_with_errors(self, [RowError(1, "", str(exc))], options["errors_out"])
-            raise CommandError(str(exc)) from None
+        source = read_source(self, path, options["errors_out"], partial(org_records_from_file, kind=kind))
         actor = actor_from_options(options)
         plan = org_import_validate(actor=actor, source=source)
         if not plan.ok:
@@ -84,9 +68,6 @@ class Command(BaseCommand):
             )
             return
         total = len(plan.units) + len(plan.org_nodes) + len(plan.members)
-        try:
-            with write_status(self, total, _("正在写入…")):
-                org_import_write(actor=actor, plan=plan)
-        except (IntegrityError, PermissionDenied, ValidationError) as exc:
-            raise CommandError(_("写入失败，未导入任何数据：%(err)s") % {"err": exc}) from None
+        with write_or_fail(), write_status(self, total, _("正在写入…")):
+            org_import_write(actor=actor, plan=plan)
         self.stdout.write(self.style.SUCCESS(_("已导入%(what)s") % {"what": plan.summary()}))

@@ -3,18 +3,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from quanyu.areas.imports import import_actor
-from quanyu.core.spreadsheets import SpreadsheetError, write_errors
+from quanyu.core.management.importing import (
+    actor_from_options,
+    add_import_arguments,
+    estimated_rows,
+    import_path,
+    progress_bar,
+    report_errors,
+)
+from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.tickets.imports import DEFAULT_CHUNK, hotline_import, hotline_write_template
-
-MAX_ERRORS_SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -26,49 +30,34 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="要导入的 .xlsx 或 .csv 文件")
-        parser.add_argument("--dry-run", action="store_true", help="只校验（含定位），不写入")
+        add_import_arguments(parser, file_help="要导入的 .xlsx 或 .csv 文件")
         parser.add_argument("--valid-only", action="store_true", help="导入合格行，报告错误行")
-        parser.add_argument("--errors-out", metavar="ERR.xlsx", help="把错误报告（行号、列、原因）写入该文件")
-        parser.add_argument("--template", metavar="OUT.xlsx", help="写出空模板然后退出")
-        parser.add_argument(
-            "--actor", metavar="USERNAME", help="以该用户的权限导入；默认是编号最小的超级用户"
-        )
         parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, help="每块行数")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["template"]:
-            hotline_write_template(options["template"])
-            self.stdout.write(_("模板已写入 %(path)s") % {"path": options["template"]})
+        path = import_path(self, options, write_template=hotline_write_template)
+        if path is None:
             return
-        if not options["file"]:
-            raise CommandError(_("请指定要导入的文件，或用 --template 生成模板"))
-        path = Path(options["file"])
         if not path.exists():
             raise CommandError(_("文件不存在：%(path)s") % {"path": path})
         if options["chunk_size"] < 1:
             raise CommandError(_("--chunk-size 必须是正整数"))
+        actor = actor_from_options(options)
         try:
-            actor = import_actor(options.get("actor"))
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
-        try:
-            result = hotline_import(
-                actor=actor,
-                source=path,
-                dry_run=options["dry_run"],
-                valid_only=options["valid_only"],
-                chunk_size=options["chunk_size"],
-            )
+            with progress_bar(
+                self, estimated_rows(path), _("正在导入 %(name)s") % {"name": path.name}
+            ) as advance:
+                result = hotline_import(
+                    actor=actor,
+                    source=path,
+                    dry_run=options["dry_run"],
+                    valid_only=options["valid_only"],
+                    chunk_size=options["chunk_size"],
+                    progress=advance,
+                )
         except (SpreadsheetError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
-        for error in result.errors[:MAX_ERRORS_SHOWN]:
-            self.stderr.write(str(error))
-        if len(result.errors) > MAX_ERRORS_SHOWN:
-            self.stderr.write(_("……共 %(n)d 条错误") % {"n": len(result.errors)})
-        if options["errors_out"] and result.errors:
-            write_errors(options["errors_out"], result.errors)
-            self.stderr.write(_("错误报告已写入 %(path)s") % {"path": options["errors_out"]})
+        report_errors(self, result.errors, options["errors_out"])
         summary = _(
             "共 %(t)d 行，合格 %(v)d 行，有误 %(b)d 行，已导入 %(w)d 行，"
             "此前已导入（跳过）%(s)d 行，用时 %(sec).1f 秒"

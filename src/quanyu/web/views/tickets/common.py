@@ -94,7 +94,11 @@ PAYLOAD_LABELS: list[tuple[str, Any]] = [
     ("category", gettext_lazy("事项编码")),
     ("into", gettext_lazy("并入诉求")),
     ("duplicate", gettext_lazy("重复诉求")),
+    ("missing", gettext_lazy("尚缺材料")),
+    ("received", gettext_lazy("已收材料")),
+    ("notified", gettext_lazy("告知方式")),
 ]
+NOTIFIED_LABELS = {"account": gettext_lazy("站内消息"), "sms": gettext_lazy("短信")}
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,9 @@ class TimelineEntry:
 
 
 def _payload_value(key: str, value: Any) -> str:
-    if key == "department_names" and isinstance(value, list):
+    if key == "notified" and isinstance(value, list):
+        return "、".join(str(NOTIFIED_LABELS.get(v, v)) for v in value)
+    if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if key == "level":
         return str(LEVEL_LABELS.get(value, value))
@@ -152,5 +158,7 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         "appealed": "warn",
         "callback": "done",
         "rehandled": "done",
+        "window_notice": "warn",
+        "materials_received": "done",
     }.get(event.kind, "")
     return TimelineEntry(event=event, title=str(title), lines=lines, status_change=change, tone=tone)

@@ -16,8 +16,12 @@ from quanyu.areas.locate import locate
 from quanyu.areas.models import Area
 from quanyu.areas.selectors import grid_layer_features
 from quanyu.catalog.selectors import category_suggest
-from quanyu.tickets import services
+from quanyu.core import ratelimit
+from quanyu.core.audit import client_ip
+from quanyu.tickets import selectors, services
+from quanyu.tickets.limits import anonymous_intake_checks, intake_limit_message
 from quanyu.tickets.models import Channel
+from quanyu.tickets.photos import check_upload_request, is_too_large
 from quanyu.web.forms_tickets import PatrolForm, SubmitForm, add_errors
 from quanyu.web.views.tickets.common import PATROL_ROLES, roles_required
 
@@ -33,6 +37,7 @@ def _create(request: HttpRequest, form: SubmitForm, channel: str) -> Any:
         lon=data["lon"],
         lat=data["lat"],
         category=data.get("category"),
+        building=data.get("building"),
         address=data.get("address", ""),
         contact_name=data.get("contact_name") or "",
         contact_phone=data.get("contact_phone") or "",
@@ -40,22 +45,56 @@ def _create(request: HttpRequest, form: SubmitForm, channel: str) -> Any:
     )
 
 
+def _limits(request: HttpRequest, form: SubmitForm, channel: str) -> list[ratelimit.Check]:
+    """Submissions without an account count against the client address and the contact phone."""
+    if channel != Channel.WEB or request.user.is_authenticated:
+        return []
+    phone = form.cleaned_data.get("contact_phone") or ""
+    return anonymous_intake_checks(ip=client_ip(request), phone=phone)
+
+
+def _unbound_with(form_class: type[SubmitForm], exc: ValidationError) -> SubmitForm:
+    """A fresh form showing ``exc`` (the body was not read, so there is nothing to fill back in)."""
+    form = form_class()
+    form.full_clean()  # unbound: no errors of its own
+    form.cleaned_data = {}
+    add_errors(form, exc)
+    return form
+
+
 def _intake(request: HttpRequest, form_class: type[SubmitForm], channel: str, template: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            # Before the body is parsed: an oversized upload is refused without spooling it.
+            check_upload_request(request.META.get("CONTENT_LENGTH"))
+        except ValidationError as exc:
+            return render(
+                request, template, {"form": _unbound_with(form_class, exc), "channel": channel}, status=413
+            )
     form = form_class(request.POST or None, request.FILES or None)
     status = 200
+    retry_after = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                ticket = _create(request, form, channel)
+                with ratelimit.limited(*_limits(request, form, channel)):
+                    ticket = _create(request, form, channel)
+            except ratelimit.RateLimited as exc:
+                form.add_error(None, intake_limit_message(exc))
+                status, retry_after = 429, exc.retry_after
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
                 status = 403
             except ValidationError as exc:
                 add_errors(form, exc)
+                status = 413 if is_too_large(exc) else 400
             else:
                 return _after_create(request, ticket, channel)
-    return render(request, template, {"form": form, "channel": channel}, status=status)
+    response = render(request, template, {"form": form, "channel": channel}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _after_create(request: HttpRequest, ticket: Any, channel: str) -> HttpResponse:
@@ -75,8 +114,12 @@ def ticket_submit(request: HttpRequest) -> HttpResponse:
 @roles_required(PATROL_ROLES)
 @require_http_methods(["GET", "POST"])
 def ticket_patrol(request: HttpRequest) -> HttpResponse:
-    """网格员巡查登记: photo + location + text on one screen."""
-    return _intake(request, PatrolForm, Channel.PATROL, "web/tickets/patrol.html")
+    """网格员/楼长巡查登记: photo + location (or the building) + text on one screen."""
+    form_class = PatrolForm.with_buildings(
+        selectors.ticket_building_choices(actor=request.user),
+        default=selectors.ticket_building_default(actor=request.user),
+    )
+    return _intake(request, form_class, Channel.PATROL, "web/tickets/patrol.html")
 
 
 @require_http_methods(["GET", "POST"])

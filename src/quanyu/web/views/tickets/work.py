@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
+from quanyu.accounts.permissions import has_role
 from quanyu.catalog.models import Tier
 from quanyu.tickets import selectors
+from quanyu.tickets.access import TIER_ROLES
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 from quanyu.web.forms_tickets import SupervisionFilterForm, TicketFilterForm
@@ -56,7 +58,9 @@ GRID_TABS = {"todo": S.NEW, "doing": S.IN_PROGRESS, "up": "", "done": ""}
 
 @roles_required(PATROL_ROLES)
 def grid_inbox(request: HttpRequest) -> HttpResponse:
-    """网格员工作台: tickets of my grid(s) waiting at the grid, being handled, sent up, finished."""
+    """网格员工作台: tickets of my grid(s) waiting at the grid, being handled, sent up, finished.
+    A building head (楼长) sees the same tabs over the tickets of their building(s) and those they
+    registered (the selector's scope): what they reported and what became of it."""
     tab = _tab(request, GRID_TABS, "todo")
     qs = selectors.ticket_list_for(actor=request.user)
     lists = {
@@ -74,6 +78,7 @@ def grid_inbox(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tickets": list(_with_cards(lists[tab])[:BOARD_LIMIT]),
         "figures": figures,
+        "building_view": not has_role(request.user, TIER_ROLES[Tier.GRID]),
         "tabs": [
             ("todo", _l("待受理")),
             ("doing", _l("办理中")),

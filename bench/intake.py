@@ -60,6 +60,7 @@ def env_for(db_url: str) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         LOG_LEVEL="ERROR",
         AXES_ENABLED="0",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback (production sits behind TLS)
     )
     return env
 
@@ -102,7 +103,7 @@ def setup_phase() -> dict[str, Any]:
         response = client.post(
             "/api/tickets/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="probe"
         )
-    assert response.status_code == 201, response.content
+    assert response.status_code == 201, (response.status_code, response.content, dict(response.headers))
     statements = [q["sql"].split(" ", 2)[:2] for q in ctx.captured_queries]
     return {"token": token, "queries_per_create": len(ctx.captured_queries), "statements": statements}
 

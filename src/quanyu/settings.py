@@ -226,6 +226,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): host, port, login, TLS/SSL.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quanyu@localhost")
+# The SMS provider adapter (a class with send(phone, text) -> bool); the default only logs.
+QUANYU_SMS_BACKEND = env_str("QUANYU_SMS_BACKEND", "quanyu.notify.channels.sms.LogSmsBackend")
 
 LOGGING = {
     "version": 1,

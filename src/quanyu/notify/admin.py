@@ -16,8 +16,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    """Delivery state of e-mail/SMS notifications. The link and the extra numbers (personal data,
-    encrypted) are not shown."""
+    """Delivery state of e-mail/SMS notifications. The link and the extra numbers and addresses
+    (personal data, encrypted; cleared once the row is final) are not shown."""
 
     list_display = ("created_at", "kind", "title", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "kind")

@@ -57,9 +57,10 @@ class OutboxMessage(models.Model):
     ``channels`` lists the channels still to deliver: a drain removes each one that succeeds and
     retries the rest later (``attempts``, ``next_attempt_at``, ``errors``) up to the cap, then
     the row is failed. ``next_attempt_at`` is also the claim: a drain that takes a row pushes it
-    by a lease, so no other drain delivers it meanwhile. ``phones`` (numbers without an account, one
-    a line) are personal data: one ciphertext, cleared once the row is final. ``link`` is encrypted
-    too: it may carry a single-use rating token."""
+    by a lease, so no other drain delivers it meanwhile. ``phones`` and ``emails`` (numbers and
+    addresses without an account, one a line) are personal data: one ciphertext each. ``link`` is
+    encrypted too: it may carry a single-use rating token. All three are cleared once the row is
+    final (sent or failed)."""
 
     kind = models.CharField(_("类型"), max_length=64)
     title = models.CharField(_("标题"), max_length=200)
@@ -67,6 +68,7 @@ class OutboxMessage(models.Model):
     link = EncryptedCharField(_("链接"), blank=True)
     recipient_ids = models.JSONField(_("接收人"), default=list)
     phones = EncryptedCharField(_("其他号码"), blank=True)
+    emails = EncryptedCharField(_("其他邮箱"), blank=True)
     channels = models.JSONField(_("待发送渠道"), default=list)
     status = models.CharField(
         _("状态"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
@@ -96,3 +98,7 @@ class OutboxMessage(models.Model):
     @property
     def phone_list(self) -> list[str]:
         return [p for p in self.phones.split("\n") if p]
+
+    @property
+    def email_list(self) -> list[str]:
+        return [e for e in self.emails.split("\n") if e]

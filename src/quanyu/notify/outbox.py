@@ -10,7 +10,8 @@ request.
   ``next_attempt_at`` is pushed by a lease), delivered outside any transaction (no lock is held
   while an SMTP server or SMS gateway answers; on SQLite the write lock is not held either), then
   marked. A channel that raises is retried with a doubling delay until
-  ``QUANYU_NOTIFY_MAX_ATTEMPTS``; then the row is failed and its errors stay on it.
+  ``QUANYU_NOTIFY_MAX_ATTEMPTS``; then the row is failed and its errors stay on it. A final row
+  (sent or failed) keeps no extra numbers or addresses and no link (``FINAL_CLEARED``).
 
 Delivery is once per row and channel while drains finish within the lease; a drain killed between
 sending and marking lets the row be sent again after the lease (at least once, never lost).
@@ -37,6 +38,9 @@ logger = logging.getLogger("quanyu.notify")
 LEASE = dt.timedelta(minutes=10)
 BATCH = 50
 ERROR_MAX = 500
+# What a final row (sent or failed) no longer needs and must not keep: the numbers and addresses
+# without an account (personal data) and the link (it may carry a single-use rating token).
+FINAL_CLEARED = {"phones": "", "emails": "", "link": ""}
 
 
 def max_attempts() -> int:
@@ -60,6 +64,7 @@ def outbox_record(message: Message, *, channels: Iterable[str]) -> OutboxMessage
         link=message.link,
         recipient_ids=sorted({u.pk for u in message.recipients}),
         phones="\n".join(message.phones),
+        emails="\n".join(message.emails),
         channels=list(channels),
     )
     drain_after_commit()
@@ -113,6 +118,7 @@ def _deliver(row: OutboxMessage, now: dt.datetime) -> str:
         body=row.body,
         link=row.link,
         phones=tuple(row.phone_list),
+        emails=tuple(row.email_list),
     )
     remaining: list[str] = []
     reached, errors = dict(row.reached), dict(row.errors)
@@ -135,9 +141,9 @@ def _deliver(row: OutboxMessage, now: dt.datetime) -> str:
         "errors": errors,
     }
     if not remaining:
-        fields.update(status=OutboxStatus.SENT, sent_at=now, phones="")
+        fields.update(status=OutboxStatus.SENT, sent_at=now, **FINAL_CLEARED)
     elif attempts >= max_attempts():
-        fields.update(status=OutboxStatus.FAILED, sent_at=now, phones="")
+        fields.update(status=OutboxStatus.FAILED, sent_at=now, **FINAL_CLEARED)
         logger.error("notification %s failed after %d attempts: %s", row.pk, attempts, errors)
     else:
         fields.update(next_attempt_at=now + retry_delay(attempts))

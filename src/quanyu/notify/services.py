@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from quanyu.notify.channels import Message, enabled_channels, is_immediate
+from quanyu.notify.channels import Message, channel_reaches, enabled_channels, is_immediate
 from quanyu.notify.models import Notification, OutboxMessage
 from quanyu.notify.outbox import outbox_record
+
+logger = logging.getLogger("quanyu.notify")
 
 
 @dataclass(frozen=True)
 class Queued:
     """What ``notify_send`` did: recipients reached by the immediate channels (in-app), and the
-    outbox row the other channels will be delivered from (None when they have nobody to reach)."""
+    outbox row the other channels will be delivered from (None when none of them reaches anyone)."""
 
     reached: dict[str, int] = field(default_factory=dict)
     outbox: OutboxMessage | None = None
+
+
+def _extra_emails(emails: Sequence[str]) -> tuple[str, ...]:
+    """The extra addresses stripped, each once (without case), the malformed ones left out: a
+    bad address would fail the whole e-mail batch at the server, and retry it for everyone."""
+    kept: dict[str, str] = {}
+    for raw in emails:
+        address = (raw or "").strip()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            logger.warning("notification address left out: not an e-mail address")
+            continue
+        kept.setdefault(address.lower(), address)
+    return tuple(kept.values())
 
 
 def notify_send(
@@ -31,12 +53,15 @@ def notify_send(
     body: str = "",
     link: str = "",
     phones: Sequence[str] = (),
+    emails: Sequence[str] = (),
 ) -> Queued:
-    """Notify ``recipients`` (users) and ``phones`` (extra numbers) over every enabled channel.
+    """Notify ``recipients`` (users), ``phones`` (extra numbers) and ``emails`` (extra addresses)
+    over every enabled channel.
 
     Call it inside the transaction of the change it reports: immediate channels (in-app) write
-    their rows there, and the others get one outbox row there, delivered after commit out of the
-    request (``quanyu.notify.outbox``). A rollback leaves neither.
+    their rows there, and the channels that reach someone in the message (``channel_reaches``:
+    e-mail an address, SMS a number) get one outbox row there, delivered after commit out of the
+    request (``quanyu.notify.outbox``). No such channel, no row. A rollback leaves nothing.
     """
     unique: dict[Any, Any] = {}
     for user in recipients:
@@ -44,10 +69,16 @@ def notify_send(
             unique.setdefault(user.pk, user)
     numbers = tuple(dict.fromkeys(p.strip() for p in phones if p and p.strip()))
     message = Message(
-        recipients=list(unique.values()), kind=kind, title=title, body=body, link=link, phones=numbers
+        recipients=list(unique.values()),
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        phones=numbers,
+        emails=_extra_emails(emails),
     )
     channels = enabled_channels()
-    later = [c.name for c in channels if not is_immediate(c)]
+    later = [c.name for c in channels if not is_immediate(c) and channel_reaches(c, message)]
     reached: dict[str, int] = {}
     outbox = None
     # Part of the caller's transaction (no savepoint of its own: a failure here fails the step).
@@ -55,7 +86,7 @@ def notify_send(
         for channel in channels:
             if is_immediate(channel):
                 reached[channel.name] = channel.deliver(message)
-        if later and (unique or numbers):
+        if later:
             outbox = outbox_record(message, channels=later)
     return Queued(reached=reached, outbox=outbox)
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from quanyu.core.admin_scoping import ReadOnlyAdmin
 from quanyu.tickets.models import (
@@ -93,4 +96,22 @@ class RatingAdmin(ReadOnlyAdmin):
 
 admin.site.register(Reminder, ReadOnlyAdmin)
 admin.site.register(RehandlingEntry, ReadOnlyAdmin)
-admin.site.register(TicketPhoto, ReadOnlyAdmin)
+
+
+@admin.register(TicketPhoto)
+class TicketPhotoAdmin(ReadOnlyAdmin):
+    """Photos are not public media: the page links the scoped photo endpoint (visible to those who
+    may see the ticket), never the file under MEDIA_ROOT."""
+
+    list_display = ("id", "ticket", "kind", "size", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("ticket",)
+    fields = ("ticket", "whistle", "kind", "photo", "width", "height", "size", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("照片"))
+    def photo(self, obj: TicketPhoto) -> str:
+        if not obj.image:
+            return "—"
+        url = reverse("web:ticket_photo", args=[obj.ticket_id, obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("查看照片"))

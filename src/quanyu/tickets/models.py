@@ -67,15 +67,33 @@ class Ticket(models.Model):
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     grid = models.ForeignKey(
-        Area, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        db_index=False,
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     community = models.ForeignKey(
-        Area, verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        db_index=False,
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     street = models.ForeignKey(
-        Area, verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        db_index=False,
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    area_path = models.CharField(_("区域路径"), max_length=255, db_index=True, editable=False)
+    area_path = models.CharField(_("区域路径"), max_length=255, editable=False)  # indexed in Meta
     building = models.ForeignKey(
         Area,
         verbose_name=_("楼栋"),
@@ -86,17 +104,23 @@ class Ticket(models.Model):
         db_index=False,  # a partial index below: most tickets name no building
     )
     building_path = models.CharField(_("楼栋路径"), max_length=255, blank=True, default="", editable=False)
-    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices, db_index=True)
-    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
+    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True)
     requester = models.ForeignKey(
-        User, verbose_name=_("诉求人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        db_index=False,
+        verbose_name=_("诉求人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
         User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     contact_name = EncryptedCharField(_("联系人"), blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), blank=True)
-    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     contact_email = EncryptedCharField(_("联系邮箱"), blank=True)
     category = models.ForeignKey(
         Category,
@@ -105,6 +129,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # (category, created_at) below leads with it
     )
     suggested_category = models.ForeignKey(
         Category,
@@ -113,6 +138,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     suggestion_score = models.FloatField(_("建议置信度"), null=True, blank=True)
     materials = models.JSONField(_("已收材料"), default=list, blank=True)
@@ -123,17 +149,23 @@ class Ticket(models.Model):
         help_text=_("材料不全已一次性告知、等待补正期间有值，期间暂停计时"),
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
+        _("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW
     )
     tier = models.CharField(_("当前层级"), max_length=16, choices=Tier.choices, default=Tier.GRID)
     handling_area = models.ForeignKey(
         Area, verbose_name=_("当前承办区域"), on_delete=models.PROTECT, related_name="handled_tickets"
     )
     assignee = models.ForeignKey(
-        User, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        db_index=False,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    response_due = models.DateTimeField(_("响应期限"), null=True, blank=True, db_index=True)
-    completion_due = models.DateTimeField(_("办结期限"), null=True, blank=True, db_index=True)
+    response_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
+    completion_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
     deadline_estimated = models.BooleanField(
         _("期限按周末估算"), default=False, help_text=_("期限所在年度的节假日尚未录入")
     )
@@ -141,8 +173,8 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     resolution = models.TextField(_("办理结果"), blank=True)
-    idempotency_key = models.CharField(_("幂等键"), max_length=128, null=True, blank=True, unique=True)
-    rating_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    idempotency_key = models.CharField(_("幂等键"), max_length=128, null=True, blank=True)
+    rating_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     rating_token_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     rating_level = models.CharField(_("有效评价"), max_length=16, choices=RatingLevel.choices, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -162,6 +194,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -170,10 +203,29 @@ class Ticket(models.Model):
         verbose_name = _("诉求工单")
         verbose_name_plural = _("诉求工单")
         ordering = ["-created_at", "-id"]
+        # Every index is paid for by every intake and every import row (a bulk import spent most
+        # of its database time maintaining 32 of them), so each one here serves a query: scoping
+        # (area/building path prefixes), the inboxes (handling area), the overdue and due-soon
+        # boards (status with a limit), the catalogue drill-down and the lists (newest first),
+        # "mine" (requester, registrar, assignee), duplicates, and the two unique keys. Columns
+        # looked up only by primary key, or only in rare deletes (grid/community/street/suggested
+        # category), have none; nullable ones are indexed only where set.
         indexes = [
+            models.Index(fields=["area_path"], name="ticket_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["status", "completion_due"], name="ticket_status_completion_due"),
             models.Index(fields=["status", "response_due"], name="ticket_status_response_due"),
             models.Index(fields=["category", "created_at"], name="ticket_category_created"),
+            models.Index(
+                fields=["requester"], name="ticket_requester", condition=models.Q(requester__isnull=False)
+            ),
+            models.Index(
+                fields=["assignee"], name="ticket_assignee", condition=models.Q(assignee__isnull=False)
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="ticket_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
             # Building heads' scope is "building_path starts with my building's path": a pattern
             # index (PostgreSQL; the operator class is ignored elsewhere) over the rows that name a
             # building. The scoping condition repeats ``building_path <> ''`` so the planner may use it.
@@ -190,10 +242,17 @@ class Ticket(models.Model):
         constraints = [
             # A 12345 work order is imported once, even by two imports of the same file at once.
             # (Open311 tickets keep "open311:<client id>" in external_ref: not unique, other channel.)
+            # On the number alone (the condition names the channel): with the channel as a leading
+            # column the planner dropped it as implied and scanned the whole index per number.
             models.UniqueConstraint(
-                fields=["channel", "external_ref"],
+                fields=["external_ref"],
                 condition=models.Q(channel="hotline") & ~models.Q(external_ref=""),
-                name="ticket_hotline_external_ref_unique",
+                name="ticket_hotline_ref_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="ticket_idempotency_key_unique",
             ),
         ]
 
@@ -318,9 +377,9 @@ class TicketEvent(models.Model):
     """One step of a ticket's history. Append-only: rows are never updated or deleted."""
 
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events"
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events", db_index=False
     )
-    kind = models.CharField(_("事件"), max_length=32, choices=EventKind.choices, db_index=True)
+    kind = models.CharField(_("事件"), max_length=32, choices=EventKind.choices)
     actor = models.ForeignKey(
         User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -330,6 +389,7 @@ class TicketEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=16)
     whistle = models.ForeignKey(
         Whistle,
+        db_index=False,
         verbose_name=_("呼叫"),
         null=True,
         blank=True,
@@ -342,7 +402,14 @@ class TicketEvent(models.Model):
         verbose_name = _("工单事件")
         verbose_name_plural = _("工单事件")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at", "id"], name="ticket_event_timeline")]
+        # The timeline (which also serves "events of a ticket"), the rollup's rescan by time, and
+        # the whistle's events where there is one; kind is never looked up on its own.
+        indexes = [
+            models.Index(fields=["ticket", "at", "id"], name="ticket_event_timeline"),
+            models.Index(
+                fields=["whistle"], name="ticket_event_whistle", condition=models.Q(whistle__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.kind} {self.from_status}→{self.to_status}"

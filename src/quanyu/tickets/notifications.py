@@ -80,19 +80,23 @@ def to_street(ticket_id: int, street_path: str, kind: str, title: str, body: str
     _send(staff_at(street_path, [Role.STREET_STAFF]), kind, title, ticket_id, body)
 
 
-def to_requester_rate(ticket_id: int, requester_id: int | None, phone: str, token: str) -> None:
-    """The 'please rate' message. The requester's account is sent to the request's own page, where
-    they rate logged in: the single-use link works without an account, so it is never kept in a
-    notification row or an e-mail. The link goes by SMS to the contact number only."""
+def to_requester_rate(
+    ticket_id: int, requester_id: int | None, phone: str, token: str, *, email: str = ""
+) -> None:
+    """The 'resolved, please rate' message. The single-use link works without an account, so it is
+    never kept in a notification row or sent by e-mail: it goes by SMS to the contact number only.
+    The requester's account (in-app, its own e-mail and phone) and the contact e-mail address are
+    told the request is resolved and how to rate: on the request's page when logged in, or by the
+    link in the SMS when there is a contact number."""
     users = User.objects.filter(pk=requester_id, is_active=True) if requester_id else User.objects.none()
     title = _("您的诉求已办结，请评价")
-    _send(
-        users,
-        "ticket_rate_request",
-        title,
-        ticket_id,
-        _("请在诉求页面对办理结果进行评价（满意/基本满意/不满意）。"),
-    )
+    if phone:
+        body = _(
+            "请对办理结果进行评价（满意/基本满意/不满意）：使用短信中的评价链接，或登录后在诉求页面评价。"
+        )
+    else:
+        body = _("请在诉求页面对办理结果进行评价（满意/基本满意/不满意）。")
+    _send(users, "ticket_rate_request", title, ticket_id, body, emails=[email] if email else [])
     if phone:
         notify_send(
             recipients=[], kind="ticket_rate_request", title=title, link=rating_url(token), phones=[phone]

@@ -547,9 +547,9 @@ def rating_link_state(*, token: str) -> tuple[RatingLinkState, Ticket | None]:
 
 def ticket_public_list() -> QuerySet[Ticket]:
     """Tickets anybody may list (Open311 GeoReport v2 ``GET requests``): those filed under a
-    category published as an Open311 service, newest first,
-    with the lead whistles (``lead_whistles``, newest first) and the report photos
-    (``report_photos``) prefetched. The caller shows only public fields — never contact data."""
+    category published as an Open311 service, newest first, with the lead whistles
+    (``lead_whistles``, newest first) prefetched. The caller shows only public fields — never
+    contact data, and no photos (they are not published)."""
     return (
         Ticket.objects.filter(category__open311_published=True)
         .exclude(category__service_code="")
@@ -559,12 +559,7 @@ def ticket_public_list() -> QuerySet[Ticket]:
                 "whistles",
                 queryset=Whistle.objects.filter(lead=True).select_related("department").order_by("-id"),
                 to_attr="lead_whistles",
-            ),
-            Prefetch(
-                "photos",
-                queryset=TicketPhoto.objects.filter(kind=TicketPhoto.Kind.REPORT).order_by("id"),
-                to_attr="report_photos",
-            ),
+            )
         )
         .order_by("-created_at", "-id")
     )

@@ -94,6 +94,11 @@ def _within_cap(phone: str) -> bool:
 class SmsChannel:
     name = "sms"
 
+    def reaches(self, message: Message) -> bool:
+        """Anyone with a number. The per-number cap of extra numbers is counted at delivery, not
+        here: a message recorded now may be delivered on another day."""
+        return bool(message.phones) or any(getattr(u, "phone", "") for u in message.recipients)
+
     def deliver(self, message: Message) -> int:
         accounts = {p for p in (getattr(u, "phone", "") for u in message.recipients) if p}
         extra = {normalize_phone(p) for p in message.phones if p} - accounts

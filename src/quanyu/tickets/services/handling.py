@@ -225,7 +225,14 @@ def resolve_locked(
         whistle=whistle,
         explanation=explanation,
     )
-    notes.later(notes.to_requester_rate, locked.pk, locked.requester_id, locked.contact_phone, token)
+    notes.later(
+        notes.to_requester_rate,
+        locked.pk,
+        locked.requester_id,
+        locked.contact_phone,
+        token,
+        email=locked.contact_email,
+    )
     return token
 
 

@@ -5,7 +5,7 @@ An application for a one-window item is registered (received, 收件) and accept
 every required material of the item's checklist. When some are missing — seen at the desk, or by
 the back office before accepting — the desk records one notice naming *all* of them
 (``window_notice_record``, or ``ticket_create(notice_missing=True)`` at the desk): the event is on
-the ticket's timeline, the applicant is told (account, contact number), and the ticket's own limits
+the ticket's timeline, the applicant is told (account, contact number and e-mail), and the ticket's own limits
 are suspended (``materials_notice_at`` set, ``response_due``/``completion_due`` cleared: the
 applicant's time to bring them is not the office's). Accepting waits until the materials are
 complete. ``window_materials_receive`` records what the applicant brings; once nothing is missing,
@@ -91,6 +91,7 @@ def notice_locked(
         for channel, present in (
             ("account", locked.requester_id is not None),
             ("sms", bool(locked.contact_phone)),
+            ("email", bool(locked.contact_email)),
         )
         if present
     ]
@@ -119,13 +120,23 @@ def notice_locked(
         }
         if note:
             body = f"{body}\n{note}"
-        notes.later(_tell_applicant, locked.pk, locked.requester_id, locked.contact_phone, title, body)
+        notes.later(
+            _tell_applicant,
+            locked.pk,
+            locked.requester_id,
+            title,
+            body,
+            phone=locked.contact_phone,
+            email=locked.contact_email,
+        )
     return event
 
 
-def _tell_applicant(ticket_id: int, requester_id: int | None, phone: str, title: str, body: str) -> None:
-    """The notice to the applicant: their account (in-app and its channels) and the contact number
-    (SMS carries the title, which names what is missing)."""
+def _tell_applicant(
+    ticket_id: int, requester_id: int | None, title: str, body: str, *, phone: str, email: str
+) -> None:
+    """The notice to the applicant: their account (in-app and its channels), the contact number
+    (SMS carries the title, which names what is missing) and the contact e-mail address."""
     users = list(User.objects.filter(pk=requester_id, is_active=True)) if requester_id else []
     notify_send(
         recipients=users,
@@ -134,6 +145,7 @@ def _tell_applicant(ticket_id: int, requester_id: int | None, phone: str, title:
         body=body,
         link=notes.ticket_link(ticket_id),
         phones=[phone] if phone else [],
+        emails=[email] if email else [],
     )
 
 
@@ -144,7 +156,7 @@ def window_notice_record(
     missing — ``missing`` (items of the checklist), or by default those not received. Front desk
     roles at the ticket's place; the ticket must be new (before acceptance). Writes the
     ``window_notice`` event, suspends the ticket's limits and tells the requester (their account,
-    SMS to the contact number; delivered after commit)."""
+    SMS to the contact number, e-mail to the contact address; delivered after commit)."""
     note = _note(note)
     with transaction.atomic():
         locked = lock_ticket(ticket)

@@ -49,6 +49,12 @@ def _street(actor: Any, t: Ticket) -> bool:
     return has_role(actor, STREET_ROLES, at_path=t.area_path)
 
 
+def _awaiting_materials(t: Ticket) -> bool:
+    """A one-window application waiting for the materials of its one-time notice: it is not
+    accepted or assigned until the desk records them (the services refuse it too)."""
+    return t.materials_notice_at is not None
+
+
 def _open_whistles(t: Ticket) -> list[Whistle]:
     return [w for w in t.whistles.all() if w.status in W_OPEN]
 
@@ -115,7 +121,7 @@ TICKET_ACTIONS: dict[str, Action] = {
             "accept",
             gettext_lazy("受理"),
             _form(f.NoteForm),
-            lambda u, t: t.status == S.NEW and _tier(u, t),
+            lambda u, t: t.status == S.NEW and not _awaiting_materials(t) and _tier(u, t),
             lambda u, t, d: services.ticket_accept(actor=u, ticket=t, note=d.get("note", "")),
             gettext_lazy("已受理"),
             tone="primary",
@@ -137,7 +143,7 @@ TICKET_ACTIONS: dict[str, Action] = {
             lambda t, data=None, files=None, actor=None: f.AssignForm(
                 data, assignees=selectors.ticket_assignee_choices(actor=actor, ticket=t)
             ),
-            lambda u, t: t.status in (S.NEW, S.IN_PROGRESS) and _tier(u, t),
+            lambda u, t: t.status in (S.NEW, S.IN_PROGRESS) and not _awaiting_materials(t) and _tier(u, t),
             lambda u, t, d: services.ticket_assign(
                 actor=u, ticket=t, assignee=d["assignee"], note=d.get("note", "")
             ),

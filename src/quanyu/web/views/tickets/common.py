@@ -98,7 +98,11 @@ PAYLOAD_LABELS: list[tuple[str, Any]] = [
     ("received", gettext_lazy("已收材料")),
     ("notified", gettext_lazy("告知方式")),
 ]
-NOTIFIED_LABELS = {"account": gettext_lazy("站内消息"), "sms": gettext_lazy("短信")}
+NOTIFIED_LABELS = {
+    "account": gettext_lazy("站内消息"),
+    "sms": gettext_lazy("短信"),
+    "email": gettext_lazy("电子邮箱"),
+}
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from quanyu.accounts.permissions import has_role
 from quanyu.tickets import selectors
-from quanyu.tickets.models import Ticket, Whistle
+from quanyu.tickets.models import Channel, Ticket, Whistle
 from quanyu.tickets.states import TicketStatus
 from quanyu.web.forms_tickets import add_errors
 from quanyu.web.views.tickets.actions import (
@@ -28,7 +29,7 @@ from quanyu.web.views.tickets.actions import (
     offered_whistle_actions,
     rating_link_message,
 )
-from quanyu.web.views.tickets.common import is_htmx, safe_next, timeline_entry
+from quanyu.web.views.tickets.common import WINDOW_ROLES, is_htmx, safe_next, timeline_entry
 
 
 def _whistle_of(ticket: Ticket, whistle_id: int) -> Whistle:
@@ -87,7 +88,13 @@ def detail_context(
             r_items.append({"action": action, "form": form, "open": this, "url": url})
         ratings.append({"r": rating, "actions": r_items})
     photos = list(ticket.photos.all())
+    awaiting = ticket.materials_notice_at is not None
     return {
+        "awaiting_materials": awaiting,
+        "missing_materials": ticket.missing_materials if awaiting else [],
+        "desk_links": awaiting
+        and ticket.channel == Channel.WINDOW
+        and has_role(actor, WINDOW_ROLES, at_path=ticket.area_path),
         "ticket": ticket,
         "timeline": [timeline_entry(e) for e in selectors.ticket_timeline(ticket=ticket)],
         "ratings": ratings,

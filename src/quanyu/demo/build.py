@@ -53,8 +53,18 @@ def database_is_empty() -> bool:
 
 
 def reset_database() -> None:
-    """Empty every table (``flush``); the schema stays."""
+    """Empty every table (``flush``); the schema stays. The process's caches of the old city
+    (grid index, catalogue matcher, holiday years, intake areas) trust their revision for a
+    couple of seconds, and a rebuild reuses the same ids: they are dropped here, or a city built
+    right after the reset would be located against the old grids."""
+    from quanyu.areas.locate import invalidate as locate_invalidate
+    from quanyu.catalog.calendar import invalidate as calendar_invalidate
+    from quanyu.catalog.suggest import invalidate as suggest_invalidate
+    from quanyu.tickets.services.intake import invalidate_area_cache
+
     call_command("flush", interactive=False, verbosity=0)
+    for invalidate in (locate_invalidate, calendar_invalidate, suggest_invalidate, invalidate_area_cache):
+        invalidate()
 
 
 def build_demo(

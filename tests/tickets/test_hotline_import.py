@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 
 from quanyu.catalog.calendar import WorkCalendar, deadline_after
 from quanyu.catalog.models import Holiday
@@ -172,6 +173,31 @@ def test_valid_only_imports_the_good_rows(city, cat, admin, tmp_path):
     assert result.written == 2 and result.bad_rows == 2
     assert set(Ticket.objects.values_list("external_ref", flat=True)) == {"D1", "D4"}
     assert TicketEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize("valid_only", [False, True])
+def test_a_row_that_fails_to_locate_after_its_neighbours_were_sent(city, cat, admin, tmp_path, valid_only):
+    """A row that fails only at locating, late in a chunk of a multi-chunk file, leaves nothing
+    (all or nothing) or exactly the good rows, each with its own event (valid_only)."""
+    stream_rows = 500
+
+    n = stream_rows * 2 + 200
+    late = stream_rows + 100  # in the middle of the first chunk
+    rows = [row(f"S{i}", point=OUTSIDE if i == late else GRID_111) for i in range(n)]
+    source = write_csv(tmp_path / "stream.csv", rows)
+    result = hotline_import(actor=admin, source=source, valid_only=valid_only, chunk_size=stream_rows * 2)
+    assert [(e.row, e.column) for e in result.errors] == [(late + 2, "经度")]
+    if not valid_only:
+        assert result.written == 0
+        assert (Ticket.objects.count(), TicketEvent.objects.count()) == (0, 0)
+        return
+    assert result.written == n - 1 == Ticket.objects.count() == TicketEvent.objects.count()
+    assert not Ticket.objects.filter(external_ref=f"S{late}").exists()
+    mismatched = TicketEvent.objects.exclude(at=F("ticket__created_at"))
+    assert not mismatched.exists()
+    assert sorted(TicketEvent.objects.values_list("ticket__external_ref", flat=True)) == sorted(
+        f"S{i}" for i in range(n) if i != late
+    )
 
 
 def test_dry_run_writes_nothing(city, cat, admin, tmp_path):

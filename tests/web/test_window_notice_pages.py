@@ -180,6 +180,29 @@ def test_desk_pages_are_for_window_tickets_in_scope(city, cat):
     assert client_for("community_x").get("/tickets/window/999999/materials/").status_code == 404
 
 
+def test_an_online_application_for_a_window_item_gets_the_notice_at_the_desk(city, cat, texts):
+    """A resident may apply for a one-window item online; the desk tells them what is missing and
+    takes the materials through the same pages as for an application made at the window."""
+    online = services.ticket_create(
+        actor=city.users["resident"],
+        text="申请装修备案",
+        channel="web",
+        area=city.communities[0],
+        category=cat["permit"],
+        contact_phone="13912345678",
+    )
+    desk = client_for("community_x")
+    detail = body(desk.get(f"/tickets/{online.pk}/"))
+    assert "待补正材料" not in detail  # nothing noticed yet
+    url = f"/tickets/window/{online.pk}/notice/"
+    response = desk.post(url, {"materials": list(cat["permit"].materials)})
+    assert response.status_code == 302 and response["Location"] == url
+    online.refresh_from_db()
+    assert online.materials_notice_at is not None and EventKind.WINDOW_NOTICE in kinds(online)
+    assert f"/tickets/window/{online.pk}/materials/" in body(desk.get(f"/tickets/{online.pk}/"))
+    assert client_for("community_y").get(f"/tickets/window/{online.pk}/notice/").status_code == 404
+
+
 def test_bad_contact_email_at_the_desk_is_named(city, cat):
     response = client_for("community_x").post(
         "/tickets/window/", desk_data(city, cat, materials=["身份证", "房产证"], contact_email="不是邮箱")

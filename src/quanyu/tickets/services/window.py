@@ -44,11 +44,17 @@ def _require_desk(actor: Any, ticket: Ticket) -> None:
         raise deny()
 
 
-def _one_window_item(ticket: Ticket) -> Category:
+def is_window_item(ticket: Ticket) -> bool:
+    """Whether ``ticket`` is for a one-window item with a materials checklist (any channel)."""
     category = ticket.category
-    if category is None or not category.is_one_window or not category.materials:
+    return category is not None and category.is_one_window and bool(category.materials)
+
+
+def _one_window_item(ticket: Ticket) -> Category:
+    if not is_window_item(ticket):
         raise ValidationError({"category": _("该工单不是有材料清单的一窗受理事项")})
-    return category
+    assert ticket.category is not None
+    return ticket.category
 
 
 def _listed(values: Iterable[str], category: Category, *, field: str) -> list[str]:

@@ -29,6 +29,7 @@ from quanyu.catalog.selectors import category_item_list
 from quanyu.tickets import selectors, services
 from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
+from quanyu.tickets.services.window import is_window_item
 from quanyu.web.forms_tickets import MaterialsChecklistForm, WindowForm, WindowItemForm, add_errors
 from quanyu.web.views.tickets.common import WINDOW_ROLES, is_htmx, roles_required
 
@@ -123,9 +124,11 @@ def _notice_preview(request: HttpRequest, form: WindowForm) -> HttpResponse:
 
 
 def _window_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
-    """A window ticket in the user's scope (404 otherwise)."""
+    """A ticket for a one-window item with a checklist, in the user's scope (404 otherwise):
+    whichever channel brought it (a resident may apply online), the desk gives the notice and
+    takes the materials, as the services allow."""
     ticket = selectors.ticket_get_for(actor=request.user, ticket_id=ticket_id)
-    if ticket.channel != Channel.WINDOW or ticket.category is None:
+    if not is_window_item(ticket):
         raise Http404
     return ticket
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from quanyu.accounts.permissions import has_role
 from quanyu.tickets import selectors
-from quanyu.tickets.models import Channel, Ticket, Whistle
+from quanyu.tickets.models import Ticket, Whistle
+from quanyu.tickets.services.window import is_window_item
 from quanyu.tickets.states import TicketStatus
 from quanyu.web.forms_tickets import add_errors
 from quanyu.web.views.tickets.actions import (
@@ -93,7 +94,7 @@ def detail_context(
         "awaiting_materials": awaiting,
         "missing_materials": ticket.missing_materials if awaiting else [],
         "desk_links": awaiting
-        and ticket.channel == Channel.WINDOW
+        and is_window_item(ticket)
         and has_role(actor, WINDOW_ROLES, at_path=ticket.area_path),
         "ticket": ticket,
         "timeline": [timeline_entry(e) for e in selectors.ticket_timeline(ticket=ticket)],

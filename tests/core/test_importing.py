@@ -112,3 +112,21 @@ def test_template_or_file(tmp_path):
 def test_a_failed_write_is_the_commands_error():
     with pytest.raises(CommandError, match="写入失败，未导入任何数据：duplicate"), write_or_fail():
         raise IntegrityError("duplicate")
+
+
+def test_estimated_rows_reads_the_dimension_record_only(tmp_path):
+    from openpyxl import Workbook
+
+    from quanyu.core.management.importing import estimated_rows
+
+    book = Workbook()
+    for i in range(30):
+        book.active.append([i, "x"])
+    normal = tmp_path / "a.xlsx"
+    book.save(normal)
+    assert estimated_rows(normal) == 29
+    broken = tmp_path / "b.xlsx"
+    broken.write_bytes(b"not a zip")
+    csv = tmp_path / "c.csv"
+    csv.write_text("a\n1\n", encoding="utf-8")
+    assert estimated_rows(broken) is None and estimated_rows(csv) is None

@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Callable
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -43,10 +42,6 @@ def _keys(master_b64: str) -> tuple[bytes, bytes]:
     return enc, mac
 
 
-def _current_keys() -> tuple[bytes, bytes]:
-    return _keys(settings.QUANYU_PII_KEY)
-
-
 @functools.cache
 def _ciphers(master_b64: str) -> tuple[AESGCM, Any]:
     """The AES-GCM cipher and a keyed HMAC to copy, built once per key: an import of 100,000 rows
@@ -61,24 +56,6 @@ def encrypt(plaintext: str) -> str:
     nonce = os.urandom(12)
     sealed = _ciphers(settings.QUANYU_PII_KEY)[0].encrypt(nonce, plaintext.encode(), None)
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
-
-
-def sealer() -> Callable[[str], str]:
-    """``encrypt`` bound to the current key, for many values in a row (imports)."""
-    aead, prefix, b64, nonce = (
-        _ciphers(settings.QUANYU_PII_KEY)[0],
-        _PREFIX,
-        base64.urlsafe_b64encode,
-        os.urandom,
-    )
-
-    def seal(plaintext: str) -> str:
-        if not plaintext:
-            return ""
-        fresh = nonce(12)
-        return prefix + b64(fresh + aead.encrypt(fresh, plaintext.encode(), None)).decode()
-
-    return seal
 
 
 def decrypt(token: str) -> str:

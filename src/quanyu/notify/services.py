@@ -91,12 +91,6 @@ def notify_send(
     return Queued(reached=reached, outbox=outbox)
 
 
-def notify_on_commit(**kwargs: Any) -> Queued:
-    """The same as ``notify_send``: recording happens in the current transaction and delivery
-    after its commit, so this name (kept for callers) needs nothing of its own."""
-    return notify_send(**kwargs)
-
-
 def notification_mark_read(*, actor: Any, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the actor's notifications read (all unread ones when ``notification_ids`` is None).
     Other users' notifications are never touched. Answers how many changed."""

@@ -55,7 +55,7 @@ from quanyu.catalog.suggest import CategoryMatcher
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.geo import CRS_CHOICES, to_wgs84
 from quanyu.core.idnumber import normalize_phone
-from quanyu.core.pii import pii_hash, sealer
+from quanyu.core.pii import encrypt, pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows, write_template
 from quanyu.tickets.access import CHANNEL_ROLES
 from quanyu.tickets.conf import int_setting
@@ -208,7 +208,6 @@ class _Context:
             self.by_name.setdefault(f"{c.parent.name}/{c.name}", c)  # type: ignore[union-attr]
         self.matcher = CategoryMatcher(items)
         self.deadlines = FastDeadlines()
-        self.sealer = sealer()
         self.default_limits = (
             int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
             int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
@@ -537,7 +536,7 @@ def _write_copy(built: Built, ctx: _Context) -> int:
         at["completion_due"],
     )
     estimated, created_at, id_at = at["deadline_estimated"], at["created_at"], at["id"]
-    seal, esc = ctx.sealer, _COPY_ESCAPE
+    seal, esc = encrypt, _COPY_ESCAPE
     actor = _id_or_null(ctx.actor_id)
     actor_name = ctx.actor_name.translate(esc)
     kind, to_status = EventKind.CREATED.value, INITIAL_STATUS.value

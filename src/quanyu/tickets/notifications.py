@@ -1,6 +1,6 @@
 """Who hears about each step, through ``quanyu.notify``.
 
-A service calls ``later(to_…, …)`` inside its transaction: the recipients are looked up and the
+A service calls ``to_…(…)`` inside its transaction: the recipients are looked up and the
 notification recorded there (in-app rows and one outbox row), so a rollback sends nothing and a
 commit cannot lose one; e-mail and SMS go out after commit, out of the request (the outbox drain).
 """
@@ -55,12 +55,6 @@ def _send(
         link=extra.pop("link", ticket_link(ticket_id)),
         **extra,
     )
-
-
-def later(func: Any, *args: Any, **kwargs: Any) -> None:
-    """Record the notification ``func(*args, **kwargs)`` now, in the current transaction; it is
-    delivered later (in-app at commit, the other channels from the outbox after it)."""
-    func(*args, **kwargs)
 
 
 def to_tier(ticket_id: int, path: str, role: str, kind: str, title: str, body: str = "") -> None:

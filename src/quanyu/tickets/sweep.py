@@ -149,13 +149,11 @@ def _fresh(dues: Iterable[_Due], model: type[Reminder] | type[SupervisionOrder])
 
 def _notify(due: _Due, kind: str, title: str) -> None:
     if due.department_id is not None:
-        notes.later(notes.to_departments, due.ticket_id, [due.department_id], kind, title)
+        notes.to_departments(due.ticket_id, [due.department_id], kind, title)
         return
     row = Ticket.objects.filter(pk=due.ticket_id).values("tier", "handling_area__path").first()
     if row is not None:
-        notes.later(
-            notes.to_tier, due.ticket_id, row["handling_area__path"], TIER_OWNER[row["tier"]], kind, title
-        )
+        notes.to_tier(due.ticket_id, row["handling_area__path"], TIER_OWNER[row["tier"]], kind, title)
 
 
 def _remind(due: _Due, now: dt.datetime) -> bool:

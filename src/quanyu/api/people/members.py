@@ -61,9 +61,8 @@ class MemberViewSet(PersonPiiActions, mixins.CreateModelMixin, viewsets.ReadOnly
     serializer_class = MemberSerializer
     filter_backends: list[Any] = []
     export_filename = "members.xlsx"
-
-    def write_export(self, **kwargs: Any) -> None:
-        services.members_export(members=self.get_queryset(), **kwargs)
+    export_service = staticmethod(services.members_export)
+    export_rows_arg = "members"
 
     def get_queryset(self) -> QuerySet[PartyMember]:
         params = self.request.query_params

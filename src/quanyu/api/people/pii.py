@@ -4,6 +4,7 @@ export (masked on GET; unmasked only on a POST with a reason, audited)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -104,9 +105,13 @@ def _export_mode(request: Request) -> tuple[bool, str]:
 # it as the description of every operation of both viewsets.)
 class PersonPiiActions(viewsets.GenericViewSet):
     export_filename: str
+    # The export service and the keyword it takes the rows by: members_export(members=…).
+    export_service: Callable[..., object]
+    export_rows_arg: str
 
     def write_export(self, *, actor: Any, target: Any, unmasked: bool, reason: str) -> None:
-        raise NotImplementedError
+        rows = {self.export_rows_arg: self.get_queryset()}
+        self.export_service(actor=actor, target=target, unmasked=unmasked, reason=reason, **rows)
 
     @extend_schema(request=PiiRevealSerializer, responses=PiiRevealOutSerializer)
     @action(detail=True, methods=["post"])

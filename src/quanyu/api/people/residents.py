@@ -51,9 +51,8 @@ class ResidentViewSet(PersonPiiActions, viewsets.ReadOnlyModelViewSet):
     serializer_class = ResidentSerializer
     filter_backends: list[Any] = []
     export_filename = "residents.xlsx"
-
-    def write_export(self, **kwargs: Any) -> None:
-        services.residents_export(residents=self.get_queryset(), **kwargs)
+    export_service = staticmethod(services.residents_export)
+    export_rows_arg = "residents"
 
     def get_queryset(self) -> QuerySet[Resident]:
         params = self.request.query_params

@@ -124,18 +124,27 @@ def write_or_fail() -> Iterator[None]:
 
 
 def estimated_rows(path: Path) -> int | None:
-    """Data rows according to an xlsx sheet's dimension record (cheap; None when unknown)."""
+    """Data rows according to an xlsx sheet's dimension record (None when unknown, and for CSV).
+
+    Only the head of the first sheet's XML is read: openpyxl's own lookup scans the whole sheet
+    when the record is not at the top (files written in write-only mode), which cost as much as
+    reading the rows a second time."""
     if path.suffix.lower() == ".csv":
         return None
-    from openpyxl import load_workbook
+    import re
+    import zipfile
 
     try:
-        workbook = load_workbook(path, read_only=True)
-        rows = workbook.worksheets[0].max_row
-        workbook.close()
-    except Exception:  # a broken file is reported by the import itself
+        with zipfile.ZipFile(path) as archive:
+            sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not sheets:
+                return None
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(4096).decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile):  # a broken file is reported by the import itself
         return None
-    return rows - 1 if rows else None
+    found = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    return int(found.group(1)) - 1 if found else None
 
 
 def _console(command: BaseCommand) -> Console:

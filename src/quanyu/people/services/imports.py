@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
-from quanyu.core.pii import EncryptedCharField, pii_hash, sealer
+from quanyu.core.pii import EncryptedCharField, encrypt, pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.access import EDITORS, TAG_VIEWERS
@@ -136,7 +136,7 @@ def _check_actor(actor: Any) -> None:
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     ops = connection.ops
     if isinstance(field, EncryptedCharField):
-        return sealer()
+        return encrypt
     if isinstance(field, models.DateTimeField):
         return lambda v: ops.adapt_datetimefield_value(v)
     if isinstance(field, models.DateField):

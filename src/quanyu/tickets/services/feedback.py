@@ -218,9 +218,7 @@ def rating_appeal(*, actor: Any, rating: Rating, reason: str) -> Rating:
             reason=reason,
         )
         street_path = locked_ticket.street.path if locked_ticket.street else locked_ticket.handling_area.path
-        notes.later(
-            notes.to_street, locked_ticket.pk, street_path, "rating_appealed", _("部门对评价提出申诉"), reason
-        )
+        notes.to_street(locked_ticket.pk, street_path, "rating_appealed", _("部门对评价提出申诉"), reason)
     return locked
 
 
@@ -259,8 +257,7 @@ def rating_appeal_decide(*, actor: Any, rating: Rating, upheld: bool, note: str 
             note=note,
         )
         if locked.appeal_unit_id:
-            notes.later(
-                notes.to_departments,
+            notes.to_departments(
                 locked_ticket.pk,
                 [locked.appeal_unit_id],
                 "rating_appeal_decided",

@@ -107,7 +107,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, note: str = "") 
             assignee_name=str(assignee),
             note=note.strip()[:500],
         )
-        notes.later(notes.to_user, locked.pk, assignee.pk, "ticket_assigned", _("您有新分派的诉求"))
+        notes.to_user(locked.pk, assignee.pk, "ticket_assigned", _("您有新分派的诉求"))
     return locked
 
 
@@ -147,8 +147,7 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
             handling_area=area.pk,
             reason=reason,
         )
-        notes.later(
-            notes.to_tier,
+        notes.to_tier(
             locked.pk,
             area.path,
             TIER_OWNER[target],
@@ -188,8 +187,7 @@ def ticket_reassign(*, actor: Any, ticket: Ticket, area: Area, reason: str) -> T
             handling_area=area.pk,
             reason=reason,
         )
-        notes.later(
-            notes.to_tier,
+        notes.to_tier(
             locked.pk,
             area.path,
             TIER_OWNER[locked.tier],
@@ -225,8 +223,7 @@ def resolve_locked(
         whistle=whistle,
         explanation=explanation,
     )
-    notes.later(
-        notes.to_requester_rate,
+    notes.to_requester_rate(
         locked.pk,
         locked.requester_id,
         locked.contact_phone,
@@ -436,8 +433,7 @@ def reopen_locked(locked: Ticket, *, actor: Any, now: Any, reason: str, by_ratin
         reason=reason,
         by_rating=by_rating,
     )
-    notes.later(
-        notes.to_tier,
+    notes.to_tier(
         locked.pk,
         locked.handling_area.path,
         TIER_OWNER[locked.tier],
@@ -499,12 +495,9 @@ def ticket_supervise(
         )
         title = _("督办：%(text)s") % {"text": locked.text[:30]}
         if whistle is not None:
-            notes.later(
-                notes.to_departments, locked.pk, [whistle.department_id], "ticket_supervised", title, reason
-            )
+            notes.to_departments(locked.pk, [whistle.department_id], "ticket_supervised", title, reason)
         else:
-            notes.later(
-                notes.to_tier,
+            notes.to_tier(
                 locked.pk,
                 locked.handling_area.path,
                 TIER_OWNER[locked.tier],

@@ -357,8 +357,7 @@ def ticket_create(
             )
             if missing:
                 notice_locked(ticket, actor=actor, now=now, missing=missing, note="")
-            notes.later(
-                notes.to_tier,
+            notes.to_tier(
                 ticket.pk,
                 handling.path,
                 TIER_OWNER[tier],

@@ -123,8 +123,7 @@ def ticket_whistle(
             .order_by("-lead", "id")
         )
         assert len(whistles) == len(created)
-        notes.later(
-            notes.to_departments,
+        notes.to_departments(
             locked.pk,
             ids,
             "whistle_received",
@@ -160,8 +159,7 @@ def whistle_respond(*, actor: Any, whistle: Whistle, note: str = "") -> Whistle:
             on_time=now <= locked.response_due,
             note=(note or "").strip()[:500],
         )
-        notes.later(
-            notes.to_street,
+        notes.to_street(
             locked_ticket.pk,
             _street_path(locked_ticket),
             "whistle_responded",
@@ -213,8 +211,7 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
                 on_time=now <= locked.completion_due,
                 explanation=explanation,
             )
-        notes.later(
-            notes.to_street,
+        notes.to_street(
             locked_ticket.pk,
             _street_path(locked_ticket),
             "whistle_resolved",
@@ -263,8 +260,7 @@ def whistle_return(*, actor: Any, whistle: Whistle, reason: str) -> Whistle:
         _after_whistle_closed(
             locked_ticket, locked, actor=actor, kind=EventKind.WHISTLE_RETURNED, now=now, reason=reason
         )
-        notes.later(
-            notes.to_street,
+        notes.to_street(
             locked_ticket.pk,
             _street_path(locked_ticket),
             "whistle_returned",

@@ -126,8 +126,7 @@ def notice_locked(
         }
         if note:
             body = f"{body}\n{note}"
-        notes.later(
-            _tell_applicant,
+        _tell_applicant(
             locked.pk,
             locked.requester_id,
             title,

@@ -19,11 +19,15 @@ def _fresh_process_caches():
     Django's cache (locmem here) holds rate-limit counters: each test starts with none."""
     from django.core.cache import cache
 
+    from quanyu.api.auth import _checked as checked_tokens
     from quanyu.areas.locate import invalidate as locate_invalidate
     from quanyu.catalog.calendar import invalidate as calendar_invalidate
     from quanyu.catalog.suggest import invalidate as suggest_invalidate
+    from quanyu.tickets.notifications import staff_recipients
     from quanyu.tickets.services.intake import invalidate_area_cache
 
+    checked_tokens.clear()
+    staff_recipients.clear()
     suggest_invalidate()
     calendar_invalidate()
     locate_invalidate()

@@ -258,6 +258,10 @@ QUANYU_REQUIRE_OTP = env_bool("QUANYU_REQUIRE_OTP", not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "全域 Quanyu"
 # API tokens stop working this many hours after they were issued; log in again for a fresh one.
 QUANYU_TOKEN_TTL_HOURS = env_int("QUANYU_TOKEN_TTL_HOURS", 12)
+# Seconds a process trusts a token it has checked (api/auth.py); 0 reads it on every call.
+QUANYU_TOKEN_CACHE_SECONDS = env_int("QUANYU_TOKEN_CACHE_SECONDS", 30)
+# Seconds a process remembers who is told of new work at a place (tickets/notifications.py).
+QUANYU_RECIPIENTS_CACHE_SECONDS = env_int("QUANYU_RECIPIENTS_CACHE_SECONDS", 10)
 
 # Reverse proxies in front of the app (nginx: 1). The client address is then read from
 # X-Forwarded-For, that many entries from the right, by quanyu.core.audit.client_ip: the audit log,

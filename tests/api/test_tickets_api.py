@@ -84,12 +84,12 @@ def test_create_json_locates_and_suggests(city, cat, as_user, django_assert_max_
 
 
 def test_create_query_count_is_pinned(city, cat, as_user, django_assert_num_queries):
-    """The intake path's queries per warm create: the token (1); inside one savepoint (SAVEPOINT +
-    RELEASE = 2) the ticket and its event (2 inserts), the notification's recipients (the grid's
-    staff, 1 select) and their in-app rows (1 insert). Category, grid, catalogue rules and holidays
-    come from the per-process caches. No outbox row: none of the test staff has an e-mail address
-    or a phone, so no channel delivered later reaches anyone (one that does adds 1 insert). The
-    answer is built without reading back."""
+    """The intake path's queries per warm create: inside one savepoint (SAVEPOINT + RELEASE = 2)
+    the ticket and its event (2 inserts) and the in-app rows of the grid's staff (1 insert). The
+    token, the grid's staff, category, grid, catalogue rules and holidays come from the
+    per-process caches. No outbox row: none of the test staff has an e-mail address or a phone,
+    so no channel delivered later reaches anyone (one that does adds 1 insert). The answer is
+    built without reading back."""
     client = as_user("resident")
     body = {"lon": GRID_111[0], "lat": GRID_111[1], "text": "路灯不亮", "category": "0101"}
     post(client, URL, body)  # warm the grid index
@@ -98,7 +98,7 @@ def test_create_query_count_is_pinned(city, cat, as_user, django_assert_num_quer
     assert response.status_code == 201
 
 
-QUERIES_PER_CREATE = 7
+QUERIES_PER_CREATE = 5
 
 
 def test_create_gcj02_and_category_code(city, cat, as_user):

@@ -11,13 +11,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from quanyu.accounts.models import RoleGrant
+from quanyu.accounts.roles import Role
 from quanyu.areas import locate as locate_module
 from quanyu.catalog import calendar as calendar_module
 from quanyu.catalog import suggest as suggest_module
 from quanyu.catalog.models import Category, Holiday
 from quanyu.core.spreadsheets import Column, read_rows
+from quanyu.notify.models import Notification
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, Ticket, TicketEvent
+from tests.factories import make_user
 from tests.tickets.factories import GRID_111
 
 pytestmark = pytest.mark.django_db
@@ -103,17 +107,43 @@ def test_create_uses_cached_areas_and_catalogue(city, cat, settings, django_asse
     services.ticket_create(
         actor=actor, text="路灯不亮", channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
     )
-    # Warm, inside one savepoint (SAVEPOINT + RELEASE = 2): the ticket and its event (2 inserts),
-    # the notification's recipients (the grid's staff, 1 select) and their in-app rows (1 insert).
-    # No outbox row: none of the test staff has an e-mail address or a phone, so no channel that
-    # delivers later reaches anyone (a staff member with one would add 1 insert).
-    with django_assert_num_queries(6):
+    # Warm, inside one savepoint (SAVEPOINT + RELEASE = 2): the ticket and its event (2 inserts)
+    # and the in-app rows of the grid's staff (1 insert; who they are is remembered since the
+    # first create). No outbox row: none of the test staff has an e-mail address or a phone, so no
+    # channel that delivers later reaches anyone (a staff member with one would add 1 insert).
+    with django_assert_num_queries(5):
         ticket = services.ticket_create(
             actor=actor, text="路边有人摆摊", channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
         )
     assert ticket.grid == city.grids[0] and ticket.community is not None and ticket.street is not None
     assert ticket.suggested_category.code == "0101" and ticket.tier == "grid"
     assert ticket.response_due is not None and ticket.replayed is False
+    assert Notification.objects.filter(recipient=city.users["grid_worker"]).count() == 2
+
+
+def _report(actor, text):
+    return services.ticket_create(
+        actor=actor, text=text, channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
+    )
+
+
+def test_recipients_follow_grant_changes_at_once_in_this_process(city, cat, settings):
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    actor = city.users["resident"]
+    services.ticket_create(
+        actor=actor, text="路灯不亮", channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
+    )
+    newcomer = make_user("grid_worker_2", Role.GRID_WORKER, city.grids[0])  # a grant saved here
+    services.ticket_create(
+        actor=actor, text="路灯又不亮", channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
+    )
+    assert Notification.objects.filter(recipient=newcomer).count() == 1
+    RoleGrant.objects.get(user=newcomer).delete()
+    services.ticket_create(
+        actor=actor, text="路灯还不亮", channel=Channel.API, lon=GRID_111[0], lat=GRID_111[1]
+    )
+    assert Notification.objects.filter(recipient=newcomer).count() == 1
+    assert Notification.objects.filter(recipient=city.users["grid_worker"]).count() == 3
 
 
 def test_idempotent_replay_answers_the_first_ticket(city, cat):

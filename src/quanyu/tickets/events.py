@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from quanyu.core.rows import insert_one
 from quanyu.tickets.models import Ticket, TicketEvent, Whistle
 
 
@@ -31,7 +32,7 @@ def append_event(
     **payload: Any,
 ) -> TicketEvent:
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor if is_user else None,
@@ -42,3 +43,5 @@ def append_event(
         whistle_id=whistle.pk if whistle is not None else whistle_id,
         payload={k: v for k, v in payload.items() if v not in (None, "")},
     )
+    insert_one(event)  # append-only: never saved twice, no signal listens
+    return event

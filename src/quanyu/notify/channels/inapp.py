@@ -3,6 +3,7 @@ transaction (``immediate``): users see it at once, and a rollback takes it back.
 
 from __future__ import annotations
 
+from quanyu.core.rows import insert_many
 from quanyu.notify.channels import Message, register
 from quanyu.notify.models import Notification
 
@@ -23,7 +24,8 @@ class InAppChannel:
             for user in message.recipients
             if getattr(user, "pk", None) is not None
         ]
-        Notification.objects.bulk_create(rows)
+        for start in range(0, len(rows), 500):
+            insert_many(rows[start : start + 500])
         return len(rows)
 
 

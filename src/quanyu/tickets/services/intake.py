@@ -27,6 +27,7 @@ from quanyu.catalog.suggest import category_suggest, recheck_seconds
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
 from quanyu.core.pii import pii_hash
+from quanyu.core.rows import insert_one
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.conf import int_setting
@@ -338,7 +339,7 @@ def ticket_create(
         ticket.lon, ticket.lat = float(x[0]), float(y[0])
     try:
         with transaction.atomic():
-            ticket.save()
+            insert_one(ticket)
             save_photos(cleaned, ticket=ticket, kind=TicketPhoto.Kind.REPORT, actor=actor)
             append_event(
                 ticket=ticket,

@@ -1,0 +1,79 @@
+"""Inserting model rows on the hottest write paths without compiling the SQL each time.
+
+``Model.save()`` and ``bulk_create()`` build their INSERT statement anew for every call; for a
+ticket's creation (three small inserts) that compiling cost more than the database's own work.
+``insert_one``/``insert_many`` keep one statement per model and database vendor and prepare each
+value exactly as the ORM does (``Field.pre_save`` + ``get_db_prep_save``), so what lands in the
+row is the same. They send no ``pre_save``/``post_save`` signals: use them only for models that
+no signal receiver listens to (``tests/core/test_rows.py`` checks the ones that use them), and
+inside the caller's transaction like any other write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections, models, router
+
+_STATEMENTS: dict[tuple[type[models.Model], str, str], tuple[str, list[models.Field[Any, Any]]]] = {}
+
+
+def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.Field[Any, Any]]]:
+    connection = connections[alias]
+    key = (model, alias, connection.vendor)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        meta = model._meta
+        pk = meta.pk
+        fields = [
+            f
+            for f in meta.local_concrete_fields
+            if not (f is pk and isinstance(f, models.AutoField | models.BigAutoField | models.SmallAutoField))
+        ]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (names from the model)
+        found = _STATEMENTS[key] = (sql, fields)
+    return found
+
+
+def _values(obj: models.Model, fields: list[models.Field[Any, Any]], connection: Any) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+
+
+def insert_one(obj: models.Model) -> models.Model:
+    """INSERT ``obj`` (a new instance with an auto primary key) and set its ``pk``."""
+    model = type(obj)
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    sql, fields = _statement(model, alias)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    pk_column = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql}{placeholders} RETURNING {pk_column}", _values(obj, fields, connection))
+            obj.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - every supported backend returns columns
+            cursor.execute(f"{sql}{placeholders}", _values(obj, fields, connection))
+            obj.pk = cursor.lastrowid
+    obj._state.adding = False
+    obj._state.db = alias
+    return obj
+
+
+def insert_many(objs: Sequence[models.Model]) -> int:
+    """INSERT new instances of one model in one statement (their ``pk`` is not set)."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    sql, fields = _statement(model, alias)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params: list[Any] = []
+    for obj in objs:
+        params.extend(_values(obj, fields, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql + ", ".join([row] * len(objs)), params)
+    return len(objs)

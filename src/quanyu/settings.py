@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "quanyu.web.middleware_otp.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "quanyu.web.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -134,3 +134,12 @@ def test_the_vendored_alpine_is_the_csp_build():
     text = Path(str(path)).read_text(encoding="utf-8")
     assert "new Function" not in text
     assert "prohibited in the CSP build" in text
+
+
+@pytest.mark.django_db
+def test_json_answers_get_the_strictest_policy(city):
+    response = client_for("resident").get("/api/tickets/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert policy(response) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+    page = client_for("resident").get("/login/")
+    assert policy(page)["script-src"] == ["'self'"]

@@ -38,8 +38,66 @@ def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.
     return found
 
 
+# Field classes whose database value is the Python value itself when it already has the field's
+# own type (their get_db_prep_save only converts other types); anything else (dates, JSON,
+# encrypted text, subclasses) goes through the ORM's own preparation.
+_PLAIN: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.FloatField: (float,),
+}
+_PREPARED: dict[
+    tuple[type[models.Model], str], list[tuple[str, tuple[type, ...], models.Field[Any, Any]]]
+] = {}
+
+
+def _plan(model: type[models.Model], alias: str, fields: list[models.Field[Any, Any]]) -> list[Any]:
+    plan = _PREPARED.get((model, alias))
+    if plan is None:
+        plan = []
+        for f in fields:
+            if isinstance(f, models.ForeignKey) and type(f.target_field) in (
+                models.AutoField,
+                models.BigAutoField,
+            ):
+                plain: tuple[type, ...] = (int,)
+            else:
+                plain = _PLAIN.get(type(f), ())
+            plan.append((f.attname, plain, f))
+        _PREPARED[(model, alias)] = plan
+    return plan
+
+
 def _values(obj: models.Model, fields: list[models.Field[Any, Any]], connection: Any) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    values = []
+    state = obj.__dict__
+    for attname, plain, field in _plan(type(obj), connection.alias, fields):
+        value = state.get(attname)
+        if plain and (value is None or type(value) in plain):
+            values.append(value)
+        else:
+            values.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
+    return values
+
+
+def _cursor(connection: Any) -> Any:
+    """A cursor of ``connection``. On PostgreSQL one that binds the values on the server, so
+    psycopg prepares the statement after a few runs and the server no longer parses and plans a
+    fifty-column INSERT every time (Django's own cursors bind on the client); still wrapped by
+    Django (errors, query logging, transaction checks)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # type: ignore[call-arg]
 
 
 def insert_one(obj: models.Model) -> models.Model:
@@ -50,7 +108,7 @@ def insert_one(obj: models.Model) -> models.Model:
     sql, fields = _statement(model, alias)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pk_column = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         if connection.features.can_return_columns_from_insert:
             cursor.execute(f"{sql}{placeholders} RETURNING {pk_column}", _values(obj, fields, connection))
             obj.pk = cursor.fetchone()[0]
@@ -74,6 +132,6 @@ def insert_many(objs: Sequence[models.Model]) -> int:
     params: list[Any] = []
     for obj in objs:
         params.extend(_values(obj, fields, connection))
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql + ", ".join([row] * len(objs)), params)
     return len(objs)

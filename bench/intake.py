@@ -128,59 +128,149 @@ def wait_for(port: int, token: str, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not come up")
 
 
-def client_loop(
+def _request(port: int, token: str, rng: random.Random) -> bytes:
+    body = json.dumps(
+        {
+            "lon": rng.uniform(*LON_RANGE),
+            "lat": rng.uniform(*LAT_RANGE),
+            "text": rng.choice(TEXTS),
+            "contact_phone": f"138{rng.randrange(10**8):08d}",
+        },
+        ensure_ascii=False,
+    ).encode()
+    head = (
+        f"POST /api/tickets/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Token {token}\r\n"
+        f"Content-Type: application/json\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _client(
     port: int, token: str, stop_at: float, warm_until: float, seed: int, out: list[float], errors: list[str]
 ) -> None:
+    """One keep-alive connection (reopened when the server closes it, as sync workers do), one
+    request at a time: asyncio streams, so the load generator itself costs little CPU."""
+    import asyncio
+
     rng = random.Random(seed)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-    while True:
-        now = time.perf_counter()
-        if now >= stop_at:
-            break
-        body = json.dumps(
-            {
-                "lon": rng.uniform(*LON_RANGE),
-                "lat": rng.uniform(*LAT_RANGE),
-                "text": rng.choice(TEXTS),
-                "contact_phone": f"138{rng.randrange(10**8):08d}",
-            }
-        )
+    reader = writer = None
+    while time.perf_counter() < stop_at:
+        request = _request(port, token, rng)
         t0 = time.perf_counter()
         try:
-            conn.request(
-                "POST", "/api/tickets/", body=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
-            )
-            response = conn.getresponse()
-            payload = response.read()
-        except (OSError, http.client.HTTPException) as exc:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert reader is not None
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            lower = head.lower()
+            at = lower.find(b"content-length:")
+            length = int(lower[at + 15 : lower.find(b"\r\n", at)]) if at >= 0 else 0
+            payload = await reader.readexactly(length)
+            if b"connection: close" in lower:
+                writer.close()
+                reader = writer = None
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             errors.append(repr(exc))
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if writer is not None:
+                writer.close()
+            reader = writer = None
             continue
         t1 = time.perf_counter()
-        if response.status != 201:
-            errors.append(f"{response.status} {payload[:200]!r}")
+        if status != 201:
+            errors.append(f"{status} {payload[:200]!r}")
             continue
         if t0 >= warm_until:
             out.append(t1 - t0)
-    conn.close()
+    if writer is not None:
+        writer.close()
 
 
-def http_phase(port: int, token: str, seconds: float, clients: int) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _backend_pids(db_url: str) -> list[int]:
+    import psycopg
+
+    name = urlparse(db_url).path.lstrip("/")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+class CpuSplit:
+    """CPU seconds spent during the measured window by the server's workers, the database's
+    backends serving them and this load generator: where a ticket's cost goes."""
+
+    def __init__(self, server_pid: int, db_url: str) -> None:
+        self.server_pid, self.db_url = server_pid, db_url
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        workers = _children(self.server_pid)
+        return {
+            "server": {pid: _cpu_seconds(pid) for pid in [self.server_pid, *workers]},
+            "database": {pid: _cpu_seconds(pid) for pid in _backend_pids(self.db_url)},
+            "load_generator": {os.getpid(): time.process_time()},
+        }
+
+    @staticmethod
+    def spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+        return {
+            part: sum(cpu - before[part].get(pid, cpu) for pid, cpu in after[part].items()) for part in after
+        }
+
+
+def http_phase(
+    port: int, token: str, seconds: float, clients: int, split: CpuSplit | None = None
+) -> dict[str, Any]:
+    import asyncio
+
     warm = 2.0
     start = time.perf_counter()
     warm_until, stop_at = start + warm, start + warm + seconds
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
-    threads = [
-        threading.Thread(target=client_loop, args=(port, token, stop_at, warm_until, i, latencies[i], errors))
-        for i in range(clients)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+
+    async def run_all() -> None:
+        await asyncio.gather(
+            *(_client(port, token, stop_at, warm_until, i, latencies[i], errors) for i in range(clients))
+        )
+
+    async def measured() -> dict[str, float]:
+        import asyncio
+
+        runner = asyncio.ensure_future(run_all())
+        await asyncio.sleep(warm)
+        before = split.snapshot() if split else None
+        await asyncio.sleep(seconds)
+        after = split.snapshot() if split else None
+        await runner
+        return CpuSplit.spent(before, after) if before and after else {}
+
+    cpu = asyncio.run(measured())
     flat = sorted(x for lst in latencies for x in lst)
     n = len(flat)
 
@@ -197,6 +287,8 @@ def http_phase(port: int, token: str, seconds: float, clients: int) -> dict[str,
         "max_ms": round(1000 * flat[-1], 2) if n else None,
         "errors": len(errors),
         "error_samples": errors[:5],
+        "cpu_ms_per_ticket": {part: round(1000 * spent / n, 3) for part, spent in cpu.items()} if n else {},
+        "cpu_cores_busy": {part: round(spent / seconds, 2) for part, spent in cpu.items()},
     }
 
 
@@ -275,7 +367,8 @@ def main() -> None:
     )
     try:
         wait_for(port, info["token"])
-        http_result = http_phase(port, info["token"], args.seconds, args.clients)
+        split = CpuSplit(server.pid, args.pg)
+        http_result = http_phase(port, info["token"], args.seconds, args.clients, split)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -301,6 +394,13 @@ def main() -> None:
         f"intake: {http_result['tickets_per_s']} tickets/s, p50 {http_result['p50_ms']} ms, "
         f"p99 {http_result['p99_ms']} ms, errors {http_result['errors']} "
         f"({args.workers} {result['server']['worker_class']} workers, {args.clients} clients)"
+    )
+    per = http_result["cpu_ms_per_ticket"]
+    busy = http_result["cpu_cores_busy"]
+    print(
+        "CPU per ticket: "
+        + ", ".join(f"{part} {per[part]} ms ({busy[part]} cores busy)" for part in per)
+        + f"; the machine has {os.cpu_count()} cores"
     )
     print(f"raw single-row INSERT transactions (8 clients): {raw['inserts_per_s']}/s")
     share = f"1/{round(1 / ratio)}" if ratio else "?"

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "quanyu.web.middleware_otp.StaffOTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "quanyu.web.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quanyu.web.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -61,3 +62,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 response["Content-Security-Policy"] = API_CSP
             return response
         return super().process_response(request, response)
+
+
+class PageMessageMiddleware(MessageMiddleware):
+    """Django's messages (the notices shown on the next page) for pages only: the API and
+    Open311 never show them, and setting up their cookie and session storage for every API call
+    cost a twentieth of creating a ticket there."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith(API_PREFIXES):
+            super().process_request(request)

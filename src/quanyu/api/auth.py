@@ -9,13 +9,13 @@ token or a deactivated account keeps working for at most that long (0 turns the 
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,9 +52,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 def _detached(obj: Any) -> Any:
     """A copy of a model instance with its own state, so one request's changes (cached
     relations, attributes set by middleware) never reach another's."""
-    twin = copy.copy(obj)
-    twin._state = copy.copy(obj._state)
-    twin._state.fields_cache = {}
+    twin = object.__new__(type(obj))
+    twin.__dict__.update(obj.__dict__)
+    state = twin._state = ModelState()
+    state.db, state.adding = obj._state.db, obj._state.adding
     return twin
 
 

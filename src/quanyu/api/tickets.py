@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -291,34 +291,36 @@ def _category_ref(category: Category | None) -> dict[str, Any] | None:
     }
 
 
-_LABELS: dict[str, dict[Any, Any]] = {}
+_LABELS: dict[tuple[str | None, str], dict[Any, str]] = {}
 
 
-def _label(t: Ticket, name: str) -> str:
-    """``get_<name>_display()`` without rebuilding the choices per call (as Django does)."""
-    labels = _LABELS.get(name)
+def _labels(language: str | None, name: str) -> dict[Any, str]:
+    """A choice field's labels in ``language`` (``get_<name>_display()`` rebuilds its choices and
+    translates anew on every call)."""
+    labels = _LABELS.get((language, name))
     if labels is None:
-        labels = _LABELS[name] = dict(Ticket._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
-    value = getattr(t, name)
-    return str(labels.get(value, value))
+        choices = Ticket._meta.get_field(name).flatchoices  # type: ignore[union-attr]
+        labels = _LABELS[(language, name)] = {value: str(label) for value, label in choices}
+    return labels
 
 
 def ticket_summary(t: Ticket) -> dict[str, Any]:
     """``TicketSerializer``'s list shape of ``t``, written out (see its ``to_representation``)."""
     score = t.suggestion_score
+    language = translation.get_language()
     return {
         "id": t.pk,
         "text": t.text,
         "status": t.status,
-        "status_label": _label(t, "status"),
+        "status_label": _labels(language, "status").get(t.status, t.status),
         "channel": t.channel,
-        "channel_label": _label(t, "channel"),
+        "channel_label": _labels(language, "channel").get(t.channel, t.channel),
         "external_ref": t.external_ref,
         "category": _category_ref(t.category),
         "suggested_category": t.suggested_category_id,  # type: ignore[attr-defined]
         "suggestion_score": None if score is None else float(score),
         "tier": t.tier,
-        "tier_label": _label(t, "tier"),
+        "tier_label": _labels(language, "tier").get(t.tier, t.tier),
         "handling_area": _ref(t.handling_area),
         "grid": _ref(t.grid),
         "community": _ref(t.community),

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import RoleGrant, User
@@ -23,12 +23,23 @@ from quanyu.accounts.roles import Role
 from quanyu.notify.services import notify_send
 from quanyu.tickets.conf import rating_url
 
+_LINK_PROBE = 918273645  # an id no real pattern contains, replaced by the ticket's
+
 
 def ticket_link(ticket_id: int) -> str:
-    try:
-        return reverse("web:ticket_detail", args=[ticket_id])
-    except NoReverseMatch:
-        return f"/tickets/{ticket_id}/"
+    """The ticket's page (``web:ticket_detail``): reversed once per script prefix, then filled in."""
+    prefix = get_script_prefix()
+    template = _link_templates.get(prefix)
+    if template is None:
+        try:
+            template = reverse("web:ticket_detail", args=[_LINK_PROBE]).replace(str(_LINK_PROBE), "{}")
+        except NoReverseMatch:
+            template = "/tickets/{}/"
+        _link_templates[prefix] = template
+    return template.format(int(ticket_id))
+
+
+_link_templates: dict[str, str] = {}
 
 
 def path_prefixes(path: str, steplen: int = 4) -> list[str]:

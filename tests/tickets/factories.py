@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -12,6 +14,7 @@ from quanyu.accounts.roles import Role
 from quanyu.catalog.models import Category, Tier
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import services
+from quanyu.tickets.imports import HOTLINE_COLUMNS
 from quanyu.tickets.models import Channel, Ticket, Whistle
 from tests.factories import City, make_user
 
@@ -118,3 +121,32 @@ def whistled(
     lead = next(w for w in ws if w.lead)
     assist = next(w for w in ws if not w.lead)
     return Ticket.objects.get(pk=ticket.pk), lead, assist
+
+
+HOTLINE_HEADERS = [c.header for c in HOTLINE_COLUMNS]
+
+
+def hotline_row(ref: str, text: str = "小区门口有流动摊贩摆摊占道", point=GRID_111, **kw) -> dict[str, str]:
+    """One 12345 work order as a sheet row (Chinese headers); ``kw`` overrides columns."""
+    base = {
+        "工单编号": ref,
+        "来电时间": "2024-06-03 09:30:00",
+        "诉求内容": text,
+        "联系人": "张先生",
+        "联系电话": "138 0000 1111",
+        "地址": "某路1号",
+        "经度": str(point[0]),
+        "纬度": str(point[1]),
+        "坐标系": "",
+        "诉求类别": "",
+    }
+    base.update(kw)
+    return base
+
+
+def write_hotline_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HOTLINE_HEADERS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -3,10 +3,8 @@ by row and column, all-or-nothing versus --valid-only, the command, and the fast
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -24,35 +22,11 @@ from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 from quanyu.tickets.services._base import deadlines_from
 from tests.factories import make_user
 from tests.tickets.factories import GRID_111, GRID_211, OUTSIDE
+from tests.tickets.factories import HOTLINE_HEADERS as HEADERS
+from tests.tickets.factories import hotline_row as row
+from tests.tickets.factories import write_hotline_csv as write_csv
 
 pytestmark = pytest.mark.django_db
-
-HEADERS = [c.header for c in HOTLINE_COLUMNS]
-
-
-def row(ref: str, text: str = "小区门口有流动摊贩摆摊占道", point=GRID_111, **kw) -> dict[str, str]:
-    base = {
-        "工单编号": ref,
-        "来电时间": "2024-06-03 09:30:00",
-        "诉求内容": text,
-        "联系人": "张先生",
-        "联系电话": "138 0000 1111",
-        "地址": "某路1号",
-        "经度": str(point[0]),
-        "纬度": str(point[1]),
-        "坐标系": "",
-        "诉求类别": "",
-    }
-    base.update(kw)
-    return base
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADERS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ PostgreSQL the chunks written by two connections at once are exactly the good ro
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,33 +21,8 @@ from quanyu.tickets.imports.rows import Context, prepare
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent
 from tests.factories import make_city, make_personas
 from tests.tickets.factories import GRID_111, GRID_211, OUTSIDE, make_catalog
-
-HEADERS = [c.header for c in HOTLINE_COLUMNS]
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADERS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def row(ref: str, point=GRID_111, **kw) -> dict[str, str]:
-    base = {
-        "工单编号": ref,
-        "来电时间": "2024-09-29 17:30:00",
-        "诉求内容": "电梯停运三天了",
-        "联系人": "李女士",
-        "联系电话": "13900002222",
-        "地址": "某路2号",
-        "经度": str(point[0]),
-        "纬度": str(point[1]),
-        "坐标系": "",
-        "诉求类别": "",
-    }
-    base.update(kw)
-    return base
+from tests.tickets.factories import hotline_row as row
+from tests.tickets.factories import write_hotline_csv as write_csv
 
 
 @pytest.mark.django_db

@@ -9,14 +9,12 @@ token or a deactivated account keeps working for at most that long (0 turns the 
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Hashable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models.base import ModelState
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -24,6 +22,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from quanyu.accounts.models import User
+from quanyu.core.memo import ProcessMemo
 
 
 def token_ttl() -> timedelta:
@@ -41,7 +40,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         remembered = _checked.get(key)
         if remembered is None:
             user, token = super().authenticate_credentials(key)
-            _checked.put(key, user, token)
+            _checked.remember(key, user, token)
         else:
             user, token = remembered
         if token_is_expired(token):
@@ -59,41 +58,16 @@ def _detached(obj: Any) -> Any:
     return twin
 
 
-class _CheckedTokens:
-    """Tokens this process found valid, with their user, for a few seconds."""
+class _CheckedTokens(ProcessMemo[tuple[Any, Any]]):
+    """Tokens this process found valid, with their user; each caller gets its own copies."""
 
-    LIMIT = 10_000
+    def get(self, key: Hashable) -> tuple[Any, Any] | None:
+        row = super().get(key)
+        return None if row is None else (_detached(row[0]), _detached(row[1]))
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.rows: dict[str, tuple[float, Any, Any]] = {}
-
-    def get(self, key: str) -> tuple[Any, Any] | None:
-        ttl = float(getattr(settings, "QUANYU_TOKEN_CACHE_SECONDS", 30))
-        if ttl <= 0:
-            return None
-        with self.lock:
-            row = self.rows.get(key)
-        if row is None or time.monotonic() - row[0] >= ttl:
-            return None
-        return _detached(row[1]), _detached(row[2])
-
-    def put(self, key: str, user: Any, token: Any) -> None:
-        if float(getattr(settings, "QUANYU_TOKEN_CACHE_SECONDS", 30)) <= 0:
-            return
-        with self.lock:
-            if len(self.rows) >= self.LIMIT:
-                self.rows.clear()
-            self.rows[key] = (time.monotonic(), _detached(user), _detached(token))
-
-    def clear(self, sender: Any = None, **kwargs: Any) -> None:
-        with self.lock:
-            self.rows.clear()
+    def remember(self, key: str, user: Any, token: Any) -> None:
+        self.put(key, (_detached(user), _detached(token)))
 
 
-_checked = _CheckedTokens()
-for _model in (Token, User):
-    post_save.connect(_checked.clear, sender=_model, dispatch_uid=f"api.auth.tokens.save.{_model.__name__}")
-    post_delete.connect(
-        _checked.clear, sender=_model, dispatch_uid=f"api.auth.tokens.delete.{_model.__name__}"
-    )
+_checked = _CheckedTokens("QUANYU_TOKEN_CACHE_SECONDS", 30)
+_checked.forget_when_changed(Token, User)

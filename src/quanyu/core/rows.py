@@ -120,8 +120,9 @@ def insert_one(obj: models.Model) -> models.Model:
     return obj
 
 
-def insert_many(objs: Sequence[models.Model]) -> int:
-    """INSERT new instances of one model in one statement (their ``pk`` is not set)."""
+def insert_many(objs: Sequence[models.Model], *, batch_size: int = 500) -> int:
+    """INSERT new instances of one model, ``batch_size`` rows a statement (their ``pk`` is not
+    set)."""
     if not objs:
         return 0
     model = type(objs[0])
@@ -129,9 +130,11 @@ def insert_many(objs: Sequence[models.Model]) -> int:
     connection = connections[alias]
     sql, fields = _statement(model, alias)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params: list[Any] = []
-    for obj in objs:
-        params.extend(_values(obj, fields, connection))
     with _cursor(connection) as cursor:
-        cursor.execute(sql + ", ".join([row] * len(objs)), params)
+        for start in range(0, len(objs), batch_size):
+            batch = objs[start : start + batch_size]
+            params: list[Any] = []
+            for obj in batch:
+                params.extend(_values(obj, fields, connection))
+            cursor.execute(sql + ", ".join([row] * len(batch)), params)
     return len(objs)

@@ -7,19 +7,17 @@ commit cannot lose one; e-mail and SMS go out after commit, out of the request (
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import RoleGrant, User
 from quanyu.accounts.roles import Role
+from quanyu.areas.models import Area
+from quanyu.core.memo import ProcessMemo
 from quanyu.notify.services import notify_send
 from quanyu.tickets.conf import rating_url
 
@@ -53,57 +51,23 @@ def staff_at(path: str, roles: Iterable[str]) -> QuerySet[User]:
     ).distinct()
 
 
-class _StaffRecipients:
-    """``staff_at(path, roles)`` as a list, remembered per process for
-    ``settings.QUANYU_RECIPIENTS_CACHE_SECONDS`` (10): every new ticket tells its tier's staff, and
-    looking them up was a tenth of the creation. Saving or deleting a user, a role grant or an area
-    here forgets them all at once; in other processes a new grant starts receiving (and a removed
-    one stops) within that time."""
+# ``staff_at(path, roles)`` as a list, remembered per process for
+# ``settings.QUANYU_RECIPIENTS_CACHE_SECONDS`` (10): every new ticket tells its tier's staff, and
+# looking them up was a tenth of the creation. Saving or deleting a user, a role grant or an area
+# here forgets them all at once; in other processes a new grant starts receiving (and a removed
+# one stops) within that time.
+staff_recipients: ProcessMemo[list[User]] = ProcessMemo("QUANYU_RECIPIENTS_CACHE_SECONDS", 10, limit=20_000)
+staff_recipients.forget_when_changed(User, RoleGrant, Area)
 
-    LIMIT = 20_000
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.rows: dict[tuple[str, tuple[str, ...]], tuple[float, list[User]]] = {}
-
-    def get(self, path: str, roles: Iterable[str]) -> list[User]:
-        ttl = float(getattr(settings, "QUANYU_RECIPIENTS_CACHE_SECONDS", 10))
-        key = (path, tuple(sorted(roles)))
-        now = time.monotonic()
-        with self.lock:
-            row = self.rows.get(key)
-        if row is not None and now - row[0] < ttl:
-            return row[1]
+def staff_listed(path: str, roles: Iterable[str]) -> list[User]:
+    """``staff_at`` as a list, through ``staff_recipients``."""
+    key = (path, tuple(sorted(roles)))
+    users = staff_recipients.get(key)
+    if users is None:
         users = list(staff_at(path, key[1]))
-        if ttl > 0:
-            with self.lock:
-                if len(self.rows) >= self.LIMIT:
-                    self.rows.clear()
-                self.rows[key] = (now, users)
-        return users
-
-    def clear(self, sender: Any = None, **kwargs: Any) -> None:
-        with self.lock:
-            self.rows.clear()
-
-
-staff_recipients = _StaffRecipients()
-
-
-def _forget_recipients(sender: Any = None, **kwargs: Any) -> None:
-    staff_recipients.clear()
-
-
-def _connect() -> None:
-    from quanyu.areas.models import Area
-
-    for model in (User, RoleGrant, Area):
-        uid = f"tickets.notifications.recipients.{model.__name__}"
-        post_save.connect(_forget_recipients, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(_forget_recipients, sender=model, dispatch_uid=f"{uid}.delete")
-
-
-_connect()
+        staff_recipients.put(key, users)
+    return users
 
 
 def department_handlers(unit_ids: Iterable[int]) -> QuerySet[User]:
@@ -126,7 +90,7 @@ def _send(
 
 
 def to_tier(ticket_id: int, path: str, role: str, kind: str, title: str, body: str = "") -> None:
-    _send(staff_recipients.get(path, [role]), kind, title, ticket_id, body)
+    _send(staff_listed(path, [role]), kind, title, ticket_id, body)
 
 
 def to_user(ticket_id: int, user_id: int | None, kind: str, title: str, body: str = "") -> None:
@@ -139,7 +103,7 @@ def to_departments(ticket_id: int, unit_ids: list[int], kind: str, title: str, b
 
 
 def to_street(ticket_id: int, street_path: str, kind: str, title: str, body: str = "") -> None:
-    _send(staff_recipients.get(street_path, [Role.STREET_STAFF]), kind, title, ticket_id, body)
+    _send(staff_listed(street_path, [Role.STREET_STAFF]), kind, title, ticket_id, body)
 
 
 def to_requester_rate(

@@ -24,9 +24,7 @@ class InAppChannel:
             for user in message.recipients
             if getattr(user, "pk", None) is not None
         ]
-        for start in range(0, len(rows), 500):
-            insert_many(rows[start : start + 500])
-        return len(rows)
+        return insert_many(rows)
 
 
 register(InAppChannel())

@@ -127,7 +127,7 @@ def wait_for(port: int, token: str, timeout: float = 60) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
+    raise SystemExit("the server did not come up")
 
 
 def _request(port: int, token: str, rng: random.Random) -> bytes:
@@ -327,11 +327,21 @@ def main() -> None:
     parser.add_argument(
         "--clients", default="8,16", help="concurrent clients; a comma list runs each in turn"
     )
-    # Three sync workers measured best on the 2-core machine (four, or gthread, gave less).
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1 = sync)")
+    parser.add_argument(
+        "--server",
+        choices=("uvicorn", "gunicorn"),
+        default="uvicorn",
+        help="uvicorn: quanyu.asgi with the intake lane; gunicorn: quanyu.wsgi, Django's request cycle",
+    )
+    # Two uvicorn workers (one per core) measured best on the 2-core machine; gunicorn sync: three.
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn gthread threads per worker (1 = sync)"
+    )
     parser.add_argument("--phase", default="main")
     args = parser.parse_args()
+    if args.workers is None:
+        args.workers = 2 if args.server == "uvicorn" else 3
     if args.phase == "setup":
         print(json.dumps(setup_phase()))
         return
@@ -351,25 +361,42 @@ def main() -> None:
         raise SystemExit(f"setup failed:\n{setup.stdout}\n{setup.stderr}")
     info = json.loads(setup.stdout.strip().splitlines()[-1])
     port = free_port()
-    worker_class = ["-k", "gthread", "--threads", str(args.threads)] if args.threads > 1 else ["-k", "sync"]
-    server = subprocess.Popen(
-        [
+    if args.server == "uvicorn":
+        command = [
+            str(Path(sys.executable).parent / "uvicorn"),
+            "quanyu.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+        worker_class = "uvicorn (ASGI, intake lane)"
+    else:
+        threads = ["-k", "gthread", "--threads", str(args.threads)] if args.threads > 1 else ["-k", "sync"]
+        command = [
             str(Path(sys.executable).parent / "gunicorn"),
             "quanyu.wsgi:application",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
             str(args.workers),
-            *worker_class,
+            *threads,
             "--keep-alive",
             "30",
             "--log-level",
             "warning",
-        ],
-        env=env,
-        cwd=str(ROOT),
-        start_new_session=True,
-    )
+        ]
+        worker_class = "gthread" if args.threads > 1 else "sync"
+    server = subprocess.Popen(command, env=env, cwd=str(ROOT), start_new_session=True)
     try:
         wait_for(port, info["token"])
         split = CpuSplit(server.pid, args.pg)
@@ -383,10 +410,11 @@ def main() -> None:
     best_clients = client_counts[runs.index(http_result)]
     ratio = http_result["tickets_per_s"] / raw["inserts_per_s"] if raw["inserts_per_s"] else None
     result = {
-        "scenario": "POST /api/tickets/ through gunicorn on PostgreSQL",
+        "scenario": f"POST /api/tickets/ through {args.server} on PostgreSQL",
         "server": {
+            "server": args.server,
             "workers": args.workers,
-            "worker_class": "gthread" if args.threads > 1 else "sync",
+            "worker_class": worker_class,
             "threads": args.threads,
         },
         "clients": best_clients,

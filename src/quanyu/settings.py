@@ -75,6 +75,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "quanyu.urls"
 WSGI_APPLICATION = "quanyu.wsgi.application"
+ASGI_APPLICATION = "quanyu.asgi.application"
 
 TEMPLATES = [
     {

@@ -16,7 +16,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quanyu.areas.locate import GridIndex, GridRecord, grid_index, locate
+from quanyu.areas.locate import GridIndex, GridRecord, grid_index, locate, locate_point
 from quanyu.areas.models import Area
 from quanyu.core.geo import gcj02_to_bd09, wgs84_to_gcj02
 from tests.factories import box
@@ -116,6 +116,9 @@ def assert_matches(records: tuple[GridRecord, ...], index: GridIndex, x: np.ndar
     want = reference(records, x, y)
     wrong = np.flatnonzero(got != want)
     assert wrong.size == 0, [(x[i], y[i], got[i], want[i]) for i in wrong[:5]]
+    # One point at a time (the path of a request) gives the same as the arrays.
+    one = [index.locate_point(float(a), float(b))[0] for a, b in zip(x, y, strict=True)]
+    assert one == got.tolist()
 
 
 def test_layout_is_realistic():
@@ -173,6 +176,7 @@ def test_nan_and_infinite_points_are_outside():
     y = np.array([37.54, np.nan, np.nan, 37.54, 37.54, np.inf])
     grid, community, street = index.locate(x, y)
     assert grid.tolist() == [-1] * 6
+    assert {index.locate_point(a, b) for a, b in zip(x, y, strict=True)} == {(-1, -1, -1)}
     assert community.tolist() == [-1] * 6 and street.tolist() == [-1] * 6
 
 
@@ -292,6 +296,8 @@ def test_locate_converts_gcj02_and_bd09(city):
     assert locate([lon], [lat])[0].tolist() == want
     assert locate([glon], [glat], crs="gcj02")[0].tolist() == want
     assert locate([blon], [blat], crs="bd09")[0].tolist() == want
+    assert locate_point(blon, blat, crs="bd09") == (want[0], city.communities[0].id, city.streets[0].id)
+    assert locate_point(glon, glat, crs="gcj02")[0] == locate_point(lon, lat)[0] == want[0]
     assert locate([glon], [glat])[0].tolist() == [city.grids[1].id]
     with pytest.raises(ValueError, match="crs"):
         locate([lon], [lat], crs="epsg:3857")

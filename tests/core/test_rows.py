@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from quanyu.core.rows import insert_many, insert_one
+from quanyu.core.rows import gathered, insert_many, insert_one
 from quanyu.notify.models import Notification
 from quanyu.tickets.models import Ticket, TicketEvent
 
@@ -72,3 +72,46 @@ def test_insert_many_writes_every_row(city):
         "t1",
         "t2",
     ]
+
+
+def test_insert_keeps_an_aware_datetime_to_the_microsecond(city):
+    due = dt.datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    fast = _ticket(city)
+    fast.response_due = due
+    insert_one(fast)
+    by_orm = _ticket(city)
+    by_orm.response_due = due
+    by_orm.save()
+    assert Ticket.objects.get(pk=fast.pk).response_due == due == Ticket.objects.get(pk=by_orm.pk).response_due
+
+
+def test_insert_many_returning_gives_each_row_its_own_key_in_order(city):
+    rows = [_ticket(city, address=f"{i}号") for i in range(7)]
+    assert insert_many(rows, returning=True, batch_size=3) == 7  # three statements
+    assert all(r.pk and r._state.adding is False for r in rows)
+    stored = dict(Ticket.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", "address"))
+    assert [stored[r.pk] for r in rows] == [f"{i}号" for i in range(7)]
+
+
+def test_gathered_sends_the_rows_at_the_end_of_the_block(city, django_assert_num_queries):
+    user = city.users["resident"]
+
+    def note(i):
+        return Notification(recipient_id=user.pk, kind="k", title=f"g{i}", body="", link="/x/")
+
+    with django_assert_num_queries(1), gathered():
+        for i in range(5):
+            insert_many([note(i)])
+    assert Notification.objects.filter(recipient=user, title__startswith="g").count() == 5
+
+
+def test_gathered_sends_nothing_when_the_block_fails(city):
+    user = city.users["resident"]
+    with pytest.raises(RuntimeError), gathered():
+        insert_many([Notification(recipient_id=user.pk, kind="k", title="lost", body="", link="/x/")])
+        raise RuntimeError("boom")
+    assert not Notification.objects.filter(title="lost").exists()
+    # and the next block starts empty
+    with gathered():
+        insert_many([Notification(recipient_id=user.pk, kind="k", title="kept", body="", link="/x/")])
+    assert Notification.objects.filter(title__in=["lost", "kept"]).count() == 1

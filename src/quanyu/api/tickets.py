@@ -276,7 +276,14 @@ _DATETIME = serializers.DateTimeField()
 
 
 def _when(value: dt.datetime | None) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+    """``DateTimeField().to_representation``: ISO 8601 in the current time zone ("Z" for UTC). An
+    aware datetime is written here (DRF looks the zone and its settings up again for each one)."""
+    if value is None:
+        return None
+    if type(value) is not dt.datetime or value.tzinfo is None:
+        return _DATETIME.to_representation(value)  # type: ignore[no-any-return]
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _category_ref(category: Category | None) -> dict[str, Any] | None:
@@ -654,6 +661,37 @@ def fast_create_input(data: Any) -> dict[str, Any] | None:
     return out
 
 
+def create_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    """``ticket_create``'s arguments from the create input's validated data (but the actor, the
+    photos and the idempotency key): the area, building and category it names, looked up (400 or
+    404 naming the field when there is no such one)."""
+    data = dict(data)
+    data.pop("photos", None)
+    area_id = data.pop("area")
+    area = None
+    if area_id is not None:
+        from quanyu.areas.models import Area
+
+        area = Area.objects.filter(pk=area_id).first()
+        if area is None:
+            raise _not_found("area")
+    building = _building(data.pop("building"))
+    raw_category = str(data.pop("category") or "").strip()
+    # An active item named by its code comes from the per-process catalogue (no query).
+    category = cached_item(raw_category) if raw_category else None
+    if category is None:
+        category = category_from_value(raw_category)
+    return {"area": area, "building": building, "category": category, **data}
+
+
+def created_answer(ticket: Ticket) -> Any:
+    """The 201 answer's body for a ticket just created: it carries its category and areas already,
+    so it is answered without reading it back (the deadline flags computed as the selectors
+    would)."""
+    ticket.is_overdue, ticket.is_due_soon = deadline_flags(ticket, timezone.now())  # type: ignore[attr-defined]
+    return TicketSerializer(ticket).data
+
+
 class TicketListQuerySerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="one status or several, comma-separated")
     area = serializers.IntegerField(required=False, min_value=1, help_text="area id: its whole subtree")
@@ -1012,31 +1050,10 @@ class TicketViewSet(viewsets.ViewSet):
         if data is None:
             data = _parsed(TicketCreateSerializer, request.data)
         photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
-        data.pop("photos", None)
-        area_id = data.pop("area")
-        area = None
-        if area_id is not None:
-            from quanyu.areas.models import Area
-
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None:
-                raise _not_found("area")
-        building = _building(data.pop("building"))
-        raw_category = str(data.pop("category") or "").strip()
-        # An active item named by its code comes from the per-process catalogue (no query).
-        category = cached_item(raw_category) if raw_category else None
-        if category is None:
-            category = category_from_value(raw_category)
         key = request.headers.get(IDEMPOTENCY_HEADER) or None
         try:
             ticket = services.ticket_create(
-                actor=request.user,
-                area=area,
-                building=building,
-                category=category,
-                photos=photos,
-                idempotency_key=key,
-                **data,
+                actor=request.user, photos=photos, idempotency_key=key, **create_arguments(data)
             )
         except DjangoValidationError as exc:
             if is_too_large(exc):
@@ -1045,14 +1062,10 @@ class TicketViewSet(viewsets.ViewSet):
         replayed = bool(getattr(ticket, "replayed", False))
         if replayed:
             found = selectors.ticket_queryset_for(actor=request.user).filter(pk=ticket.pk).first()
-            ticket = found or ticket
+            body = TicketSerializer(found or ticket).data
         else:
-            # The new ticket carries its category and areas already: answer it without reading
-            # it back (the deadline flags are computed as the selectors would).
-            ticket.is_overdue, ticket.is_due_soon = deadline_flags(ticket, timezone.now())  # type: ignore[attr-defined]
-        response = Response(
-            TicketSerializer(ticket).data, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
-        )
+            body = created_answer(ticket)
+        response = Response(body, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
         if key is not None:
             response["Idempotency-Replayed"] = "true" if replayed else "false"
         return response

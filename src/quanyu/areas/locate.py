@@ -235,6 +235,23 @@ class GridIndex:
         out[idx] = code
         return out
 
+    def _position(self, x: float, y: float) -> int:
+        """``_positions`` of one point in plain floats: the same arithmetic, no arrays (for a
+        request that brings one point, the arrays cost more than the lookup)."""
+        if self._empty:
+            return NONE
+        x0, y0, x1, y1 = self.bounds
+        if not (x0 <= x <= x1 and y0 <= y <= y1):  # NaN compares False
+            return NONE
+        ny, nx = self.shape
+        col = min((x - x0) * self._sx, nx - 1)
+        row = min((y - y0) * self._sy, ny - 1)
+        code = int(self.cells[int(row) * nx + int(col)])
+        if code <= -2:
+            slot = np.array([-2 - code], dtype=np.int32)
+            code = int(self._resolve(np.array([x]), np.array([y]), slot)[0])
+        return code
+
     def _resolve(
         self, x: NDArray[np.float64], y: NDArray[np.float64], slot: NDArray[np.int32]
     ) -> NDArray[np.int32]:
@@ -263,6 +280,11 @@ class GridIndex:
         pos = self._positions(*_coordinates(lon, lat)).astype(np.intp)
         # Each id table ends with -1, so position -1 reads "none" without a mask.
         return self._grid_ids[pos], self._community_ids[pos], self._street_ids[pos]
+
+    def locate_point(self, lon: float, lat: float) -> tuple[int, int, int]:
+        """``locate`` of one point: (grid, community, street) ids, -1 outside every grid."""
+        pos = self._position(float(lon), float(lat))
+        return int(self._grid_ids[pos]), int(self._community_ids[pos]), int(self._street_ids[pos])
 
 
 def _coordinates(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -412,3 +434,11 @@ def locate(
     """(grid, community, street) ids for each point; -1 where the point lies outside every grid."""
     x, y = to_wgs84(lon, lat, crs)
     return grid_index().locate(x, y)
+
+
+def locate_point(lon: float, lat: float, *, crs: str = "wgs84") -> tuple[int, int, int]:
+    """``locate`` of one point: its (grid, community, street) ids, -1 outside every grid."""
+    if crs != "wgs84":
+        x, y = to_wgs84([lon], [lat], crs)
+        lon, lat = float(x[0]), float(y[0])
+    return grid_index().locate_point(lon, lat)

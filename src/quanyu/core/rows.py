@@ -2,16 +2,24 @@
 
 ``Model.save()`` and ``bulk_create()`` build their INSERT statement anew for every call; for a
 ticket's creation (three small inserts) that compiling cost more than the database's own work.
-``insert_one``/``insert_many`` keep one statement per model and database vendor and prepare each
-value exactly as the ORM does (``Field.pre_save`` + ``get_db_prep_save``), so what lands in the
-row is the same. They send no ``pre_save``/``post_save`` signals: use them only for models that
+``insert_one``/``insert_many`` keep their statements (per model, database, number of rows) and
+prepare each value exactly as the ORM does (``Field.pre_save`` + ``get_db_prep_save``), so what
+lands in the row is the same. On PostgreSQL the statements are written with the server's own
+``$n`` placeholders and sent through a cursor that binds on the server: psycopg neither rewrites
+a many-row statement's ``%s`` anew each time (it caches that only up to fifty parameters) nor
+sends the values inlined, and it prepares the statements that recur.
+
+They send no ``pre_save``/``post_save`` signals: use them only for models that
 no signal receiver listens to (``tests/core/test_rows.py`` checks the ones that use them), and
 inside the caller's transaction like any other write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -52,6 +60,8 @@ _PLAIN: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
     models.PositiveSmallIntegerField: (int,),
     models.FloatField: (float,),
 }
+# A naive datetime goes through the ORM (which warns of it and makes it aware).
+_AWARE = (dt.datetime,)
 _PREPARED: dict[
     tuple[type[models.Model], str], list[tuple[str, tuple[type, ...], models.Field[Any, Any]]]
 ] = {}
@@ -67,6 +77,12 @@ def _plan(model: type[models.Model], alias: str, fields: list[models.Field[Any, 
                 models.BigAutoField,
             ):
                 plain: tuple[type, ...] = (int,)
+            elif (
+                type(f) is models.DateTimeField
+                and not (f.auto_now or f.auto_now_add)
+                and connections[alias].vendor == "postgresql"
+            ):
+                plain = _AWARE  # psycopg sends an aware datetime as it is, as the ORM does there
             else:
                 plain = _PLAIN.get(type(f), ())
             plan.append((f.attname, plain, f))
@@ -79,25 +95,59 @@ def _values(obj: models.Model, fields: list[models.Field[Any, Any]], connection:
     state = obj.__dict__
     for attname, plain, field in _plan(type(obj), connection.alias, fields):
         value = state.get(attname)
-        if plain and (value is None or type(value) in plain):
+        if plain and (
+            value is None or (type(value) in plain and (plain is not _AWARE or value.tzinfo is not None))
+        ):
             values.append(value)
         else:
             values.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
     return values
 
 
+_SQL: dict[tuple[type[models.Model], str, int, bool], str] = {}
+
+
+def _sql(model: type[models.Model], connection: Any, rows: int, returning: bool) -> str:
+    """The INSERT of ``rows`` rows of ``model`` (``RETURNING`` its key when asked)."""
+    key = (model, connection.alias, rows, returning)
+    found = _SQL.get(key)
+    if found is None:
+        head, fields = _statement(model, connection.alias)
+        width = len(fields)
+        if connection.vendor == "postgresql":
+            values = ", ".join(
+                "(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")" for r in range(rows)
+            )
+        else:
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
+        found = head + values
+        if returning:
+            found += " RETURNING " + connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+        if len(_SQL) < 4096:  # a few models times the batch sizes met
+            _SQL[key] = found
+    return found
+
+
 def _cursor(connection: Any) -> Any:
-    """A cursor of ``connection``. On PostgreSQL one that binds the values on the server, so
-    psycopg prepares the statement after a few runs and the server no longer parses and plans a
-    fifty-column INSERT every time (Django's own cursors bind on the client); still wrapped by
-    Django (errors, query logging, transaction checks)."""
+    """A cursor of ``connection`` for ``_sql``'s statements: on PostgreSQL a raw (``$n``),
+    server-binding one, still wrapped by Django (errors, query logging, transaction checks)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # type: ignore[call-arg]
+        return connection._prepare_cursor(_raw_cursor_class()(connection.connection))
+
+
+_RAW: list[type] = []
+
+
+def _raw_cursor_class() -> type:
+    if not _RAW:
+        import psycopg
+        from django.db.backends.postgresql.base import CursorMixin  # type: ignore[attr-defined]
+
+        _RAW.append(type("RawServerBindingCursor", (CursorMixin, psycopg.RawCursor), {}))
+    return _RAW[0]
 
 
 def insert_one(obj: models.Model) -> models.Model:
@@ -105,36 +155,63 @@ def insert_one(obj: models.Model) -> models.Model:
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    sql, fields = _statement(model, alias)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    pk_column = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+    _head, fields = _statement(model, alias)
     with _cursor(connection) as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(f"{sql}{placeholders} RETURNING {pk_column}", _values(obj, fields, connection))
-            obj.pk = cursor.fetchone()[0]
-        else:  # pragma: no cover - every supported backend returns columns
-            cursor.execute(f"{sql}{placeholders}", _values(obj, fields, connection))
-            obj.pk = cursor.lastrowid
+        cursor.execute(_sql(model, connection, 1, True), _values(obj, fields, connection))
+        obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = alias
     return obj
 
 
-def insert_many(objs: Sequence[models.Model], *, batch_size: int = 500) -> int:
-    """INSERT new instances of one model, ``batch_size`` rows a statement (their ``pk`` is not
-    set)."""
+def insert_many(objs: Sequence[models.Model], *, batch_size: int = 500, returning: bool = False) -> int:
+    """INSERT new instances of one model, up to ``batch_size`` rows a statement. With
+    ``returning`` each gets its ``pk`` (the rows come back in the order they were sent, as
+    ``bulk_create`` relies on too); without it, inside ``gathered()`` the rows wait for the end of
+    the block and go with the other rows of their model."""
     if not objs:
         return 0
     model = type(objs[0])
     alias = router.db_for_write(model)
+    pending = getattr(_gathering, "pending", None)
+    if pending is not None and not returning:
+        pending.setdefault((model, alias), []).extend(objs)
+        return len(objs)
     connection = connections[alias]
-    sql, fields = _statement(model, alias)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    _head, fields = _statement(model, alias)
+    size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs)))
     with _cursor(connection) as cursor:
-        for start in range(0, len(objs), batch_size):
-            batch = objs[start : start + batch_size]
+        for start in range(0, len(objs), size):
+            batch = objs[start : start + size]
             params: list[Any] = []
             for obj in batch:
                 params.extend(_values(obj, fields, connection))
-            cursor.execute(sql + ", ".join([row] * len(batch)), params)
+            cursor.execute(_sql(model, connection, len(batch), returning), params)
+            if returning:
+                for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+                    obj._state.adding = False
+                    obj._state.db = alias
     return len(objs)
+
+
+_gathering = threading.local()
+
+
+@contextlib.contextmanager
+def gathered() -> Iterator[None]:
+    """Hold back ``insert_many`` calls (those without ``returning``) in this thread until the end
+    of the block, then send each model's rows together: a batch of creations writes its
+    notifications in one statement instead of one each. Use it inside the transaction, around code
+    that does not read back the rows it inserts. Nested blocks join the outer one."""
+    if getattr(_gathering, "pending", None) is not None:
+        yield
+        return
+    pending: dict[tuple[type[models.Model], str], list[models.Model]] = {}
+    _gathering.pending = pending
+    try:
+        yield
+    finally:
+        _gathering.pending = None
+    for objs in pending.values():  # only when the block ended without an exception
+        insert_many(objs)

@@ -7,10 +7,14 @@ Events are the history shown to users and auditors and what analytics read. Ever
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 from quanyu.core.rows import insert_one
 from quanyu.tickets.models import Ticket, TicketEvent, Whistle
+
+P = ParamSpec("P")
 
 
 def actor_label(actor: Any) -> str:
@@ -19,7 +23,7 @@ def actor_label(actor: Any) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))
 
 
-def append_event(
+def new_event(
     *,
     ticket: Ticket,
     kind: str,
@@ -43,5 +47,20 @@ def append_event(
         whistle_id=whistle.pk if whistle is not None else whistle_id,
         payload={k: v for k, v in payload.items() if v not in (None, "")},
     )
-    insert_one(event)  # append-only: never saved twice, no signal listens
     return event
+
+
+def _appended(build: Callable[P, TicketEvent]) -> Callable[P, TicketEvent]:
+    @functools.wraps(build)
+    def append(*args: P.args, **kwargs: P.kwargs) -> TicketEvent:
+        event = build(*args, **kwargs)
+        insert_one(event)  # append-only: never saved twice, no signal listens
+        return event
+
+    return append
+
+
+# ``append_event(**fields)``: write the event ``new_event(**fields)`` builds, in the caller's
+# transaction (its ``pk`` set). ``new_event`` alone builds it unsaved, for a batch to insert.
+append_event = _appended(new_event)
+append_event.__name__ = append_event.__qualname__ = "append_event"

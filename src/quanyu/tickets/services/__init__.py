@@ -40,7 +40,7 @@ from quanyu.tickets.services.handling import (
     ticket_supervise,
     ticket_transfer_emergency,
 )
-from quanyu.tickets.services.intake import ticket_categorise, ticket_create
+from quanyu.tickets.services.intake import ticket_categorise, ticket_create, ticket_create_batch
 from quanyu.tickets.services.whistles import (
     ticket_whistle,
     whistle_cancel,
@@ -62,6 +62,7 @@ __all__ = [
     "ticket_categorise",
     "ticket_close",
     "ticket_create",
+    "ticket_create_batch",
     "ticket_escalate",
     "ticket_merge",
     "ticket_rate",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ParamSpec
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -20,19 +22,19 @@ from django.utils.translation import gettext as _
 
 from quanyu.accounts.permissions import grants_for, has_role
 from quanyu.accounts.roles import Role
-from quanyu.areas.locate import locate
+from quanyu.areas.locate import locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category, Tier
-from quanyu.catalog.suggest import category_suggest, recheck_seconds
+from quanyu.catalog.suggest import Suggestion, category_suggest, recheck_seconds
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
 from quanyu.core.pii import pii_hash
-from quanyu.core.rows import insert_one
+from quanyu.core.rows import gathered, insert_many, insert_one
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.conf import int_setting
-from quanyu.tickets.events import append_event
-from quanyu.tickets.models import Channel, EventKind, Ticket, TicketPhoto
+from quanyu.tickets.events import new_event
+from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -45,6 +47,7 @@ from quanyu.tickets.services._base import (
 from quanyu.tickets.services.window import limits_start, notice_locked
 from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 
+P = ParamSpec("P")
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
 # A mainland mobile, or a landline with or without its area code.
 _PHONE_RE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
@@ -71,13 +74,12 @@ def _located(
             raise ValidationError(
                 {"crs": _("坐标系须为 %(choices)s 之一") % {"choices": "、".join(CRS_CHOICES)}}
             )
-        grid_ids, community_ids, street_ids = locate([x], [y], crs=crs)
-        grid_id = int(grid_ids[0])
+        grid_id, community_id, street_id = locate_point(x, y, crs=crs)
         if grid_id < 0:
             raise ValidationError({"lon": _("该位置不在本市任何网格内")})
         # The index knows the community and street: the three areas come from the per-process
         # cache, or one query.
-        found = _area_triples.get(grid_id, int(community_ids[0]), int(street_ids[0]))
+        found = _area_triples.get(grid_id, community_id, street_id)
         if found is None:  # deleted since the index was checked
             raise ValidationError({"lon": _("该位置不在本市任何网格内")})
         return found[0], found[1], found[2], found[0]
@@ -189,7 +191,65 @@ def _check_category(category: Category | None, *, field: str = "category") -> No
         raise ValidationError({field: _("请选择一个启用的事项小类")})
 
 
-def ticket_create(
+@dataclass
+class _Draft:
+    """A checked, located, categorised request not yet written (``_draft``)."""
+
+    ticket: Ticket
+    actor: Any
+    channel: str
+    tier: str
+    handling: Area
+    category: Category | None
+    suggestion: Suggestion | None
+    building: Area | None
+    missing: list[str]
+    photos: list[Any]
+    now: dt.datetime
+    body: str
+    idempotency_key: str | None
+    external_ref: str
+
+    def event(self) -> TicketEvent:
+        category, suggestion, building = self.category, self.suggestion, self.building
+        return new_event(
+            ticket=self.ticket,
+            kind=EventKind.CREATED,
+            actor=self.actor,
+            at=self.now,
+            from_status="",
+            to_status=INITIAL_STATUS,
+            channel=self.channel,
+            tier=self.tier,
+            handling_area=self.handling.pk,
+            category=category.code if category else None,
+            suggested=suggestion.category.code if suggestion else None,
+            score=suggestion.score if suggestion else None,
+            building=building.pk if building is not None else None,
+        )
+
+    def notify(self) -> None:
+        """Tell the first tier (in-app rows join the caller's transaction)."""
+        notes.to_tier(
+            self.ticket.pk,
+            self.handling.path,
+            TIER_OWNER[self.tier],
+            "ticket_created",
+            _("新诉求待受理：%(text)s") % {"text": self.body[:30]},
+        )
+
+
+def _written(draft: Callable[P, _Draft]) -> Callable[P, Ticket]:
+    """``draft``, then ``_write_one`` of what it drew up (with ``draft``'s signature and doc)."""
+
+    @functools.wraps(draft)
+    def create(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        return _write_one(draft(*args, **kwargs))
+
+    return create
+
+
+def _draft(
     *,
     actor: Any,
     text: str,
@@ -210,7 +270,7 @@ def ticket_create(
     idempotency_key: str | None = None,
     external_ref: str = "",
     received_at: dt.datetime | None = None,
-) -> Ticket:
+) -> _Draft:
     """Register a request and put it in the inbox of the tier that handles it first.
 
     Located by the point (``lon``/``lat`` in ``crs``) to its grid, or by ``area`` (or
@@ -337,49 +397,106 @@ def ticket_create(
 
         x, y = to_wgs84([float(lon)], [float(lat or 0)], crs)
         ticket.lon, ticket.lat = float(x[0]), float(y[0])
+    return _Draft(
+        ticket=ticket,
+        actor=actor,
+        channel=channel,
+        tier=tier,
+        handling=handling,
+        category=category,
+        suggestion=suggestion,
+        building=building,
+        missing=missing,
+        photos=cleaned,
+        now=now,
+        body=body,
+        idempotency_key=idempotency_key or None,
+        external_ref=external_ref,
+    )
+
+
+# ``ticket_create(**request)``: register a request and put it in the inbox of the tier that handles
+# it first. Drawn up (checked, located, categorised) by ``_draft``, whose arguments it takes, then
+# written by ``_write_one``.
+ticket_create = _written(_draft)
+ticket_create.__name__ = ticket_create.__qualname__ = "ticket_create"
+
+
+def _write_one(draft: _Draft) -> Ticket:
+    """Write ``draft`` in a transaction of its own; a retried idempotency key answers the first
+    ticket (``replayed``), a hotline number imported before is a clear 400."""
+    ticket, actor, now = draft.ticket, draft.actor, draft.now
     try:
         with transaction.atomic():
             insert_one(ticket)
-            save_photos(cleaned, ticket=ticket, kind=TicketPhoto.Kind.REPORT, actor=actor)
-            append_event(
-                ticket=ticket,
-                kind=EventKind.CREATED,
-                actor=actor,
-                at=now,
-                from_status="",
-                to_status=INITIAL_STATUS,
-                channel=channel,
-                tier=tier,
-                handling_area=handling.pk,
-                category=category.code if category else None,
-                suggested=suggestion.category.code if suggestion else None,
-                score=suggestion.score if suggestion else None,
-                building=building.pk if building is not None else None,
-            )
-            if missing:
-                notice_locked(ticket, actor=actor, now=now, missing=missing, note="")
-            notes.to_tier(
-                ticket.pk,
-                handling.path,
-                TIER_OWNER[tier],
-                "ticket_created",
-                _("新诉求待受理：%(text)s") % {"text": body[:30]},
-            )
+            save_photos(draft.photos, ticket=ticket, kind=TicketPhoto.Kind.REPORT, actor=actor)
+            insert_one(draft.event())
+            if draft.missing:
+                notice_locked(ticket, actor=actor, now=now, missing=draft.missing, note="")
+            draft.notify()
     except IntegrityError:
+        ticket.pk = None
+        ticket._state.adding = True
         # A retry (or a concurrent twin) of a key already used: the insert hit the unique
         # constraint and was rolled back whole; answer the first ticket.
-        if idempotency_key:
-            hit = _idempotent_hit(actor, idempotency_key)
+        if draft.idempotency_key:
+            hit = _idempotent_hit(actor, draft.idempotency_key)
             if hit is not None:
                 return hit
-        if external_ref and channel == Channel.HOTLINE:
+        if draft.external_ref and draft.channel == Channel.HOTLINE:
             # The partial unique constraint on hotline work-order numbers: a clear 400, not a 500.
             raise ValidationError(
-                {"external_ref": _("热线工单编号 %(ref)s 已导入") % {"ref": external_ref}}, code="duplicate"
+                {"external_ref": _("热线工单编号 %(ref)s 已导入") % {"ref": draft.external_ref}},
+                code="duplicate",
             ) from None
         raise
     ticket.replayed = False  # type: ignore[attr-defined]
     return ticket
+
+
+def ticket_create_batch(requests: Sequence[dict[str, Any]]) -> list[Ticket | Exception]:
+    """``ticket_create`` for several requests at once (the API's intake lane gathers the requests
+    that arrive together): each is checked on its own, and a request that fails its checks gets
+    its error (``ValidationError``/``PermissionDenied``) in its place of the answer while the
+    others go on. The valid ones are written together in one transaction, a few statements for
+    the lot instead of a few for each. If that transaction fails on a unique key (a retried
+    idempotency key, a hotline number already imported), nothing of it stays and each request is
+    written on its own, as ``ticket_create`` would: the retries answer their first tickets.
+    Requests with photos or with missing materials are written on their own too.
+    """
+    results: list[Ticket | Exception | None] = [None] * len(requests)
+    together: list[tuple[int, _Draft]] = []
+    alone: list[tuple[int, _Draft]] = []
+    for i, request in enumerate(requests):
+        try:
+            draft = _draft(**request)
+        except (ValidationError, PermissionDenied) as exc:
+            results[i] = exc
+            continue
+        (alone if draft.photos or draft.missing else together).append((i, draft))
+    if together:
+        try:
+            with transaction.atomic(), gathered():
+                insert_many([d.ticket for _i, d in together], returning=True)
+                insert_many([d.event() for _i, d in together])
+                for _i, draft in together:
+                    draft.notify()
+        except IntegrityError:
+            for _i, draft in together:
+                draft.ticket.pk = None
+                draft.ticket._state.adding = True
+            alone = sorted(alone + together, key=lambda pair: pair[0])
+        else:
+            for i, draft in together:
+                draft.ticket.replayed = False  # type: ignore[attr-defined]
+                results[i] = draft.ticket
+    for i, draft in alone:
+        try:
+            results[i] = _write_one(draft)
+        except (ValidationError, PermissionDenied) as exc:
+            results[i] = exc
+    assert all(r is not None for r in results)
+    return results  # type: ignore[return-value]
 
 
 def _clean_email(value: str | None) -> str:

@@ -267,13 +267,18 @@ class _Writer(threading.Thread):
             except Exception:  # never leave a client hanging: each is answered 500
                 logger.exception("intake lane: a batch of %d failed", len(batch))
                 answers = [_server_error() for _ in batch]
+            # One wake-up of each event loop per batch, not one per request.
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Answer | None]]] = {}
             for item, answer in zip(batch, answers, strict=True):
-                item.loop.call_soon_threadsafe(_settle, item.future, answer)
+                by_loop.setdefault(item.loop, []).append((item, answer))
+            for loop, settled in by_loop.items():
+                loop.call_soon_threadsafe(_settle, settled)
 
 
-def _settle(future: asyncio.Future[_Answer | None], answer: _Answer | None) -> None:
-    if not future.done():
-        future.set_result(answer)
+def _settle(settled: list[tuple[_Item, _Answer | None]]) -> None:
+    for item, answer in settled:
+        if not item.future.done():
+            item.future.set_result(answer)
 
 
 def answer_batch(batch: list[_Item]) -> list[_Answer | None]:

@@ -275,14 +275,15 @@ class TicketSerializer(_OutSerializer):
 _DATETIME = serializers.DateTimeField()
 
 
-def _when(value: dt.datetime | None) -> str | None:
-    """``DateTimeField().to_representation``: ISO 8601 in the current time zone ("Z" for UTC). An
-    aware datetime is written here (DRF looks the zone and its settings up again for each one)."""
+def _when(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """``DateTimeField().to_representation``: ISO 8601 in the current time zone (``zone`` when the
+    caller looked it up already; "Z" for UTC). An aware datetime is written here (DRF looks the
+    zone and its settings up again for each one)."""
     if value is None:
         return None
     if type(value) is not dt.datetime or value.tzinfo is None:
         return _DATETIME.to_representation(value)  # type: ignore[no-any-return]
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -315,6 +316,7 @@ def ticket_summary(t: Ticket) -> dict[str, Any]:
     """``TicketSerializer``'s list shape of ``t``, written out (see its ``to_representation``)."""
     score = t.suggestion_score
     language = translation.get_language()
+    zone = timezone.get_current_timezone()
     return {
         "id": t.pk,
         "text": t.text,
@@ -340,19 +342,19 @@ def ticket_summary(t: Ticket) -> dict[str, Any]:
         "contact_name": t.contact_name_masked,
         "contact_phone": t.contact_phone_masked,
         "contact_email": t.contact_email_masked,
-        "response_due": _when(t.response_due),
-        "completion_due": _when(t.completion_due),
+        "response_due": _when(t.response_due, zone),
+        "completion_due": _when(t.completion_due, zone),
         "deadline_estimated": t.deadline_estimated,
         "is_overdue": bool(getattr(t, "is_overdue", False)),
         "is_due_soon": bool(getattr(t, "is_due_soon", False)),
-        "accepted_at": _when(t.accepted_at),
-        "resolved_at": _when(t.resolved_at),
-        "closed_at": _when(t.closed_at),
+        "accepted_at": _when(t.accepted_at, zone),
+        "resolved_at": _when(t.resolved_at, zone),
+        "closed_at": _when(t.closed_at, zone),
         "rating_level": t.rating_level,
         "reopen_count": t.reopen_count,
         "merged_into": t.merged_into_id,  # type: ignore[attr-defined]
-        "created_at": _when(t.created_at),
-        "updated_at": _when(t.updated_at),
+        "created_at": _when(t.created_at, zone),
+        "updated_at": _when(t.updated_at, zone),
     }
 
 

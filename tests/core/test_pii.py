@@ -126,3 +126,12 @@ def test_redact_text_masks_ids_and_mobiles_in_free_text():
     assert "370602198001010039" not in out and "370***********0039" in out
     assert "20240601123456789012" in out  # a longer number is not an ID
     assert redact_text("") == ""
+
+
+def test_bulk_encrypt_and_hash_equal_the_single_ones():
+    values = ["13800000000", "", "王先生", "a\tb\\c", "13800000000"]
+    sealed = pii.encrypt_many(values)
+    assert [pii.decrypt(s) for s in sealed] == values
+    assert sealed[1] == "" and sealed[0] != sealed[4]  # a fresh nonce per value
+    assert all(s.startswith("enc1:") for s in sealed if s)
+    assert pii.pii_hash_many("phone", values) == [pii.pii_hash("phone", v) for v in values]

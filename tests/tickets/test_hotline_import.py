@@ -254,3 +254,53 @@ def test_fast_deadlines_equal_the_calendar(db):
             expected = deadline_after(start, working=working, calendar=cal, **kwargs)
             got = fast.deadline_after(start, working=working, **kwargs)
             assert got == (expected.at, expected.estimated), (start, kwargs, working)
+
+
+def test_call_times_parsed_as_a_column_equal_the_row_by_row_parse(city, cat, admin):
+    """``_received_column`` parses the export's own format with numpy; every other cell, a time out
+    of range, and a chunk with an impossible date go through ``_received``: the same instants and
+    the same messages either way."""
+    from quanyu.tickets.imports.deadlines import EPOCH_UTC, US
+    from quanyu.tickets.imports.rows import Context, _received, _received_column
+
+    ctx = Context(admin, dt.datetime(2026, 12, 3, 4, 5, 6, 789000, tzinfo=dt.UTC), copy=True)
+    assert ctx.table is not None  # Beijing time: one offset, so the column path is taken
+    cells = [
+        "2024-06-01 09:30:00",
+        "",
+        " 2024-06-01 09:30:00 ",
+        "2024/06/01 09:30",
+        "2024-06-01T09:30:00",
+        "2024-06-01 09:30:00+08:00",
+        "2024-06-01",
+        "2030-01-01 00:00:00",  # future
+        "2016-12-01 00:00:00",  # more than ten years ago
+        "2016-12-10 12:00:00",
+        "2026-12-03 12:05:06",  # now, in Beijing time
+        "2026-12-03 12:05:07",  # a second later
+        "2024-06-01 24:00:00",
+        "garbage",
+        dt.datetime(2024, 6, 1, 9, 30),
+        dt.date(2024, 6, 1),
+    ]
+
+    def by_rows(values):
+        out, bad = [], []
+        for i, v in enumerate(values):
+            at = _received(v, ctx.now, ctx.local_now)
+            if isinstance(at, str):
+                out.append(0)
+                bad.append((i, at))
+            else:
+                out.append((at - EPOCH_UTC) // US)
+        return out, bad
+
+    for values in (cells, [*cells, "2024-02-30 10:00:00"]):
+        got, bad = _received_column(values, ctx)
+        expected, expected_bad = by_rows(values)
+        assert sorted(bad) == sorted(expected_bad)
+        failed = {i for i, _m in bad}
+        assert [g for i, g in enumerate(got.tolist()) if i not in failed] == [
+            e for i, e in enumerate(expected) if i not in failed
+        ]
+

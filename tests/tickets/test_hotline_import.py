@@ -304,3 +304,15 @@ def test_call_times_parsed_as_a_column_equal_the_row_by_row_parse(city, cat, adm
             e for i, e in enumerate(expected) if i not in failed
         ]
 
+
+def test_the_community_and_street_of_a_ticket_stay_protected(city, cat, admin, tmp_path):
+    """community/street have no database constraint (copies of the grid's ancestors, see
+    docs/ARCHITECTURE.md): deleting either through the ORM still meets PROTECT."""
+    from django.db.models.deletion import Collector, ProtectedError
+
+    hotline_import(actor=admin, source=write_csv(tmp_path / "h.csv", [row("P1")]))
+    ticket = Ticket.objects.get()
+    assert ticket.community_id is not None and ticket.street_id is not None
+    for area in (ticket.community, ticket.street):
+        with pytest.raises(ProtectedError):
+            Collector(using="default").collect([area])

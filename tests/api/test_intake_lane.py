@@ -177,6 +177,8 @@ def test_requests_arriving_together_are_each_created_once(town, lane):
         ({**BODY, "lon": "121.32"}, {}, 201),  # unusual (a number as text): DRF's serializer reads it
         ({**BODY, "area": 987654}, {}, 400),  # no such area
         (b"{not json", {}, 400),
+        (b'{"text": "\xe8\xb7\xaf\xe7\x81\xaf", "lon": 121.32, "lat": 37.52, "x": NaN}', {}, 400),
+        ('{"text": "路灯不亮", "lon": 121.32, "lat": 37.52}'.encode("utf-16"), {}, 400),
         (BODY, {"Authorization": "Token not-a-token"}, 401),
         (BODY, {"Authorization": "Bearer x"}, 401),
         (BODY, {"Accept": "text/html"}, 201),  # the browsable API: Django's answer

@@ -1,14 +1,17 @@
-"""Ticket intake through real HTTP: gunicorn workers on PostgreSQL, concurrent keep-alive clients
-POSTing /api/tickets/ (token auth, JSON, an Idempotency-Key each) for a fixed time.
+"""Ticket intake through real HTTP on PostgreSQL: uvicorn workers serving ``quanyu.asgi`` (the intake
+lane in front of Django; ``--server gunicorn`` measures ``quanyu.wsgi``, Django's request cycle
+alone), concurrent keep-alive clients POSTing /api/tickets/ (token auth, JSON, an
+Idempotency-Key each) for a fixed time.
 
 Prints tickets/s and the p50/p90/p99 latency for each number of clients, the CPU each part (the
 server's workers, the database's backends, this load generator) spends per ticket, and in the same
 run the raw rate of single-row INSERT transactions on the same PostgreSQL server by 8 psycopg
-clients, with the ratio between the two. Also reports the SQL statements one create runs
-(measured in-process with the test client).
+clients, with the ratio between the two. Also reports the SQL statements one create runs through
+the view (measured in-process with the test client; the lane writes a batch in five). The run
+reported in ``http`` is the fastest whose p99 stays under 50 ms (the target), else the fastest.
 
-    .venv/bin/python bench/intake.py [--seconds 20] [--clients 8,16] [--workers 3] [--threads 1]
-        [--pg postgres://postgres@127.0.0.1:5432/bench_intake]
+    .venv/bin/python bench/intake.py [--seconds 20] [--clients 8,16,24] [--server uvicorn]
+        [--workers 2] [--threads 1] [--pg postgres://postgres@127.0.0.1:5432/bench_intake]
 
 Scratch database ``bench_intake`` (dropped and re-created), with the test city of tests/factories.py
 (2 streets, 4 communities, 8 grids) and its catalogue. Writes bench/results/intake.json.
@@ -325,7 +328,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/bench_intake")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(
-        "--clients", default="8,16", help="concurrent clients; a comma list runs each in turn"
+        "--clients", default="8,16,24", help="concurrent clients; a comma list runs each in turn"
     )
     parser.add_argument(
         "--server",
@@ -406,7 +409,11 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     raw = raw_insert_rate(args.pg)
-    http_result = max(runs, key=lambda r: r["tickets_per_s"])
+    for run in runs:
+        run["meets_target"] = run["tickets_per_s"] >= 1000 and run["p99_ms"] < 50
+    # The run reported: the best that keeps p99 under 50 ms, else the best.
+    within = [r for r in runs if r["p99_ms"] < 50] or runs
+    http_result = max(within, key=lambda r: r["tickets_per_s"])
     best_clients = client_counts[runs.index(http_result)]
     ratio = http_result["tickets_per_s"] / raw["inserts_per_s"] if raw["inserts_per_s"] else None
     result = {

@@ -23,8 +23,11 @@ class Notification(models.Model):
         verbose_name=_("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # ("recipient", "read_at") below serves it
     )
-    kind = models.CharField(_("类型"), max_length=64, db_index=True)
+    # No index of its own: read by recipient (with their unread), never searched by kind alone;
+    # every index is paid on each of the rows a busy day writes.
+    kind = models.CharField(_("类型"), max_length=64)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=500, blank=True)

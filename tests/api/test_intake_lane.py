@@ -288,3 +288,29 @@ def test_over_http_concurrent_clients_each_get_their_ticket_and_its_timeline(tow
     body = json.loads(detail.read())
     assert detail.status == 200 and body["text"] == some["text"]
     assert [e["kind"] for e in body["events"]] == ["created"]
+
+
+def test_the_hosts_and_https_rules_are_djangos(town, lane, settings):
+    assert call(lane, BODY, _json(town))[0] == 201
+    settings.ALLOWED_HOSTS = ["gov.example.cn"]  # the same request, from a host now refused
+    assert call(lane, BODY, _json(town)) == call(DJANGO, BODY, _json(town))
+    assert call(lane, BODY, _json(town))[0] == 400
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    django = get_asgi_application()  # its SecurityMiddleware reads these settings when built
+    fresh = IntakeLane(django)
+    try:
+        # Plain HTTP is redirected, by Django.
+        assert call(fresh, BODY, _json(town))[0] == call(django, BODY, _json(town))[0] == 301
+        # Behind a proxy that says HTTPS: created, with the HSTS header Django adds.
+        proxied = _json(town, **{"X-Forwarded-Proto": "https"})
+        status, headers, _body = call(fresh, BODY, proxied)
+        django_status, django_headers, _ = call(django, BODY, proxied)
+        assert status == django_status == 201
+        assert headers["strict-transport-security"] == django_headers["strict-transport-security"]
+        assert headers["strict-transport-security"] == "max-age=3600"
+    finally:
+        fresh.close()
+    assert Ticket.objects.count() == 3

@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
+from django.core.signals import setting_changed
 from django.db import close_old_connections, connections
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
@@ -62,10 +63,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class _Item:
     """One request handed to the writer thread, and where its answer goes."""
 
-    request: ASGIRequest
     token: str
     body: bytes
     key: str | None
+    secure: bool  # came over HTTPS (as ``request.is_secure()`` says)
+    language: str  # of the answer: the language cookie, else the default
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[_Answer | None]
 
@@ -119,20 +121,17 @@ class IntakeLane:
             token = parts[1].decode()
         except UnicodeDecodeError:
             return None
-        request = ASGIRequest(scope, io.BytesIO(body))
-        try:
-            request.get_host()  # ALLOWED_HOSTS, as Django checks it
-        except DisallowedHost:
+        checked = _request_checks(scope, headers)
+        if checked is None:
             return None
-        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-            return None  # Django redirects it
         key = headers.get(b"idempotency-key")
         loop = asyncio.get_running_loop()
         return _Item(
-            request=request,
             token=token,
             body=body,
             key=key.decode("latin-1") if key else None,
+            secure=checked[0],
+            language=checked[1],
             loop=loop,
             future=loop.create_future(),
         )
@@ -302,7 +301,7 @@ def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
             data = fast_create_input(json.loads(item.body.decode("utf-8"), parse_constant=_no_constant))
             if data is None:
                 continue
-            language = _language(item.request)
+            language = item.language
             with translation.override(language):
                 arguments = create_arguments(data)
         except (exceptions.APIException, ValueError):
@@ -346,10 +345,49 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _language(request: ASGIRequest) -> str:
-    """``web.middleware.chosen_language`` for a request without a query string: the language
-    cookie, else the default."""
-    return supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+# What Django's middleware decides from the host, scheme and cookies of a request, remembered per
+# distinct set of them (API clients send the same few): (secure, language), or None when Django
+# must answer (a host not allowed, HTTP where HTTPS is required).
+_CHECKED: dict[tuple[Any, ...], tuple[bool, str] | None] = {}
+_HEADERS_CHECKED = (b"host", b"x-forwarded-host", b"x-forwarded-port", b"cookie")
+
+
+def _forget_checks(**kwargs: Any) -> None:
+    _CHECKED.clear()
+
+
+setting_changed.connect(_forget_checks, dispatch_uid="quanyu.api.lane.checks")
+
+
+def _request_checks(scope: Scope, headers: dict[bytes, bytes]) -> tuple[bool, str] | None:
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    proxy_header = proxy[0].removeprefix("HTTP_").lower().replace("_", "-").encode() if proxy else b""
+    key = (
+        scope.get("scheme"),
+        scope.get("server"),
+        headers.get(proxy_header) if proxy else None,
+        *(headers.get(name) for name in _HEADERS_CHECKED),
+    )
+    if key in _CHECKED:
+        return _CHECKED[key]
+    request = ASGIRequest(scope, io.BytesIO(b""))  # Django's own reading of these headers
+    found: tuple[bool, str] | None
+    try:
+        request.get_host()  # ALLOWED_HOSTS
+    except DisallowedHost:
+        found = None
+    else:
+        secure = request.is_secure()
+        if settings.SECURE_SSL_REDIRECT and not secure:
+            found = None  # Django redirects it
+        else:
+            # ``web.middleware.chosen_language`` for a request without a query string.
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            found = (secure, supported(cookie) or settings.LANGUAGE_CODE)
+    if len(_CHECKED) >= 4096:
+        _CHECKED.clear()
+    _CHECKED[key] = found
+    return found
 
 
 def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
@@ -367,14 +405,14 @@ def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
     ]
     if item.key is not None:
         headers.append((b"idempotency-replayed", b"false"))
-    headers.extend(_security_headers(item.request))
+    headers.extend(_security_headers(item.secure))
     return headers
 
 
-def _security_headers(request: ASGIRequest) -> list[tuple[bytes, bytes]]:
+def _security_headers(secure: bool) -> list[tuple[bytes, bytes]]:
     """What ``SecurityMiddleware`` adds to a response."""
     found = []
-    if settings.SECURE_HSTS_SECONDS and request.is_secure():
+    if settings.SECURE_HSTS_SECONDS and secure:
         value = f"max-age={settings.SECURE_HSTS_SECONDS}"
         if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
             value += "; includeSubDomains"

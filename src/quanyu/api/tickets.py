@@ -691,7 +691,7 @@ def created_answer(ticket: Ticket) -> Any:
     so it is answered without reading it back (the deadline flags computed as the selectors
     would)."""
     ticket.is_overdue, ticket.is_due_soon = deadline_flags(ticket, timezone.now())  # type: ignore[attr-defined]
-    return TicketSerializer(ticket).data
+    return ticket_summary(ticket)  # TicketSerializer's representation, without building one
 
 
 class TicketListQuerySerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from quanyu.core.rows import gathered, insert_many, insert_one
+from quanyu.core.rows import gathered, insert_many, insert_one, new
 from quanyu.notify.models import Notification
 from quanyu.tickets.models import Ticket, TicketEvent
 
@@ -115,3 +115,33 @@ def test_gathered_sends_nothing_when_the_block_fails(city):
     with gathered():
         insert_many([Notification(recipient_id=user.pk, kind="k", title="kept", body="", link="/x/")])
     assert Notification.objects.filter(title__in=["lost", "kept"]).count() == 1
+
+
+def test_new_builds_what_the_constructor_builds(city, django_assert_num_queries):
+    grid, user = city.grids[0], city.users["resident"]
+    given = {
+        "text": "路灯不亮",
+        "channel": "api",
+        "grid": grid,
+        "community": city.communities[0],
+        "street": None,
+        "area_path": grid.path,
+        "handling_area": grid,
+        "created_by": user,
+        "tier": "grid",
+        "status": "new",
+        "contact_phone": "13812345678",
+        "materials": ["身份证"],
+        "response_due": timezone.now(),
+        "created_at": timezone.now(),
+        "suggested_category_id": None,
+    }
+    by_init, by_new = Ticket(**given), new(Ticket, **given)
+    state = lambda obj: {k: v for k, v in obj.__dict__.items() if k != "_state"}  # noqa: E731
+    assert state(by_new) == state(by_init)
+    assert by_new._state.adding and by_new._state.db is None
+    with django_assert_num_queries(0):  # the related objects given are cached, as by __init__
+        assert by_new.grid is grid and by_new.created_by is user and by_new.street is None
+        assert by_new.community == city.communities[0] and by_new.handling_area is grid
+    with pytest.raises(TypeError, match="no field"):
+        new(Ticket, text="x", colour="red")

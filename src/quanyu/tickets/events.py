@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
-from quanyu.core.rows import insert_one
+from quanyu.core.rows import insert_one, new
 from quanyu.tickets.models import Ticket, TicketEvent, Whistle
 
 P = ParamSpec("P")
@@ -36,7 +36,8 @@ def new_event(
     **payload: Any,
 ) -> TicketEvent:
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    event = TicketEvent(
+    event = new(
+        TicketEvent,
         ticket=ticket,
         kind=kind,
         actor=actor if is_user else None,

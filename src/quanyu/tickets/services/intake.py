@@ -29,7 +29,7 @@ from quanyu.catalog.suggest import Suggestion, category_suggest, recheck_seconds
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
 from quanyu.core.pii import pii_hash
-from quanyu.core.rows import gathered, insert_many, insert_one
+from quanyu.core.rows import gathered, insert_many, insert_one, new
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.conf import int_setting
@@ -48,6 +48,7 @@ from quanyu.tickets.services.window import limits_start, notice_locked
 from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 
 P = ParamSpec("P")
+_CHANNELS = frozenset(Channel.values)  # (``Channel.values`` builds its list on every call)
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
 # A mainland mobile, or a landline with or without its area code.
 _PHONE_RE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
@@ -290,7 +291,7 @@ def _draft(
     from then. With ``idempotency_key``, a retry by the same actor returns the first ticket instead
     of creating a twin (another actor's key is refused).
     """
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ValidationError({"channel": _("未知的来源渠道")})
     if idempotency_key:
         idempotency_key = idempotency_key.strip()
@@ -345,7 +346,7 @@ def _draft(
             raise ValidationError({"materials": _("缺少申请材料：%(items)s") % {"items": "、".join(missing)}})
     if notice_missing and not missing:
         raise ValidationError({"notice_missing": _("申请材料已齐全，无需一次性告知")})
-    cleaned = clean_photos(list(photos))
+    cleaned = clean_photos(list(photos)) if photos else []
     suggestion = category_suggest(body)
     basis = category or (suggestion.category if suggestion else None)
     tier, handling = _handling_area(basis.first_tier if basis else Tier.GRID, grid, community, street)
@@ -357,7 +358,8 @@ def _draft(
             raise ValidationError({"received_at": _("受理时间须为十年内的过去时间（含时区）")})
         now = received_at
     response_due, completion_due = deadlines_from(now, basis)
-    ticket = Ticket(
+    ticket = new(
+        Ticket,
         text=body,
         address=(address or "").strip(),
         lon=float(lon) if lon is not None and crs == "wgs84" else None,

@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:
 # on by default in production, off for the DEBUG demo and the tests (which turn it on per test).
+# Writer threads of the intake lane per ASGI worker (quanyu.api.lane); 0 = its default.
+QUANYU_LANE_WRITERS = env_int("QUANYU_LANE_WRITERS", 0)
 QUANYU_REQUIRE_OTP = env_bool("QUANYU_REQUIRE_OTP", not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "全域 Quanyu"
 # API tokens stop working this many hours after they were issued; log in again for a fresh one.

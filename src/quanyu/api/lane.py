@@ -171,8 +171,11 @@ class IntakeLane:
 
 
 def _writers() -> int:
-    """Two writers on PostgreSQL (one checks a batch while the other waits for its commit); one on
-    SQLite, which takes one writer at a time anyway."""
+    """``QUANYU_LANE_WRITERS``, else two writers on PostgreSQL (one checks a batch while the other
+    waits for its commit) and one on SQLite, which takes one writer at a time anyway."""
+    configured = getattr(settings, "QUANYU_LANE_WRITERS", 0)
+    if configured:
+        return int(configured)
     return 2 if connections["default"].vendor == "postgresql" else 1
 
 

@@ -273,11 +273,15 @@ def http_phase(
         runner = asyncio.ensure_future(run_all())
         await asyncio.sleep(warm)
         before = split.snapshot() if split else None
+        machine_before = _machine_jiffies()
         await asyncio.sleep(seconds)
+        machine_after = _machine_jiffies()
         after = split.snapshot() if split else None
         await runner
+        machine.update(_machine_split(machine_before, machine_after, seconds))
         return CpuSplit.spent(before, after) if before and after else {}
 
+    machine: dict[str, float] = {}
     cpu = asyncio.run(measured())
     flat = sorted(x for lst in latencies for x in lst)
     n = len(flat)
@@ -297,6 +301,29 @@ def http_phase(
         "error_samples": errors[:5],
         "cpu_ms_per_ticket": {part: round(1000 * spent / n, 3) for part, spent in cpu.items()} if n else {},
         "cpu_cores_busy": {part: round(spent / seconds, 2) for part, spent in cpu.items()},
+        # The whole machine over the window: cores busy, idle, and taken by the hypervisor
+        # (steal): a run with cores stolen measured less than the machine can do.
+        "machine_cores": machine,
+    }
+
+
+def _machine_jiffies() -> list[int]:
+    """/proc/stat's first line: user nice system idle iowait irq softirq steal (in clock ticks)."""
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def _machine_split(before: list[int], after: list[int], seconds: float) -> dict[str, float]:
+    if len(before) != 8 or len(after) != 8:
+        return {}
+    d = [b - a for a, b in zip(before, after, strict=True)]
+    tick = os.sysconf("SC_CLK_TCK") * seconds
+    return {
+        "busy": round((d[0] + d[1] + d[2] + d[5] + d[6]) / tick, 2),
+        "idle": round((d[3] + d[4]) / tick, 2),
+        "steal": round(d[7] / tick, 2),
     }
 
 
@@ -449,6 +476,9 @@ def main() -> None:
             + ", ".join(f"{part} {per[part]} ms ({busy[part]} cores busy)" for part in per)
             + f"; the machine has {os.cpu_count()} cores"
         )
+        m = run.get("machine_cores") or {}
+        if m:
+            print(f"  machine: {m['busy']} cores busy, {m['idle']} idle, {m['steal']} stolen by the host")
     print(f"raw single-row INSERT transactions (8 clients): {raw['inserts_per_s']}/s")
     share = f"1/{round(1 / ratio)}" if ratio else "?"
     print(f"ratio tickets/raw inserts: {result['ratio_tickets_to_raw_inserts']} ({share})")

@@ -22,6 +22,7 @@ Why outside Django: docs/ARCHITECTURE.md ("The intake lane").
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import json
 import logging
@@ -36,6 +37,9 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.core.signals import setting_changed
 from django.db import close_old_connections, connections
+from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
@@ -66,7 +70,7 @@ class _Item:
     token: str
     body: bytes
     key: str | None
-    secure: bool  # came over HTTPS (as ``request.is_secure()`` says)
+    security: tuple[tuple[bytes, bytes], ...]  # what Django's security middleware would add
     language: str  # of the answer: the language cookie, else the default
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[_Answer | None]
@@ -130,7 +134,7 @@ class IntakeLane:
             token=token,
             body=body,
             key=key.decode("latin-1") if key else None,
-            secure=checked[0],
+            security=checked[0],
             language=checked[1],
             loop=loop,
             future=loop.create_future(),
@@ -349,48 +353,70 @@ def _no_constant(name: str) -> Any:
 
 
 # What Django's middleware decides from the host, scheme and cookies of a request, remembered per
-# distinct set of them (API clients send the same few): (secure, language), or None when Django
+# distinct set of them (API clients send the same few): (security headers, language), or None when Django
 # must answer (a host not allowed, HTTP where HTTPS is required).
-_CHECKED: dict[tuple[Any, ...], tuple[bool, str] | None] = {}
+_Checked = tuple[tuple[tuple[bytes, bytes], ...], str]  # (security headers, language)
+_CHECKED: dict[tuple[Any, ...], _Checked | None] = {}
 _HEADERS_CHECKED = (b"host", b"x-forwarded-host", b"x-forwarded-port", b"cookie")
 
 
 def _forget_checks(**kwargs: Any) -> None:
     _CHECKED.clear()
+    _proxy_header.cache_clear()
 
 
 setting_changed.connect(_forget_checks, dispatch_uid="quanyu.api.lane.checks")
 
 
-def _request_checks(scope: Scope, headers: dict[bytes, bytes]) -> tuple[bool, str] | None:
+@functools.cache
+def _proxy_header() -> bytes | None:
+    """The ASGI name of ``SECURE_PROXY_SSL_HEADER`` (None when unset)."""
     proxy = settings.SECURE_PROXY_SSL_HEADER
-    proxy_header = proxy[0].removeprefix("HTTP_").lower().replace("_", "-").encode() if proxy else b""
+    return proxy[0].removeprefix("HTTP_").lower().replace("_", "-").encode() if proxy else None
+
+
+def _request_checks(scope: Scope, headers: dict[bytes, bytes]) -> _Checked | None:
+    proxy_header = _proxy_header()
     key = (
         scope.get("scheme"),
         scope.get("server"),
-        headers.get(proxy_header) if proxy else None,
+        headers.get(proxy_header) if proxy_header else None,
         *(headers.get(name) for name in _HEADERS_CHECKED),
     )
     if key in _CHECKED:
         return _CHECKED[key]
     request = ASGIRequest(scope, io.BytesIO(b""))  # Django's own reading of these headers
-    found: tuple[bool, str] | None
+    found: _Checked | None
     try:
         request.get_host()  # ALLOWED_HOSTS
     except DisallowedHost:
         found = None
     else:
-        secure = request.is_secure()
-        if settings.SECURE_SSL_REDIRECT and not secure:
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             found = None  # Django redirects it
         else:
             # ``web.middleware.chosen_language`` for a request without a query string.
             cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            found = (secure, supported(cookie) or settings.LANGUAGE_CODE)
+            found = (_security_headers(request), supported(cookie) or settings.LANGUAGE_CODE)
     if len(_CHECKED) >= 4096:
         _CHECKED.clear()
     _CHECKED[key] = found
     return found
+
+
+def _security_headers(request: ASGIRequest) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers Django's ``SecurityMiddleware`` and ``XFrameOptionsMiddleware`` add to an
+    answer to ``request`` (HSTS over HTTPS, nosniff, referrer and opener policies, frame options),
+    taken from the middleware themselves."""
+    response = HttpResponse()
+    before = set(response.headers)
+    for middleware in (SecurityMiddleware, XFrameOptionsMiddleware):
+        middleware(lambda _request: response).process_response(request, response)
+    return tuple(
+        (name.lower().encode(), value.encode())
+        for name, value in response.headers.items()
+        if name not in before
+    )
 
 
 def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
@@ -402,36 +428,13 @@ def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
         (b"vary", b"Accept, Accept-Language, Cookie"),
         (b"allow", b"GET, POST, HEAD, OPTIONS"),
         (b"content-security-policy", API_CSP.encode()),
-        (b"x-frame-options", settings.X_FRAME_OPTIONS.encode()),
         (b"content-length", str(length).encode()),
         (b"content-language", translation.get_language().encode()),
     ]
     if item.key is not None:
         headers.append((b"idempotency-replayed", b"false"))
-    headers.extend(_security_headers(item.secure))
+    headers.extend(item.security)
     return headers
-
-
-def _security_headers(secure: bool) -> list[tuple[bytes, bytes]]:
-    """What ``SecurityMiddleware`` adds to a response."""
-    found = []
-    if settings.SECURE_HSTS_SECONDS and secure:
-        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            value += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            value += "; preload"
-        found.append((b"strict-transport-security", value.encode()))
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        found.append((b"x-content-type-options", b"nosniff"))
-    if settings.SECURE_REFERRER_POLICY:
-        policy = settings.SECURE_REFERRER_POLICY
-        if not isinstance(policy, str):
-            policy = ",".join(policy)
-        found.append((b"referrer-policy", policy.encode()))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        found.append((b"cross-origin-opener-policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.encode()))
-    return found
 
 
 def _server_error() -> _Answer:

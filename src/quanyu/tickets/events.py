@@ -7,14 +7,11 @@ Events are the history shown to users and auditors and what analytics read. Ever
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
-from typing import Any, ParamSpec
+from typing import Any
 
+from quanyu.core.compose import followed_by
 from quanyu.core.rows import insert_one, new
 from quanyu.tickets.models import Ticket, TicketEvent, Whistle
-
-P = ParamSpec("P")
 
 
 def actor_label(actor: Any) -> str:
@@ -51,17 +48,11 @@ def new_event(
     return event
 
 
-def _appended(build: Callable[P, TicketEvent]) -> Callable[P, TicketEvent]:
-    @functools.wraps(build)
-    def append(*args: P.args, **kwargs: P.kwargs) -> TicketEvent:
-        event = build(*args, **kwargs)
-        insert_one(event)  # append-only: never saved twice, no signal listens
-        return event
-
-    return append
+def _inserted(event: TicketEvent) -> TicketEvent:
+    insert_one(event)  # append-only: never saved twice, no signal listens
+    return event
 
 
 # ``append_event(**fields)``: write the event ``new_event(**fields)`` builds, in the caller's
 # transaction (its ``pk`` set). ``new_event`` alone builds it unsaved, for a batch to insert.
-append_event = _appended(new_event)
-append_event.__name__ = append_event.__qualname__ = "append_event"
+append_event = followed_by(new_event, _inserted, name="append_event")

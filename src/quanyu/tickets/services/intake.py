@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -25,7 +24,8 @@ from quanyu.accounts.roles import Role
 from quanyu.areas.locate import locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category, Tier
-from quanyu.catalog.suggest import Suggestion, category_suggest, recheck_seconds
+from quanyu.catalog.suggest import category_suggest, recheck_seconds
+from quanyu.core.compose import followed_by
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
 from quanyu.core.pii import pii_hash
@@ -47,7 +47,6 @@ from quanyu.tickets.services._base import (
 from quanyu.tickets.services.window import limits_start, notice_locked
 from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 
-P = ParamSpec("P")
 _CHANNELS = frozenset(Channel.values)  # (``Channel.values`` builds its list on every call)
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
 # A mainland mobile, or a landline with or without its area code.
@@ -194,60 +193,44 @@ def _check_category(category: Category | None, *, field: str = "category") -> No
 
 @dataclass
 class _Draft:
-    """A checked, located, categorised request not yet written (``_draft``)."""
+    """A checked, located, categorised request not yet written (``_draft``): the ticket carries
+    what it was given (channel, tier, areas, category, suggestion, time), the rest is here."""
 
     ticket: Ticket
     actor: Any
-    channel: str
-    tier: str
-    handling: Area
-    category: Category | None
-    suggestion: Suggestion | None
-    building: Area | None
     missing: list[str]
     photos: list[Any]
-    now: dt.datetime
-    body: str
-    idempotency_key: str | None
-    external_ref: str
+    external_ref: str  # as given (the error for a number imported before names it so)
 
     def event(self) -> TicketEvent:
-        category, suggestion, building = self.category, self.suggestion, self.building
+        t = self.ticket
+        suggested = t.suggested_category
         return new_event(
-            ticket=self.ticket,
+            ticket=t,
             kind=EventKind.CREATED,
             actor=self.actor,
-            at=self.now,
+            at=t.created_at,
             from_status="",
             to_status=INITIAL_STATUS,
-            channel=self.channel,
-            tier=self.tier,
-            handling_area=self.handling.pk,
-            category=category.code if category else None,
-            suggested=suggestion.category.code if suggestion else None,
-            score=suggestion.score if suggestion else None,
-            building=building.pk if building is not None else None,
+            channel=t.channel,
+            tier=t.tier,
+            handling_area=t.handling_area_id,  # type: ignore[attr-defined]
+            category=t.category.code if t.category else None,
+            suggested=suggested.code if suggested else None,
+            score=t.suggestion_score,
+            building=t.building_id,  # type: ignore[attr-defined]
         )
 
     def notify(self) -> None:
         """Tell the first tier (in-app rows join the caller's transaction)."""
+        t = self.ticket
         notes.to_tier(
-            self.ticket.pk,
-            self.handling.path,
-            TIER_OWNER[self.tier],
+            t.pk,
+            t.handling_area.path,
+            TIER_OWNER[t.tier],
             "ticket_created",
-            _("新诉求待受理：%(text)s") % {"text": self.body[:30]},
+            _("新诉求待受理：%(text)s") % {"text": t.text[:30]},
         )
-
-
-def _written(draft: Callable[P, _Draft]) -> Callable[P, Ticket]:
-    """``draft``, then ``_write_one`` of what it drew up (with ``draft``'s signature and doc)."""
-
-    @functools.wraps(draft)
-    def create(*args: P.args, **kwargs: P.kwargs) -> Ticket:
-        return _write_one(draft(*args, **kwargs))
-
-    return create
 
 
 def _draft(
@@ -399,53 +382,30 @@ def _draft(
 
         x, y = to_wgs84([float(lon)], [float(lat or 0)], crs)
         ticket.lon, ticket.lat = float(x[0]), float(y[0])
-    return _Draft(
-        ticket=ticket,
-        actor=actor,
-        channel=channel,
-        tier=tier,
-        handling=handling,
-        category=category,
-        suggestion=suggestion,
-        building=building,
-        missing=missing,
-        photos=cleaned,
-        now=now,
-        body=body,
-        idempotency_key=idempotency_key or None,
-        external_ref=external_ref,
-    )
-
-
-# ``ticket_create(**request)``: register a request and put it in the inbox of the tier that handles
-# it first. Drawn up (checked, located, categorised) by ``_draft``, whose arguments it takes, then
-# written by ``_write_one``.
-ticket_create = _written(_draft)
-ticket_create.__name__ = ticket_create.__qualname__ = "ticket_create"
+    return _Draft(ticket=ticket, actor=actor, missing=missing, photos=cleaned, external_ref=external_ref)
 
 
 def _write_one(draft: _Draft) -> Ticket:
     """Write ``draft`` in a transaction of its own; a retried idempotency key answers the first
     ticket (``replayed``), a hotline number imported before is a clear 400."""
-    ticket, actor, now = draft.ticket, draft.actor, draft.now
+    ticket, actor = draft.ticket, draft.actor
     try:
         with transaction.atomic():
             insert_one(ticket)
             save_photos(draft.photos, ticket=ticket, kind=TicketPhoto.Kind.REPORT, actor=actor)
             insert_one(draft.event())
             if draft.missing:
-                notice_locked(ticket, actor=actor, now=now, missing=draft.missing, note="")
+                notice_locked(ticket, actor=actor, now=ticket.created_at, missing=draft.missing, note="")
             draft.notify()
     except IntegrityError:
-        ticket.pk = None
-        ticket._state.adding = True
+        _unsaved(ticket)
         # A retry (or a concurrent twin) of a key already used: the insert hit the unique
         # constraint and was rolled back whole; answer the first ticket.
-        if draft.idempotency_key:
-            hit = _idempotent_hit(actor, draft.idempotency_key)
+        if ticket.idempotency_key:
+            hit = _idempotent_hit(actor, ticket.idempotency_key)
             if hit is not None:
                 return hit
-        if draft.external_ref and draft.channel == Channel.HOTLINE:
+        if draft.external_ref and ticket.channel == Channel.HOTLINE:
             # The partial unique constraint on hotline work-order numbers: a clear 400, not a 500.
             raise ValidationError(
                 {"external_ref": _("热线工单编号 %(ref)s 已导入") % {"ref": draft.external_ref}},
@@ -454,6 +414,18 @@ def _write_one(draft: _Draft) -> Ticket:
         raise
     ticket.replayed = False  # type: ignore[attr-defined]
     return ticket
+
+
+# ``ticket_create(**request)``: register a request and put it in the inbox of the tier that handles
+# it first. Drawn up (checked, located, categorised) by ``_draft``, whose arguments it takes, then
+# written by ``_write_one``.
+ticket_create = followed_by(_draft, _write_one, name="ticket_create")
+
+
+def _unsaved(ticket: Ticket) -> None:
+    """Mark ``ticket`` new again after its insert was rolled back."""
+    ticket.pk = None
+    ticket._state.adding = True
 
 
 def ticket_create_batch(requests: Sequence[dict[str, Any]]) -> list[Ticket | Exception]:
@@ -485,8 +457,7 @@ def ticket_create_batch(requests: Sequence[dict[str, Any]]) -> list[Ticket | Exc
                     draft.notify()
         except IntegrityError:
             for _i, draft in together:
-                draft.ticket.pk = None
-                draft.ticket._state.adding = True
+                _unsaved(draft.ticket)
             alone = sorted(alone + together, key=lambda pair: pair[0])
         else:
             for i, draft in together:

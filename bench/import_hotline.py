@@ -1,13 +1,13 @@
 """Bulk import of 12345 hotline work orders (quanyu import hotline) on PostgreSQL.
 
 Generates a CSV of ``--rows`` work orders (default 1,000,000) and an xlsx of ``--xlsx-rows``
-(default 50,000) over the test city of tests/factories.py, imports each into a fresh scratch
+(default 1,000,000) over the test city of tests/factories.py, imports each into a fresh scratch
 database ``bench_hotline`` with ``hotline_import(valid_only=True)`` (one transaction per chunk), and
 prints tickets/s and this process's CPU seconds (the server's are not counted). In the same run it
 times reading the same CSV alone (``read_rows``), so the ratio says how much the import adds to
 reading the file.
 
-    .venv/bin/python bench/import_hotline.py [--rows 1000000] [--xlsx-rows 50000]
+    .venv/bin/python bench/import_hotline.py [--rows 1000000] [--xlsx-rows 1000000]
         [--pg postgres://postgres@127.0.0.1:5432/bench_hotline]
 
 Writes bench/results/import_hotline.json.
@@ -84,15 +84,120 @@ def generate_csv(path: Path, n: int) -> None:
         writer.writerows(rows(n))
 
 
-def generate_xlsx(path: Path, n: int) -> None:
-    from openpyxl import Workbook
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="12345热线工单" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        '<Relationship Id="rId2" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        '<Relationship Id="rId3" Target="styles.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>'
+        "</Relationships>"
+    ),
+    # Style 1: date and time (built-in number format 22), as the 来电时间 column of an export.
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("12345热线工单")
-    sheet.append(HEADERS)
-    for r in rows(n):
-        sheet.append(r)
-    book.save(path)
+
+def generate_xlsx(path: Path, n: int) -> None:
+    """The same rows as an xlsx laid out as Excel and WPS save one: text in the shared-strings
+    table, coordinates as numbers, the call time as a date-formatted serial number. Written here
+    rather than with openpyxl, which writes text inline and takes minutes for a million rows."""
+    import datetime as dt
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+
+    def text(col: str, r: int, value: str) -> str:
+        index = strings.setdefault(value, len(strings))
+        return f'<c r="{col}{r}" t="s"><v>{index}</v></c>'
+
+    epoch = dt.datetime(1899, 12, 30)
+    columns = "ABCDEFGHIJ"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, xml in _XLSX_PARTS.items():
+            archive.writestr(name, xml)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            head = "".join(text(c, 1, h) for c, h in zip(columns, HEADERS, strict=True))
+            sheet.write(f'<row r="1">{head}</row>'.encode())
+            batch: list[str] = []
+            for r, row in enumerate(rows(n), start=2):
+                ref, called, content, name, phone, address, lon, lat, crs, category = row
+                serial = (dt.datetime.fromisoformat(called) - epoch) / dt.timedelta(days=1)
+                cells = [
+                    text("A", r, ref),
+                    f'<c r="B{r}" s="1"><v>{serial!r}</v></c>',
+                    text("C", r, content),
+                    text("D", r, name),
+                    text("E", r, phone),
+                    text("F", r, address),
+                    f'<c r="G{r}"><v>{lon}</v></c>',
+                    f'<c r="H{r}"><v>{lat}</v></c>',
+                    text("I", r, crs),
+                ]
+                if category:
+                    cells.append(text("J", r, category))
+                batch.append(f'<row r="{r}">{"".join(cells)}</row>')
+                if len(batch) == 10_000:
+                    sheet.write("".join(batch).encode())
+                    batch.clear()
+            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as table:
+            table.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                + f'count="{len(strings)}" uniqueCount="{len(strings)}">'.encode()
+            )
+            values = list(strings)
+            for i in range(0, len(values), 10_000):
+                table.write("".join(f"<si><t>{escape(v)}</t></si>" for v in values[i : i + 10_000]).encode())
+            table.write(b"</sst>")
 
 
 def env_for(db_url: str) -> dict[str, str]:
@@ -175,7 +280,7 @@ def run_child(phase: str, db_url: str, file: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--xlsx-rows", type=int, default=50_000)
+    parser.add_argument("--xlsx-rows", type=int, default=1_000_000)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/bench_hotline")
     parser.add_argument("--phase", default="main")
     parser.add_argument("--file", default="")

@@ -4,7 +4,6 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from quanyu.core import spreadsheets
 from quanyu.core.spreadsheets import (
     Column,
     RowError,
@@ -47,15 +46,7 @@ def test_csv_in_an_unknown_encoding(tmp_path):
         list(read_rows(path, COLUMNS))
 
 
-@pytest.fixture(params=["calamine", "openpyxl"])
-def reader(request, monkeypatch):
-    """Both xlsx readers: calamine for sheets up to CALAMINE_MAX_XML, openpyxl streaming above."""
-    if request.param == "openpyxl":
-        monkeypatch.setattr(spreadsheets, "CALAMINE_MAX_XML", -1)
-    return request.param
-
-
-def test_xlsx_rows_keep_their_numbers_and_types(tmp_path, reader):
+def test_xlsx_rows_keep_their_numbers_and_types(tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["代码", " 名称* ", "备注"])
@@ -72,7 +63,7 @@ def test_xlsx_rows_keep_their_numbers_and_types(tmp_path, reader):
     ]
 
 
-def test_both_readers_give_the_same_records_from_paths_and_uploads(tmp_path, reader):
+def test_paths_and_uploads_give_the_same_records(tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.title = "名册"
@@ -94,7 +85,7 @@ def test_both_readers_give_the_same_records_from_paths_and_uploads(tmp_path, rea
     ]
 
     def comparable(rows):
-        # openpyxl gives datetimes for date cells, calamine dates for whole days: compare as datetimes
+        # calamine gives dates for whole days: compare as datetimes
         def norm(v):
             return dt.datetime.combine(v, dt.time()) if type(v) is dt.date else v
 
@@ -108,7 +99,7 @@ def test_both_readers_give_the_same_records_from_paths_and_uploads(tmp_path, rea
     ]
 
 
-def test_missing_required_header_and_sheet(tmp_path, reader):
+def test_missing_required_header_and_sheet(tmp_path):
     book = Workbook()
     book.active.title = "区域"
     book.active.append(["代码"])
@@ -130,7 +121,7 @@ def test_missing_required_header_and_sheet(tmp_path, reader):
         ("missing.csv", None, "文件不存在"),
     ],
 )
-def test_unreadable_files(tmp_path, name, content, message, reader):
+def test_unreadable_files(tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
@@ -138,7 +129,7 @@ def test_unreadable_files(tmp_path, name, content, message, reader):
         list(read_rows(path, COLUMNS))
 
 
-def test_empty_file(tmp_path, reader):
+def test_empty_file(tmp_path):
     path = tmp_path / "a.xlsx"
     Workbook().save(path)
     with pytest.raises(SpreadsheetError, match="空"):
@@ -181,7 +172,7 @@ def test_errors_round_trip_with_and_without_sheets(tmp_path):
     assert str(RowError(4, "geometry", "无效", noun="feature")) == "第4个要素【geometry】：无效"
 
 
-def test_a_zip_that_is_not_a_workbook(tmp_path, reader):
+def test_a_zip_that_is_not_a_workbook(tmp_path):
     import zipfile
 
     path = tmp_path / "a.xlsx"
@@ -189,3 +180,63 @@ def test_a_zip_that_is_not_a_workbook(tmp_path, reader):
         archive.writestr("xl/worksheets/sheet1.xml", "<<< not xml")
     with pytest.raises(SpreadsheetError, match="无法读取Excel文件"):
         list(read_rows(path, COLUMNS))
+
+
+def _rewrite_sheet(path, xml: str) -> None:
+    """The workbook at ``path`` with its first worksheet's XML replaced by ``xml``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_sheet_damaged_part_way_names_the_file_not_a_crash(tmp_path):
+    path = tmp_path / "a.xlsx"
+    Workbook().save(path)
+    _rewrite_sheet(
+        path,
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>向阳社区</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>东山',
+    )
+    rows = read_rows(path, COLUMNS)
+    with pytest.raises(SpreadsheetError, match="无法读取Excel文件"):
+        list(rows)
+
+
+def _open_by_us(path) -> bool:
+    import os
+
+    fds = os.listdir("/proc/self/fd")
+    return any(os.path.realpath(f"/proc/self/fd/{fd}") == str(path.resolve()) for fd in fds)
+
+
+def test_rows_are_read_as_they_are_asked_for_and_the_file_closes_early(tmp_path):
+    """The sheet is streamed: a caller that stops after the first rows of a large sheet (an import
+    that found a bad header, a preview) neither waits for the rest nor keeps the file open."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名册")
+    sheet.append(["名称", "人口"])
+    for i in range(20_000):
+        sheet.append([f"社区{i}", i])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    rows = read_rows(path, COLUMNS)
+    assert next(rows) == (2, {"name": "社区0", "code": "", "population": 0})
+    assert next(rows) == (3, {"name": "社区1", "code": "", "population": 1})
+    assert _open_by_us(path)
+    rows.close()
+    assert not _open_by_us(path)
+    upload = io.BytesIO()
+    book = Workbook()
+    book.active.append(["名称"])
+    book.active.append(["向阳社区"])
+    book.save(upload)
+    upload.seek(0)
+    assert list(read_rows(upload, COLUMNS)) == [(2, {"name": "向阳社区", "code": "", "population": ""})]

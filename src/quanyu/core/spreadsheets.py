@@ -4,8 +4,8 @@ An importer declares its columns once::
 
     COLUMNS = [Column("name", "名称", required=True), Column("code", "代码", example="370602")]
 
-and then uses ``read_rows`` (calamine for sheets of up to ``CALAMINE_MAX_XML``, openpyxl's
-streaming read-only mode above that, so memory stays bounded), collects
+and then uses ``read_rows`` (xlsx streamed row by row by calamine, in memory that does not grow
+with the sheet; CSV through the csv module), collects
 ``RowError``s naming the spreadsheet row number and column header, writes them with
 ``write_errors`` and offers the empty template from ``write_template``. Exports use
 ``write_rows`` (openpyxl write-only mode). Headers are matched by their Chinese text or by key,
@@ -160,59 +160,45 @@ def read_rows(
             close()
 
 
-# Worksheets whose XML (with the shared strings) unpacks to at most this many bytes are read with
-# calamine (Rust, about ten times openpyxl's speed), which holds the whole sheet in memory, about
-# 1.5 bytes per byte of XML; larger ones stream through openpyxl's read-only mode in bounded memory.
-CALAMINE_MAX_XML = 160 * 2**20
-
-
 def _xlsx_rows(
     source: str | Path | IO[bytes], sheet: str | None
 ) -> tuple[Iterator[Sequence[Any]], Callable[[], None]]:
-    """The worksheet's rows from row 1 (empty cells None or ''), and how to close the file."""
+    """The worksheet's rows from row 1 and column A (empty cells ''), and how to close the file.
+
+    calamine (Rust; python-calamine-plus, a fork of python-calamine that adds streaming) decodes
+    the rows straight out of the compressed sheet as they are asked for: a sheet of a million rows
+    takes no more memory than one of a hundred, and the first rows are ready at once (an in-memory
+    reader parses the whole sheet first, during which an import could write nothing). Values are
+    typed as calamine's whole-sheet reader types them (dates by the cell's number format)."""
+    from python_calamine_plus import CalamineWorkbook
+
     _check_path(source)
-    size = _sheet_xml_size(source, sheet)
-    if size is not None and size <= CALAMINE_MAX_XML:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            if isinstance(source, (str, Path)):
-                book = CalamineWorkbook.from_path(str(source))
-            else:
-                book = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
-            names = book.sheet_names
-            if sheet and sheet not in names:
-                book.close()
-                raise SpreadsheetError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
-            data = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
-        except SpreadsheetError:
-            raise
-        except Exception as exc:  # calamine raises its own types for a damaged file
-            raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
-        return data.iter_rows(), book.close
-    workbook = _open_workbook(source)
-    if sheet and sheet not in workbook.sheetnames:
-        workbook.close()
-        raise SpreadsheetError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    return worksheet.iter_rows(values_only=True), workbook.close
-
-
-def _sheet_xml_size(source: str | Path | IO[bytes], sheet: str | None) -> int | None:
-    """Unpacked bytes of the largest worksheet plus the shared strings; None if not a zip."""
-    import zipfile
-
     try:
-        with zipfile.ZipFile(source) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    finally:
-        if hasattr(source, "seek"):
-            source.seek(0)
-    sheets = [i.file_size for i in infos if i.filename.startswith("xl/worksheets/sheet")]
-    strings = sum(i.file_size for i in infos if i.filename == "xl/sharedStrings.xml")
-    return max(sheets, default=0) + strings
+        if isinstance(source, (str, Path)):
+            book = CalamineWorkbook.from_path(str(source))
+        else:
+            book = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
+    except Exception as exc:  # calamine raises its own types for a damaged or non-xlsx file
+        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+    try:
+        if sheet and sheet not in book.sheet_names:
+            raise SpreadsheetError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
+        rows = book.stream_sheet_by_name(sheet) if sheet else book.stream_sheet_by_index(0)
+    except SpreadsheetError:
+        book.close()
+        raise
+    except Exception as exc:
+        book.close()
+        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+    return _guarded(rows), book.close
+
+
+def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """calamine's rows, a damaged sheet found part way through raised as a SpreadsheetError."""
+    try:
+        yield from rows
+    except Exception as exc:
+        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
 
 
 def _check_path(source: str | Path | IO[bytes]) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
@@ -165,40 +166,49 @@ def _xlsx_rows(
 ) -> tuple[Iterator[Sequence[Any]], Callable[[], None]]:
     """The worksheet's rows from row 1 and column A (empty cells ''), and how to close the file.
 
-    calamine (Rust; python-calamine-plus, a fork of python-calamine that adds streaming) decodes
-    the rows straight out of the compressed sheet as they are asked for: a sheet of a million rows
-    takes no more memory than one of a hundred, and the first rows are ready at once (an in-memory
-    reader parses the whole sheet first, during which an import could write nothing). Values are
-    typed as calamine's whole-sheet reader types them (dates by the cell's number format)."""
-    from python_calamine_plus import CalamineWorkbook
-
-    _check_path(source)
-    try:
-        if isinstance(source, (str, Path)):
-            book = CalamineWorkbook.from_path(str(source))
-        else:
-            book = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
-    except Exception as exc:  # calamine raises its own types for a damaged or non-xlsx file
-        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
+    calamine decodes the rows straight out of the compressed sheet as they are asked for
+    (``stream_sheet_by_*``): a sheet of a million rows takes no more memory than one of a hundred,
+    and the first rows are ready at once (an in-memory reader parses the whole sheet first, during
+    which an import could write nothing). Values are typed as calamine's whole-sheet reader types
+    them (dates by the cell's number format)."""
+    book = _open_book(source)
     try:
         if sheet and sheet not in book.sheet_names:
             raise SpreadsheetError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
-        rows = book.stream_sheet_by_name(sheet) if sheet else book.stream_sheet_by_index(0)
-    except SpreadsheetError:
+        with _unreadable():
+            rows = book.stream_sheet_by_name(sheet) if sheet else book.stream_sheet_by_index(0)
+    except BaseException:
         book.close()
         raise
-    except Exception as exc:
-        book.close()
-        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
     return _guarded(rows), book.close
+
+
+def _open_book(source: str | Path | IO[bytes]) -> Any:
+    """The xlsx as a calamine workbook (python-calamine-plus: python-calamine with streaming)."""
+    from python_calamine_plus import CalamineWorkbook
+
+    _check_path(source)
+    with _unreadable():
+        if isinstance(source, (str, Path)):
+            return CalamineWorkbook.from_path(str(source))
+        return CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _unreadable() -> Iterator[None]:
+    """calamine's own errors (a damaged or non-xlsx file) as the user's SpreadsheetError."""
+    try:
+        yield
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
 
 
 def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """calamine's rows, a damaged sheet found part way through raised as a SpreadsheetError."""
-    try:
+    with _unreadable():
         yield from rows
-    except Exception as exc:
-        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
 
 
 def _check_path(source: str | Path | IO[bytes]) -> None:
@@ -227,21 +237,13 @@ def _csv_records(
         yield number, record
 
 
-def _open_workbook(source: str | Path | IO[bytes]) -> Any:
-    _check_path(source)
-    try:
-        return load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a non-xlsx file
-        raise SpreadsheetError(_("无法读取Excel文件：%(err)s") % {"err": exc}) from None
-
-
 def sheet_names(source: str | Path | IO[bytes]) -> list[str]:
     """The worksheet titles of an xlsx file (SpreadsheetError if it is not one)."""
-    workbook = _open_workbook(source)
+    book = _open_book(source)
     try:
-        return list(workbook.sheetnames)
+        return list(book.sheet_names)
     finally:
-        workbook.close()
+        book.close()
 
 
 _HEADER_FONT = Font(bold=True)

@@ -1,8 +1,8 @@
 """Importing the member and resident rosters offices keep (xlsx/csv).
 
 Streaming and bounded: rows are read one at a time (``core.spreadsheets.read_rows``), checked,
-and inserted in batches inside one transaction. Party organisations, communities, buildings and units are
-loaded once into dicts. Duplicates are caught within the file (a set of ID hashes) and against
+and inserted in batches inside one transaction. Party organisations, communities, buildings and
+units are loaded once into dicts. Duplicates are caught within the file (a set of ID hashes) and against
 the register (one ``id_hash IN (…)`` query per batch). Without ``valid_only`` the first bad row
 stops the writing and the transaction is rolled back at the end, so nothing is written; the
 rest of the file is still checked so that the report lists every bad row.

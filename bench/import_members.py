@@ -193,8 +193,8 @@ def phase_setup() -> dict[str, Any]:
 
     call_command("migrate", verbosity=0)
     from quanyu.accounts.models import RoleGrant, User
-    from quanyu.accounts.roles import Role
     from quanyu.areas.models import Area, AreaKind
+    from quanyu.core.roles import Role
     from quanyu.orgs.models import OrgKind, PartyOrg
 
     city = Area.objects.add_root(create_kwargs={"kind": AreaKind.CITY, "name": "基准市"})

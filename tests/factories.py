@@ -11,8 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.roles import Role
 from quanyu.orgs.models import OrgKind, PartyOrg, Unit, UnitKind
 
 PASSWORD = "test-pass-123456"

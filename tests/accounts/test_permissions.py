@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from quanyu.accounts.models import RoleGrant
-from quanyu.accounts.permissions import can_edit_registry, can_reveal_pii, has_role, require_role
-from quanyu.accounts.roles import Role
 from quanyu.core.admin_scoping import AUDIT_VIEW_ROLES, BACK_OFFICE_EDIT_ROLES, BACK_OFFICE_VIEW_ROLES
+from quanyu.core.permissions import can_edit_registry, can_reveal_pii, has_role, require_role
+from quanyu.core.roles import Role
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit, UnitKind
 from tests.factories import make_user
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
+from quanyu.core.roles import Role
 from quanyu.orgs.models import PartTimeMember
 from tests.factories import PASSWORD, City, make_user
 

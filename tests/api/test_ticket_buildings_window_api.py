@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import AreaKind
+from quanyu.core.roles import Role
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 from tests.factories import add_area, make_user
 from tests.tickets.factories import GRID_111, make_catalog, new_ticket

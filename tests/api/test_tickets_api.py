@@ -224,7 +224,7 @@ def two_tickets(city, cat):
 
 
 def _street2_staff(city):
-    from quanyu.accounts.roles import Role
+    from quanyu.core.roles import Role
     from tests.factories import make_user
 
     if "street2" not in city.users:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from quanyu.accounts.roles import Role
+from quanyu.core.roles import Role
 from tests.assessment.helpers import department
 from tests.factories import make_user
 

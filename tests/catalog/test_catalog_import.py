@@ -14,12 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from quanyu.accounts.roles import Role
 from quanyu.catalog.imports import CATALOG_COLUMNS, catalog_import_validate
 from quanyu.catalog.models import Category, Tier
 from quanyu.catalog.seed import CATALOGUE, catalog_seed_demo
 from quanyu.catalog.services import CategoryGroupSpec, CategoryItemSpec, category_import
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.core.spreadsheets import read_errors
 from quanyu.orgs.models import Unit, UnitKind
 from tests.factories import make_user

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.test import Client
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import STAFF_ROLES, Role
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.roles import STAFF_ROLES, Role
 from quanyu.demo import names
 from quanyu.demo.build import DEMO_PASSWORD, build_demo, read_accounts, write_accounts
 from quanyu.orgs.models import OrgKind, PartTimeMember, PartyOrg, Unit, UnitKind

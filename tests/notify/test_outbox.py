@@ -14,7 +14,7 @@ from django.utils import timezone
 from quanyu.celery import app
 from quanyu.notify.channels import Message, register
 from quanyu.notify.models import Notification, OutboxMessage, OutboxStatus
-from quanyu.notify.outbox import LEASE, notify_drain, retry_delay
+from quanyu.notify.outbox import LEASE, enqueue_drain, notify_drain, retry_delay
 from quanyu.notify.services import notify_send
 from quanyu.notify.tasks import drain_outbox_task
 from tests.factories import make_city, make_personas
@@ -55,7 +55,7 @@ def test_eager_celery_sends_nothing_in_the_request_a_broker_gets_one_drain(
             notify_send(recipients=[user], kind="k", title="broker")
     finally:
         app.conf.task_always_eager = saved
-    assert callbacks == [drain_outbox_task.delay]  # enqueued after commit, not run here
+    assert callbacks == [enqueue_drain]  # enqueued after commit, not run here
     assert drain_outbox_task() == {"sent": 2, "retried": 0, "failed": 0}  # the task, run here
     assert sorted(m.subject for m in mail.outbox) == ["broker", "eager"]
 

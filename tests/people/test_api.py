@@ -6,8 +6,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.people import selectors, services
 from quanyu.people.models import PointEntry, PointRule, Report
 from quanyu.people.services import PersonInput

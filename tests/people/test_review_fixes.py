@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import Role
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.people import selectors, services
 from quanyu.people.access import tag_sight, tags_visible_for
 from quanyu.people.models import PartyMember, Resident

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from quanyu.accounts.roles import Role
 from quanyu.core.models import AuditEntry
 from quanyu.core.pii import pii_hash
+from quanyu.core.roles import Role
 from quanyu.people import selectors, services
 from quanyu.people.models import (
     FloatingEvent,

@@ -10,8 +10,8 @@ from typing import Any
 from PIL import Image
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
 from quanyu.catalog.models import Category, Tier
+from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import services
 from quanyu.tickets.imports import HOTLINE_COLUMNS

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import AreaKind
+from quanyu.core.roles import Role
 from quanyu.notify.models import Notification
 from quanyu.tickets import selectors, services
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent

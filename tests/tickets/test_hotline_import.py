@@ -180,7 +180,7 @@ def test_dry_run_writes_nothing(city, cat, admin, tmp_path):
 
 
 def test_scope_and_role(city, cat, tmp_path):
-    from quanyu.accounts.roles import Role
+    from quanyu.core.roles import Role
 
     source = write_csv(tmp_path / "h.csv", [row("F1"), row("F2", point=GRID_211)])
     with pytest.raises(PermissionDenied):

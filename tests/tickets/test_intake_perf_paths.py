@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from quanyu.accounts.models import RoleGrant
-from quanyu.accounts.roles import Role
 from quanyu.areas import locate as locate_module
 from quanyu.catalog import calendar as calendar_module
 from quanyu.catalog import suggest as suggest_module
 from quanyu.catalog.models import Category, Holiday
+from quanyu.core.roles import Role
 from quanyu.core.spreadsheets import Column, read_rows
 from quanyu.notify.models import Notification
 from quanyu.tickets import services

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import translation
 
 from quanyu.accounts.models import RoleGrant
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import AreaKind
+from quanyu.core.roles import Role
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, Ticket, TicketEvent
 from tests.factories import add_area, make_user

@@ -129,7 +129,7 @@ def test_area_page_renders_scope_root_for_staff(city, persona):
 
 def test_area_index_with_several_scope_roots_lists_them(city):
     from quanyu.accounts.models import RoleGrant
-    from quanyu.accounts.roles import Role
+    from quanyu.core.roles import Role
 
     user = User.objects.get(username="community_x")
     RoleGrant.objects.create(user=user, role=Role.COMMUNITY_STAFF, area=city.communities[3])

@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.people import services
 from quanyu.people.models import PartyMember
 from quanyu.people.services import PersonInput

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import translation
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
 from quanyu.core.models import AuditEntry
+from quanyu.core.roles import Role
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, EventKind, Rating, RehandlingEntry, Ticket, TicketEvent
 from tests.factories import make_user

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import Role
 from quanyu.core.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, is_unrestricted
 from quanyu.core.audit import audit_record
 from quanyu.core.idnumber import validate_mobile
 from quanyu.core.pii import mask_phone, pii_hash
+from quanyu.core.roles import Role
 from quanyu.core.scoping import actor_scope_paths, scope, scope_q
 
 USER_ADMIN_ROLES = frozenset({Role.ADMIN.value, Role.ORG_DEPARTMENT.value})

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
 from quanyu.core.pii import EncryptedCharField
+from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit
 
 

@@ -15,12 +15,12 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.permissions import require_role
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
 from quanyu.core.idnumber import validate_mobile
+from quanyu.core.permissions import require_role
 from quanyu.core.pii import pii_hash
+from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit
 
 USER_ADMINS = frozenset({Role.ADMIN})

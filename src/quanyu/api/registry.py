@@ -24,14 +24,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.accounts import services as account_services
-from quanyu.accounts.permissions import has_role, otp_required_for
-from quanyu.accounts.roles import STAFF_ROLES
 from quanyu.api import serializers as s
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.permissions import has_role, otp_required_for
+from quanyu.core.roles import STAFF_ROLES
 from quanyu.orgs import selectors as org_selectors
 from quanyu.orgs.models import OrgKind, PartyOrg, Unit, UnitKind
 

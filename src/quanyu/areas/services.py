@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import can_edit_registry, require_role
-from quanyu.accounts.roles import Role
 from quanyu.areas.geometry import POLYGON_KINDS, parse_polygon, representative_lonlat
 from quanyu.areas.models import CHILD_KINDS, Area, AreaKind
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import can_edit_registry, require_role
+from quanyu.core.roles import Role
 from quanyu.core.trees import NewNode, bulk_add_nodes
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for, has_role
-from quanyu.accounts.roles import Role
+from quanyu.core.permissions import grants_for, has_role
+from quanyu.core.roles import Role
 
 STAFF_VIEWERS = frozenset({Role.ADMIN, Role.ORG_DEPARTMENT, Role.LEADER, Role.AUDITOR, Role.STREET_STAFF})
 RANKING_VIEWERS = STAFF_VIEWERS | {Role.DEPARTMENT_HANDLER}

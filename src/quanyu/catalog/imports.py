@@ -24,7 +24,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import require_role
 from quanyu.areas.imports import parse_count
 from quanyu.catalog.models import Category, Tier
 from quanyu.catalog.selectors import category_item_list
@@ -36,6 +35,7 @@ from quanyu.catalog.services import (
     category_import,
 )
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import require_role
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import (
     Column,

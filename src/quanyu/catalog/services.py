@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import require_role
-from quanyu.accounts.roles import Role
 from quanyu.catalog.holidays import package_rows
 from quanyu.catalog.models import Category, Holiday, Tier
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import require_role
+from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit, UnitKind
 
 

@@ -35,7 +35,7 @@ from treebeard.forms import MoveNodeForm
 
 from quanyu.core.scoping import EVERYTHING, actor_scope_paths, get_scoped_or_404, scope
 
-# Role values (quanyu.accounts.roles.Role) that may browse and edit the registry in the admin.
+# Role values (quanyu.core.roles.Role) that may browse and edit the registry in the admin.
 BACK_OFFICE_VIEW_ROLES = frozenset({"admin", "org_department", "street_staff", "community_staff"})
 BACK_OFFICE_EDIT_ROLES = frozenset({"admin", "org_department"})
 AUDIT_VIEW_ROLES = frozenset({"auditor"})

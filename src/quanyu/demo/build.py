@@ -23,8 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from quanyu.accounts.models import User
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
+from quanyu.core.roles import Role
 from quanyu.demo.context import DemoAccount, DemoContext, NullReporter, Reporter, Task
 from quanyu.demo.layout import build_layout
 from quanyu.demo.steps import STEPS

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,8 @@ from quanyu.accounts.models import User
 from quanyu.core.pii import redact_text
 from quanyu.notify.channels import Message, get_channel
 from quanyu.notify.models import OutboxMessage, OutboxStatus
+
+DRAIN_TASK = "quanyu.notify.drain_outbox"
 
 logger = logging.getLogger("quanyu.notify")
 
@@ -75,11 +78,15 @@ def drain_after_commit() -> None:
     """Enqueue a drain once the current transaction commits — only with a broker: eager Celery
     would run it in the request, which is what the outbox is for avoiding. A broker that is down
     is logged, not raised: the periodic drain sends the row later."""
-    from quanyu.notify.tasks import drain_outbox_task
-
-    if drain_outbox_task.app.conf.task_always_eager:
+    if current_app.conf.task_always_eager:
         return
-    transaction.on_commit(drain_outbox_task.delay, robust=True)
+    transaction.on_commit(enqueue_drain, robust=True)
+
+
+def enqueue_drain() -> None:
+    """Queue ``quanyu.notify.drain_outbox`` by name (tasks.py imports this module, not the
+    other way round)."""
+    current_app.send_task(DRAIN_TASK)
 
 
 @dataclass

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from quanyu.notify.outbox import notify_drain
-
-DRAIN_TASK = "quanyu.notify.drain_outbox"
+from quanyu.notify.outbox import DRAIN_TASK, notify_drain
 
 
 @shared_task(name=DRAIN_TASK, ignore_result=False)

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import can_edit_registry
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import can_edit_registry
 from quanyu.core.trees import NewNode, bulk_add_nodes
 from quanyu.orgs.models import PartTimeMember, PartyOrg, Unit
 

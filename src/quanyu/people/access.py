@@ -15,8 +15,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
-from quanyu.accounts.permissions import grants_for, has_role
-from quanyu.accounts.roles import PII_REVEALERS, REGISTRY_EDITORS, STAFF_ROLES, Role
+from quanyu.core.permissions import grants_for, has_role
+from quanyu.core.roles import PII_REVEALERS, REGISTRY_EDITORS, STAFF_ROLES, Role
 from quanyu.core.scoping import scope
 
 M = TypeVar("M", bound=models.Model)

@@ -17,13 +17,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanyu.accounts.roles import Role
 from quanyu.core.admin_scoping import (
     BACK_OFFICE_VIEW_ROLES,
     ScopedModelAdmin,
     holds_role,
 )
 from quanyu.core.pii import mask_id_number, mask_phone
+from quanyu.core.roles import Role
 from quanyu.people.models import (
     FloatingRecord,
     Meeting,

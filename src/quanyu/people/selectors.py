@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from quanyu.accounts.permissions import has_role
 from quanyu.core.models import AuditEntry
+from quanyu.core.permissions import has_role
 from quanyu.core.pii import mask_phone, pii_hash
 from quanyu.core.scoping import scope
 from quanyu.orgs.models import PartyOrg, Unit

@@ -19,9 +19,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for, has_role
-from quanyu.accounts.roles import Role
 from quanyu.catalog.models import Tier
+from quanyu.core.permissions import grants_for, has_role
+from quanyu.core.roles import Role
 from quanyu.tickets.models import Ticket, Whistle
 
 TIER_ROLES: dict[str, frozenset[str]] = {

@@ -38,9 +38,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for
-from quanyu.accounts.roles import Role
 from quanyu.core.clock import LOCAL_TZ, local_today
+from quanyu.core.permissions import grants_for
+from quanyu.core.roles import Role
 from quanyu.core.scoping import scope_q
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets.access import CALLBACK_ROLES

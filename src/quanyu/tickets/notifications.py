@@ -15,9 +15,9 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import RoleGrant, User
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
 from quanyu.core.memo import ProcessMemo
+from quanyu.core.roles import Role
 from quanyu.notify.services import notify_send
 from quanyu.tickets.conf import rating_url
 

@@ -41,9 +41,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from quanyu.accounts.models import User
-from quanyu.accounts.permissions import grants_for
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.permissions import grants_for
+from quanyu.core.roles import Role
 from quanyu.core.scoping import scope_q
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets.access import AREA_VIEWER_ROLES, BUILDING_VIEWER_ROLES, TIER_ROLES

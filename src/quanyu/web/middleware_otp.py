@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from quanyu.accounts.permissions import otp_required_for
+from quanyu.core.permissions import otp_required_for
 
 API_PREFIXES = ("/api/", "/open311/")
 

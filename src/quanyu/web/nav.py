@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from quanyu.accounts.roles import STAFF_ROLES
+from quanyu.core.roles import STAFF_ROLES
 
 
 @dataclass(frozen=True)

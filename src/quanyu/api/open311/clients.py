@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import require_role
-from quanyu.accounts.roles import Role
 from quanyu.api.models import Open311Client
 from quanyu.areas.models import Area
+from quanyu.core.permissions import require_role
+from quanyu.core.roles import Role
 
 
 def key_hash(key: str) -> str:

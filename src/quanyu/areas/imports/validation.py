@@ -11,8 +11,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import can_edit_registry, has_role
-from quanyu.accounts.roles import Role
 from quanyu.areas.geometry import parse_polygon, validate_point
 from quanyu.areas.imports.reading import KIND_BY_TEXT, AreaRecords, kind_label
 from quanyu.areas.imports.trees import (
@@ -29,6 +27,8 @@ from quanyu.areas.imports.trees import (
     tree_nodes,
 )
 from quanyu.areas.models import CHILD_KINDS, Area, AreaKind
+from quanyu.core.permissions import can_edit_registry, has_role
+from quanyu.core.roles import Role
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import RowError
 from quanyu.core.trees import NewNode

@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from quanyu.accounts.models import RoleGrant
-from quanyu.accounts.roles import Role
 from quanyu.areas.models import Area
 from quanyu.catalog.models import Category
 from quanyu.catalog.seed import catalog_seed_demo
 from quanyu.catalog.services import holidays_seed_from_package
+from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, Ticket, Whistle

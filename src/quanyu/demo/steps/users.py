@@ -9,9 +9,9 @@ building has at least one); ``bumen_<department key>`` (and ``_2``); ``dangyuan_
 
 from __future__ import annotations
 
-from quanyu.accounts.roles import Role
 from quanyu.accounts.services import GrantSpec, UserSpec, users_bulk_create
 from quanyu.areas.models import Area
+from quanyu.core.roles import Role
 from quanyu.demo import names
 from quanyu.demo.context import DemoContext
 from quanyu.orgs.models import Unit

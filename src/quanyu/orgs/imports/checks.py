@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import can_edit_registry
 from quanyu.areas.imports import (
     PATH_SEPARATOR,
     TreePathIndex,
@@ -19,6 +18,7 @@ from quanyu.areas.imports import (
     parse_name_path,
 )
 from quanyu.areas.models import Area
+from quanyu.core.permissions import can_edit_registry
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import RowError
 from quanyu.orgs.imports.reading import COLUMNS, SHEETS

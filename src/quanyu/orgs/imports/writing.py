@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db import transaction
 
-from quanyu.accounts.permissions import can_reveal_pii
 from quanyu.areas.imports import NamePaths
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import can_reveal_pii
 from quanyu.core.pii import mask_phone
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import write_sheets, write_template_sheets

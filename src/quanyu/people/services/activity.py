@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.permissions import grants_for
 from quanyu.orgs.models import Unit
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths

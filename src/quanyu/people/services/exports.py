@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import has_role
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.core.spreadsheets import Column, Target, write_rows
 from quanyu.people.access import REVEALERS, scoped, scoped_members

@@ -23,9 +23,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import has_role
 from quanyu.core.pii import EncryptedCharField, encrypt, pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows
 from quanyu.orgs.models import PartyOrg, Unit

@@ -22,8 +22,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
-from quanyu.accounts.roles import Role
+from quanyu.core.permissions import has_role
+from quanyu.core.roles import Role
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
 from quanyu.people.models import PartyMember, PointEntry, PointRequest, PointRule

@@ -53,7 +53,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
+from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import RowError, read_rows, write_template
 from quanyu.tickets.access import CHANNEL_ROLES
 from quanyu.tickets.imports.deadlines import FastDeadlines, WorkingDayTable

@@ -27,7 +27,6 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for
 from quanyu.areas.locate import grid_index
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.calendar import WorkCalendar
@@ -36,6 +35,7 @@ from quanyu.catalog.suggest import CategoryMatcher, Suggestion
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.geo import CRS_CHOICES, to_wgs84
 from quanyu.core.idnumber import normalize_phone
+from quanyu.core.permissions import grants_for
 from quanyu.core.pii import encrypt_many, pii_hash, pii_hash_many
 from quanyu.core.spreadsheets import Column, RowError
 from quanyu.tickets.access import CHANNEL_ROLES

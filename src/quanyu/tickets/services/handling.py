@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Tier
+from quanyu.core.permissions import has_role
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     AREA_VIEWER_ROLES,

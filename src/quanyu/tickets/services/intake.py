@@ -19,8 +19,6 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.permissions import grants_for, has_role
-from quanyu.accounts.roles import Role
 from quanyu.areas.locate import locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category, Tier
@@ -28,7 +26,9 @@ from quanyu.catalog.suggest import category_suggest, recheck_seconds
 from quanyu.core.compose import followed_by
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.idnumber import normalize_phone
+from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.pii import pii_hash
+from quanyu.core.roles import Role
 from quanyu.core.rows import gathered, insert_many, insert_one, new
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import User
-from quanyu.accounts.permissions import has_role
 from quanyu.catalog.models import Category
+from quanyu.core.permissions import has_role
 from quanyu.notify.services import notify_send
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, deny

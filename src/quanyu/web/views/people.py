@@ -21,10 +21,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanyu.accounts.permissions import has_role
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.models import AuditEntry
 from quanyu.core.params import parse_int, parse_year
+from quanyu.core.permissions import has_role
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import RowError, SpreadsheetError, write_errors

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import User
-from quanyu.accounts.permissions import has_role
-from quanyu.accounts.roles import STAFF_ROLES, Role
 from quanyu.areas import selectors as areas
+from quanyu.core.permissions import has_role
+from quanyu.core.roles import STAFF_ROLES, Role
 from quanyu.orgs import selectors as orgs
 from quanyu.orgs.models import UnitKind
 from quanyu.web.htmx import is_htmx

@@ -18,8 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanyu.accounts.permissions import has_role
 from quanyu.catalog.models import Tier
+from quanyu.core.permissions import has_role
 from quanyu.tickets import selectors, services
 from quanyu.tickets.access import (
     CALLBACK_ROLES,

@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanyu.accounts.permissions import has_role
-from quanyu.accounts.roles import Role
 from quanyu.catalog.models import Tier
+from quanyu.core.permissions import has_role
+from quanyu.core.roles import Role
 from quanyu.tickets.access import CHANNEL_ROLES, STREET_ROLES, SUPERVISOR_ROLES, TICKET_VIEWER_ROLES
 from quanyu.tickets.models import EmergencyTarget, RatingLevel, TicketEvent
 from quanyu.tickets.states import TicketStatus

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from quanyu.accounts.permissions import has_role
+from quanyu.core.permissions import has_role
 from quanyu.tickets import selectors
 from quanyu.tickets.models import Ticket, Whistle
 from quanyu.tickets.services.window import is_window_item

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from quanyu.accounts.permissions import has_role
 from quanyu.core.audit import audit_record
+from quanyu.core.permissions import has_role
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import callbacks, selectors, services
 from quanyu.tickets.access import CALLBACK_ROLES, STREET_ROLES, can_act_at_tier

@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
-from quanyu.accounts.permissions import has_role
 from quanyu.catalog.models import Tier
+from quanyu.core.permissions import has_role
 from quanyu.tickets import selectors
 from quanyu.tickets.access import TIER_ROLES
 from quanyu.tickets.models import Ticket

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.roles import PII_REVEALERS, REGISTRY_EDITORS
+from quanyu.core.roles import PII_REVEALERS, REGISTRY_EDITORS
 
 
 def grants_for(actor: Any) -> list[Any]:
@@ -48,7 +48,7 @@ def otp_required_for(user: Any) -> bool:
     role, superusers and admin-site users, while settings.QUANYU_REQUIRE_OTP is on."""
     from django.conf import settings
 
-    from quanyu.accounts.roles import STAFF_ROLES
+    from quanyu.core.roles import STAFF_ROLES
 
     if not getattr(settings, "QUANYU_REQUIRE_OTP", False):
         return False

@@ -12,7 +12,10 @@ import sys
 
 from django.core.asgi import get_asgi_application
 
+from quanyu.dbsettings import ASGI_FLAG
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quanyu.settings")
+os.environ[ASGI_FLAG] = "1"  # no connection outlives its request's thread (quanyu.dbsettings)
 django_application = get_asgi_application()
 
 from quanyu.api.lane import IntakeLane  # noqa: E402  (after Django is set up)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from quanyu.dbsettings import ASGI_FLAG, database_config
 from quanyu.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -95,20 +95,21 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'quanyu.sqlite3'}"
-# Seconds a process keeps a database connection open for reuse (Django's CONN_MAX_AGE).
+# PostgreSQL: a connection pool per process (quanyu.dbsettings says why). Size it so that
+# processes × QUANYU_DB_POOL_SIZE (web workers, Celery workers, beat, cron commands) stays below
+# the server's max_connections. DB_CONN_MAX_AGE (seconds a connection is kept for reuse) counts
+# only without the pool.
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    "default": database_config(
+        env_str("DATABASE_URL", _default_db),
+        pool_size=env_int("QUANYU_DB_POOL_SIZE", 8),
+        pool_min=env_int("QUANYU_DB_POOL_MIN", 2),
+        pool_timeout=env_int("QUANYU_DB_POOL_TIMEOUT", 20),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        asgi=env_bool(ASGI_FLAG, False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and the single writer work at once; IMMEDIATE takes the write lock at
-        # BEGIN so select_for_update-style critical sections serialise instead of failing late.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-        "transaction_mode": "IMMEDIATE",
-    }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("QUANYU_TEST_SQLITE", "") or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

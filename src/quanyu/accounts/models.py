@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+# Django's cached_property, not functools': on Python 3.11 the latter holds one lock for every
+# instance while it computes, so request threads waiting for it can hold every pooled connection
+# while the thread holding it waits for one (a deadlock seen under uvicorn with the pool).
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area

@@ -273,6 +273,10 @@ class _Writer(threading.Thread):
             except Exception:  # never leave a client hanging: each is answered 500
                 logger.exception("intake lane: a batch of %d failed", len(batch))
                 answers = [_server_error() for _ in batch]
+            finally:
+                # As at the end of a request: with the pool (quanyu.dbsettings) the connection goes
+                # back to it between batches instead of being held by an idle writer.
+                close_old_connections()
             # One wake-up of each event loop per batch, not one per request.
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Answer | None]]] = {}
             for item, answer in zip(batch, answers, strict=True):

@@ -209,6 +209,10 @@ def env_for(db_url: str) -> dict[str, str]:
         SECRET_KEY="bench-import-hotline-secret-0123456789-abcdefghij",
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         LOG_LEVEL="ERROR",
+        # A million rows is past what an import reads by default (quanyu.core.sheetlimits), as
+        # `quanyu import hotline --max-rows 2000000 --max-mb 4096` would raise it.
+        QUANYU_IMPORT_MAX_ROWS="2000000",
+        QUANYU_IMPORT_MAX_MB="4096",
     )
     return env
 

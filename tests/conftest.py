@@ -23,6 +23,7 @@ def _fresh_process_caches():
     from quanyu.areas.locate import invalidate as locate_invalidate
     from quanyu.catalog.calendar import invalidate as calendar_invalidate
     from quanyu.catalog.suggest import invalidate as suggest_invalidate
+    from quanyu.core.sheetlimits import reset_limits
     from quanyu.tickets.notifications import staff_recipients
     from quanyu.tickets.services.intake import invalidate_area_cache
 
@@ -33,6 +34,7 @@ def _fresh_process_caches():
     locate_invalidate()
     invalidate_area_cache()
     cache.clear()
+    reset_limits()
     yield
 
 

@@ -275,6 +275,13 @@ QUANYU_RECIPIENTS_CACHE_SECONDS = env_int("QUANYU_RECIPIENTS_CACHE_SECONDS", 10)
 # Reverse proxies in front of the app (nginx: 1). The client address is then read from
 # X-Forwarded-For, that many entries from the right, by quanyu.core.audit.client_ip: the audit log,
 # django-axes and DRF's throttles all use the same rule.
+# What one import may read (quanyu.core.sheetlimits): the file, an xlsx unpacked and its packing
+# ratio, and data rows; the `quanyu import …` commands raise the first and last with --max-mb and
+# --max-rows.
+QUANYU_IMPORT_MAX_MB = env_int("QUANYU_IMPORT_MAX_MB", 100)
+QUANYU_IMPORT_MAX_UNPACKED_MB = env_int("QUANYU_IMPORT_MAX_UNPACKED_MB", 1024)
+QUANYU_IMPORT_MAX_RATIO = env_int("QUANYU_IMPORT_MAX_RATIO", 100)
+QUANYU_IMPORT_MAX_ROWS = env_int("QUANYU_IMPORT_MAX_ROWS", 300_000)
 QUANYU_TRUSTED_PROXIES = env_int("QUANYU_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "quanyu.core.audit.client_ip"
 REST_FRAMEWORK["NUM_PROXIES"] = QUANYU_TRUSTED_PROXIES

@@ -27,6 +27,15 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from quanyu.core.sheetlimits import (
+    SheetLimits,
+    TooLarge,
+    check_file,
+    count_rows,
+    current_limits,
+    release_memory,
+)
+
 Target = str | Path | IO[bytes]
 
 
@@ -131,13 +140,28 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
 def read_rows(
     source: str | Path | IO[bytes], columns: Sequence[Column], *, sheet: str | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (row number, {key: value}) for every non-empty data row. Blank cells are ''."""
+    """Yield (row number, {key: value}) for every non-empty data row. Blank cells are ''.
+
+    The limits are the caller's (``core.sheetlimits``), taken now: the rows may be read in another
+    thread, as the hotline import does."""
+    return _records(source, columns, sheet, current_limits())
+
+
+def _records(
+    source: str | Path | IO[bytes], columns: Sequence[Column], sheet: str | None, limits: SheetLimits
+) -> Iterator[tuple[int, dict[str, Any]]]:
     rows: Iterator[Sequence[Any]]
     close: Callable[[], None] | None = None
-    if isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".csv":
-        rows = _csv_rows(Path(source))
+    is_csv = isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".csv"
+    if isinstance(source, (str, Path)) or is_csv:
+        _check_path(source)
+    with _too_large():
+        check_file(source, xlsx=not is_csv, limits=limits)
+    if is_csv:
+        rows = _csv_rows(Path(source))  # type: ignore[arg-type]
     else:
         rows, close = _xlsx_rows(source, sheet)
+    rows = _counted(rows, limits)
     try:
         header = next(iter(rows), None)
         if header is None:
@@ -159,6 +183,20 @@ def read_rows(
     finally:
         if close is not None:
             close()
+            release_memory()
+
+
+@contextmanager
+def _too_large() -> Iterator[None]:
+    try:
+        yield
+    except TooLarge as exc:
+        raise SpreadsheetError(str(exc)) from None
+
+
+def _counted(rows: Iterator[Sequence[Any]], limits: SheetLimits) -> Iterator[Sequence[Any]]:
+    with _too_large():
+        yield from count_rows(rows, limits)
 
 
 def _xlsx_rows(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from quanyu.core.sheetlimits import raise_limits_for_command
 from quanyu.core.spreadsheets import RowError, SpreadsheetError, write_errors
 
 # Files with more rows than this get a progress bar (on a terminal).
@@ -85,6 +86,12 @@ def add_import_arguments(
     parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
     parser.add_argument("--template", metavar="OUT.xlsx", help=template_help)
     parser.add_argument("--errors-out", metavar="ERR.xlsx", help=errors_help)
+    parser.add_argument(
+        "--max-rows", type=int, metavar="N", help="允许的最大数据行数（默认见 QUANYU_IMPORT_MAX_ROWS）"
+    )
+    parser.add_argument(
+        "--max-mb", type=int, metavar="MB", help="允许的最大文件大小，单位MB（默认见 QUANYU_IMPORT_MAX_MB）"
+    )
     add_actor_argument(parser, required=actor_required)
 
 
@@ -99,6 +106,7 @@ def import_path(
         return None
     if not options["file"]:
         raise CommandError(_("请指定要导入的文件，或用 --template 生成模板"))
+    raise_limits_for_command(max_rows=options.get("max_rows"), max_mb=options.get("max_mb"))
     return Path(options["file"])
 
 

@@ -5,14 +5,7 @@ than their pools' six connections."""
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -24,6 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from quanyu.dbsettings import database_config
 from tests.factories import make_city, make_personas
+from tests.served import free_port, post_json, served_database_url, serving
 from tests.tickets.factories import make_catalog
 
 PG = "postgres://quanyu:secret@db.example:5432/quanyu"
@@ -82,38 +76,16 @@ def _server_connections() -> int:
 
 @pytest.fixture
 def served(town):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = connection.settings_dict
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    port = free_port()
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "quanyu.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}?application_name={APP_NAME}",
+        "DATABASE_URL": served_database_url(application_name=APP_NAME),
         "QUANYU_DB_POOL_SIZE": str(POOL),
         "QUANYU_DB_POOL_MIN": "1",
         "QUANYU_DB_POOL_TIMEOUT": "30",
-        "QUANYU_ASGI": "1",
     }
-    command = [sys.executable, "-m", "uvicorn", "quanyu.asgi:application", "--port", str(port)]
-    command += ["--workers", str(WORKERS), "--log-level", "warning", "--no-access-log"]
-    # A session of its own: uvicorn's worker processes are stopped with it, even on a failure.
-    server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while _get(port, town.staff_token)[0] != 200:
-            assert server.poll() is None, "uvicorn exited"
-            assert time.monotonic() < deadline, "uvicorn did not answer"
-            time.sleep(0.2)
+    command = ["-m", "uvicorn", "quanyu.asgi:application", "--port", str(port), "--workers", str(WORKERS)]
+    with serving([*command, "--log-level", "warning", "--no-access-log"], env, port):
         yield port
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        finally:
-            with contextlib.suppress(ProcessLookupError):  # the workers too, should one linger
-                os.killpg(server.pid, signal.SIGKILL)
 
 
 def _get(port: int, token: str) -> tuple[int, Any]:
@@ -127,13 +99,8 @@ def _get(port: int, token: str) -> tuple[int, Any]:
 
 
 def _post(port: int, token: str, i: int) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    body = json.dumps({**BODY, "text": f"{BODY['text']} {i}"}, ensure_ascii=False).encode()
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-    conn.request("POST", "/api/tickets/", body, headers)
-    response = conn.getresponse()
-    response.read()
-    return response.status
+    body = {**BODY, "text": f"{BODY['text']} {i}"}
+    return post_json(port, "/api/tickets/", body, {"Authorization": f"Token {token}"})[0]
 
 
 def test_more_clients_than_the_pool_get_answers_and_the_connections_stay_bounded(town, served):

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quanyu.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "quanyu.web.middleware_otp.StaffOTPMiddleware",
     "quanyu.web.middleware.PageMessageMiddleware",
@@ -138,7 +139,9 @@ LOGOUT_REDIRECT_URL = "web:login"
 # django-axes: lock an account+IP after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Counted per account and per client address separately (等保: four wrong guesses on each of many
+# accounts from one address lock the address; guesses at one account from many addresses lock it).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # A locked-out user sees a page in their language (429), not axes' bare English text.
@@ -211,6 +214,13 @@ QUANYU_TILE_ATTRIBUTION = env_str("QUANYU_TILE_ATTRIBUTION", "")
 
 # Security headers. HTTPS-only cookies unless running the local demo/dev server.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end with the browser, after QUANYU_SESSION_IDLE_MINUTES without a request, and
+# QUANYU_SESSION_MAX_HOURS after the log-in whatever happens (等保 level 3;
+# quanyu.accounts.middleware.SessionTimeoutMiddleware).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+QUANYU_SESSION_IDLE_MINUTES = env_int("QUANYU_SESSION_IDLE_MINUTES", 30)
+QUANYU_SESSION_MAX_HOURS = env_int("QUANYU_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = QUANYU_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -229,6 +239,9 @@ CONTENT_SECURITY_POLICY = {
         # Scripts only from our own static files: no inline code, no eval (Alpine's CSP build,
         # htmx with allowEval off).
         "script-src": ["'self'"],
+        # No <base> pointing elsewhere, and forms post only back to us.
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
     }
 }
 

@@ -19,9 +19,12 @@ def clean_axes():
     reset()
 
 
-def post_token(username: str, password: str):
-    return Client().post(
-        "/api/auth/token/", {"username": username, "password": password}, content_type="application/json"
+def post_token(username: str, password: str, address: str = "127.0.0.1", **headers: str):
+    return Client(REMOTE_ADDR=address).post(
+        "/api/auth/token/",
+        {"username": username, "password": password},
+        content_type="application/json",
+        headers=headers,
     )
 
 
@@ -41,8 +44,8 @@ def test_token_endpoint_locks_out_after_repeated_failures(city):
     again = post_token("community_x", PASSWORD)
     assert again.status_code == 429
     assert "token" not in again.json()
-    # Another account from the same client is not affected.
-    assert post_token("community_y", PASSWORD).status_code == 200
+    # Another account from another address is not affected.
+    assert post_token("community_y", PASSWORD, "10.0.0.2").status_code == 200
 
 
 def test_token_endpoint_unlocks_after_reset(city):
@@ -70,8 +73,8 @@ def test_login_page_locks_out_with_a_chinese_message(city):
     assert "锁定" in locked.content.decode()
     refused = Client().post("/login/", {"username": "community_x", "password": PASSWORD})
     assert refused.status_code == 429
-    # The API shares the lock: same account, same address.
-    assert post_token("community_x", PASSWORD).status_code == 429
+    # The API shares the lock: the account, from any address.
+    assert post_token("community_x", PASSWORD, "10.0.0.9").status_code == 429
 
 
 def test_admin_login_is_locked_too(city):
@@ -80,3 +83,28 @@ def test_admin_login_is_locked_too(city):
         client.post("/admin/login/", {"username": "district_admin", "password": "wrong-password"})
     response = client.post("/admin/login/", {"username": "district_admin", "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_guesses_spread_over_many_accounts_lock_the_address(city):
+    accounts = ["community_x", "community_y", "street_staff", "grid_worker"]
+    for i in range(LIMIT - 1):
+        assert post_token(accounts[i % len(accounts)], "wrong-password").status_code == 401
+    assert post_token(accounts[-1], "wrong-password").status_code == 429
+    assert post_token("district_admin", PASSWORD).status_code == 429  # this address is locked
+    assert post_token("district_admin", PASSWORD, "10.0.0.3").status_code == 200
+
+
+def test_guesses_at_one_account_from_many_addresses_lock_the_account(city):
+    for i in range(LIMIT):
+        post_token("community_y", "wrong-password", f"10.1.0.{i + 1}")
+    assert post_token("community_y", PASSWORD, "10.2.0.1").status_code == 429
+    assert post_token("street_staff", PASSWORD, "10.2.0.1").status_code == 200
+
+
+def test_x_forwarded_for_does_not_move_a_locked_client_without_a_trusted_proxy(city, settings):
+    assert settings.QUANYU_TRUSTED_PROXIES == 0
+    for _ in range(LIMIT):
+        post_token("community_x", "wrong-password", "10.3.0.1")
+    assert (
+        post_token("street_staff", PASSWORD, "10.3.0.1", **{"X-Forwarded-For": "10.9.9.9"}).status_code == 429
+    )

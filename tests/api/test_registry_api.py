@@ -290,3 +290,13 @@ def test_me_query_count(city, api_client, django_assert_max_num_queries):
     client = api_client("district_admin")
     with django_assert_max_num_queries(3):  # token+user, grants, scope nodes
         assert client.get("/api/me/").status_code == 200
+
+
+def test_logout_revokes_the_token_it_carries(city, api_client):
+    client = api_client("community_x")
+    assert client.get("/api/me/").status_code == 200
+    assert client.post("/api/auth/logout/").status_code == 204
+    gone = client.get("/api/me/")
+    assert gone.status_code == 401 and gone["Content-Type"].startswith("application/json")
+    assert client.post("/api/auth/logout/").status_code == 401
+    assert api_client("community_x").get("/api/me/").status_code == 200  # a new log-in, a new token

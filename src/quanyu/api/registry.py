@@ -155,6 +155,27 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+class LogoutView(APIView):
+    """Revoke the token this request carries (log-out). Its next use answers 401; a new one
+    comes from POST /api/auth/token/."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The token is revoked"),
+            401: OpenApiResponse(s.ErrorSerializer, description="No valid token"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        from rest_framework.authtoken.models import Token
+
+        key = getattr(request.auth, "key", None)
+        if key is None:  # a session, not a token: nothing to revoke here
+            raise exceptions.NotAuthenticated(_("此请求未携带令牌"))
+        Token.objects.filter(key=key).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeView(APIView):
     """The signed-in user, its role grants and the top nodes of the area subtree it sees."""
 
@@ -327,5 +348,6 @@ def register(router: Any) -> None:
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("me/", MeView.as_view(), name="api-me"),
 ]

@@ -141,7 +141,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # A locked-out user sees a page in their language (429), not axes' bare English text.
-AXES_LOCKOUT_CALLABLE = "quanyu.web.views.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "quanyu.web.auth.views.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

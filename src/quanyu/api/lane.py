@@ -43,7 +43,7 @@ from django.middleware.security import SecurityMiddleware
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
-from quanyu.web.middleware import API_CSP, supported
+from quanyu.core.http import API_CSP, supported
 
 logger = logging.getLogger("quanyu.api.lane")
 
@@ -295,7 +295,7 @@ def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
     from rest_framework import exceptions
 
     from quanyu.api.auth import ExpiringTokenAuthentication
-    from quanyu.api.tickets import create_arguments, fast_create_input
+    from quanyu.api.tickets.intake import create_arguments, fast_create_input
 
     close_old_connections()  # what Django does around each request: drop a broken or old one
     answers: list[_Answer | None] = [None] * len(batch)
@@ -324,7 +324,7 @@ def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
 def _create(
     batch: list[_Item], requests: list[tuple[int, dict[str, Any]]], answers: list[_Answer | None]
 ) -> None:
-    from quanyu.api.tickets import created_answer
+    from quanyu.api.tickets.intake import created_answer
     from quanyu.tickets import services
     from quanyu.tickets.models import Ticket
 

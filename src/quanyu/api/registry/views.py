@@ -11,7 +11,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -24,9 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.accounts import services as account_services
-from quanyu.api import serializers as s
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
+from quanyu.api.registry import serializers as s
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
@@ -317,15 +316,3 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         return org_selectors.unit_list_for(actor=self.request.user)
-
-
-def register(router: Any) -> None:
-    router.register("areas", AreaViewSet, basename="area")
-    router.register("orgs", PartyOrgViewSet, basename="org")
-    router.register("units", UnitViewSet, basename="unit")
-
-
-urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("me/", MeView.as_view(), name="api-me"),
-]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, filters, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from rest_framework.views import APIView
 from quanyu.accounts import services as account_services
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
+from quanyu.api.parsers import JSONParser
 from quanyu.api.registry import serializers as s
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate

@@ -13,13 +13,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from quanyu.api.parsers import JSONParser
 from quanyu.api.tickets.actions import TicketSteps, parsed, run_step
 from quanyu.api.tickets.intake import category_from_value, create_arguments, created_answer, fast_create_input
 from quanyu.api.tickets.serializers import (

@@ -195,6 +195,7 @@ def test_a_body_nested_too_deep_is_a_400_and_touches_no_other_request(town, lane
     assert [status for status, _h, _b in good] == [201] * 24
     assert Ticket.objects.count() == 24 == TicketEvent.objects.count()
 
+
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
@@ -345,6 +346,7 @@ def test_over_http_a_body_nested_too_deep_answers_400_beside_good_creations(town
     for _kind, status, headers, body in deep:
         assert _too_deep(status, {k.lower(): v for k, v in headers.items()}, body)
     assert Ticket.objects.count() == 12
+
 
 def test_the_hosts_and_https_rules_are_djangos(town, lane, settings):
     assert call(lane, BODY, _json(town))[0] == 201

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import path
 
+from quanyu.accounts.models import User
 from quanyu.core.http import JSONTooDeep, json_depth_within, json_loads
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
 
 
 @pytest.mark.parametrize(
@@ -26,3 +35,50 @@ def test_too_deep_is_a_value_error_never_a_recursion_error():
     assert json_loads('{"a": 1}', max_depth=1) == {"a": 1}
     with pytest.raises(ValueError):
         json_loads("{not json", max_depth=64)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/members/?search=a%00b",
+        "/api/residents/?search=a%00b",
+        "/api/members/export/?search=a%00b",
+        "/api/tickets/?search=a%00b",
+        "/api/units/?q=a%00b",
+    ],
+)
+def test_a_nul_in_an_api_query_is_a_json_400(city, url):
+    response = client_for("district_admin").get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "请求参数不能包含空字符（NUL）"}
+
+
+@pytest.mark.parametrize("url", ["/people/members/?q=a%00b", "/units/?q=a%00b", "/people/residents/?q=%00"])
+def test_a_nul_in_a_page_query_is_a_400(city, url):
+    assert client_for("district_admin").get(url).status_code == 400
+
+
+def test_api_errors_outside_drf_answer_json(city):
+    missing = Client().get("/api/no-such-endpoint/")
+    assert missing.status_code == 404 and missing.json() == {"detail": "未找到"}
+    page = Client().get("/no-such-page/")
+    assert page.status_code == 404 and not page["Content-Type"].startswith("application/json")
+
+
+def _boom(request):
+    raise RuntimeError("an unexpected failure")
+
+
+# This module is also the URLconf of the test below: one API path and one page that fail.
+urlpatterns = [path("api/boom/", _boom), path("boom/", _boom)]
+handler500 = "quanyu.core.http.server_error"
+
+
+@pytest.mark.urls("tests.core.test_http")
+def test_an_unexpected_api_error_answers_json_and_a_page_error_a_page(db):
+    client = Client(raise_request_exception=False)
+    api = client.get("/api/boom/")
+    assert api.status_code == 500 and api.json() == {"detail": "服务器内部错误"}
+    page = client.get("/boom/")
+    assert page.status_code == 500 and not page["Content-Type"].startswith("application/json")

@@ -5,10 +5,15 @@ never import each other, so it lives here)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 # What a JSON answer may do in a browser: nothing (it is data, never a page to render or frame).
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -68,3 +73,68 @@ def json_loads(text: str | bytes, *, max_depth: int, **kwargs: Any) -> Any:
 def json_max_depth() -> int:
     """``QUANYU_JSON_MAX_DEPTH``: how deep a request's JSON may nest (arrays and objects)."""
     return int(getattr(settings, "QUANYU_JSON_MAX_DEPTH", 64))
+
+
+# Paths whose answers are JSON (the REST API and Open311), errors included.
+API_PREFIXES = ("/api/", "/open311/")
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def json_error(status: int, detail: str) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Content-Security-Policy"] = API_CSP
+    return response
+
+
+class NulBytesRefused:
+    """A NUL character in a query string is a 400 before any view runs: PostgreSQL refuses it in
+    a text value (``DataError``), so a search or filter carrying one would otherwise be a 500.
+    (Bodies are checked by the forms and serializers: Django's and DRF's ``CharField`` refuse NUL.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        query = request.META.get("QUERY_STRING", "")
+        if query and ("%00" in query or "\x00" in query) and _has_nul(request):
+            message = _("请求参数不能包含空字符（NUL）")
+            if is_api(request):
+                return json_error(400, message)
+            return defaults.bad_request(request, BadRequest(message))
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    return any("\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values)
+
+
+# Error views (``handler400`` … in ``quanyu.urls``): JSON under the API's paths, Django's pages
+# elsewhere. DRF answers its own errors in JSON; these catch what happens outside a DRF view or
+# escapes it (an unknown URL, an unexpected exception).
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBase:
+    if is_api(request):
+        return json_error(400, _("请求无效"))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponseBase:
+    if is_api(request):
+        return json_error(403, str(exception) or _("您无权执行此操作"))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
+    if is_api(request):
+        return json_error(404, _("未找到"))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponseBase:
+    if is_api(request):
+        return json_error(500, _("服务器内部错误"))
+    return defaults.server_error(request)

@@ -16,9 +16,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from quanyu.core.http import API_CSP, supported
+from quanyu.core.http import API_CSP, API_PREFIXES, supported
 
-API_PREFIXES = ("/api/", "/open311/")
 LANG_PARAM = "lang"
 
 

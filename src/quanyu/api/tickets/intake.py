@@ -64,7 +64,7 @@ def category_from_value(value: Any, *, field: str = "category") -> Category | No
         return None
     raw = str(value).strip()
     found = catalog_selectors.category_get_by_code(raw)
-    if found is None and raw.isdigit() and len(raw) < 19:
+    if found is None and raw.isascii() and raw.isdigit() and len(raw) < 19:
         found = Category.objects.select_related("parent").filter(pk=int(raw)).first()
     if found is None:
         raise exceptions.ValidationError({field: [_("未知的事项：%(v)s") % {"v": raw[:40]}]})

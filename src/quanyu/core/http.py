@@ -83,8 +83,10 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIXES)
 
 
-def json_error(status: int, detail: str) -> JsonResponse:
-    response = JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+def json_error(status: int, detail: str, *, field: str = "detail") -> JsonResponse:
+    """An API error as DRF writes one: ``{"detail": …}``, or ``{field: [...]}`` naming a field."""
+    body = {"detail": detail} if field == "detail" else {field: [detail]}
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     response["Content-Security-Policy"] = API_CSP
     return response
 
@@ -99,16 +101,21 @@ class NulBytesRefused:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         query = request.META.get("QUERY_STRING", "")
-        if query and ("%00" in query or "\x00" in query) and _has_nul(request):
+        name = _with_nul(request) if query and ("%00" in query or "\x00" in query) else None
+        if name is not None:
             message = _("请求参数不能包含空字符（NUL）")
-            if is_api(request):
-                return json_error(400, message)
+            if is_api(request):  # named like every bad parameter
+                return json_error(400, message, field=name.replace("\x00", "") or "detail")
             return defaults.bad_request(request, BadRequest(message))
         return self.get_response(request)
 
 
-def _has_nul(request: HttpRequest) -> bool:
-    return any("\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values)
+def _with_nul(request: HttpRequest) -> str | None:
+    """The first query parameter whose name or a value holds a NUL, or None."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key
+    return None
 
 
 # Error views (``handler400`` … in ``quanyu.urls``): JSON under the API's paths, Django's pages

@@ -44,12 +44,7 @@ from quanyu.tickets import selectors, services
 from quanyu.tickets.access import handler_unit_ids
 from quanyu.tickets.conf import rating_url
 from quanyu.tickets.errors import TransitionError
-from quanyu.tickets.models import (
-    EmergencyTarget,
-    Rating,
-    Ticket,
-    Whistle,
-)
+from quanyu.tickets.models import EmergencyTarget, Rating, Ticket, Whistle
 from quanyu.tickets.states import WHISTLE_OPEN
 
 
@@ -70,9 +65,10 @@ def run_step(service: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 def parsed(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    parsed = serializer_class(data=data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
+    """``data`` read by ``serializer_class`` (400 naming the fields when it is not valid)."""
+    reading = serializer_class(data=data)
+    reading.is_valid(raise_exception=True)
+    return dict(reading.validated_data)
 
 
 def _user(pk: int, field: str) -> User:

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "quanyu.web.middleware.ChineseFirstLocaleMiddleware",
+    "quanyu.core.http.NulBytesRefused",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,7 +146,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # A locked-out user sees a page in their language (429), not axes' bare English text.
-AXES_LOCKOUT_CALLABLE = "quanyu.web.views.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "quanyu.web.auth.views.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -166,6 +167,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three, the JSON one with a depth limit (QUANYU_JSON_MAX_DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "quanyu.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "quanyu.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -276,6 +283,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # on by default in production, off for the DEBUG demo and the tests (which turn it on per test).
 # Writer threads of the intake lane per ASGI worker (quanyu.api.lane); 0 = its default.
 QUANYU_LANE_WRITERS = env_int("QUANYU_LANE_WRITERS", 0)
+# How deep a request's JSON may nest (arrays and objects); deeper is a 400 (quanyu.core.http).
+QUANYU_JSON_MAX_DEPTH = env_int("QUANYU_JSON_MAX_DEPTH", 64)
 QUANYU_REQUIRE_OTP = env_bool("QUANYU_REQUIRE_OTP", not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "全域 Quanyu"
 # API tokens stop working this many hours after they were issued; log in again for a fresh one.

@@ -8,3 +8,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanyu.web.urls")),
 ]
+
+# Errors under /api/ and /open311/ answer JSON, pages Django's error pages.
+handler400 = "quanyu.core.http.bad_request"
+handler403 = "quanyu.core.http.permission_denied"
+handler404 = "quanyu.core.http.page_not_found"
+handler500 = "quanyu.core.http.server_error"

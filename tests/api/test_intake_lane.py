@@ -168,6 +168,34 @@ def test_requests_arriving_together_are_each_created_once(town, lane):
     assert TicketEvent.objects.filter(ticket_id__in=ids, kind="created").count() == 24
 
 
+DEEP = b"[" * 20_000 + b"]" * 20_000  # json.loads raises RecursionError on it
+
+
+def _too_deep(status: int, headers: dict[str, str], body: bytes) -> bool:
+    return (
+        status == 400
+        and headers["content-type"] == "application/json"
+        and json.loads(body) == {"detail": "JSON 嵌套层数过多：最多 64 层"}
+    )
+
+
+def test_a_body_nested_too_deep_is_a_400_and_touches_no_other_request(town, lane):
+    async def together() -> list[Any]:
+        calls = []
+        for i in range(24):
+            calls.append(_call(lane, {**BODY, "text": f"井盖缺失 {i}"}, _json(town, f"deep-{i}")))
+            if i % 6 == 0:
+                calls.append(_call(lane, DEEP, _json(town)))
+        return await asyncio.gather(*calls)
+
+    answers = asyncio.run(together())
+    bad = [answer for answer in answers if not answer[2].startswith(b'{"id"')]
+    good = [answer for answer in answers if answer not in bad]
+    assert len(bad) == 4 and all(_too_deep(*answer) for answer in bad)
+    assert [status for status, _h, _b in good] == [201] * 24
+    assert Ticket.objects.count() == 24 == TicketEvent.objects.count()
+
+
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
@@ -288,6 +316,36 @@ def test_over_http_concurrent_clients_each_get_their_ticket_and_its_timeline(tow
     body = json.loads(detail.read())
     assert detail.status == 200 and body["text"] == some["text"]
     assert [e["kind"] for e in body["events"]] == ["created"]
+
+
+def test_over_http_a_body_nested_too_deep_answers_400_beside_good_creations(town, served):
+    answers: list[Any] = []
+    lock = threading.Lock()
+
+    def client(i: int) -> None:
+        if i % 4 == 0:
+            conn = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+            conn.request("POST", LANE_PATH, DEEP, _json(town))
+            response = conn.getresponse()
+            got: Any = ("deep", response.status, dict(response.getheaders()), response.read())
+            conn.close()
+        else:
+            got = ("good", *_post(served, town, f"楼道堆放杂物 {i}", f"http-deep-{i}"))
+        with lock:
+            answers.append(got)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    good = [a for a in answers if a[0] == "good"]
+    deep = [a for a in answers if a[0] == "deep"]
+    assert [status for _k, status, _b in good] == [201] * 12
+    assert len(deep) == 4
+    for _kind, status, headers, body in deep:
+        assert _too_deep(status, {k.lower(): v for k, v in headers.items()}, body)
+    assert Ticket.objects.count() == 12
 
 
 def test_the_hosts_and_https_rules_are_djangos(town, lane, settings):

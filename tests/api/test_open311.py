@@ -317,11 +317,26 @@ def test_get_requests_filters(city, cat, published):
     assert ids("start_date=" + old.replace("+", "%2B")) == [b.pk, a.pk]
 
 
-@pytest.mark.parametrize("query", ["status=pending", "start_date=yesterday", "service_request_id=a,b"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=pending",
+        "start_date=yesterday",
+        "service_request_id=a,b",
+        "service_request_id=%C2%B9",
+        "service_request_id=" + "9" * 30,
+        "end_date=0001-01-01",
+        "start_date=0001-01-01",
+        "end_date=9999-12-31T23:59:59-12:00",
+        "end_date=2024-02-30",
+    ],
+)
 def test_get_requests_bad_filter(city, cat, query):
     response = Client().get(BASE + "requests.xml?" + query)
     assert response.status_code == 400
     assert xml(response).findtext("error/code") == "400"
+    as_json = Client().get(BASE + "requests.json?" + query)
+    assert as_json.status_code == 400 and as_json.json()[0]["code"] == 400
 
 
 def test_get_one_request(city, cat, published):

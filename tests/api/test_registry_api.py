@@ -3,7 +3,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from quanyu.api.serializers import MAX_LOCATE_POINTS
+from quanyu.api.registry.serializers import MAX_LOCATE_POINTS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quanyu.api.tickets import TicketCreateSerializer, fast_create_input
+from quanyu.api.tickets.intake import fast_create_input
+from quanyu.api.tickets.serializers import TicketCreateSerializer
 
 texts = st.one_of(
     st.text(max_size=30),

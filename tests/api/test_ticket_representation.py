@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from quanyu.api.tickets import TicketDetailSerializer, TicketSerializer, ticket_summary
+from quanyu.api.tickets.intake import ticket_summary
+from quanyu.api.tickets.serializers import TicketDetailSerializer, TicketSerializer
 from quanyu.tickets import selectors, services
 from quanyu.tickets.models import Channel, Ticket
 from tests.tickets.factories import GRID_211, make_catalog, new_ticket, whistled

@@ -161,6 +161,7 @@ def _bad_image():
         ({"text": "坏经度", "lon": "abc", "lat": GRID_111[1]}, "lon"),
         ({"text": "未知事项", "lon": GRID_111[0], "lat": GRID_111[1], "category": "9999"}, "category"),
         ({"text": "大类不行", "lon": GRID_111[0], "lat": GRID_111[1], "category": "01"}, "category"),
+        ({"text": "上标数字", "lon": GRID_111[0], "lat": GRID_111[1], "category": "¹"}, "category"),
         ({"text": "", "lon": GRID_111[0], "lat": GRID_111[1]}, "text"),
         ({"text": "   ", "lon": GRID_111[0], "lat": GRID_111[1]}, "text"),
         ({"text": "长" * 2001, "lon": GRID_111[0], "lat": GRID_111[1]}, "text"),
@@ -318,6 +319,7 @@ def test_list_filters(city, cat, two_tickets, as_user):
         ("area=abc", "area"),
         ("overdue=maybe", "overdue"),
         ("category=nope", "category"),
+        ("category=%C2%B9", "category"),  # "¹": a digit to str.isdigit, not to int()
         ("channel=fax", "channel"),
         ("created_after=yesterday", "created_after"),
         ("page_size=0", "page_size"),
@@ -369,7 +371,7 @@ def test_rating_token_used_twice_or_forged(city, cat, as_user):
     act(grid, ticket.pk, "resolve", {"explanation": "已修好"})
     token = act(grid, ticket.pk, "rating-link").json()["token"]
     anonymous = Client()
-    forged = [f"{ticket.pk}.forged-secret", "garbage", f"{ticket.pk + 1000}.x", ""]
+    forged = [f"{ticket.pk}.forged-secret", "garbage", f"{ticket.pk + 1000}.x", "", "¹.abc", "9" * 30 + ".x"]
     before = counts()
     for bad in forged:
         response = post(anonymous, URL + "rate/", {"token": bad, "level": "satisfied"})

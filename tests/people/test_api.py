@@ -245,6 +245,12 @@ def test_posts_points_floating_meetings_over_api(world, city):
         content_type="application/json",
     )
     assert post.status_code == 201
+    without_capacity = client.post(
+        "/api/posts/",
+        {"community": city.communities[0].pk, "name": "环境监督岗"},
+        content_type="application/json",
+    )
+    assert without_capacity.status_code == 201 and without_capacity.json()["capacity"] == 1
     claim = client.post(
         f"/api/posts/{post.json()['id']}/claim/",
         {"member": world["members"].pk},

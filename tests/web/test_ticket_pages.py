@@ -368,6 +368,10 @@ def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callback
     assert again.status_code == 400 and "该评价链接已使用" in body(again)
     forged = Client().post(f"/rate/{ticket.pk}.forged/", {"level": "satisfied"})
     assert forged.status_code == 400 and "评价链接无效或已过期" in body(forged)
+    for odd in ("¹.abc", "9" * 30 + ".abc"):  # a digit to str.isdigit, not to int(); past a bigint
+        assert Client().get(f"/rate/{odd}/").status_code == 200
+        refused = Client().post(f"/rate/{odd}/", {"level": "satisfied"})
+        assert refused.status_code == 400 and "评价链接无效或已过期" in body(refused)
     assert Rating.objects.filter(ticket=ticket).count() == 1
 
 

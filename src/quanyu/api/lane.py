@@ -43,7 +43,7 @@ from django.middleware.security import SecurityMiddleware
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
-from quanyu.web.middleware import API_CSP, supported
+from quanyu.core.http import API_CSP, supported
 
 logger = logging.getLogger("quanyu.api.lane")
 
@@ -68,7 +68,7 @@ class _Item:
     """One request handed to the writer thread, and where its answer goes."""
 
     token: str
-    body: bytes
+    data: dict[str, Any]  # the body, read and checked by ``fast_create_input`` before it is queued
     key: str | None
     security: tuple[tuple[bytes, bytes], ...]  # what Django's security middleware would add
     language: str  # of the answer: the language cookie, else the default
@@ -128,11 +128,14 @@ class IntakeLane:
         checked = _request_checks(scope, headers)
         if checked is None:
             return None
+        data = plain_input(body)
+        if data is None:
+            return None
         key = headers.get(b"idempotency-key")
         loop = asyncio.get_running_loop()
         return _Item(
             token=token,
-            body=body,
+            data=data,
             key=key.decode("latin-1") if key else None,
             security=checked[0],
             language=checked[1],
@@ -294,29 +297,42 @@ def _settle(settled: list[tuple[_Item, _Answer | None]]) -> None:
             item.future.set_result(answer)
 
 
+def plain_input(body: bytes) -> dict[str, Any] | None:
+    """The create input of a body the lane may take (``fast_create_input``), or None for Django to
+    read and answer: read here, before the request joins a batch, so that no body (malformed, or
+    nested deep enough to raise ``RecursionError``) is ever read next to another request's."""
+    from quanyu.api.tickets.intake import fast_create_input
+
+    try:
+        # As DRF's JSON parser reads it: UTF-8, and no NaN or Infinity anywhere. Nothing nested
+        # passes ``fast_create_input``; deeper than Python's recursion limit raises first.
+        return fast_create_input(json.loads(body.decode("utf-8"), parse_constant=_no_constant))
+    except (ValueError, RecursionError):
+        return None
+
+
 def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
     """Create the batch's tickets; each item's answer, or None to send it on to Django."""
     from rest_framework import exceptions
 
     from quanyu.api.auth import ExpiringTokenAuthentication
-    from quanyu.api.tickets import create_arguments, fast_create_input
+    from quanyu.api.tickets.intake import create_arguments
 
     close_old_connections()  # what Django does around each request: drop a broken or old one
     answers: list[_Answer | None] = [None] * len(batch)
     by_language: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     auth = ExpiringTokenAuthentication()
     for i, item in enumerate(batch):
+        language = item.language
         try:
             user, _token = auth.authenticate_credentials(item.token)
-            # As DRF's JSON parser reads it: UTF-8, and no NaN or Infinity anywhere.
-            data = fast_create_input(json.loads(item.body.decode("utf-8"), parse_constant=_no_constant))
-            if data is None:
-                continue
-            language = item.language
             with translation.override(language):
-                arguments = create_arguments(data)
+                arguments = create_arguments(item.data)
         except (exceptions.APIException, ValueError):
             continue  # Django answers it (401, 400, 404)
+        except Exception:  # one request's surprise is its own: Django answers it, nothing written
+            logger.exception("intake lane: reading a request failed")
+            continue
         arguments.update(actor=user, photos=[], idempotency_key=item.key)
         by_language.setdefault(language, []).append((i, arguments))
     for language, requests in by_language.items():
@@ -328,7 +344,7 @@ def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
 def _create(
     batch: list[_Item], requests: list[tuple[int, dict[str, Any]]], answers: list[_Answer | None]
 ) -> None:
-    from quanyu.api.tickets import created_answer
+    from quanyu.api.tickets.intake import created_answer
     from quanyu.tickets import services
     from quanyu.tickets.models import Ticket
 

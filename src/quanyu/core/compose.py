@@ -1,5 +1,5 @@
 """Composing a function from two steps while keeping the first step's signature for callers and
-type checkers (``ticket_create`` = draw up, then write)."""
+type checkers (``tickets.events.append_event`` = build the event, then insert it)."""
 
 from __future__ import annotations
 

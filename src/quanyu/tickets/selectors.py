@@ -531,7 +531,7 @@ def rating_link_state(*, token: str) -> tuple[RatingLinkState, Ticket | None]:
     no longer waiting for a rating. The same checks as ``ticket_rate``; the answer may change
     before the POST, which decides."""
     head, sep, _secret = (token or "").partition(".")
-    if not sep or not head.isdigit():
+    if not sep or not (head.isascii() and head.isdigit() and len(head) < 19):
         return "invalid", None
     ticket = Ticket.objects.select_related("category").filter(pk=int(head)).first()
     if ticket is None or not ticket.rating_token_hash:

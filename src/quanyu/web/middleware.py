@@ -16,18 +16,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-API_PREFIXES = ("/api/", "/open311/")
+from quanyu.core.http import API_CSP, API_PREFIXES, supported
+
 LANG_PARAM = "lang"
-
-
-def supported(code: str | None) -> str | None:
-    """``code`` as one of settings.LANGUAGES (``en-us`` → ``en``), or None when unsupported."""
-    if not code:
-        return None
-    try:
-        return translation.get_supported_language_variant(code)
-    except LookupError:
-        return None
 
 
 def chosen_language(request: HttpRequest) -> str:
@@ -45,10 +36,6 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
-
-
-# What a JSON answer may do in a browser: nothing (it is data, never a page to render or frame).
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from quanyu.core.http import API_PREFIXES
 from quanyu.core.permissions import otp_required_for
-
-API_PREFIXES = ("/api/", "/open311/")
 
 
 def _exempt_prefixes() -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The navigation of the app shell: a small registry that each domain adds its pages to.
 
-A domain registers its entries where it declares its routes (``quanyu.web.urls_<domain>``); labels
+A domain registers its entries where it declares its routes (``quanyu.web.<app>.urls``); labels
 use the "nav" translation context so that a menu entry may read differently from a model's name::
 
     from django.utils.translation import pgettext_lazy

@@ -1,10 +1,15 @@
-"""Pages. Each domain keeps its views in quanyu.web.views.<domain> and its routes in
-quanyu.web.urls_<domain>; this file only assembles them under the ``web`` namespace."""
+"""Pages. Each app keeps its forms, views and routes together in ``quanyu.web.<app>``
+(``forms.py``, ``views.py`` or ``views/``, ``urls.py``); this file only assembles the routes under
+the ``web`` namespace."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from quanyu.web import urls_assessment, urls_otp, urls_people, urls_registry, urls_tickets
+from quanyu.web.assessment import urls as assessment_urls
+from quanyu.web.otp import urls as otp_urls
+from quanyu.web.people import urls as people_urls
+from quanyu.web.registry import urls as registry_urls
+from quanyu.web.tickets import urls as tickets_urls
 
 app_name = "web"
 
@@ -12,5 +17,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
-for domain in [urls_registry, urls_assessment, urls_people, urls_tickets, urls_otp]:
+for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls]:
     urlpatterns += domain.urlpatterns

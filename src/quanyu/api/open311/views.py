@@ -26,6 +26,7 @@ from quanyu.catalog import selectors as catalog_selectors
 from quanyu.catalog.models import Category
 from quanyu.core import ratelimit
 from quanyu.core.clock import LOCAL_TZ
+from quanyu.core.params import parse_int
 from quanyu.core.pii import redact_text
 from quanyu.tickets import services
 from quanyu.tickets.limits import anonymous_intake_checks, intake_limit_message
@@ -136,14 +137,20 @@ def _request_record(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 
 
 def _when(raw: str, field: str, *, end: bool = False) -> dt.datetime:
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise ValidationError({field: _("须为 ISO 8601 日期时间（含时区）")})
-        value = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(0), tzinfo=LOCAL_TZ)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is None:
+                raise ValidationError({field: _("须为 ISO 8601 日期时间（含时区）")})
+            value = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(0), tzinfo=LOCAL_TZ)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=LOCAL_TZ)
+        # A year at the calendar's edge (0001, 9999) overflows once moved to UTC or by a day.
+        value.astimezone(dt.UTC)
+        (value - dt.timedelta(days=DEFAULT_DAYS)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise ValidationError({field: _("日期超出范围")}) from None
     return value
 
 
@@ -153,7 +160,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     ids_raw = params.get("service_request_id", "").strip()
     try:
         if ids_raw:
-            ids = [int(v) for v in ids_raw.split(",") if v.strip()]
+            ids = [n for n in (parse_int(v) for v in ids_raw.split(",") if v.strip()) if n is not None]
+            if len(ids) != len([v for v in ids_raw.split(",") if v.strip()]):
+                raise ValueError("not an id")
             qs = qs.filter(pk__in=ids[:MAX_RESULTS])
         else:
             now = timezone.now()

@@ -175,7 +175,7 @@ class PostViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             community=community,
             name=v["name"],
             duties=v.get("duties", ""),
-            capacity=v["capacity"],
+            capacity=v.get("capacity", 1),  # the model's default when not given
         )
         return Response(
             PostSerializer(selectors.post_get_for(actor=request.user, post_id=post.pk)).data, status=201

@@ -34,12 +34,11 @@ from quanyu.catalog.models import Category, Tier
 from quanyu.catalog.suggest import CategoryMatcher, Suggestion
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.geo import CRS_CHOICES, to_wgs84
-from quanyu.core.idnumber import normalize_phone
 from quanyu.core.permissions import grants_for
 from quanyu.core.pii import encrypt_many, pii_hash, pii_hash_many
 from quanyu.core.spreadsheets import Column, RowError
+from quanyu.tickets import intake_rules as rules
 from quanyu.tickets.access import CHANNEL_ROLES
-from quanyu.tickets.conf import int_setting
 from quanyu.tickets.events import actor_label
 from quanyu.tickets.imports.copytext import (
     COPY_ESCAPE,
@@ -55,6 +54,8 @@ from quanyu.tickets.imports.deadlines import (
     FastDeadlines,
     Micros,
     WorkingDayTable,
+    aware,
+    chunk_deadlines,
     fixed_offset,
 )
 from quanyu.tickets.models import Channel
@@ -78,9 +79,8 @@ HEADER = {c.key: c.header for c in HOTLINE_COLUMNS}
 _ORDER = {c.key: i for i, c in enumerate(HOTLINE_COLUMNS)}
 _KEYS = tuple(c.key for c in HOTLINE_COLUMNS)
 _ALL = itemgetter(*_KEYS)  # a record's cells in column order
-_PHONE_RE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d")
-_TEN_YEARS = dt.timedelta(days=3660)
+_TEN_YEARS = rules.RECEIVED_WITHIN
 # The hotline export's own way of writing a call's time: parsed for a whole column at once.
 _CALL_TIME = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
 _CACHE_MAX = 200_000  # entries per cache of suggestions or located columns before it is cleared
@@ -97,7 +97,7 @@ class Context:
         self.now_us = (now - EPOCH_UTC) // US
         self.local_now = now.astimezone(LOCAL_TZ).replace(tzinfo=None)
         self.local_now_us = (self.local_now - EPOCH_UTC.replace(tzinfo=None)) // US
-        self.text_max = int_setting("QUANYU_TICKET_TEXT_MAX")
+        self.text_max = rules.text_max()
         items = list(
             Category.objects.filter(active=True, parent__isnull=False, parent__active=True).select_related(
                 "parent"
@@ -109,11 +109,7 @@ class Context:
             self.by_name.setdefault(c.name, c)
             self.by_name.setdefault(f"{c.parent.name}/{c.name}", c)  # type: ignore[union-attr]
         self.matcher = CategoryMatcher(items)
-        self.default_limits = (
-            int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
-            int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
-            True,
-        )
+        self.default_limits = rules.default_limits()
         self.index = grid_index()
         self.grid_paths = dict(Area.objects.filter(kind=AreaKind.GRID).values_list("id", "path"))
         if getattr(actor, "is_superuser", False):
@@ -168,10 +164,8 @@ class Context:
             hit = self.suggestions[text] = self.matcher.suggest(text)
         return hit  # type: ignore[return-value]
 
-    def limits(self, category: Category | None) -> tuple[int, int, bool]:
-        if category is None:
-            return self.default_limits
-        return category.response_hours, category.completion_days, category.working_days
+    def limits(self, category: Category | None) -> rules.Limits:
+        return rules.limits_of(category, self.default_limits)
 
 
 def _received(value: Any, now: dt.datetime, local_now: dt.datetime) -> dt.datetime | str:
@@ -198,12 +192,10 @@ def _received(value: Any, now: dt.datetime, local_now: dt.datetime) -> dt.dateti
                 continue
     if parsed is None:
         return _("无法识别的时间，应为 2024-06-01 09:30:00")
-    if parsed.tzinfo is None:
-        if parsed > local_now or parsed < local_now - _TEN_YEARS:
-            return _("来电时间须为十年内的过去时间")
-        return parsed.replace(tzinfo=LOCAL_TZ)
-    if parsed > now or parsed < now - _TEN_YEARS:
+    if not rules.received_in_range(parsed, local_now if parsed.tzinfo is None else now):
         return _("来电时间须为十年内的过去时间")
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=LOCAL_TZ)
     return parsed
 
 
@@ -263,10 +255,6 @@ def _numbers(values: Sequence[Any]) -> np.ndarray:
     return numbers
 
 
-def _aware(utc_us: int) -> dt.datetime:
-    return EPOCH_UTC + dt.timedelta(microseconds=utc_us)
-
-
 @dataclass
 class Prepared:
     """One chunk, checked and built. ``refs`` are the work-order numbers of the rows that passed the
@@ -310,7 +298,11 @@ def _check(
 
     refs = column("external_ref")
     flag("external_ref", (i for i, v in enumerate(refs) if not v), _("必填"))
-    flag("external_ref", (i for i, v in enumerate(refs) if len(v) > 64), _("不能超过 64 个字符"))
+    flag(
+        "external_ref",
+        (i for i, v in enumerate(refs) if len(v) > rules.EXTERNAL_REF_MAX),
+        _("不能超过 64 个字符"),
+    )
     received, late = _received_column(cells["received_at"], ctx)
     bad.extend((i, _ORDER["received_at"], message) for i, message in late)
     texts = column("text")
@@ -322,17 +314,16 @@ def _check(
         _("不能超过 %(n)d 字") % {"n": text_max},
     )
     names = column("contact_name")
-    flag("contact_name", (i for i, v in enumerate(names) if len(v) > 50), _("不能超过 50 字"))
-    phones = [
-        p if not p or (p.isdigit() and p.isascii() and not p.startswith("0086")) else normalize_phone(p)
-        for p in column("contact_phone")
-    ]
-    fullmatch = _PHONE_RE.fullmatch
     flag(
-        "contact_phone", (i for i, p in enumerate(phones) if p and not fullmatch(p)), _("联系电话格式不正确")
+        "contact_name",
+        (i for i, v in enumerate(names) if len(v) > rules.CONTACT_NAME_MAX),
+        _("不能超过 50 字"),
     )
+    phones = list(map(rules.contact_phone, column("contact_phone")))
+    flag("contact_phone", (i for i, p in enumerate(phones) if p is None), _("联系电话格式不正确"))
     addresses = column("address")
-    flag("address", (i for i, v in enumerate(addresses) if len(v) > 200), _("不能超过 200 字"))
+    too_long = rules.ADDRESS_MAX
+    flag("address", (i for i, v in enumerate(addresses) if len(v) > too_long), _("不能超过 200 字"))
     lons = _numbers(cells["lon"])
     lats = _numbers(cells["lat"])
     with np.errstate(invalid="ignore"):
@@ -425,17 +416,11 @@ def _placement(
     hit = ctx.placements.get(key)
     if hit is not None:
         return hit
-    basis = category or suggested
     community_id = community if community >= 0 else None
     street_id = street if street >= 0 else None
-    tier, handling_id = Tier.GRID, grid
-    wanted = basis.first_tier if basis else Tier.GRID
-    if wanted == Tier.COMMUNITY and community_id is not None:
-        tier, handling_id = Tier.COMMUNITY, community_id
-    elif wanted == Tier.STREET and (street_id is not None or community_id is not None):
-        tier, handling_id = (
-            (Tier.STREET, street_id) if street_id is not None else (Tier.COMMUNITY, community_id)  # type: ignore[assignment]
-        )
+    first = rules.first_tier(rules.basis(category, suggestion), grid, community_id, street_id)
+    assert first is not None  # located: the grid at least
+    tier, handling_id = first
     path = ctx.grid_paths.get(grid, "")
     score = suggestion.score if suggestion else None
     columns = "\t".join(
@@ -469,39 +454,6 @@ def _placement(
     return hit
 
 
-def _deadlines(
-    utc_us: Micros, bases: list[Category | None], ctx: Context
-) -> tuple[Micros, Micros, np.ndarray]:
-    """(response due, completion due, estimated) per row, one table lookup per limit."""
-    n = len(bases)
-    response, completion = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    estimated = np.zeros(n, dtype=bool)
-    groups: dict[tuple[int, int, bool], list[int]] = {}
-    for i, basis in enumerate(bases):
-        groups.setdefault(ctx.limits(basis), []).append(i)
-    table = ctx.table
-    for (hours, days, working), positions in groups.items():
-        at = np.array(positions, dtype=np.int64)
-        starts = utc_us[at]
-        if table is not None and table.covers(starts):
-            r, e1 = table.deadline(starts, hours=hours, working=working)
-            c, e2 = table.deadline(starts, days=days, working=working)
-        else:  # a zone whose offset changes: the per-ticket walk
-            pairs = [
-                (
-                    ctx.deadlines.deadline_after(_aware(s), hours=hours, working=working),
-                    ctx.deadlines.deadline_after(_aware(s), days=days, working=working),
-                )
-                for s in starts.tolist()
-            ]
-            r = np.array([(a - EPOCH_UTC) // US for (a, _e), _c in pairs], dtype=np.int64)
-            c = np.array([(b - EPOCH_UTC) // US for _r, (b, _e) in pairs], dtype=np.int64)
-            e1 = np.array([e for (_a, e), _c in pairs], dtype=bool)
-            e2 = np.array([e for _r, (_b, e) in pairs], dtype=bool)
-        response[at], completion[at], estimated[at] = r, c, e1 | e2
-    return response, completion, estimated
-
-
 def prepare(
     chunk: list[tuple[int, dict[str, Any]]], ctx: Context, seen: set[str], *, build: bool
 ) -> Prepared:
@@ -531,11 +483,12 @@ def prepare(
     texts = [cols["text"][i] for i in keep]
     categories = [cols["category"][i] for i in keep]
     suggestions = [ctx.suggest(t) for t in texts]
-    bases = [c or (s.category if s else None) for c, s in zip(categories, suggestions, strict=True)]
+    bases = list(map(rules.basis, categories, suggestions))
     utc_us = utc_us[keep]
     grid, community, street = grid[keep].tolist(), community[keep].tolist(), street[keep].tolist()
     lons, lats = xs[keep].tolist(), ys[keep].tolist()
-    response, completion, estimated = _deadlines(utc_us, bases, ctx)
+    limits = list(map(ctx.limits, bases))
+    response, completion, estimated = chunk_deadlines(utc_us, limits, ctx.table, ctx.deadlines)
     placements = [
         _placement(ctx, *args) for args in zip(grid, community, street, categories, suggestions, strict=True)
     ]
@@ -614,10 +567,10 @@ def _attrs(
             "status": INITIAL_STATUS,
             "tier": placement.tier,
             "handling_area_id": placement.handling_id,
-            "response_due": _aware(response),
-            "completion_due": _aware(completion),
+            "response_due": aware(response),
+            "completion_due": aware(completion),
             "deadline_estimated": estimated,
-            "created_at": _aware(created),
+            "created_at": aware(created),
         }
         out.append((attrs, placement.payload))
     return out

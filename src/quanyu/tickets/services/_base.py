@@ -13,12 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.catalog.calendar import Deadline, WorkCalendar, deadline_after
-from quanyu.catalog.models import Category
-from quanyu.tickets.conf import int_setting
 from quanyu.tickets.errors import ConflictError, TransitionError
 from quanyu.tickets.events import append_event
 from quanyu.tickets.hooks import ticket_changed
+
+# Their home is the intake rules; the services import them from here.
+from quanyu.tickets.intake_rules import deadlines_from as deadlines_from
+from quanyu.tickets.intake_rules import limits_of as limits_of
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, TicketPhoto, Whistle
 from quanyu.tickets.photos import CleanPhoto
 from quanyu.tickets.states import TicketStatus, WhistleStatus, can_transition, can_whistle_transition
@@ -167,26 +168,6 @@ def required_text(value: str | None, *, field: str, label: str, max_length: int 
     if len(text) > max_length:
         raise ValidationError({field: _("%(label)s不能超过 %(n)d 字") % {"label": label, "n": max_length}})
     return text
-
-
-def limits_of(category: Category | None) -> tuple[int, int, bool]:
-    """(response hours, completion days, working-day calendar?) of a category, or the defaults."""
-    if category is None:
-        return (
-            int_setting("QUANYU_TICKET_DEFAULT_RESPONSE_HOURS"),
-            int_setting("QUANYU_TICKET_DEFAULT_COMPLETION_DAYS"),
-            True,
-        )
-    return category.response_hours, category.completion_days, category.working_days
-
-
-def deadlines_from(start: dt.datetime, category: Category | None) -> tuple[Deadline, Deadline]:
-    hours, days, working = limits_of(category)
-    calendar = WorkCalendar()
-    return (
-        deadline_after(start, hours=hours, working=working, calendar=calendar),
-        deadline_after(start, days=days, working=working, calendar=calendar),
-    )
 
 
 def token_hash(token: str) -> str:

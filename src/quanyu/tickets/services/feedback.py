@@ -50,7 +50,7 @@ def _level(level: str) -> RatingLevel:
 def _ticket_for_token(token: str) -> Ticket:
     """The locked ticket a token belongs to; ValidationError for forged, stale or used tokens."""
     head, sep, _secret = (token or "").partition(".")
-    if not sep or not head.isdigit():
+    if not sep or not (head.isascii() and head.isdigit() and len(head) < 19):
         raise ValidationError({"token": _BAD_TOKEN})
     try:
         locked = lock_ticket(int(head))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
-import re
 import threading
 import time
 from collections.abc import Sequence
@@ -21,19 +21,18 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.locate import locate_point
 from quanyu.areas.models import Area, AreaKind
-from quanyu.catalog.models import Category, Tier
+from quanyu.catalog.models import Category
 from quanyu.catalog.suggest import category_suggest, recheck_seconds
-from quanyu.core.compose import followed_by
 from quanyu.core.geo import CRS_CHOICES
-from quanyu.core.idnumber import normalize_phone
 from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.pii import pii_hash
 from quanyu.core.roles import Role
 from quanyu.core.rows import gathered, insert_many, insert_one, new
+from quanyu.tickets import intake_rules as rules
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
-from quanyu.tickets.conf import int_setting
 from quanyu.tickets.events import new_event
+from quanyu.tickets.intake_rules import TicketDraftInput
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
@@ -47,10 +46,9 @@ from quanyu.tickets.services._base import (
 from quanyu.tickets.services.window import limits_start, notice_locked
 from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 
+logger = logging.getLogger(__name__)
 _CHANNELS = frozenset(Channel.values)  # (``Channel.values`` builds its list on every call)
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
-# A mainland mobile, or a landline with or without its area code.
-_PHONE_RE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
 
 
 def _authenticated(actor: Any) -> bool:
@@ -173,19 +171,6 @@ def _ancestors_by_kind(area: Area) -> dict[str, Area]:
     return {a.kind: a for a in Area.objects.filter(path__in=prefixes)}
 
 
-def _handling_area(
-    tier: str, grid: Area | None, community: Area | None, street: Area | None
-) -> tuple[str, Area]:
-    """The area for ``tier``, moving up when the ticket is not located that finely."""
-    by_tier = {Tier.GRID: grid, Tier.COMMUNITY: community, Tier.STREET: street}
-    order = [Tier.GRID, Tier.COMMUNITY, Tier.STREET]
-    for candidate in order[order.index(Tier(tier)) :]:
-        found = by_tier[candidate]
-        if found is not None:
-            return candidate, found
-    raise ValidationError({"area": _("无法确定承办区域")})
-
-
 def _check_category(category: Category | None, *, field: str = "category") -> None:
     if category is not None and (not category.is_item or not category.active):
         raise ValidationError({field: _("请选择一个启用的事项小类")})
@@ -233,29 +218,8 @@ class _Draft:
         )
 
 
-def _draft(
-    *,
-    actor: Any,
-    text: str,
-    channel: str,
-    lon: float | None = None,
-    lat: float | None = None,
-    crs: str = "wgs84",
-    area: Area | None = None,
-    building: Area | None = None,
-    category: Category | None = None,
-    address: str = "",
-    contact_name: str = "",
-    contact_phone: str = "",
-    contact_email: str = "",
-    photos: Sequence[Any] = (),
-    materials: Sequence[str] = (),
-    notice_missing: bool = False,
-    idempotency_key: str | None = None,
-    external_ref: str = "",
-    received_at: dt.datetime | None = None,
-) -> _Draft:
-    """Register a request and put it in the inbox of the tier that handles it first.
+def _draft(r: TicketDraftInput) -> _Draft:
+    """The new ticket for request ``r``, checked, located and categorised, not yet written.
 
     Located by the point (``lon``/``lat`` in ``crs``) to its grid, or by ``area`` (or
     ``building``) when no point is given; suggested a category by the catalogue's keyword rules;
@@ -274,33 +238,33 @@ def _draft(
     from then. With ``idempotency_key``, a retry by the same actor returns the first ticket instead
     of creating a twin (another actor's key is refused).
     """
+    actor, channel, category, lon, lat = r.actor, r.channel, r.category, r.lon, r.lat
+    area, building = r.area, r.building  # (a building given alone locates; see below)
     if channel not in _CHANNELS:
         raise ValidationError({"channel": _("未知的来源渠道")})
+    idempotency_key = r.idempotency_key
     if idempotency_key:
         idempotency_key = idempotency_key.strip()
         if len(idempotency_key) > 128:
             raise ValidationError({"idempotency_key": _("幂等键不能超过 128 个字符")})
         # No read first: the unique constraint on the key answers a retry (see the end).
-    body = (text or "").strip()
+    body = (r.text or "").strip()
     if not body:
         raise ValidationError({"text": _("请填写诉求内容")})
-    if len(body) > int_setting("QUANYU_TICKET_TEXT_MAX"):
-        raise ValidationError(
-            {"text": _("诉求内容不能超过 %(n)d 字") % {"n": int_setting("QUANYU_TICKET_TEXT_MAX")}}
-        )
+    if len(body) > rules.text_max():
+        raise ValidationError({"text": _("诉求内容不能超过 %(n)d 字") % {"n": rules.text_max()}})
     if channel not in ANONYMOUS_CHANNELS and not _authenticated(actor):
         raise deny()
     _check_category(category)
-    phone = (contact_phone or "").strip()
-    if phone:
-        phone = normalize_phone(phone)
-        if not _PHONE_RE.fullmatch(phone):
-            raise ValidationError({"contact_phone": _("联系电话格式不正确")})
-    if len(contact_name or "") > 50:
+    phone = rules.contact_phone(r.contact_phone or "")
+    if phone is None:
+        raise ValidationError({"contact_phone": _("联系电话格式不正确")})
+    if len(r.contact_name or "") > rules.CONTACT_NAME_MAX:
         raise ValidationError({"contact_name": _("联系人不能超过 50 字")})
-    email = _clean_email(contact_email)
-    if len(address or "") > 200:
+    email = _clean_email(r.contact_email)
+    if len(r.address or "") > rules.ADDRESS_MAX:
         raise ValidationError({"address": _("地址不能超过 200 字")})
+    notice_missing = r.notice_missing
     if notice_missing and channel != Channel.WINDOW:
         raise ValidationError({"notice_missing": _("只有一窗受理渠道可以出具一次性告知")})
     if building is not None and building.kind != AreaKind.BUILDING:
@@ -310,7 +274,7 @@ def _draft(
         if area is not None and not building.path.startswith(area.path):
             raise ValidationError({"building": _("所选楼栋不在所选区域内")})
         area = building
-    grid, community, street, place = _located(lon, lat, crs, area)
+    grid, community, street, place = _located(lon, lat, r.crs, area)
     if building is None and area is not None and area.kind == AreaKind.BUILDING:
         building = area
     if building is None and grid is not None and channel in CHANNEL_ROLES:
@@ -321,7 +285,7 @@ def _draft(
     where = building or place
     if channel in CHANNEL_ROLES and not has_role(actor, CHANNEL_ROLES[channel], at_path=where.path):
         raise deny()
-    received = [m.strip() for m in materials if m and m.strip()]
+    received = [m.strip() for m in r.materials if m and m.strip()]
     missing: list[str] = []
     if channel == Channel.WINDOW and category is not None and category.is_one_window:
         missing = [m for m in category.materials if m not in received]
@@ -329,24 +293,28 @@ def _draft(
             raise ValidationError({"materials": _("缺少申请材料：%(items)s") % {"items": "、".join(missing)}})
     if notice_missing and not missing:
         raise ValidationError({"notice_missing": _("申请材料已齐全，无需一次性告知")})
-    cleaned = clean_photos(list(photos)) if photos else []
+    cleaned = clean_photos(list(r.photos)) if r.photos else []
     suggestion = category_suggest(body)
-    basis = category or (suggestion.category if suggestion else None)
-    tier, handling = _handling_area(basis.first_tier if basis else Tier.GRID, grid, community, street)
+    basis = rules.basis(category, suggestion)
+    first = rules.first_tier(basis, grid, community, street)
+    if first is None:
+        raise ValidationError({"area": _("无法确定承办区域")})
+    tier, handling = first
     now = timezone.now()
+    received_at = r.received_at
     if received_at is not None:
         if channel in ANONYMOUS_CHANNELS:
             raise ValidationError({"received_at": _("该渠道不能指定受理时间")})
-        if received_at.tzinfo is None or received_at > now or received_at < now - dt.timedelta(days=3660):
+        if received_at.tzinfo is None or not rules.received_in_range(received_at, now):
             raise ValidationError({"received_at": _("受理时间须为十年内的过去时间（含时区）")})
         now = received_at
-    response_due, completion_due = deadlines_from(now, basis)
+    response_due, completion_due = rules.deadlines_from(now, basis)
     ticket = new(
         Ticket,
         text=body,
-        address=(address or "").strip(),
-        lon=float(lon) if lon is not None and crs == "wgs84" else None,
-        lat=float(lat) if lat is not None and crs == "wgs84" else None,
+        address=(r.address or "").strip(),
+        lon=float(lon) if lon is not None and r.crs == "wgs84" else None,
+        lat=float(lat) if lat is not None and r.crs == "wgs84" else None,
         grid=grid,
         community=community,
         street=street,
@@ -354,12 +322,12 @@ def _draft(
         building=building,
         building_path=building.path if building is not None else "",
         channel=channel,
-        external_ref=(external_ref or "").strip()[:64],
+        external_ref=(r.external_ref or "").strip()[: rules.EXTERNAL_REF_MAX],
         requester=actor
         if _authenticated(actor) and channel in (Channel.WEB, Channel.API, Channel.OPEN311)
         else None,
         created_by=actor if _authenticated(actor) else None,
-        contact_name=(contact_name or "").strip(),
+        contact_name=(r.contact_name or "").strip(),
         contact_phone=phone,
         contact_phone_hash=pii_hash("phone", phone),
         contact_email=email,
@@ -380,9 +348,9 @@ def _draft(
         # Stored WGS-84: convert GCJ-02 / BD-09 input once.
         from quanyu.core.geo import to_wgs84
 
-        x, y = to_wgs84([float(lon)], [float(lat or 0)], crs)
+        x, y = to_wgs84([float(lon)], [float(lat or 0)], r.crs)
         ticket.lon, ticket.lat = float(x[0]), float(y[0])
-    return _Draft(ticket=ticket, actor=actor, missing=missing, photos=cleaned, external_ref=external_ref)
+    return _Draft(ticket=ticket, actor=actor, missing=missing, photos=cleaned, external_ref=r.external_ref)
 
 
 def _write_one(draft: _Draft) -> Ticket:
@@ -416,10 +384,53 @@ def _write_one(draft: _Draft) -> Ticket:
     return ticket
 
 
-# ``ticket_create(**request)``: register a request and put it in the inbox of the tier that handles
-# it first. Drawn up (checked, located, categorised) by ``_draft``, whose arguments it takes, then
-# written by ``_write_one``.
-ticket_create = followed_by(_draft, _write_one, name="ticket_create")
+def ticket_create(
+    *,
+    actor: Any,
+    text: str,
+    channel: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    crs: str = "wgs84",
+    area: Area | None = None,
+    building: Area | None = None,
+    category: Category | None = None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    photos: Sequence[Any] = (),
+    materials: Sequence[str] = (),
+    notice_missing: bool = False,
+    idempotency_key: str | None = None,
+    external_ref: str = "",
+    received_at: dt.datetime | None = None,
+) -> Ticket:
+    """Register a request and put it in the inbox of the tier that handles it first: drawn up
+    (checked, located, categorised: ``_draft``, which says what each argument does), then written
+    (``_write_one``)."""
+    request = TicketDraftInput(
+        actor=actor,
+        text=text,
+        channel=channel,
+        lon=lon,
+        lat=lat,
+        crs=crs,
+        area=area,
+        building=building,
+        category=category,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        photos=photos,
+        materials=materials,
+        notice_missing=notice_missing,
+        idempotency_key=idempotency_key,
+        external_ref=external_ref,
+        received_at=received_at,
+    )
+    return _write_one(_draft(request))
 
 
 def _unsaved(ticket: Ticket) -> None:
@@ -431,11 +442,12 @@ def _unsaved(ticket: Ticket) -> None:
 def ticket_create_batch(requests: Sequence[dict[str, Any]]) -> list[Ticket | Exception]:
     """``ticket_create`` for several requests at once (the API's intake lane gathers the requests
     that arrive together): each is checked on its own, and a request that fails its checks gets
-    its error (``ValidationError``/``PermissionDenied``) in its place of the answer while the
-    others go on. The valid ones are written together in one transaction, a few statements for
-    the lot instead of a few for each. If that transaction fails on a unique key (a retried
-    idempotency key, a hotline number already imported), nothing of it stays and each request is
-    written on its own, as ``ticket_create`` would: the retries answer their first tickets.
+    its error (``ValidationError``/``PermissionDenied``; an unexpected one is logged) in its place
+    of the answer while the others go on. The valid ones are written together in one transaction,
+    a few statements for the lot instead of a few for each. If that transaction fails on a unique
+    key (a retried idempotency key, a hotline number already imported), nothing of it stays and
+    each request is written on its own, as ``ticket_create`` would: the retries answer their
+    first tickets.
     Requests with photos or with missing materials are written on their own too.
     """
     results: list[Ticket | Exception | None] = [None] * len(requests)
@@ -443,8 +455,12 @@ def ticket_create_batch(requests: Sequence[dict[str, Any]]) -> list[Ticket | Exc
     alone: list[tuple[int, _Draft]] = []
     for i, request in enumerate(requests):
         try:
-            draft = _draft(**request)
+            draft = _draft(TicketDraftInput(**request))
         except (ValidationError, PermissionDenied) as exc:
+            results[i] = exc
+            continue
+        except Exception as exc:  # one request's surprise stays its own: the others go on
+            logger.exception("ticket_create_batch: drawing up request %d failed", i)
             results[i] = exc
             continue
         (alone if draft.photos or draft.missing else together).append((i, draft))

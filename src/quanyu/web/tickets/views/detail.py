@@ -19,8 +19,8 @@ from quanyu.tickets import selectors
 from quanyu.tickets.models import Ticket, Whistle
 from quanyu.tickets.services.window import is_window_item
 from quanyu.tickets.states import TicketStatus
-from quanyu.web.forms_tickets import add_errors
-from quanyu.web.views.tickets.actions import (
+from quanyu.web.tickets.forms import add_errors
+from quanyu.web.tickets.views.actions import (
     RATING_ACTIONS,
     TICKET_ACTIONS,
     WHISTLE_ACTIONS,
@@ -30,7 +30,7 @@ from quanyu.web.views.tickets.actions import (
     offered_whistle_actions,
     rating_link_message,
 )
-from quanyu.web.views.tickets.common import WINDOW_ROLES, is_htmx, safe_next, timeline_entry
+from quanyu.web.tickets.views.common import WINDOW_ROLES, is_htmx, safe_next, timeline_entry
 
 
 def _whistle_of(ticket: Ticket, whistle_id: int) -> Whistle:

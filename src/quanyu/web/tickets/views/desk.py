@@ -30,8 +30,8 @@ from quanyu.tickets import selectors, services
 from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 from quanyu.tickets.services.window import is_window_item
-from quanyu.web.forms_tickets import MaterialsChecklistForm, WindowForm, WindowItemForm, add_errors
-from quanyu.web.views.tickets.common import WINDOW_ROLES, is_htmx, roles_required
+from quanyu.web.tickets.forms import MaterialsChecklistForm, WindowForm, WindowItemForm, add_errors
+from quanyu.web.tickets.views.common import WINDOW_ROLES, is_htmx, roles_required
 
 
 def _items() -> QuerySet[Category]:

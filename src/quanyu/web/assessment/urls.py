@@ -2,8 +2,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.assessment.access import RANKING_VIEWERS
+from quanyu.web.assessment import views as assessment
 from quanyu.web.nav import NavItem, register
-from quanyu.web.views import assessment
 
 urlpatterns = [
     path("assessment/departments/", assessment.ranking, name="assessment_ranking"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanyu.people.access import AUDITORS, EDITORS, READERS
 from quanyu.web.nav import NavItem, register
-from quanyu.web.views import people
+from quanyu.web.people import views as people
 
 urlpatterns = [
     path("people/members/", people.member_list, name="people_members"),

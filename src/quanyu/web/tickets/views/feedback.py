@@ -21,9 +21,9 @@ from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import callbacks, selectors, services
 from quanyu.tickets.access import CALLBACK_ROLES, STREET_ROLES, can_act_at_tier
 from quanyu.tickets.models import Rating, RehandlingEntry
-from quanyu.web.forms_tickets import PeriodForm, RehandlingCloseForm, add_errors
-from quanyu.web.views.tickets.actions import TICKET_ACTIONS, offered_rating_actions
-from quanyu.web.views.tickets.common import (
+from quanyu.web.tickets.forms import PeriodForm, RehandlingCloseForm, add_errors
+from quanyu.web.tickets.views.actions import TICKET_ACTIONS, offered_rating_actions
+from quanyu.web.tickets.views.common import (
     APPEAL_ROLES,
     REHANDLING_ROLES,
     is_htmx,

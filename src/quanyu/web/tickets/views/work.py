@@ -19,8 +19,8 @@ from quanyu.tickets import selectors
 from quanyu.tickets.access import TIER_ROLES
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.states import TicketStatus, WhistleStatus
-from quanyu.web.forms_tickets import SupervisionFilterForm, TicketFilterForm
-from quanyu.web.views.tickets.common import (
+from quanyu.web.tickets.forms import SupervisionFilterForm, TicketFilterForm
+from quanyu.web.tickets.views.common import (
     BOARD_ROLES,
     DEPARTMENT_ROLES,
     DISPATCH_ROLES,

@@ -22,8 +22,8 @@ from quanyu.tickets import selectors, services
 from quanyu.tickets.limits import anonymous_intake_checks, intake_limit_message
 from quanyu.tickets.models import Channel
 from quanyu.tickets.photos import check_upload_request, is_too_large
-from quanyu.web.forms_tickets import PatrolForm, SubmitForm, add_errors
-from quanyu.web.views.tickets.common import PATROL_ROLES, roles_required
+from quanyu.web.tickets.forms import PatrolForm, SubmitForm, add_errors
+from quanyu.web.tickets.views.common import PATROL_ROLES, roles_required
 
 GRID_LAYER_CACHE_SECONDS = 300
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from quanyu.notify.selectors import notification_list_for
 from quanyu.tickets import selectors, services
 from quanyu.tickets.models import TicketEvent
-from quanyu.web.forms_tickets import RatingForm, add_errors
-from quanyu.web.views.tickets.actions import TICKET_ACTIONS
-from quanyu.web.views.tickets.common import timeline_entry
+from quanyu.web.tickets.forms import RatingForm, add_errors
+from quanyu.web.tickets.views.actions import TICKET_ACTIONS
+from quanyu.web.tickets.views.common import timeline_entry
 
 MINE_PER_PAGE = 10
 

@@ -11,22 +11,21 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, filters, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.accounts import services as account_services
-from quanyu.api import serializers as s
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
+from quanyu.api.parsers import JSONParser
+from quanyu.api.registry import serializers as s
 from quanyu.areas import selectors as area_selectors
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
@@ -338,16 +337,3 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         return org_selectors.unit_list_for(actor=self.request.user)
-
-
-def register(router: Any) -> None:
-    router.register("areas", AreaViewSet, basename="area")
-    router.register("orgs", PartyOrgViewSet, basename="org")
-    router.register("units", UnitViewSet, basename="unit")
-
-
-urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
-    path("me/", MeView.as_view(), name="api-me"),
-]

@@ -5,8 +5,8 @@ from django.utils.translation import pgettext_lazy
 
 from quanyu.tickets.callbacks import CALLBACK_VIEWER_ROLES
 from quanyu.web.nav import NavItem, register
-from quanyu.web.views.tickets import desk, detail, feedback, intake, resident, work
-from quanyu.web.views.tickets.common import (
+from quanyu.web.tickets.views import desk, detail, feedback, intake, resident, work
+from quanyu.web.tickets.views.common import (
     APPEAL_ROLES,
     BOARD_ROLES,
     DEPARTMENT_ROLES,

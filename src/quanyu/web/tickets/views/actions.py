@@ -33,7 +33,7 @@ from quanyu.tickets.access import (
 from quanyu.tickets.conf import rating_url
 from quanyu.tickets.models import Rating, RatingLevel, Ticket, Whistle
 from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
-from quanyu.web import forms_tickets as f
+from quanyu.web.tickets import forms as f
 
 S = TicketStatus
 W = WhistleStatus

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quanyu.web.views import otp
+from quanyu.web.otp import views as otp
 
 urlpatterns = [
     path("otp/verify/", otp.otp_verify, name="otp-verify"),

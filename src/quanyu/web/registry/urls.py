@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quanyu.web.views import registry
+from quanyu.web.registry import views as registry
 
 urlpatterns = [
     path("", registry.home, name="home"),

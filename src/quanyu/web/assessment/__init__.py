@@ -1,0 +1,1 @@
+"""The assessment pages (ranking, drill-down, bulletins): views and routes."""

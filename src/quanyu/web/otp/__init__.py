@@ -1,0 +1,1 @@
+"""Two-factor log-in (TOTP) pages: views and routes."""

@@ -1,0 +1,1 @@
+"""The registry pages (areas, units, party organisations): views and routes."""

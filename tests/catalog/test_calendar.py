@@ -109,3 +109,14 @@ def test_calendar_sees_other_process_edits_after_the_window(db, settings):
     assert calendar_module.WorkCalendar().year_known(2032) is False
     Holiday.objects.bulk_create([Holiday(date=dt.date(2032, 1, 1), kind=Holiday.Kind.HOLIDAY)])
     assert calendar_module.WorkCalendar().year_known(2032) is True
+
+
+def test_holiday_seeding_is_seen_at_once_in_this_process(db, settings):
+    """A bulk insert sends no signal: the seeding makes the holiday years forget explicitly."""
+    from quanyu.catalog.services import holidays_seed_from_package
+
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    Holiday.objects.filter(date__year=2024).delete()
+    assert calendar_module.WorkCalendar().year_known(2024) is False
+    assert holidays_seed_from_package(years={2024}) > 0
+    assert calendar_module.WorkCalendar().year_known(2024) is True

@@ -137,3 +137,10 @@ def test_a_rolled_back_transaction_tells_nobody(city, cat, heard, django_capture
     assert callbacks == [] and heard == []
     lead.refresh_from_db()
     assert lead.responded_at is None
+    # The next transaction is heard with its own tickets only.
+    other = to_street(city, new_ticket(city, text="路灯不亮"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_whistle(
+            actor=u["street_staff"], ticket=other, departments=[cat["cg"]], lead=cat["cg"]
+        )
+    assert heard == [[other.pk]]

@@ -13,7 +13,8 @@ committed (``transaction.on_commit``), once per transaction with every ticket id
 they take no lock inside the resident's step and cannot roll it back: a listener that raises is
 logged and the step stays committed (the periodic catch-up, e.g. ``assessment_sync``, repairs what
 it missed). A transaction that rolls back tells nobody. Listeners must be idempotent and read what
-they need from the database: they may also be handed ids of a savepoint that rolled back. This is
+they need from the database: they may also be handed ids of a savepoint that rolled back inside a
+transaction that committed. This is
 an explicit registry, not a Django signal (STYLE.md §8).
 """
 
@@ -80,11 +81,22 @@ def ticket_changed(ticket_id: int) -> None:
     if not _listeners:
         return
     batch = _pending.batch
-    if batch is None or batch.told:
-        # A batch left by a transaction that rolled back is reused: its ids are harmless extras.
+    if batch is None or batch.told or not _waiting(batch):
         batch = _pending.batch = _Batch()
     batch.ids.add(ticket_id)
     transaction.on_commit(batch.tell, robust=True)
+
+
+def _waiting(batch: _Batch) -> bool:
+    """Whether a ``tell`` of ``batch`` still waits for this thread's transaction to commit: not
+    when that transaction (or the savepoint that registered it) rolled back, so a new transaction
+    starts a batch of its own. Reads the connection's list of commit callbacks (Django's
+    ``run_on_commit``: (savepoint ids, callback, robust)); without it, the batch is reused, which
+    only adds ids the idempotent listeners recompute for nothing."""
+    pending = getattr(transaction.get_connection(), "run_on_commit", None)
+    if pending is None:
+        return True
+    return any(entry[1] == batch.tell for entry in pending)
 
 
 def tell_listeners(ticket_ids: Set[int]) -> None:

@@ -293,6 +293,10 @@ QUANYU_TOKEN_TTL_HOURS = env_int("QUANYU_TOKEN_TTL_HOURS", 12)
 QUANYU_TOKEN_CACHE_SECONDS = env_int("QUANYU_TOKEN_CACHE_SECONDS", 30)
 # Seconds a process remembers who is told of new work at a place (tickets/notifications.py).
 QUANYU_RECIPIENTS_CACHE_SECONDS = env_int("QUANYU_RECIPIENTS_CACHE_SECONDS", 10)
+# Seconds a process trusts what it derived from a rarely changing table (the catalogue's matcher,
+# the holiday years, the grid index, the intake's grid rows) before it reads the table's revision
+# again: one setting for every core.memo.RevisedMemo, read by core.memo.recheck_seconds; 0 = always.
+QUANYU_REVISION_RECHECK_SECONDS = env_int("QUANYU_REVISION_RECHECK_SECONDS", 2)
 
 # Reverse proxies in front of the app (nginx: 1). The client address is then read from
 # X-Forwarded-For, that many entries from the right, by quanyu.core.audit.client_ip: the audit log,

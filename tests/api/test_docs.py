@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quanyu.accounts.models import User
-from tests.web.test_csp import UNSAFE, policy
+from tests.csp import UNSAFE, policy
 
 pytestmark = pytest.mark.django_db
 

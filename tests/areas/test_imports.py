@@ -270,6 +270,30 @@ def test_geojson_import(city, tmp_path):
     assert Area.objects.get_parent(Area.objects.get(name="旧网格楼")).pk == grid.pk
 
 
+def test_an_import_makes_this_process_forget_its_grid_index(city, tmp_path, settings):
+    """A bulk insert sends no signal: the import says so (``forget_models(Area)``), so the grid
+    index is rebuilt at once here, not after the recheck window."""
+    from quanyu.areas.locate import grid_index
+
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    before = grid_index()
+    feature = {
+        "type": "Feature",
+        "properties": {
+            "kind": "grid",
+            "name": "新网格",
+            "code": "GJ2",
+            "parent_code": city.communities[0].code,
+        },
+        "geometry": box(121.40, 37.60, 121.41, 37.61),
+    }
+    path = tmp_path / "grid.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    run_import(str(path), actor="community_x")
+    assert grid_index() is not before
+    assert grid_index().locate_point(121.405, 37.605)[0] == Area.objects.get(code="GJ2").pk
+
+
 def test_geojson_errors_name_the_feature(city, tmp_path):
     features = {
         "type": "FeatureCollection",

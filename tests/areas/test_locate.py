@@ -13,9 +13,11 @@ import functools
 import numpy as np
 import pytest
 import shapely
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quanyu.areas import locate as locate_module
 from quanyu.areas.locate import GridIndex, GridRecord, grid_index, locate, locate_point
 from quanyu.areas.models import Area
 from quanyu.core.geo import gcj02_to_bd09, wgs84_to_gcj02
@@ -318,3 +320,26 @@ def test_degenerate_layers():
     # A layer of empty geometries locates nothing.
     empty = GridIndex([GridRecord(1, 1, 1, shapely.Polygon())])
     assert empty.locate([0.0], [0.0])[0].tolist() == [-1]
+
+
+def test_grid_index_revision_is_throttled(city, settings, django_assert_num_queries):
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    index = locate_module.grid_index()
+    with django_assert_num_queries(0):
+        assert locate_module.grid_index() is index
+    grid = city.grids[0]
+    # A change without a signal (another process's) is not seen inside the window ...
+    type(grid).objects.filter(pk=grid.pk).update(geometry=None, updated_at=timezone.now())
+    assert locate_module.grid_index() is index
+    # ... and is seen after it.
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 0
+    assert locate_module.grid_index() is not index
+
+
+def test_grid_index_rebuilt_after_a_save_here(city, settings):
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    index = locate_module.grid_index()
+    grid = city.grids[0]
+    grid.name = grid.name + "（改）"
+    grid.save()
+    assert locate_module.grid_index() is not index

@@ -1,29 +1,38 @@
 """The figures on hand-made whistles: limits crossed by one second, a holiday, emergencies,
 cancelled/merged tickets, returns, appeals, local-time period edges; and the rollup always equal
-to the direct computation."""
+to the direct computation; the rollup after commit, and the catch-up that repairs it when it
+fails."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 
 import pytest
+from django.db import transaction
 
 from quanyu.assessment.models import DepartmentDayStat
-from quanyu.assessment.periods import parse_period
+from quanyu.assessment.periods import month, parse_period
 from quanyu.assessment.rollup import (
     assessment_rebuild,
-    assessment_record_ticket_change,
+    assessment_record_ticket_changes,
     assessment_refresh,
     assessment_sync,
     direct_counts,
+    record_ticket_changes_listener,
     rollup_counts,
 )
 from quanyu.assessment.selectors import department_ranking
 from quanyu.catalog.calendar import deadline_after
-from quanyu.tickets.models import Rating, RatingLevel, Whistle
+from quanyu.core.clock import local
+from quanyu.tickets import services
+from quanyu.tickets.hooks import on_ticket_changed, remove_ticket_listener
+from quanyu.tickets.models import EventKind, Rating, RatingLevel, TicketEvent, Whistle
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 from tests.assessment.helpers import H, S, add_whistle, local_dt
+from tests.factories import make_city, make_personas
+from tests.tickets.factories import make_catalog, whistled
 
 pytestmark = pytest.mark.django_db
 MARCH = parse_period("2025-03")
@@ -180,17 +189,29 @@ def test_hook_recomputes_the_days_of_a_ticket(city, depts):
     assessment_rebuild(MARCH)
     assert rollup_counts(MARCH)[cg.pk]["responded_in_time"] == 0
     Whistle.objects.filter(pk=w.pk).update(status=WhistleStatus.RESPONDED, responded_at=at + H)
-    assert assessment_record_ticket_change(ticket_id=w.ticket_id) == 1
+    assert assessment_record_ticket_changes(ticket_ids=[w.ticket_id]) == 1
     assert rollup_counts(MARCH)[cg.pk]["responded_in_time"] == 1
     # Idempotent: a second call changes nothing.
-    assessment_record_ticket_change(ticket_id=w.ticket_id)
+    assessment_record_ticket_changes(ticket_ids=[w.ticket_id])
     assert rollup_counts(MARCH)[cg.pk]["responded_in_time"] == 1
     # The ticket is transferred as an emergency: the whistle leaves the figures.
     w.ticket.status = TicketStatus.TRANSFERRED
     w.ticket.excluded_from_stats = True
     w.ticket.save()
-    assessment_record_ticket_change(ticket_id=w.ticket_id)
+    assessment_record_ticket_changes(ticket_ids=[w.ticket_id])
     assert rollup_counts(MARCH)[cg.pk]["received"] == 0
+
+
+def test_hook_recomputes_a_batch_of_tickets_in_one_call(city, depts):
+    cg, water = depts["cg"], depts["water"]
+    first = add_whistle(city, cg, at=local_dt(2025, 3, 8, 9))
+    second = add_whistle(city, water, at=local_dt(2025, 3, 9, 9), responded=H)
+    assert assessment_record_ticket_changes(ticket_ids=[]) == 0
+    # Both tickets' (department, day) rows, once each however often an id is named.
+    ids = [first.ticket_id, second.ticket_id, first.ticket_id]
+    assert assessment_record_ticket_changes(ticket_ids=ids) == 2
+    rolled = rollup_counts(MARCH)
+    assert (rolled[cg.pk]["received"], rolled[water.pk]["responded_in_time"]) == (1, 1)
 
 
 def test_refresh_drops_rows_of_whistles_that_disappeared(city, depts):
@@ -204,31 +225,36 @@ def test_refresh_drops_rows_of_whistles_that_disappeared(city, depts):
     assert not DepartmentDayStat.objects.filter(department=cg, day__gte=MARCH.start).exists()
 
 
-def test_upheld_appeal_through_the_services(city):
+def test_upheld_appeal_through_the_services(city, django_capture_on_commit_callbacks):
     """The loop's own services: whistle, respond, resolve, 不满意, appeal upheld — the ranking
-    (kept current by the services' hook; reads never write) follows every step without a sync or
-    a rebuild."""
-    from quanyu.tickets import services
-    from tests.tickets.factories import make_catalog, whistled
+    (kept current by the services' hook after each commit; reads never write) follows every step
+    without a sync or a rebuild."""
 
     cat = make_catalog(city)
     u = city.users
-    ticket, lead, _assist = whistled(city, cat)
+    committed = django_capture_on_commit_callbacks
+    with committed(execute=True):
+        ticket, lead, _assist = whistled(city, cat)
     period = parse_period(lead.whistled_at.astimezone(local_dt(2025, 1, 1).tzinfo).strftime("%Y-%m"))
     assert row_of(period, cat["housing"]).counts.received == 1
-    services.whistle_respond(actor=u["housing_handler"], whistle=lead)
-    services.whistle_resolve(
-        actor=u["housing_handler"], whistle=Whistle.objects.get(pk=lead.pk), explanation="已修复"
-    )
+    with committed(execute=True):
+        services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    with committed(execute=True):
+        services.whistle_resolve(
+            actor=u["housing_handler"], whistle=Whistle.objects.get(pk=lead.pk), explanation="已修复"
+        )
     row = row_of(period, cat["housing"])
     assert (row.counts.responded_in_time, row.counts.resolved_in_time, row.counts.rated) == (1, 1, 0)
-    rating = services.ticket_rate(actor=u["resident"], ticket=ticket, level=DIS, comment="没修好")
+    with committed(execute=True):
+        rating = services.ticket_rate(actor=u["resident"], ticket=ticket, level=DIS, comment="没修好")
     row = row_of(period, cat["housing"])
     assert (row.counts.rated, row.satisfied, str(row.satisfaction_rate)) == (1, 0, "0.0000")
-    services.rating_appeal(actor=u["housing_handler"], rating=rating, reason="已按规范处理")
-    services.rating_appeal_decide(
-        actor=u["street_staff"], rating=Rating.objects.get(pk=rating.pk), upheld=True
-    )
+    with committed(execute=True):
+        services.rating_appeal(actor=u["housing_handler"], rating=rating, reason="已按规范处理")
+    with committed(execute=True):
+        services.rating_appeal_decide(
+            actor=u["street_staff"], rating=Rating.objects.get(pk=rating.pk), upheld=True
+        )
     row = row_of(period, cat["housing"])
     assert (row.counts.rated, row.satisfaction_rate) == (0, None)
     # The assisting department received it too, and has not responded.
@@ -242,14 +268,79 @@ def test_upheld_appeal_through_the_services(city):
     assert live == {r.department_id: r.counts for r in department_ranking(period=period)}
 
 
-def test_emergency_transfer_through_the_services_leaves_the_figures(city):
-    from quanyu.tickets import services
-    from tests.tickets.factories import make_catalog, whistled
+def test_emergency_transfer_through_the_services_leaves_the_figures(city, django_capture_on_commit_callbacks):
 
     cat = make_catalog(city)
-    ticket, lead, _assist = whistled(city, cat)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, lead, _assist = whistled(city, cat)
     period = parse_period(lead.whistled_at.astimezone(local_dt(2025, 1, 1).tzinfo).strftime("%Y-%m"))
     assert row_of(period, cat["housing"]).counts.received == 1
-    services.ticket_transfer_emergency(actor=city.users["street_staff"], ticket=ticket, target="119")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_transfer_emergency(actor=city.users["street_staff"], ticket=ticket, target="119")
     assert row_of(period, cat["housing"]).counts.received == 0
     assert row_of(period, cat["cg"]).counts.received == 0
+
+
+class RollupFailed(RuntimeError):
+    pass
+
+
+def failing_rollup(ticket_ids: frozenset[int]) -> None:
+    """The real recomputation, then a failure: its writes roll back with its own transaction."""
+    with transaction.atomic():
+        assessment_record_ticket_changes(ticket_ids=ticket_ids)
+        raise RollupFailed("the rollup failed")
+
+
+@pytest.fixture
+def broken_rollup():
+    """The rollup listener replaced by one that fails, for the test."""
+    remove_ticket_listener(record_ticket_changes_listener)
+    on_ticket_changed(failing_rollup)
+    yield
+    remove_ticket_listener(failing_rollup)
+    on_ticket_changed(record_ticket_changes_listener)
+
+
+@pytest.fixture
+def world():
+    city = make_city()
+    make_personas(city)
+    return city, make_catalog(city)
+
+
+def responded_in_time(lead: Whistle) -> tuple[int, int]:
+    """(rollup, direct) "responded in time" of the lead's department in its month."""
+    day = local(lead.whistled_at).date()
+    period = month(day.year, day.month)
+    department = lead.department_id
+    return rollup_counts(period)[department]["responded_in_time"], direct_counts(period)[department][
+        "responded_in_time"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_rollup_leaves_the_step_committed_and_the_catch_up_repairs_it(world, broken_rollup, caplog):
+    city, cat = world
+    _ticket, lead, _assist = whistled(city, cat)
+    assessment_sync()  # the rollup starts equal to the history
+    with caplog.at_level(logging.ERROR, logger="quanyu.tickets.hooks"):
+        services.whistle_respond(actor=city.users["housing_handler"], whistle=lead)
+    # The step committed: the whistle is responded and its event is written.
+    lead.refresh_from_db()
+    assert lead.status == WhistleStatus.RESPONDED and lead.responded_at is not None
+    assert TicketEvent.objects.filter(whistle=lead, kind=EventKind.WHISTLE_RESPONDED).exists()
+    # The failure was logged, and the figure is behind the whistles.
+    assert any(isinstance(r.exc_info[1], RollupFailed) for r in caplog.records if r.exc_info)
+    assert responded_in_time(lead) == (0, 1)
+    # The catch-up repairs it from the ticket history.
+    assert assessment_sync() > 0
+    assert responded_in_time(lead) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_working_rollup_follows_the_commit(world):
+    city, cat = world
+    _ticket, lead, _assist = whistled(city, cat)
+    services.whistle_respond(actor=city.users["housing_handler"], whistle=lead)
+    assert responded_in_time(lead) == (1, 1)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from quanyu.accounts.models import User
 from quanyu.assessment.models import Bulletin
 from quanyu.assessment.periods import parse_period
-from quanyu.assessment.rollup import assessment_rebuild
+from quanyu.assessment.rollup import assessment_rebuild, assessment_sync
 from quanyu.tickets.models import RatingLevel
 from tests.assessment.helpers import H, add_whistle, local_dt
 
@@ -106,6 +106,17 @@ def test_drilldown_page(march, depts, django_assert_max_num_queries):
     assert handler.get(url, {"period": "2025-03"}).status_code == 200
     assert handler.get(f"/assessment/departments/{depts['housing'].pk}/tickets/").status_code == 404
     assert client.get("/assessment/departments/999999/tickets/").status_code == 404
+
+
+def test_drilldown_page_says_when_the_ranking_figures_were_brought_up_to_date(march, depts):
+    """The list is live; the figure the user came from is as of the rollup's last catch-up."""
+    client = client_for("org_dept")
+    url = f"/assessment/departments/{depts['cg'].pk}/tickets/"
+    body = client.get(url, {"period": "2025-03"}).content.decode()
+    assert 'id="data-as-of"' in body and "排名数据尚未完成同步" in body
+    assessment_sync(now=local_dt(2025, 4, 2, 9, 30))
+    body = client.get(url, {"period": "2025-03"}).content.decode()
+    assert "排名数据更新于 2025-04-02 09:30" in body
 
 
 def test_export(march):

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from quanyu.catalog import calendar as calendar_module
 from quanyu.catalog.calendar import (
     WorkCalendar,
     add_working_days,
@@ -88,3 +89,34 @@ def test_holidays_seed_command_is_idempotent():
     Holiday.objects.filter(date__year=2025).delete()
     call_command("holidays_seed", year=[2025])
     assert Holiday.objects.count() == before
+
+
+def test_calendar_years_cached_and_invalidated(db, settings, django_assert_num_queries):
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    calendar_module.invalidate()
+    known = calendar_module.WorkCalendar().year_known(2031)
+    with django_assert_num_queries(0):
+        assert calendar_module.WorkCalendar().year_known(2031) is known
+    Holiday.objects.bulk_create([Holiday(date=dt.date(2031, 1, 1), kind=Holiday.Kind.HOLIDAY)])
+    assert calendar_module.WorkCalendar().year_known(2031) is known  # no signal, inside the window
+    calendar_module.invalidate()
+    assert calendar_module.WorkCalendar().year_known(2031) is True
+    assert not calendar_module.WorkCalendar().is_working_day(dt.date(2031, 1, 1))
+
+
+def test_calendar_sees_other_process_edits_after_the_window(db, settings):
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 0
+    assert calendar_module.WorkCalendar().year_known(2032) is False
+    Holiday.objects.bulk_create([Holiday(date=dt.date(2032, 1, 1), kind=Holiday.Kind.HOLIDAY)])
+    assert calendar_module.WorkCalendar().year_known(2032) is True
+
+
+def test_holiday_seeding_is_seen_at_once_in_this_process(db, settings):
+    """A bulk insert sends no signal: the seeding makes the holiday years forget explicitly."""
+    from quanyu.catalog.services import holidays_seed_from_package
+
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    Holiday.objects.filter(date__year=2024).delete()
+    assert calendar_module.WorkCalendar().year_known(2024) is False
+    assert holidays_seed_from_package(years={2024}) > 0
+    assert calendar_module.WorkCalendar().year_known(2024) is True

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from quanyu.catalog import suggest as suggest_module
+from quanyu.catalog.models import Category
 from quanyu.catalog.selectors import category_item_list, category_tree, open311_service_list
 from quanyu.catalog.suggest import CategoryMatcher, category_suggest
 from tests.tickets.factories import make_catalog
@@ -38,3 +40,37 @@ def test_catalogue_reads(city, django_assert_max_num_queries):
         assert [d.name for d in items[1].departments.all()]
     assert list(open311_service_list()) == [cat["permit"]]
     assert list(category_item_list(one_window=True)) == [cat["permit"]]
+
+
+def test_matcher_is_reused_within_the_window_and_rebuilt_after(city, settings, django_assert_num_queries):
+    make_catalog(city)
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    first = suggest_module.cached_matcher()
+    with django_assert_num_queries(0):
+        assert suggest_module.cached_matcher() is first
+        assert suggest_module.category_suggest("路边有人摆摊").category.code == "0101"
+    # An edit that sends no signal (queryset update), as another process's edit looks from here.
+    Category.objects.filter(code="0101").update(keywords="摆摊 占道 流动摊贩 烧烤")
+    assert suggest_module.category_suggest("烧烤油烟") is None  # still inside the window
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 0  # the window has passed
+    found = suggest_module.category_suggest("烧烤油烟")
+    assert found is not None and found.category.code == "0101"
+
+
+def test_matcher_sees_a_saved_category_at_once(city, settings):
+    cat = make_catalog(city)
+    settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
+    assert suggest_module.category_suggest("井盖丢失") is None
+    Category.objects.create(code="0102", name="井盖缺失", parent=cat["env"], keywords="井盖")
+    found = suggest_module.category_suggest("井盖丢失")
+    assert found is not None and found.category.code == "0102"
+    assert suggest_module.cached_item("0102").pk == found.category.pk
+
+
+def test_suggestion_scores_as_before(city):
+    make_catalog(city)
+    matcher = suggest_module.CategoryMatcher()
+    found = matcher.suggest("电梯停运，有人困人")
+    assert found is not None and found.category.code == "0201"
+    assert found.matched == ("电梯", "困人", "停运") and found.score == round(6 / 10, 3)
+    assert matcher.suggest("") is None and matcher.suggest("天气很好") is None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import inspect
 
 import pytest
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from quanyu.core.rows import gathered, insert_many, insert_one, new
+from quanyu.core.rows import DJANGO_WRAPPER_API, _cursor, gathered, insert_many, insert_one, new
 from quanyu.notify.models import Notification
 from quanyu.tickets.models import Ticket, TicketEvent
 
@@ -145,3 +149,39 @@ def test_new_builds_what_the_constructor_builds(city, django_assert_num_queries)
         assert by_new.community == city.communities[0] and by_new.handling_area is grid
     with pytest.raises(TypeError, match="no field"):
         new(Ticket, text="x", colour="red")
+
+
+# -- the adapter to Django's database wrapper ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(DJANGO_WRAPPER_API))
+def test_the_wrapper_methods_the_adapter_calls_are_there_as_expected(name):
+    """A Django upgrade that renames or reshapes one of them must fail here, not in production."""
+    method = getattr(BaseDatabaseWrapper, name, None)
+    assert callable(method), f"Django's BaseDatabaseWrapper has no {name}() any more: update core.rows"
+    signature = inspect.signature(method)
+    names = [p for p in signature.parameters if p not in ("args", "kwargs")]  # async_unsafe's wrapper
+    assert names == list(DJANGO_WRAPPER_API[name])[: len(names)], (name, signature)
+    signature.bind(*(object() for _ in DJANGO_WRAPPER_API[name]))  # callable as the adapter calls it
+    assert isinstance(inspect.getattr_static(BaseDatabaseWrapper, "queries_logged"), property)
+    assert hasattr(connection, "wrap_database_errors")
+
+
+@pytest.mark.parametrize("logged", [False, True], ids=["plain", "logged"])
+def test_round_trip_through_the_adapter(city, logged):
+    """An insert through the adapter's cursor reads back as written, with and without query logging
+    (``make_debug_cursor`` / ``make_cursor``), on the database under test (SQLite and PostgreSQL)."""
+    ticket = _ticket(city)
+    ticket.text = "井盖缺失"
+    with CaptureQueriesContext(connection) if logged else contextlib.nullcontext() as captured:
+        insert_one(ticket)
+    if logged:
+        assert any(q["sql"].startswith("INSERT") for q in captured.captured_queries)
+    assert Ticket.objects.filter(pk=ticket.pk).values_list("text", flat=True).get() == "井盖缺失"
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with _cursor(connection) as cursor:
+            assert isinstance(cursor.cursor, psycopg.RawCursor)
+            cursor.execute("SELECT $1::int + 1", [41])
+            assert cursor.fetchone() == (42,)

@@ -240,3 +240,13 @@ def test_rows_are_read_as_they_are_asked_for_and_the_file_closes_early(tmp_path)
     book.save(upload)
     upload.seek(0)
     assert list(read_rows(upload, COLUMNS)) == [(2, {"name": "向阳社区", "code": "", "population": ""})]
+
+
+def test_csv_streamed_utf8_and_gbk(tmp_path):
+    columns = [Column("a", "甲", required=True), Column("b", "乙")]
+    utf8 = tmp_path / "u.csv"
+    utf8.write_bytes("\ufeff甲,乙\n 一 ,二\n,\n三\n".encode())
+    assert list(read_rows(utf8, columns)) == [(2, {"a": "一", "b": "二"}), (4, {"a": "三", "b": ""})]
+    gbk = tmp_path / "g.csv"
+    gbk.write_bytes("甲,乙\n北京,上海\n".encode("gbk"))
+    assert list(read_rows(gbk, columns)) == [(2, {"a": "北京", "b": "上海"})]

@@ -12,6 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from quanyu.notify.channels import sms
+from tests.e2e.helpers import DESKTOP, PHONE, Watched, login
+from tests.factories import PASSWORD, make_city, make_personas
+from tests.tickets.factories import make_catalog
+
 CHROMIUM = os.environ.get("QUANYU_CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures in
 # the same thread are still synchronous and safe.
@@ -68,18 +73,45 @@ def phone_page(browser) -> Iterator[object]:
     context.close()
 
 
-def login(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    # The app shell's top bar has submit buttons of its own (language, log-out): use the page's.
-    page.click("main button[type=submit]")
+@pytest.fixture
+def world(settings, tmp_path):
+    """The test city with its personas and catalogue; SMS kept in the outbox (a module may define
+    its own ``world``)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.QUANYU_SMS_BACKEND = "quanyu.notify.channels.sms.OutboxSmsBackend"
+    sms.outbox.clear()
+    city = make_city()
+    make_personas(city)
+    catalog = make_catalog(city)
+    return city, catalog
 
 
-def nav_link(page, key: str):
-    """The top-bar link ``key``, opening its group menu first when the bar shows menus."""
-    link = page.locator(f"nav#qy-nav a[data-nav={key}]")
-    menu = page.locator(f"nav#qy-nav details.qy-nav-menu:has(a[data-nav={key}])")
-    if menu.count() and not menu.first.evaluate("d => d.open"):
-        menu.first.locator("summary").click()
-    return link
+@pytest.fixture
+def open_as(browser, live_server):
+    """A fresh browser context per person (desktop or phone), signed in unless ``username`` is
+    None; all closed at the end."""
+    contexts = []
+
+    def opener(username: str | None, *, phone: bool = False):
+        options = {"locale": "zh-CN", "viewport": PHONE if phone else DESKTOP}
+        if phone:
+            options.update(is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)  # generous: CI machines run several browsers at once
+        if username:
+            login(page, live_server, username, PASSWORD)
+            page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def watched(browser, live_server) -> Iterator[Watched]:
+    watch = Watched(browser, live_server)
+    yield watch
+    watch.close()

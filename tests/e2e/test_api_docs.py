@@ -5,12 +5,9 @@ one thing its page's policy adds (quanyu/api/docs.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-
-from tests.e2e.test_csp_pages import Watched
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,13 +15,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # leave it out. The CSP refuses it before any request leaves the browser (which is what it is for)
 # and Redoc drops the image when it fails; that refusal, and nothing else, is expected.
 REDOCLY_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
-
-
-@pytest.fixture
-def watched(browser, live_server) -> Iterator[Watched]:
-    watch = Watched(browser, live_server)
-    yield watch
-    watch.close()
 
 
 def local_only(page, live_server) -> list[str]:

@@ -6,76 +6,15 @@ chart (ECharts), the member search (htmx), the area map (Leaflet) and the report
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from quanyu.people import services as people_services
 from quanyu.tickets import services
-from tests.e2e.conftest import login
-from tests.factories import PASSWORD, make_city, make_personas
+from tests.factories import make_city, make_personas
 from tests.people.helpers import add_member, make_branches
 from tests.tickets.factories import make_catalog, new_ticket, to_street, whistled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# Run in every document before its own scripts: report CSP violations to the test.
-WATCH_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.qyViolation([e.effectiveDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber].join(" "));
-}, true);
-"""
-
-
-class Watched:
-    """Browser contexts whose pages record every problem: console errors, Alpine's warnings,
-    uncaught exceptions and CSP violations."""
-
-    def __init__(self, browser, live_server) -> None:
-        self.browser = browser
-        self.live_server = live_server
-        self.contexts: list = []
-        self.problems: list[str] = []
-
-    def open(self, username: str | None, *, phone: bool = False):
-        options: dict = {"locale": "zh-CN", "viewport": PHONE if phone else DESKTOP}
-        if phone:
-            options.update(is_mobile=True, has_touch=True)
-        context = self.browser.new_context(**options)
-        self.contexts.append(context)
-        context.expose_function("qyViolation", lambda text: self.problems.append(f"CSP violation: {text}"))
-        context.add_init_script(WATCH_VIOLATIONS)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-        if username:
-            login(page, self.live_server, username, PASSWORD)
-            page.wait_for_url(f"{self.live_server.url}/")
-        return page
-
-    def _console(self, message) -> None:
-        text = message.text
-        if message.type == "error" or (message.type == "warning" and "Alpine" in text):
-            self.problems.append(f"console {message.type}: {text} ({message.location.get('url', '')})")
-
-    def settle(self, page) -> None:
-        """Wait until the page's requests are done, so late errors are seen too."""
-        page.wait_for_load_state("networkidle")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
-@pytest.fixture
-def watched(browser, live_server) -> Iterator[Watched]:
-    watch = Watched(browser, live_server)
-    yield watch
-    watch.close()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.factories import PASSWORD, make_city, make_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

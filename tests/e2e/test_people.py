@@ -6,7 +6,7 @@ import pytest
 from quanyu.core.models import AuditEntry
 from quanyu.people import services
 from quanyu.people.models import PartyMember, Report
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.factories import PASSWORD, make_city, make_personas
 from tests.people.helpers import add_member, make_branches, make_id, roster_row, write_roster
 

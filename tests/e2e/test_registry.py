@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login, nav_link
+from tests.e2e.helpers import login, nav_link
 from tests.factories import PASSWORD, make_city, make_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 
 from quanyu.tickets.models import Channel, Ticket
-from tests.e2e.test_ticket_loop import PHONE, no_sideways_scroll, open_as, shot, world  # noqa: F401
+from tests.e2e.helpers import PHONE, no_sideways_scroll, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_front_desk_on_a_phone(world, open_as, live_server):  # noqa: F811
+def test_front_desk_on_a_phone(world, open_as, live_server):
     _city, catalog = world
     page = open_as("community_x", phone=True)
     page.goto(f"{live_server.url}/tickets/window/")
@@ -54,7 +54,7 @@ def test_front_desk_on_a_phone(world, open_as, live_server):  # noqa: F811
     shot(page, "desk-receipt-390.png")
 
 
-def test_feedback_pages_fit_desktop_and_phone(world, open_as, live_server):  # noqa: F811
+def test_feedback_pages_fit_desktop_and_phone(world, open_as, live_server):
     for phone in (False, True):
         page = open_as("street_staff", phone=phone)
         width = 390 if phone else 1280

@@ -6,7 +6,6 @@ screenshots of the pages at desktop and phone width."""
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
 
@@ -17,60 +16,10 @@ from quanyu.assessment.selectors import department_ranking
 from quanyu.notify.channels import sms
 from quanyu.notify.outbox import notify_drain
 from quanyu.tickets.models import Ticket, Whistle
-from tests.e2e.conftest import login
-from tests.factories import PASSWORD, make_city, make_personas
-from tests.tickets.factories import make_catalog
+from tests.e2e.helpers import PHONE, login, no_sideways_scroll, shot
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("QUANYU_E2E_SHOTS", "")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-def shot(page, name: str) -> None:
-    if SHOTS:
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.QUANYU_SMS_BACKEND = "quanyu.notify.channels.sms.OutboxSmsBackend"
-    sms.outbox.clear()
-    city = make_city()
-    make_personas(city)
-    catalog = make_catalog(city)
-    return city, catalog
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A fresh browser context per person (desktop or phone), signed in unless ``username`` is
-    None; all closed at the end."""
-    contexts = []
-
-    def opener(username: str | None, *, phone: bool = False):
-        options = {"locale": "zh-CN", "viewport": PHONE if phone else DESKTOP}
-        if phone:
-            options.update(is_mobile=True, has_touch=True)
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30_000)  # generous: CI machines run several browsers at once
-        if username:
-            login(page, live_server, username, PASSWORD)
-            page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def act(page, action: str, fields: dict[str, str], *, scope: str = ".qy-actions-card") -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.test import Client
 from openpyxl import Workbook
 
 from quanyu.core.idnumber import id_check_digit
@@ -15,6 +16,14 @@ from quanyu.people.services import PersonInput, member_create
 from quanyu.people.services.imports import MEMBER_COLUMNS
 
 MEMBER_HEADERS = [c.header for c in MEMBER_COLUMNS]
+HUGE = "9" * 25  # an integer parameter past every database's range
+
+
+def logged_in(user: Any) -> Client:
+    """A test client logged in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_id(seq: int, *, born: str = "19800101", region: str = "370602", male: bool = True) -> str:

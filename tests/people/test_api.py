@@ -12,7 +12,7 @@ from quanyu.people import selectors, services
 from quanyu.people.models import PointEntry, PointRule, Report
 from quanyu.people.services import PersonInput
 from tests.factories import make_user
-from tests.people.helpers import add_member, make_id, phone
+from tests.people.helpers import HUGE, add_member, logged_in, make_id, phone
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +335,76 @@ def test_posts_points_floating_meetings_over_api(world, city):
         .status_code
         == 400
     )
+
+
+# Personal data on the API: birth year-month only, tags per row, exports, bounded integers.
+
+
+def test_api_shows_birth_year_month_only(registers, city):
+    client = logged_in(city.users["community_x"])
+    member = client.get(f"/api/members/{registers['member'].pk}/").json()
+    assert member["birth_month"] == "1980-01" and "birth_date" not in member
+    resident = client.get(f"/api/residents/{registers['old'].pk}/").json()
+    assert resident["birth_month"] == "1980-01" and "birth_date" not in resident
+    listed = client.get("/api/members/").json()["results"]
+    assert [m["birth_month"] for m in listed] == ["1980-01"]
+    assert "1980-01-01" not in client.get("/api/residents/").content.decode()
+
+
+def test_resident_api_list_tags_without_n_plus_one(
+    mixed_reader, registers, city, django_assert_max_num_queries
+):
+    for i in range(10):
+        services.resident_create(
+            actor=city.users["community_y"],
+            person=PersonInput(name=f"居民{i}", id_number=make_id(100 + i), phone=phone(100 + i)),
+            community=city.communities[2],
+            tags="低收入",
+        )
+    client = logged_in(mixed_reader)
+    client.get("/api/residents/")
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/residents/").json()
+    assert sum(1 for r in body["results"] if r["tags"] == ["low_income"]) == 10
+
+
+def test_api_exports_no_store_and_unmasked_is_post(registers, city):
+    client = logged_in(city.users["community_x"])
+    before = AuditEntry.objects.count()
+    masked = client.get("/api/residents/export/")
+    assert masked.status_code == 200 and "no-store" in masked["Cache-Control"]
+    assert client.get(f"/api/residents/export/?unmasked=1&reason=x&q={HUGE}").status_code == 405
+    assert client.post("/api/residents/export/", {"reason": " "}).status_code == 400
+    plain = client.post("/api/residents/export/", {"reason": "核对"})
+    assert plain.status_code == 200 and "no-store" in plain["Cache-Control"]
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))[before:]
+    assert actions == ["export", "export_unmasked"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/members/{member}/points/?year=99999",
+        "/api/rankings/?year=99999",
+        "/api/meetings/?year=99999",
+        "/api/attendance-rates/?year=99999",
+        "/api/members/?branch=" + HUGE,
+        "/api/members/?community=" + HUGE,
+        "/api/residents/?building=" + HUGE,
+        "/api/residents/?community=" + HUGE,
+        "/api/rankings/?branch=" + HUGE,
+        "/api/reports/?year=0",
+        "/api/post-claims/?member=" + HUGE,
+    ],
+)
+def test_huge_api_parameters_are_400(registers, city, url):
+    response = logged_in(city.users["community_x"]).get(url.format(member=registers["member"].pk))
+    assert response.status_code == 400
+    assert set(response.json()) & {"year", "branch", "community", "building", "member"}
+
+
+def test_in_range_api_parameters_still_work(registers, city):
+    client = logged_in(city.users["community_x"])
+    points = client.get(f"/api/members/{registers['member'].pk}/points/?year=2024").json()
+    assert points["year_balance"] == points["balance"]
+    assert client.get(f"/api/members/?branch={registers['member'].branch_id}").json()["count"] == 1

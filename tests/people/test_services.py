@@ -433,3 +433,22 @@ def test_member_update_records_field_names_only(city, branches):
     with pytest.raises(ValidationError):
         services.member_update(actor=city.users["community_x"], member=member, id_number="x")
     assert Resident.objects.count() == 0
+
+
+def test_duplicate_id_is_a_clear_error_and_nothing_written(registers, city, branches):
+    from django.core.exceptions import ValidationError
+
+    members = PartyMember.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        add_member(city, branches, 1)
+    assert exc.value.message_dict == {"身份证号": ["该身份证号已在党员名册中"]}
+    assert PartyMember.objects.count() == members
+    residents = Resident.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.resident_create(
+            actor=city.users["community_x"],
+            person=PersonInput(name="又一个", id_number=make_id(2, male=False), phone=phone(9)),
+            community=city.communities[0],
+        )
+    assert exc.value.message_dict == {"身份证号": ["该身份证号已在居民名册中"]}
+    assert Resident.objects.count() == residents

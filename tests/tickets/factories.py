@@ -12,10 +12,13 @@ from PIL import Image
 from quanyu.accounts.models import User
 from quanyu.catalog.models import Category, Tier
 from quanyu.core.roles import Role
+from quanyu.notify.models import Notification
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import services
+from quanyu.tickets.access import TIER_OWNER
 from quanyu.tickets.imports import HOTLINE_COLUMNS
 from quanyu.tickets.models import Channel, Ticket, Whistle
+from quanyu.tickets.notifications import staff_at
 from tests.factories import City, make_user
 
 # Points inside the test city's grids (see tests/factories.py): grid 1-1-1 is lon 121.30–121.35,
@@ -150,3 +153,15 @@ def write_hotline_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def token_from_notification(user) -> str:
+    """A working rating-link token for the ticket of ``user``'s latest "please rate" message. The
+    message sends the account to the request's page; the no-account link itself goes only by SMS
+    to a contact number and is never stored, so the handling tier issues a fresh one here."""
+    note = Notification.objects.filter(recipient=user, kind="ticket_rate_request").latest("id")
+    ticket = Ticket.objects.select_related("handling_area").get(
+        pk=int(note.link.rstrip("/").rsplit("/", 1)[-1])
+    )
+    staff = staff_at(ticket.handling_area.path, [TIER_OWNER[ticket.tier]]).first()
+    return services.ticket_rating_link_issue(actor=staff, ticket=ticket)

@@ -13,8 +13,7 @@ from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
 from quanyu.tickets.selectors import W_OPEN, supervision_board_for, whistle_list_for
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
-from tests.tickets.factories import whistled
-from tests.tickets.test_services import token_from_notification
+from tests.tickets.factories import token_from_notification, whistled
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from quanyu.tickets.selectors import (
     ticket_reassign_choices,
     whistle_department_choices,
 )
-from tests.tickets.factories import new_ticket, to_street, whistled
-from tests.tickets.test_services import token_from_notification
+from tests.tickets.factories import new_ticket, to_street, token_from_notification, whistled
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from quanyu.notify.models import Notification
 from quanyu.tickets import services
-from quanyu.tickets.access import TIER_OWNER
 from quanyu.tickets.errors import ConflictError, TransitionError
 from quanyu.tickets.models import (
     Channel,
@@ -20,9 +19,16 @@ from quanyu.tickets.models import (
     TicketEvent,
     Whistle,
 )
-from quanyu.tickets.notifications import staff_at
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
-from tests.tickets.factories import GRID_111, GRID_211, OUTSIDE, new_ticket, to_street, whistled
+from tests.tickets.factories import (
+    GRID_111,
+    GRID_211,
+    OUTSIDE,
+    new_ticket,
+    to_street,
+    token_from_notification,
+    whistled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +43,6 @@ def assert_history_consistent(ticket: Ticket) -> None:
         TicketEvent.objects.filter(ticket=ticket).order_by("at", "id").values_list("from_status", "to_status")
     )
     assert replay(pairs) == ticket.status
-
-
-def token_from_notification(user) -> str:
-    """A working rating-link token for the ticket of ``user``'s latest "please rate" message. The
-    message sends the account to the request's page; the no-account link itself goes only by SMS
-    to a contact number and is never stored, so the handling tier issues a fresh one here."""
-    note = Notification.objects.filter(recipient=user, kind="ticket_rate_request").latest("id")
-    ticket = Ticket.objects.select_related("handling_area").get(
-        pk=int(note.link.rstrip("/").rsplit("/", 1)[-1])
-    )
-    staff = staff_at(ticket.handling_area.path, [TIER_OWNER[ticket.tier]]).first()
-    return services.ticket_rating_link_issue(actor=staff, ticket=ticket)
 
 
 def test_whole_loop_resident_to_rated(city, cat, django_capture_on_commit_callbacks):

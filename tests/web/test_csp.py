@@ -14,28 +14,18 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from quanyu.accounts.models import User
+from tests.csp import UNSAFE, policy
 
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "quanyu"
 TEMPLATES = sorted(SRC.glob("**/templates/**/*.html"))
 STATIC_JS = sorted(SRC.glob("**/static/**/*.js"))
-UNSAFE = ("'unsafe-eval'", "'unsafe-inline'", "'unsafe-hashes'", "'wasm-unsafe-eval'", "data:", "*")
 
 # An Alpine directive in a template: x-data, x-show, x-on:click / @click, x-bind:class / :class ...
 ALPINE_ATTR = re.compile(r"""\s(x-[\w:.-]+|@[\w:.-]+|:[\w-]+)=(["'])(.*?)\2""", re.S)
 # What the CSP build may be given: a member's name, dotted for a nested property.
 MEMBER = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
-
-
-def policy(response) -> dict[str, list[str]]:
-    header = response["Content-Security-Policy"]
-    directives: dict[str, list[str]] = {}
-    for part in header.split(";"):
-        words = part.split()
-        if words:
-            directives[words[0]] = words[1:]
-    return directives
 
 
 def script_sources(response) -> list[str]:

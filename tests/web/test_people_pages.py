@@ -9,7 +9,7 @@ from quanyu.people import services
 from quanyu.people.models import PartyMember
 from quanyu.people.services import PersonInput
 from tests.factories import make_user
-from tests.people.helpers import add_member, make_branches, make_id, roster_row, write_roster
+from tests.people.helpers import HUGE, add_member, make_branches, make_id, roster_row, write_roster
 
 pytestmark = pytest.mark.django_db
 
@@ -191,9 +191,7 @@ def test_export_page_masked_then_unmasked_audited(world):
     ]
 
 
-# ------------------------------------------------------------------ review fixes
-
-HUGE = "9" * 25
+# ------------------------------------------------- personal data: audit log, birth dates, tags, exports
 
 
 def test_audit_log_is_for_auditors_only(world, city):

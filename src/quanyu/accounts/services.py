@@ -18,6 +18,7 @@ from quanyu.accounts.models import RoleGrant, User
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
 from quanyu.core.idnumber import validate_mobile
+from quanyu.core.memo import forget_models
 from quanyu.core.permissions import require_role
 from quanyu.core.pii import pii_hash
 from quanyu.core.roles import Role
@@ -60,6 +61,7 @@ def user_create(*, actor: Any, spec: UserSpec, password: str) -> User:
         RoleGrant.objects.bulk_create(
             [RoleGrant(user=user, role=g.role, area=g.area, unit=g.unit) for g in spec.grants]
         )
+        forget_models(RoleGrant)  # no signal from a bulk insert: who is told of new work forgets
         audit_record(
             actor=actor, action="grant", target=user, detail={"roles": [g.role for g in spec.grants]}
         )
@@ -92,6 +94,9 @@ def users_bulk_create(*, actor: Any, specs: Sequence[UserSpec], password: str) -
             for g in spec.grants
         ]
         RoleGrant.objects.bulk_create(grants, batch_size=2000)
+        # Bulk inserts send no signal: the memos of users and grants (checked tokens, who is told
+        # of new work) forget now in this process.
+        forget_models(User, RoleGrant)
         audit_record(actor=actor, action="grant", target_type="accounts.user", detail={"created": len(saved)})
         return saved
 

@@ -2,7 +2,8 @@
 
 A point covered by several grids (it lies on a shared boundary) goes to the grid with the lowest
 id, so the answer is exact and deterministic. Points outside every grid, and NaN points, get -1.
-The index is built once per revision of the grid layer and cached in the process.
+The index is built once per revision of the grid layer and cached in the process (``grid_indexes``,
+a ``core.memo.RevisedMemo``).
 
 How the index answers quickly and still exactly: the grids' bounding box is cut into a uniform
 raster of cells (a few million for a district). At build time every cell is classified:
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +32,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from quanyu.core.geo import to_wgs84
+from quanyu.core.memo import RevisedMemo
 
 NONE = -1
 
@@ -338,41 +339,6 @@ def _edges(
     )
 
 
-_cache_lock = threading.Lock()
-_cache: dict[str, tuple[tuple[object, ...], GridIndex]] = {}
-# When the grid layer's revision was last read (time.monotonic), per process.
-_checked_at: dict[str, float] = {}
-
-
-def recheck_seconds() -> float:
-    """How long the cached index is trusted before the grid layer's revision is read again
-    (``QUANYU_REVISION_RECHECK_SECONDS``, default 2 s). A grid saved by another process is used
-    within that window; one saved in this process at once (``invalidate``, on Area post_save)."""
-    from django.conf import settings
-
-    return float(getattr(settings, "QUANYU_REVISION_RECHECK_SECONDS", 2.0))
-
-
-def invalidate() -> None:
-    """Forget the cached index's revision: the next lookup checks the grid layer again."""
-    with _cache_lock:
-        _checked_at.clear()
-
-
-def _on_area_change(sender: object, **kwargs: object) -> None:
-    invalidate()
-
-
-def _connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(_on_area_change, sender="areas.Area", dispatch_uid="areas.locate.save")
-    post_delete.connect(_on_area_change, sender="areas.Area", dispatch_uid="areas.locate.delete")
-
-
-_connect()
-
-
 def _grid_revision() -> tuple[object, ...]:
     from django.db.models import Count, Max
 
@@ -406,26 +372,22 @@ def build_grid_index() -> GridIndex:
     return GridIndex(records)
 
 
+# The index of the current grid layer, per process (one key). Saving or deleting an Area here makes
+# the next lookup read the grid layer's revision again (rebuilt only when a grid changed); bulk
+# writes (the area import) call ``grid_indexes.forget()``.
+grid_indexes: RevisedMemo[GridIndex] = RevisedMemo("areas.grid_index", _grid_revision, limit=1)
+grid_indexes.recheck_when_changed("areas.Area")
+
+
 def grid_index() -> GridIndex:
     """The cached index of the current grid layer, rebuilt when grids change. The revision
-    (one aggregate) is read at most once per ``recheck_seconds()`` per process."""
-    now = time.monotonic()
-    with _cache_lock:
-        cached = _cache.get("grids")
-        checked = _checked_at.get("grids")
-        if cached is not None and checked is not None and now - checked < recheck_seconds():
-            return cached[1]
-    revision = _grid_revision()
-    with _cache_lock:
-        cached = _cache.get("grids")
-        if cached is not None and cached[0] == revision:
-            _checked_at["grids"] = now
-            return cached[1]
-    index = build_grid_index()
-    with _cache_lock:
-        _cache["grids"] = (revision, index)
-        _checked_at["grids"] = now
-    return index
+    (one aggregate) is read at most once per ``QUANYU_REVISION_RECHECK_SECONDS`` per process."""
+    return grid_indexes.value("grids", build_grid_index)
+
+
+def invalidate() -> None:
+    """Make the next lookup check the grid layer's revision again (``grid_indexes.recheck``)."""
+    grid_indexes.recheck()
 
 
 def locate(

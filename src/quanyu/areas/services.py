@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.geometry import POLYGON_KINDS, parse_polygon, representative_lonlat
 from quanyu.areas.models import CHILD_KINDS, Area, AreaKind
 from quanyu.core.audit import audit_record
+from quanyu.core.memo import forget_models
 from quanyu.core.permissions import can_edit_registry, require_role
 from quanyu.core.roles import Role
 from quanyu.core.trees import NewNode, bulk_add_nodes
@@ -88,6 +89,9 @@ def area_bulk_create(
                 _check_place(actor=actor, parent=None, kind=instance.kind)
             _prepare(instance)
         saved = bulk_add_nodes(Area, nodes)
+        # A bulk insert sends no signal: the memos built on areas (the grid index, who is told of
+        # new work at a place) forget now in this process; others recheck within their window.
+        forget_models(Area)
         audit_record(
             actor=actor,
             action="import",

@@ -7,9 +7,10 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self) -> None:
-        # Keep the department rollup current inside every ticket service's transaction
-        # (``quanyu.tickets.hooks``); ``assessment_sync`` stays as the catch-up for anything missed.
-        from quanyu.assessment.rollup import record_ticket_change_listener
+        # Bring the department rollup up to date once a ticket service's transaction has committed
+        # (``quanyu.tickets.hooks``, batched per transaction); ``assessment_sync`` stays the
+        # catch-up that guarantees it, for a failed or missed recomputation.
+        from quanyu.assessment.rollup import record_ticket_changes_listener
         from quanyu.tickets.hooks import on_ticket_changed
 
-        on_ticket_changed(record_ticket_change_listener)
+        on_ticket_changed(record_ticket_changes_listener)

@@ -7,9 +7,12 @@ out of the statistics, on a ticket that was not cancelled, merged or transferred
 
 Three ways keep the rollup equal to a direct computation over the whistles:
 
-* ``assessment_record_ticket_change(ticket_id=…)`` — the hook. Called by the ticket services inside
-  their transaction after a change of a ticket's whistles, status, exclusion or effective rating,
-  it recomputes the (department, day) rows of that ticket's whistles. Idempotent.
+* ``assessment_record_ticket_changes(ticket_ids=…)`` — the hook. Called once the ticket services'
+  transaction has committed (``quanyu.tickets.hooks``: one call per transaction with every ticket
+  whose whistles, status, exclusion or effective rating changed), it recomputes the (department,
+  day) rows of those tickets' whistles in its own short transaction. Idempotent. It runs outside
+  the resident's step: no lock of a busy department's row is held by the step, and a failure is
+  logged, never rolls the step back — the catch-up below repairs it.
 * ``assessment_sync()`` — catch-up from the ticket history: recomputes the rows touched by ticket
   events newer than the last one seen, and stamps ``RollupState.synced_at`` (the "data as of" the
   ranking shows). Cheap when nothing happened. Run periodically (Celery beat, the demo scheduler,
@@ -169,15 +172,18 @@ def _pairs_of(whistles: QuerySet[Whistle]) -> set[tuple[int, dt.date]]:
     }
 
 
-def assessment_record_ticket_change(*, ticket_id: int) -> int:
-    """The hook for the ticket services. Call it inside the service's transaction, after the
-    change is written, whenever a ticket's whistles (blown, responded, resolved, returned,
-    withdrawn), its status (cancelled, merged, transferred, reopened) or its effective rating
-    (rated, called back, appeal decided) changed. Recomputes the (department, day) rows of every
-    whistle of the ticket; idempotent, so calling it too often is harmless. Returns the number of
-    rows recomputed."""
+def assessment_record_ticket_changes(*, ticket_ids: Iterable[int]) -> int:
+    """The hook for the ticket services, run after their transaction committed, for tickets whose
+    whistles (blown, responded, resolved, returned, withdrawn), status (cancelled, merged,
+    transferred, reopened) or effective rating (rated, called back, appeal decided) changed.
+    Recomputes the (department, day) rows of every whistle of those tickets in one short
+    transaction; idempotent, so calling it too often is harmless. Returns the number of rows
+    recomputed."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return 0
     with transaction.atomic():
-        return _recompute(_pairs_of(Whistle.objects.filter(ticket_id=ticket_id)))
+        return _recompute(_pairs_of(Whistle.objects.filter(ticket_id__in=ids)))
 
 
 def _state_for_update() -> RollupState:
@@ -267,7 +273,7 @@ def assessment_refresh(period: Period) -> int:
     return assessment_rebuild(period)
 
 
-def record_ticket_change_listener(ticket_id: int) -> int:
-    """``assessment_record_ticket_change`` as a ``quanyu.tickets.hooks`` listener (registered by
-    ``AssessmentConfig.ready``)."""
-    return assessment_record_ticket_change(ticket_id=ticket_id)
+def record_ticket_changes_listener(ticket_ids: frozenset[int]) -> int:
+    """``assessment_record_ticket_changes`` as a ``quanyu.tickets.hooks`` listener (registered by
+    ``AssessmentConfig.ready``; called after commit)."""
+    return assessment_record_ticket_changes(ticket_ids=ticket_ids)

@@ -15,19 +15,18 @@ Deadlines are counted in local time (Asia/Shanghai):
 Pass one ``WorkCalendar`` to many calls (imports, sweeps) to read each year's rows once. A fresh
 ``WorkCalendar()`` takes each year from a per-process cache (``shared_year``) that is trusted for
 ``QUANYU_REVISION_RECHECK_SECONDS`` (default 2 s) and then re-validated with one aggregate over the
-holiday table, so a holiday edited by another process is used within that window; an edit saved in
-this process is seen at once (``invalidate``).
+holiday table, so a holiday edited by another process is used within that window (``years``, a
+``core.memo.RevisedMemo``); an edit saved in this process is seen at once, and bulk writes (holiday
+seeding) call ``years.forget()``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from quanyu.core.clock import LOCAL_TZ
+from quanyu.core.memo import RevisedMemo
 
 
 @dataclass(frozen=True)
@@ -189,60 +188,17 @@ def _holiday_revision() -> tuple[object, ...]:
     return tuple(agg[k] for k in ("n", "top", "first", "last", "holidays"))
 
 
-class _YearCache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.years: dict[int, YearTable] = {}
-        self.revision: tuple[object, ...] | None = None
-        self.checked_at = 0.0
-
-    def get(self, year: int) -> YearTable:
-        from quanyu.catalog.suggest import recheck_seconds
-
-        now = time.monotonic()
-        with self.lock:
-            fresh = self.revision is not None and now - self.checked_at < recheck_seconds()
-            if fresh and year in self.years:
-                return self.years[year]
-        if not fresh:
-            revision = _holiday_revision()
-            with self.lock:
-                if revision != self.revision:
-                    self.years = {}
-                self.revision, self.checked_at = revision, now
-        table = _read_year(year)
-        with self.lock:
-            self.years[year] = table
-        return table
-
-    def clear(self) -> None:
-        with self.lock:
-            self.years, self.revision, self.checked_at = {}, None, 0.0
-
-
-_year_cache = _YearCache()
+# The holiday table's years, per process (key: the year).
+years: RevisedMemo[YearTable] = RevisedMemo("catalog.holiday_years", _holiday_revision, limit=200)
+years.forget_when_changed("catalog.Holiday")
 
 
 def shared_year(year: int) -> YearTable:
     """(statutory holidays, adjusted workdays) of ``year`` from the per-process cache, or None
     when the year is not in the table."""
-    return _year_cache.get(year)
+    return years.value(year, lambda: _read_year(year))
 
 
 def invalidate() -> None:
-    """Drop the cached holiday years: the next calendar reads the table again."""
-    _year_cache.clear()
-
-
-def _on_change(sender: Any, **kwargs: Any) -> None:
-    invalidate()
-
-
-def _connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    for signal, name in ((post_save, "save"), (post_delete, "delete")):
-        signal.connect(_on_change, sender="catalog.Holiday", dispatch_uid=f"catalog.calendar.{name}")
-
-
-_connect()
+    """Drop the cached holiday years: the next calendar reads the table again (``years.forget``)."""
+    years.forget()

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from quanyu.catalog.calendar import years as holiday_years
 from quanyu.catalog.holidays import package_rows
 from quanyu.catalog.models import Category, Holiday, Tier
+from quanyu.catalog.suggest import matchers as category_matchers
 from quanyu.core.audit import audit_record
 from quanyu.core.permissions import require_role
 from quanyu.core.roles import Role
@@ -29,6 +31,8 @@ def holidays_seed_from_package(*, years: set[int] | None = None) -> int:
     new = [Holiday(date=d, kind=k, name=n) for d, k, n in package_rows(years) if d not in existing]
     with transaction.atomic():
         Holiday.objects.bulk_create(new, ignore_conflicts=True)
+    # A bulk insert sends no signal: this process's holiday years forget now (others recheck).
+    holiday_years.forget()
     return len(new)
 
 
@@ -212,6 +216,9 @@ def category_import(
             [through(category_id=item.pk, unit_id=unit_id) for item, ids in written for unit_id in ids]
         )
         result = CategoryImportResult(groups_created, groups_updated, items_created, items_updated)
+        # The Open311 codes were freed by a queryset update and the departments bulk-inserted, with
+        # no signal: this process's matcher forgets the catalogue now (others recheck).
+        category_matchers.forget()
         audit_record(
             actor=actor,
             action="import",

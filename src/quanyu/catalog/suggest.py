@@ -5,24 +5,21 @@ of its own name when that appears; the best item wins. ``score`` is that raw wei
 0–1 (w / (w + 4)), so one two-character keyword gives 0.33 and a name plus two keywords ~0.7. A
 learned classifier (app ``routing``) replaces this later; staff always confirm or change it.
 
-``category_suggest`` reuses one ``CategoryMatcher`` per process (``cached_matcher``). It is rebuilt
-when the catalogue's revision changes; the revision (one aggregate over the categories) is read
-at most once every ``QUANYU_REVISION_RECHECK_SECONDS`` (default 2 s) per process, so an edit made
-by another process is used within that window. Saving or deleting a Category in this process drops
-the cached matcher at once (``invalidate``).
+``category_suggest`` reuses one ``CategoryMatcher`` per process (``matchers``, a
+``core.memo.RevisedMemo``). It is rebuilt when the catalogue's revision changes; the revision (one
+aggregate over the categories) is read at most once every ``QUANYU_REVISION_RECHECK_SECONDS``
+(default 2 s) per process, so an edit made by another process is used within that window. Saving or
+deleting a Category in this process drops the cached matcher at once; bulk writes (the catalogue
+import) call ``matchers.forget()``.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
-from typing import Any
-
-from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 
 from quanyu.catalog.models import Category
+from quanyu.core.memo import RevisedMemo
+from quanyu.core.memo import recheck_seconds as recheck_seconds  # for tickets.services.intake
 
 
 @dataclass(frozen=True)
@@ -85,12 +82,6 @@ class CategoryMatcher:
         return Suggestion(category=rule.category, score=round(weight / (weight + 4), 3), matched=matched)
 
 
-def recheck_seconds() -> float:
-    """How long a process trusts its cached catalogue, holiday table and grid index before it
-    reads their revision again (``QUANYU_REVISION_RECHECK_SECONDS``, default 2)."""
-    return float(getattr(settings, "QUANYU_REVISION_RECHECK_SECONDS", 2.0))
-
-
 def _catalogue_revision() -> tuple[object, ...]:
     from django.db.models import Count, Max, Q, Sum
     from django.db.models.functions import Length
@@ -105,59 +96,25 @@ def _catalogue_revision() -> tuple[object, ...]:
     return tuple(agg[k] for k in ("n", "top", "active", "text", "limits"))
 
 
-class _CachedMatcher:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.matcher: CategoryMatcher | None = None
-        self.revision: tuple[object, ...] | None = None
-        self.checked_at = 0.0
-
-    def get(self) -> CategoryMatcher:
-        now = time.monotonic()
-        with self.lock:
-            if self.matcher is not None and now - self.checked_at < recheck_seconds():
-                return self.matcher
-        revision = _catalogue_revision()
-        with self.lock:
-            if self.matcher is not None and self.revision == revision:
-                self.checked_at = now
-                return self.matcher
-        matcher = CategoryMatcher()
-        with self.lock:
-            self.matcher, self.revision, self.checked_at = matcher, revision, now
-        return matcher
-
-    def clear(self) -> None:
-        with self.lock:
-            self.matcher, self.revision, self.checked_at = None, None, 0.0
-
-
-_matcher_cache = _CachedMatcher()
+# The matcher over the current catalogue, per process (one key).
+matchers: RevisedMemo[CategoryMatcher] = RevisedMemo("catalog.matcher", _catalogue_revision, limit=1)
+matchers.forget_when_changed(Category)
 
 
 def cached_matcher() -> CategoryMatcher:
     """This process's matcher over the current catalogue (see the module docstring)."""
-    return _matcher_cache.get()
+    return matchers.value("matcher", CategoryMatcher)
 
 
 def cached_item(code: str) -> Category | None:
     """The active item with ``code`` from the cached catalogue (None when it is not one: the caller
     reads the table then, to name what is wrong)."""
-    return _matcher_cache.get().by_code.get(code)
+    return cached_matcher().by_code.get(code)
 
 
 def invalidate() -> None:
-    """Drop the cached matcher: the next suggestion reads the catalogue again."""
-    _matcher_cache.clear()
-
-
-def _on_change(sender: Any, **kwargs: Any) -> None:
-    invalidate()
-
-
-# Catalogue edits made in this process are seen at once.
-post_save.connect(_on_change, sender=Category, dispatch_uid="catalog.suggest.save")
-post_delete.connect(_on_change, sender=Category, dispatch_uid="catalog.suggest.delete")
+    """Drop the cached matcher: the next suggestion reads the catalogue again (``matchers.forget``)."""
+    matchers.forget()
 
 
 def category_suggest(text: str) -> Suggestion | None:

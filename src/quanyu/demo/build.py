@@ -57,14 +57,12 @@ def reset_database() -> None:
     (grid index, catalogue matcher, holiday years, intake areas) trust their revision for a
     couple of seconds, and a rebuild reuses the same ids: they are dropped here, or a city built
     right after the reset would be located against the old grids."""
-    from quanyu.areas.locate import invalidate as locate_invalidate
-    from quanyu.catalog.calendar import invalidate as calendar_invalidate
-    from quanyu.catalog.suggest import invalidate as suggest_invalidate
+    from quanyu.core.memo import forget_all
     from quanyu.tickets.services.intake import invalidate_area_cache
 
     call_command("flush", interactive=False, verbosity=0)
-    for invalidate in (locate_invalidate, calendar_invalidate, suggest_invalidate, invalidate_area_cache):
-        invalidate()
+    forget_all()  # every core.memo of this process
+    invalidate_area_cache()
 
 
 def build_demo(

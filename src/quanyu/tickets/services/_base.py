@@ -130,8 +130,8 @@ def move(
     **payload: Any,
 ) -> TicketEvent:
     """Set ``ticket.status = to`` (already checked), save the named fields and append the event.
-    Then, unless the step is in ``FIGURE_NEUTRAL_KINDS``, tell the ticket listeners
-    (``quanyu.tickets.hooks``: the department rollup) in the same transaction."""
+    Then, unless the step is in ``FIGURE_NEUTRAL_KINDS``, note the ticket for the ticket listeners
+    (``quanyu.tickets.hooks``: the department rollup), which hear of it after commit."""
     from_status = ticket.status
     ticket.status = to
     ticket.updated_at = now

@@ -137,6 +137,8 @@ def drilldown(request: HttpRequest, department_id: int) -> HttpResponse:
         "items": items,
         "error": error,
         "frozen": selectors.bulletin_for_period(period) is not None,
+        # The list is live; the ranking's figure it came from is as of the rollup's last catch-up.
+        "data_as_of": selectors.rollup_data_as_of(),
     }
     return render(request, "web/assessment/drilldown.html", context)
 

@@ -179,3 +179,19 @@ def test_expired_token_is_401_and_a_new_log_in_issues_a_fresh_one(city):
     assert fresh != first
     assert Client(HTTP_AUTHORIZATION=f"Token {fresh}").get("/api/me/").status_code == 200
     assert not Token.objects.filter(key=first).exists()
+
+
+def test_a_token_issued_before_two_step_log_in_came_on_stops_working(city):
+    old = post_token("community_x").json()["token"]  # QUANYU_REQUIRE_OTP is off in tests
+    resident = post_token("resident").json()["token"]
+    with otp_on:
+        refused = Client(HTTP_AUTHORIZATION=f"Token {old}").get("/api/units/")
+        assert refused.status_code == 401
+        assert "两步验证" in refused.json()["detail"]
+        # Residents are not asked for a second step: their token goes on working.
+        assert Client(HTTP_AUTHORIZATION=f"Token {resident}").get("/api/me/").status_code == 200
+        device = confirmed_device("community_x")
+        fresh = post_token("community_x", otp=code_for(device)).json()["token"]
+        assert fresh != old  # the unverified token is not handed out again
+        assert not Token.objects.filter(key=old).exists()
+        assert Client(HTTP_AUTHORIZATION=f"Token {fresh}").get("/api/units/").status_code == 200

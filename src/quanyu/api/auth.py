@@ -22,7 +22,9 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from quanyu.accounts.models import User
+from quanyu.api.models import OtpToken
 from quanyu.core.memo import ProcessMemo
+from quanyu.core.permissions import otp_required_for
 
 
 def token_ttl() -> timedelta:
@@ -40,6 +42,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         remembered = _checked.get(key)
         if remembered is None:
             user, token = super().authenticate_credentials(key)
+            if otp_required_for(user) and not OtpToken.objects.filter(token_id=token.key).exists():
+                raise exceptions.AuthenticationFailed(_("该令牌未经两步验证，请重新登录并填写动态验证码"))
             _checked.remember(key, user, token)
         else:
             user, token = remembered

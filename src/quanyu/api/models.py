@@ -36,3 +36,21 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
+class OtpToken(models.Model):
+    """An API token issued after the second (TOTP) step. While two-step log-in applies to its
+    user, a token without this row is refused: one issued while the step was off (or before the
+    user held a staff role) stops working when it comes on."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("验证时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("两步验证令牌")
+        verbose_name_plural = _("两步验证令牌")
+
+    def __str__(self) -> str:
+        return f"{self.token_id[:6]}…"

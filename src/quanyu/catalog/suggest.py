@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from quanyu.catalog.models import Category
 from quanyu.core.memo import RevisedMemo
-from quanyu.core.memo import recheck_seconds as recheck_seconds  # for tickets.services.intake
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from quanyu.accounts import services as account_services
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
+from quanyu.api.models import OtpToken
 from quanyu.api.parsers import JSONParser
 from quanyu.api.registry import serializers as s
 from quanyu.areas import selectors as area_selectors
@@ -146,11 +147,15 @@ class TokenView(APIView):
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         with transaction.atomic():
             token = Token.objects.select_for_update().filter(user=user).first()
-            if token is not None and token_is_expired(token):
-                token.delete()
+            two_step = otp_required_for(user)
+            unverified = two_step and token is not None and not OtpToken.objects.filter(token=token).exists()
+            if token is not None and (token_is_expired(token) or unverified):
+                token.delete()  # never hand out again a token issued without the second step
                 token = None
             if token is None:
                 token = Token.objects.create(user=user)
+                if two_step:
+                    OtpToken.objects.create(token=token)
         return Response({"token": token.key})
 
 

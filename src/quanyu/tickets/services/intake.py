@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,15 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.areas.locate import locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category
-from quanyu.catalog.suggest import category_suggest, recheck_seconds
+from quanyu.catalog.suggest import category_suggest
 from quanyu.core.geo import CRS_CHOICES
+from quanyu.core.memo import RevisedMemo
 from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.pii import pii_hash
 from quanyu.core.roles import Role
@@ -77,7 +76,9 @@ def _located(
             raise ValidationError({"lon": _("该位置不在本市任何网格内")})
         # The index knows the community and street: the three areas come from the per-process
         # cache, or one query.
-        found = _area_triples.get(grid_id, community_id, street_id)
+        found = area_triples.value(
+            (grid_id, community_id, street_id), lambda: _read_triple(grid_id, community_id, street_id)
+        )
         if found is None:  # deleted since the index was checked
             raise ValidationError({"lon": _("该位置不在本市任何网格内")})
         return found[0], found[1], found[2], found[0]
@@ -100,68 +101,36 @@ def _located(
 _Triple = tuple[Area, Area | None, Area | None]
 
 
-class _AreaTriples:
-    """(grid, community, street) Area rows by grid id, per process. Trusted for
-    ``recheck_seconds()``, then re-validated by one aggregate over the street/community/grid rows
-    (count, last ``updated_at``, top id) and dropped when that changed; dropped after
-    ``MAX_AGE`` seconds in any case (a move rewrites paths without touching ``updated_at``), and at
-    once when an Area is saved or deleted in this process."""
-
-    MAX_AGE = 60.0
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.rows: dict[int, _Triple] = {}
-        self.revision: tuple[object, ...] | None = None
-        self.checked_at = 0.0
-        self.born = 0.0
-
-    @staticmethod
-    def _revision() -> tuple[object, ...]:
-        agg = Area.objects.filter(kind__in=(AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET)).aggregate(
-            n=Count("id"), last=Max("updated_at"), top=Max("id")
-        )
-        return (agg["n"], agg["last"], agg["top"])
-
-    def get(
-        self, grid_id: int, community_id: int, street_id: int
-    ) -> tuple[Area, Area | None, Area | None] | None:
-        now = time.monotonic()
-        with self.lock:
-            fresh = now - self.checked_at < recheck_seconds() and now - self.born < self.MAX_AGE
-            if fresh and grid_id in self.rows:
-                return self.rows[grid_id]
-        if not fresh:
-            revision = self._revision()
-            with self.lock:
-                if revision != self.revision or now - self.born >= self.MAX_AGE:
-                    self.rows, self.born = {}, now
-                self.revision, self.checked_at = revision, now
-        wanted = [i for i in (grid_id, community_id, street_id) if i >= 0]
-        by_id = {a.pk: a for a in Area.objects.filter(pk__in=wanted)}
-        grid = by_id.get(grid_id)
-        if grid is None:
-            return None
-        triple = (grid, by_id.get(community_id), by_id.get(street_id))
-        with self.lock:
-            self.rows[grid_id] = triple
-        return triple
-
-    def clear(self) -> None:
-        with self.lock:
-            self.rows, self.revision, self.checked_at, self.born = {}, None, 0.0, 0.0
+# Area rows change rarely, but a move rewrites paths without touching updated_at: the remembered
+# rows are also dropped once a minute whatever the aggregate says.
+AREA_ROWS_MAX_AGE = 60.0
 
 
-_area_triples = _AreaTriples()
+def _area_revision() -> tuple[object, ...]:
+    """The street/community/grid rows' count, last ``updated_at`` and top id, and the minute."""
+    agg = Area.objects.filter(kind__in=(AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET)).aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    )
+    return (agg["n"], agg["last"], agg["top"], int(time.monotonic() // AREA_ROWS_MAX_AGE))
 
 
-def invalidate_area_cache(sender: Any = None, **kwargs: Any) -> None:
-    """Drop the cached grid/community/street rows (on every Area save or delete here)."""
-    _area_triples.clear()
+# (grid, community, street) Area rows by grid id, per process (a core.memo.RevisedMemo): trusted
+# for QUANYU_REVISION_RECHECK_SECONDS, then re-validated by the revision above; forgotten at once
+# when an Area is saved or deleted in this process.
+area_triples: RevisedMemo[_Triple | None] = RevisedMemo("tickets.area_triples", _area_revision)
+area_triples.forget_when_changed(Area)
 
 
-post_save.connect(invalidate_area_cache, sender=Area, dispatch_uid="tickets.intake.areas.save")
-post_delete.connect(invalidate_area_cache, sender=Area, dispatch_uid="tickets.intake.areas.delete")
+def _read_triple(grid_id: int, community_id: int, street_id: int) -> _Triple | None:
+    wanted = [i for i in (grid_id, community_id, street_id) if i >= 0]
+    by_id = {a.pk: a for a in Area.objects.filter(pk__in=wanted)}
+    grid = by_id.get(grid_id)
+    return None if grid is None else (grid, by_id.get(community_id), by_id.get(street_id))
+
+
+def invalidate_area_cache() -> None:
+    """Drop the remembered grid/community/street rows (demo reset; tests)."""
+    area_triples.forget()
 
 
 def _ancestors_by_kind(area: Area) -> dict[str, Area]:

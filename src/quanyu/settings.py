@@ -180,7 +180,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "quanyu.api.schema.QuanyuAutoSchema",
     "EXCEPTION_HANDLER": "quanyu.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -96,3 +96,24 @@ def test_redoc_uses_the_local_bundle():
     response = Client().get("/api/redoc/")
     assert response.status_code == 200
     assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in response.content.decode()
+
+
+def test_every_operation_documents_its_error_answers_and_the_ticket_list_its_envelope():
+    import json
+    import tempfile
+
+    from django.core.management import call_command
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        call_command("spectacular", "--format", "openapi-json", "--file", out.name)
+        schema = json.load(open(out.name, encoding="utf-8"))  # noqa: SIM115
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "400" in codes, f"{method} {path}"
+            if "{" in path and method == "post":
+                assert {"404", "409"} <= codes, f"{method} {path}"
+    listing = schema["paths"]["/api/tickets/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listing["schema"] == {"$ref": "#/components/schemas/PaginatedTicketList"}
+    replay = schema["paths"]["/api/tickets/"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert replay["schema"] == {"$ref": "#/components/schemas/Ticket"}

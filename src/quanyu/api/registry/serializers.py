@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quanyu.accounts.models import RoleGrant, User
+from quanyu.api.schema import ErrorSerializer as ErrorSerializer  # the one error body
 from quanyu.areas.models import Area
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.pii import mask_phone
@@ -175,10 +176,6 @@ class TokenInputSerializer(serializers.Serializer):
 
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class AreaRefSerializer(serializers.ModelSerializer):

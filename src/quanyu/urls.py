@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from quanyu.core.health import healthz, readyz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("quanyu.api.urls")),
     path("open311/v2/", include("quanyu.api.open311.urls")),

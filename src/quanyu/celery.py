@@ -35,6 +35,8 @@ app.add_periodic_task(
 )
 # Notifications: each commit that writes to the outbox enqueues a drain; this one retries failed
 # channels and sends anything whose enqueue was lost (broker down at the time).
+# The audit log's hash chain: entries written since are sealed (core.auditchain).
+app.add_periodic_task(60.0, app.signature("quanyu.core.audit_seal"), name="core-audit-seal")
 app.add_periodic_task(
     float(env_int("QUANYU_NOTIFY_DRAIN_SECONDS", 30)),
     app.signature("quanyu.notify.drain_outbox"),

@@ -38,6 +38,10 @@ class AuditEntry(models.Model):
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (core.auditchain): set once when the entry is sealed, never changed.
+    seal_seq = models.BigIntegerField(_("封存序号"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -47,3 +51,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The one row that orders the sealing of the audit log (locked while sealing), and the anchor
+    left by archiving: the last archived entry's sequence number and hash, from which the entries
+    still here are verified."""
+
+    sealed_seq = models.BigIntegerField(default=0)
+    sealed_hash = models.CharField(max_length=64, blank=True)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链")
+        verbose_name_plural = _("审计链")
+
+    def __str__(self) -> str:
+        return f"sealed {self.sealed_seq}, anchor {self.anchor_seq}"

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "quanyu.accounts.middleware.SessionTimeoutMiddleware",
+    "quanyu.accounts.middleware.PasswordAgeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "quanyu.web.middleware_otp.StaffOTPMiddleware",
     "quanyu.web.middleware.PageMessageMiddleware",
@@ -132,7 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "quanyu.accounts.passwords.ComplexityValidator", "OPTIONS": {"kinds": 3}},
 ]
+# Periodic change (等保): days a password is good for before its owner must change it (0 = never;
+# off in the demo and the tests, which turn it on where they test it).
+QUANYU_PASSWORD_MAX_AGE_DAYS = env_int("QUANYU_PASSWORD_MAX_AGE_DAYS", 0 if (DEBUG or TESTING) else 90)
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

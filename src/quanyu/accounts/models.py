@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 # Django's cached_property, not functools': on Python 3.11 the latter holds one lock for every
 # instance while it computes, so request threads waiting for it can hold every pooled connection
@@ -19,6 +20,8 @@ from quanyu.orgs.models import Unit
 
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # When the password was last set (None: before this was recorded; counted from date_joined).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     phone = EncryptedCharField(_("手机号"), blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
@@ -28,6 +31,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @cached_property
     def active_grants(self) -> list[RoleGrant]:

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quanyu.web.assessment import urls as assessment_urls
+from quanyu.web.auth.views import PasswordChange
 from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
@@ -16,6 +17,7 @@ app_name = "web"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", PasswordChange.as_view(), name="password_change"),
 ]
 for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls]:
     urlpatterns += domain.urlpatterns

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.accounts import services as account_services
+from quanyu.accounts.middleware import password_expired
 from quanyu.api.auth import token_is_expired
 from quanyu.api.errors import LockedOut
 from quanyu.api.models import OtpToken
@@ -143,6 +144,8 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
         _check_otp(user, data.validated_data.get("otp", "").strip())
+        if password_expired(user):
+            raise exceptions.PermissionDenied(_("密码已过期，请先在网页上修改密码"))
         # A token log-in is a log-in: last_login is updated and django-axes clears the failures.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         with transaction.atomic():

@@ -50,3 +50,15 @@ def test_department_router_backs_off_from_the_grid_to_the_category():
     assert router.predict_with_confidence("0101", "0001000100020001") == ("住建局", 1.0)
     assert router.predict_with_confidence("0101", "0009") == ("城管局", 0.6)
     assert router.predict_with_confidence("9999", "") is None
+
+
+def test_the_one_message_path_equals_scikit_learns(messages):
+    rows = messages[:600]
+    model = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
+    assert model.fast is not None
+    for r in messages[600:640] + [{"text": "电梯"}, {"text": "☃☃"}]:
+        text = "".join(r["text"].split())
+        fast = model._one(text)
+        slow = model.scores([text])[0]
+        assert abs(fast - slow).max() < 1e-4
+        assert model.predict_with_confidence([text])[0][0] == model.labels[int(slow.argmax())]

@@ -3,8 +3,8 @@ problem.
 
 ``find_repeats(records)`` groups records that share an identity — requester id, phone hash or
 normalised address, each tried separately — and, inside each identity, links the ones about the
-same problem: the same category when both have one, else text cosine ≥ ``similarity`` (character
-bigrams). Links further apart than ``window_days`` are not made. Each group of two or more is one
+same problem: the same category when both have one, else text cosine ≥ ``similarity`` (0.2: the
+identity is already strong evidence; character bigrams). Links further apart than ``window_days`` are not made. Each group of two or more is one
 repeat: which identity, the record ids in time order, first and last time.
 """
 
@@ -41,7 +41,7 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def find_repeats(
-    records: Iterable[Record], *, similarity: float = 0.35, window_days: int = 90
+    records: Iterable[Record], *, similarity: float = 0.2, window_days: int = 90
 ) -> list[dict[str, Any]]:
     rows = sorted(records, key=lambda r: (r.at, r.id))
     if len(rows) < 2:

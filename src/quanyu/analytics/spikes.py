@@ -3,8 +3,8 @@
 ``find_spikes(counts, start)`` looks at a daily count series. The expected count of a day is the
 mean of the same weekday over the previous ``weeks`` weeks (a seasonal baseline: Mondays are
 compared with Mondays); a day is a spike when it has at least ``min_count`` messages and its
-count exceeds the expected one by ``z`` standard deviations, the deviation being the larger of
-the same-weekday spread and the Poisson √expected (so a quiet series with a flat history does not
+count exceeds the expected one by ``z`` (4) standard deviations, the deviation being the larger
+of the same-weekday spread and the Poisson √expected (so a quiet series with a flat history does not
 fire on 0 → 2). Days with less than ``min_weeks`` weeks of history are not judged.
 
 ``spikes_by_key(rows, …)`` does the same for (key, date) rows, e.g. key = (grid, category).
@@ -35,7 +35,7 @@ def find_spikes(
     *,
     weeks: int = 8,
     min_weeks: int = 3,
-    z: float = 3.0,
+    z: float = 4.0,
     min_count: int = 3,
     key: Hashable = None,
 ) -> list[Spike]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from tests.datasets import dataset_path
 
 
 def test_a_real_reply_ranks_above_a_reply_to_another_message():
-    replies = [r for _, r in zip(range(120), read_replies(dataset_path("taidi2020c", "replies_train.csv")))]
+    replies = list(itertools.islice(read_replies(dataset_path("taidi2020c", "replies_train.csv")), 120))
     m = relevance_matrix([r.request for r in replies], [r.reply for r in replies])
     own = np.diag(m)
     other = np.roll(m, 1, axis=1).diagonal()  # each request against the next message's reply
@@ -30,7 +31,7 @@ def test_a_real_reply_ranks_above_a_reply_to_another_message():
     assert share >= 0.9
     scored = score_replies(replies[:20])
     swapped = score_replies([Reply(r.message_id, r.request, o.reply, r.asked_at, r.replied_at)
-                             for r, o in zip(replies[:20], replies[1:21], strict=True)])  # fmt: skip
+                             for r, o in itertools.pairwise(replies[:21])])  # fmt: skip
     assert np.mean([s["overall"] for s in scored]) > np.mean([s["overall"] for s in swapped])
 
 

@@ -56,7 +56,7 @@ def test_the_one_message_path_equals_scikit_learns(messages):
     rows = messages[:600]
     model = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
     assert model.fast is not None
-    for r in messages[600:640] + [{"text": "电梯"}, {"text": "☃☃"}]:
+    for r in [*messages[600:640], {"text": "电梯"}, {"text": "☃☃"}]:
         text = "".join(r["text"].split())
         fast = model._one(text)
         slow = model.scores([text])[0]

@@ -3,9 +3,10 @@ problem.
 
 ``find_repeats(records)`` groups records that share an identity — requester id, phone hash or
 normalised address, each tried separately — and, inside each identity, links the ones about the
-same problem: the same category when both have one, else text cosine ≥ ``similarity`` (0.2: the
-identity is already strong evidence; character bigrams). Links further apart than ``window_days`` are not made. Each group of two or more is one
-repeat: which identity, the record ids in time order, first and last time.
+same problem: the same category when both have one, else text cosine ≥ ``similarity`` (0.2:
+the identity is already strong evidence; character bigrams). Links further apart than
+``window_days`` are not made. Each group of two or more is one repeat: which identity, the
+record ids in time order, first and last time.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ Scores are 0–1:
   message scores low;
 * ``completeness``: the share of the request's points (its questions — sentences with ？, 吗, 是否,
   为什么, 如何, 能否, 何时… — and demands — 请求, 希望, 要求, 建议…) whose key bigrams the reply
-  takes up (content bigrams, function characters left out: at least a third of them); with no explicit point, the share of the request's
-  twenty heaviest bigrams found in the reply, scaled like relevance;
+  takes up (at least a third of its content bigrams, function characters left out); with no
+  explicit point, twice the share of the request's content bigrams found in the reply (at most 1);
 * ``explanation``: a third each for a stated basis (依据/根据/按照 … 法/条例/规定/办法/政策/文件),
   what was done (经核实, 调查, 现场, 已…, 整改, 责令, 协调…), and whom to contact (电话, 联系,
   咨询 or a phone number);

@@ -50,7 +50,7 @@ def test_known_clusters_are_found_and_ranked():
     assert [c["place"] for c in cards[:2]] == ["丽发新城", "枫林路"]
     first = cards[0]
     assert first["message_ids"] == [f"n{i}" for i in range(6)]
-    assert first["inputs"]["requesters"] == 6 and first["inputs"]["likes"] == 15
+    assert first["inputs"]["requesters"] == 6 and first["inputs"]["likes"] == 15  # 0+1+…+5
     assert "搅拌站" in first["problem"]
     assert first["start"].startswith("2019-11-01") and first["end"].startswith("2019-11-06")
     assert set(cards[1]["message_ids"]) == {"p0", "p1", "p2"}

@@ -13,8 +13,9 @@ Heat is computed from these inputs, each shown on the card:
 
 * ``requesters`` R: distinct requesters (留言用户 / the ticket's requester). A resident who posts
   the same complaint five times counts once: repeat posting does not inflate heat;
-* ``likes`` L and ``dislikes`` D: support (点赞数) and opposition (反对数), net support
-  N = max(L − D, 0);
+* ``likes`` L and ``dislikes`` D: support (点赞数) and opposition (反对数), each requester's
+  counted once (their most-liked message in the group, so reposting collects nothing), net
+  support N = max(L − D, 0);
 * ``age_days`` A: days from the group's last message to ``now`` (default: the newest message);
 * ``active_days`` T: distinct days with a message (spread in time; ``span_days`` is shown too).
 
@@ -89,11 +90,6 @@ FORMULAS: dict[str, Callable[[Inputs], np.ndarray]] = {
 }
 
 
-def _codes(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    uniques, codes = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
-    return uniques, codes.astype(np.int64)
-
-
 def _problems_by_text(
     messages: list[Message], places: list[str], similarity: float
 ) -> tuple[list[str], list[str]]:
@@ -120,6 +116,22 @@ def _problems_by_text(
     return keys, labels
 
 
+@dataclass
+class Columns:
+    """Messages as arrays, one entry per message: the fast path for many rows (a query's
+    ``values_list`` turned into arrays). ``places`` and ``problems`` may be ints or strings;
+    ``labels`` (what a card shows as the problem) default to ``problems``."""
+
+    ids: np.ndarray
+    users: np.ndarray
+    stamps: np.ndarray  # POSIX seconds
+    places: np.ndarray
+    problems: np.ndarray
+    likes: np.ndarray | None = None
+    dislikes: np.ndarray | None = None
+    labels: np.ndarray | None = None
+
+
 def find_hotspots(
     records: Iterable[Message],
     *,
@@ -132,8 +144,7 @@ def find_hotspots(
 ) -> list[dict[str, Any]]:
     """The ``top`` hottest (place, problem) groups as cards: rank, heat, place, problem, start,
     end, message_ids and the heat's inputs (see the module docstring)."""
-    if formula not in FORMULAS:
-        raise ValueError(f"unknown heat formula {formula!r}; one of {', '.join(FORMULAS)}")
+    check_formula(formula)
     messages = list(records)
     places = [m.place if m.place is not None else place_of(m.subject, m.text) for m in messages]
     keep = [i for i, p in enumerate(places) if p]
@@ -142,57 +153,85 @@ def find_hotspots(
     if not messages:
         return []
     if all(m.problem is not None for m in messages):
-        problem_keys = [f"{p}#{m.problem}" for p, m in zip(places, messages, strict=True)]
-        problem_labels = [str(m.problem) for m in messages]
+        problems = [str(m.problem) for m in messages]
+        labels = problems
     else:
-        problem_keys, problem_labels = _problems_by_text(messages, places, similarity)
-    _groups, group = _codes(problem_keys)
-    n_groups = int(group.max()) + 1
-    _users, user = _codes([m.user for m in messages])
-    stamp = np.array([m.at.timestamp() for m in messages], dtype=np.float64)
-    day = (stamp // 86400).astype(np.int64)
-    likes = np.array([m.likes for m in messages], dtype=np.float64)
-    dislikes = np.array([m.dislikes for m in messages], dtype=np.float64)
-    return _rank(
-        group, n_groups, user, stamp, day, likes, dislikes,
-        messages=messages, places=places, labels=problem_labels,
-        top=top, formula=formula, now=now, half_life_days=half_life_days, min_requesters=min_requesters,
-    )  # fmt: skip
+        problems, labels = _problems_by_text(messages, places, similarity)
+    columns = Columns(
+        ids=np.array([m.id for m in messages], dtype=object),
+        users=np.array([m.user for m in messages], dtype=object).astype(str),
+        stamps=np.array([m.at.timestamp() for m in messages], dtype=np.float64),
+        places=np.array(places, dtype=object).astype(str),
+        problems=np.array(problems, dtype=object).astype(str),
+        likes=np.array([m.likes for m in messages], dtype=np.float64),
+        dislikes=np.array([m.dislikes for m in messages], dtype=np.float64),
+        labels=np.array(labels, dtype=object),
+    )
+    return hotspots_from_columns(
+        columns,
+        top=top,
+        formula=formula,
+        now=now,
+        half_life_days=half_life_days,
+        min_requesters=min_requesters,
+    )
+
+
+def check_formula(formula: str) -> None:
+    if formula not in FORMULAS:
+        raise ValueError(f"unknown heat formula {formula!r}; one of {', '.join(FORMULAS)}")
 
 
 def _distinct_per_group(group: np.ndarray, other: np.ndarray, n_groups: int) -> np.ndarray:
-    pairs = np.unique(group * (int(other.max()) + 1) + other)
-    return np.bincount(pairs // (int(other.max()) + 1), minlength=n_groups)
+    width = int(other.max()) + 1
+    pairs = np.unique(group * width + other)
+    return np.bincount(pairs // width, minlength=n_groups)
 
 
-def _rank(
-    group: np.ndarray,
-    n_groups: int,
-    user: np.ndarray,
-    stamp: np.ndarray,
-    day: np.ndarray,
-    likes: np.ndarray,
-    dislikes: np.ndarray,
+def _once_per_requester(group: np.ndarray, user: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the sum over its requesters of each one's largest value (their most-liked
+    message): posting again collects no further weight."""
+    width = int(user.max()) + 1
+    pairs, inverse = np.unique(group * width + user, return_inverse=True)
+    best = np.zeros(len(pairs))
+    np.maximum.at(best, inverse, values)
+    return np.bincount(pairs // width, weights=best, minlength=n_groups)
+
+
+def hotspots_from_columns(
+    c: Columns,
     *,
-    messages: list[Message],
-    places: list[str],
-    labels: list[str],
-    top: int,
-    formula: str,
-    now: dt.datetime | None,
-    half_life_days: float,
-    min_requesters: int,
+    top: int = 5,
+    formula: str = "balanced",
+    now: dt.datetime | None = None,
+    half_life_days: float = 30.0,
+    min_requesters: int = 2,
 ) -> list[dict[str, Any]]:
+    """``find_hotspots`` over arrays whose places and problems are known (vectorised: a million
+    rows in a few seconds)."""
+    check_formula(formula)
+    if len(c.ids) == 0:
+        return []
+    _p, place = np.unique(c.places, return_inverse=True)
+    _q, problem = np.unique(c.problems, return_inverse=True)
+    _g, group = np.unique(place.astype(np.int64) * (int(problem.max()) + 1) + problem, return_inverse=True)
+    n_groups = int(group.max()) + 1
+    _u, user = np.unique(c.users, return_inverse=True)
+    stamp = np.asarray(c.stamps, dtype=np.float64)
+    day = (stamp // 86400).astype(np.int64)
+    zeros = np.zeros(len(stamp))
+    likes = zeros if c.likes is None else np.asarray(c.likes, dtype=np.float64)
+    dislikes = zeros if c.dislikes is None else np.asarray(c.dislikes, dtype=np.float64)
     first = np.full(n_groups, np.inf)
     last = np.full(n_groups, -np.inf)
     np.minimum.at(first, group, stamp)
     np.maximum.at(last, group, stamp)
     reference = now.timestamp() if now is not None else float(stamp.max())
     inputs = Inputs(
-        requesters=_distinct_per_group(group, user, n_groups),
+        requesters=_distinct_per_group(group, user.astype(np.int64), n_groups),
         messages=np.bincount(group, minlength=n_groups),
-        likes=np.bincount(group, weights=likes, minlength=n_groups),
-        dislikes=np.bincount(group, weights=dislikes, minlength=n_groups),
+        likes=_once_per_requester(group, user, likes, n_groups),
+        dislikes=_once_per_requester(group, user, dislikes, n_groups),
         age_days=np.maximum(reference - last, 0) / 86400,
         active_days=_distinct_per_group(group, day - day.min(), n_groups),
         span_days=np.floor(last / 86400) - np.floor(first / 86400) + 1,
@@ -202,24 +241,21 @@ def _rank(
     heat = np.where(inputs.requesters >= min_requesters, heat, -1.0)
     order = np.lexsort((-inputs.likes, -inputs.messages, -heat))
     chosen = [int(g) for g in order[:top] if heat[g] >= 0]
-    members: dict[int, list[int]] = {g: [] for g in chosen}
-    if chosen:
-        wanted = np.isin(group, chosen)
-        for i in np.flatnonzero(wanted):
-            members[int(group[i])].append(int(i))
+    labels = c.problems if c.labels is None else c.labels
     cards = []
     for rank, g in enumerate(chosen, start=1):
-        rows = sorted(members[g], key=lambda i: (stamp[i], messages[i].id))
-        head = rows[0]
+        rows = np.flatnonzero(group == g)
+        rows = rows[np.lexsort((c.ids[rows].astype(str), stamp[rows]))]
+        head = int(rows[0])
         cards.append(
             {
                 "rank": rank,
                 "heat": round(float(heat[g]), 3),
-                "place": places[head],
-                "problem": labels[head],
+                "place": _plain(c.places[head]),
+                "problem": _plain(labels[head]),
                 "start": _iso(stamp[rows[0]]),
                 "end": _iso(stamp[rows[-1]]),
-                "message_ids": [messages[i].id for i in rows],
+                "message_ids": [_plain(i) for i in c.ids[rows]],
                 "inputs": {
                     "formula": formula,
                     "requesters": int(inputs.requesters[g]),
@@ -233,6 +269,11 @@ def _rank(
             }
         )
     return cards
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value JSON takes."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _iso(stamp: float) -> str:

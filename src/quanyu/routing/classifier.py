@@ -259,7 +259,7 @@ class ArtefactError(ValueError):
     pass
 
 
-def loads(data: bytes, sha256: str) -> Any:
+def loads(data: bytes | memoryview, sha256: str) -> Any:
     """Load an artefact written by ``dumps`` after checking its SHA-256 (a changed or truncated
     blob is refused before it is unpickled)."""
     data = bytes(data)

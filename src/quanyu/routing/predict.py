@@ -1,56 +1,39 @@
 """``suggest(text)``: the active category model's answer for one message, for intake and triage.
 
-The active model is loaded once per process and kept; which version is active is re-read at most
-every ``QUANYU_ROUTING_RECHECK_SECONDS`` (5 s; at once after a change saved in this process), so
-an activation or rollback elsewhere reaches every process within that time. Loading checks the
-artefact's SHA-256. With no active model ``suggest`` answers None (callers fall back to the
-keyword matcher of ``catalog.suggest``).
+The active models are loaded once per process and kept in a ``core.memo.RevisedMemo`` whose
+revision is the (target, id, SHA-256) of the active rows: within
+``QUANYU_REVISION_RECHECK_SECONDS`` (2 s) a model is used as it is, after that one small query
+tells whether an activation or rollback happened anywhere, and the new model is loaded (at once
+after a change saved in this process). Loading checks the artefact's SHA-256. With no active model
+``suggest`` answers None (callers fall back to the keyword matcher of ``catalog.suggest``).
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Hashable
 from typing import Any
 
-from quanyu.core.memo import ProcessMemo
+from quanyu.core.memo import RevisedMemo
 from quanyu.routing import classifier
 from quanyu.routing.models import RoutingModel, Target
 
-_active: ProcessMemo[tuple[int, str] | None] = ProcessMemo("QUANYU_ROUTING_RECHECK_SECONDS", 5, limit=8)
-_active.forget_when_changed(RoutingModel)
-_loaded: dict[str, tuple[tuple[int, str], Any]] = {}
-_lock = threading.Lock()
-_NONE = (0, "")
+
+def _active_revision() -> Hashable:
+    return tuple(RoutingModel.objects.filter(is_active=True).order_by("target").values_list("target", "pk", "sha256"))
 
 
-def _active_key(target: str) -> tuple[int, str] | None:
-    key = _active.get(target)
-    if key is None:
-        row = RoutingModel.objects.filter(target=target, is_active=True).values_list("pk", "sha256").first()
-        key = (row[0], row[1]) if row else _NONE
-        _active.put(target, key)
-    return None if key == _NONE else key
+models: RevisedMemo[Any] = RevisedMemo("routing.active_models", _active_revision, limit=8)
+models.recheck_when_changed(RoutingModel)
+
+
+def _load(target: str) -> Any | None:
+    row = RoutingModel.objects.filter(target=target, is_active=True).values_list("artefact", "sha256").first()
+    return None if row is None else classifier.loads(row[0], row[1])
 
 
 def active_model(target: str = Target.CATEGORY) -> Any | None:
     """The active model object of ``target`` (None when none is active)."""
-    key = _active_key(target)
-    if key is None:
-        return None
-    cached = _loaded.get(target)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    with _lock:
-        cached = _loaded.get(target)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        data = RoutingModel.objects.filter(pk=key[0]).values_list("artefact", flat=True).first()
-        if data is None:  # deleted since: look again next time
-            _active.clear()
-            return None
-        model = classifier.loads(data, key[1])
-        _loaded[target] = (key, model)
-        return model
+    return models.value(target, lambda: _load(target))
 
 
 def suggest(text: str) -> tuple[str, float] | None:
@@ -72,6 +55,4 @@ def suggest_department(category: str, path: str = "") -> tuple[str, float] | Non
 
 
 def invalidate() -> None:
-    _active.clear()
-    with _lock:
-        _loaded.clear()
+    models.forget()

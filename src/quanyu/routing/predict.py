@@ -19,7 +19,8 @@ from quanyu.routing.models import RoutingModel, Target
 
 
 def _active_revision() -> Hashable:
-    return tuple(RoutingModel.objects.filter(is_active=True).order_by("target").values_list("target", "pk", "sha256"))
+    active = RoutingModel.objects.filter(is_active=True).order_by("target")
+    return tuple(active.values_list("target", "pk", "sha256"))
 
 
 models: RevisedMemo[Any] = RevisedMemo("routing.active_models", _active_revision, limit=8)

@@ -58,7 +58,10 @@ def test_the_one_message_path_equals_scikit_learns(messages):
     assert model.fast is not None
     for r in [*messages[600:640], {"text": "电梯"}, {"text": "☃☃"}]:
         text = "".join(r["text"].split())
-        fast = model._one(text)
-        slow = model.scores([text])[0]
-        assert abs(fast - slow).max() < 1e-4
-        assert model.predict_with_confidence([text])[0][0] == model.labels[int(slow.argmax())]
+        fast_decision, fast = model._one(text)
+        slow_decision, slow = model._batch([text])
+        assert abs(fast - slow[0]).max() < 1e-4
+        assert abs(fast_decision - slow_decision[0]).max() < 1e-4
+        label, confidence = model.predict_with_confidence([text])[0]
+        assert label == model.labels[int(slow_decision[0].argmax())]
+        assert confidence == float(fast[int(fast_decision.argmax())])

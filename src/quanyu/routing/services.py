@@ -97,7 +97,9 @@ def routing_model_train(
     data, sha = classifier.dumps(model)
     step(_("保存"))
     with transaction.atomic():
-        list(RoutingModel.objects.select_for_update().filter(target=target).order_by("pk"))
+        # Versions are numbered across targets: lock every row (a handful) in pk order; the
+        # first row of an empty table is guarded by the unique version instead.
+        list(RoutingModel.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
         version = (RoutingModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         row = RoutingModel.objects.create(
             version=version,

@@ -75,14 +75,11 @@ def examples_from_csv(path: Path, *, text_col: str = "text", label_col: str = "l
         Column(key="label", header=label_col, required=True),
     ]
     out = Examples()
-    try:
-        for _number, row in read_rows(path, columns):
-            text, label = str(row["text"]).strip(), str(row["label"]).strip()
-            if text and label:
-                out.texts.append(text)
-                out.labels.append(label)
-    except SpreadsheetError:
-        raise
+    for _number, row in read_rows(path, columns):
+        text, label = str(row["text"]).strip(), str(row["label"]).strip()
+        if text and label:
+            out.texts.append(text)
+            out.labels.append(label)
     if not out.labels:
         raise SpreadsheetError(
             _("文件中没有可用于训练的行（需要“%(text)s”和“%(label)s”两列）")

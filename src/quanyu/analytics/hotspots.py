@@ -106,10 +106,12 @@ def _problems_by_text(
         sub = x[rows]
         groups = groups_by_similarity(sub, similarity)
         for g in np.unique(groups):
-            members = [rows[j] for j in np.flatnonzero(groups == g)]
-            block = x[members]
-            centre = np.asarray(block.sum(axis=0)).ravel()
-            central = members[int(np.argmax(block @ centre))]
+            picked = np.flatnonzero(groups == g)
+            members = [rows[j] for j in picked]
+            # the most central message: the largest summed similarity to the others (a group's
+            # block of the place's matrix, not a dense centroid over the whole vocabulary)
+            block = sub[picked]
+            central = members[int(np.argmax(np.asarray((block @ block.T).sum(axis=1)).ravel()))]
             for m in members:
                 keys[m] = f"{place}#{g}"
                 labels[m] = messages[central].subject or messages[central].text[:40]

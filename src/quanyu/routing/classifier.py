@@ -5,7 +5,7 @@ whitespace removed), so a message already split into words ("小区 电梯 故�
 training file is) and the raw text a resident types ("小区电梯故障") give the same features.
 Features are TF-IDF over character 1–3-grams (sublinear tf, terms in at least two messages), which
 carry Chinese words without a segmenter; the classifier is a linear SVM (one-vs-rest, C = 1,
-classes weighted inversely to their size: +0.7 point of macro-F1 over C = 0.5 unweighted), and
+classes weighted inversely to their size: +0.2 point of 5-fold macro-F1 over C = 0.5 unweighted), and
 confidences come from a sigmoid calibration of its scores fitted on held-out folds
 (``CalibratedClassifierCV``). Word features from jieba (``words=True``) were measured
 (bench/routing.py) and left out of the default: a few tenths of a point of macro-F1 at best, for

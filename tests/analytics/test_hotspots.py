@@ -90,5 +90,7 @@ def test_places_in_text():
     assert place_of("A6区银杉路两旁街道破烂不堪") == "银杉路"
     assert place_of("反映A7县春华镇金鼎村水泥路到户的问题") == "金鼎村"
     assert place_of("咨询公积金提取政策") == ""
+    assert place_of("A7县星沙四区凉塘路的旧城改造最后一期要拖到何时？") == "星沙四区凉塘路"
+    assert place_of("以上3个项目何时开工") == ""
     assert ("facility", "A市第一中学") not in extract_places("位于A市的第一中学")
     assert ("facility", "第一中学") in extract_places("位于A市的第一中学")

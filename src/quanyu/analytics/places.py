@@ -80,6 +80,10 @@ _DISTRICT = re.compile(r"[A-Z][0-9]+[区县]|[\u4e00-\u9fa5]{2,4}[区县](?![\u4
 _NAME = re.compile(
     "([\u4e00-\u9fa5A-Za-z0-9]{2,10}?)(" + "|".join(sorted(_SUFFIX_KIND, key=len, reverse=True)) + ")"
 )
+# Words after which a "name" is no name ("最后一期", "以上3个项目"): the name starts after them.
+_NOT_A_NAME = (
+    "以上", "上述", "最后", "这个", "那个", "这里", "那里", "每个", "该", "个", "我们", "你们", "他们",
+)  # fmt: skip
 _GENERIC = frozenset(
     {"小区", "该小区", "本小区", "我们小区", "这个小区", "道路", "马路", "这条路", "学校", "医院"}
 )
@@ -92,8 +96,11 @@ def extract_places(text: str) -> list[tuple[str, str]]:
         if len(chunk) < 3:
             continue
         for m in _NAME.finditer(chunk):
-            name = m.group(1) + m.group(2)
-            if name in _GENERIC or m.group(1).isdigit():
+            head = m.group(1)
+            cut = max((head.rfind(w) + len(w) for w in _NOT_A_NAME if w in head), default=0)
+            head = head[cut:]  # "旧城改造最后一期" names no place: nothing is left of it
+            name = head + m.group(2)
+            if len(head) < 2 or name in _GENERIC or head.isdigit():
                 continue
             found.append((_SUFFIX_KIND[m.group(2)], name))
     return found

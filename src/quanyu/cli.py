@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-GROUPS = ("import", "export", "demo")
+GROUPS = ("import", "export", "demo", "routing", "analytics")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,289 @@
+"""The routing models, pure Python (scikit-learn, no Django): train, predict, measure, serialise.
+
+``TextClassifier`` maps a message to a category. Text is normalised first (NFKC, lower case, all
+whitespace removed), so a message already split into words ("小区 电梯 故障", as the published
+training file is) and the raw text a resident types ("小区电梯故障") give the same features.
+Features are TF-IDF over character 1–3-grams (sublinear tf, terms in at least two messages), which
+carry Chinese words without a segmenter; the classifier is a linear SVM (one-vs-rest, C = 1,
+classes weighted inversely to their size: +0.2 point of 5-fold macro-F1 over C = 0.5 unweighted), and
+confidences come from a sigmoid calibration of its scores fitted on held-out folds
+(``CalibratedClassifierCV``). Word features from jieba (``words=True``) were measured
+(bench/routing.py) and left out of the default: a few tenths of a point of macro-F1 at best, for
+several times the prediction time.
+
+``DepartmentRouter`` maps (category, place) to the department that resolved such tickets: counts
+per (category, place path prefix), backing off from the grid to the community, street and the
+category alone; its confidence is the winning department's share of the counts used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import joblib
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+ARTEFACT_FORMAT = 1
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, whitespace removed: segmented and raw text become the same string."""
+    return "".join(unicodedata.normalize("NFKC", text or "").lower().split())
+
+
+def jieba_words(text: str) -> list[str]:
+    """Words of the normalised text by jieba (dictionary only, no HMM): the same for segmented
+    and raw input, since the given spaces are removed first."""
+    import jieba
+
+    return jieba.lcut(text, HMM=False)
+
+
+@dataclass
+class TextClassifier:
+    """Character n-gram TF-IDF + linear SVM with calibrated confidences."""
+
+    ngram_range: tuple[int, int] = (1, 3)
+    min_df: int = 2
+    c: float = 1.0
+    class_weight: str | None = "balanced"  # macro-F1 counts the small categories as much as the big
+    calibration_folds: int = 3
+    max_features: int | None = None
+    words: bool = False  # add jieba word 1–2-grams (slower to predict: see the module docstring)
+    vectoriser: Any = field(default=None, repr=False)
+    model: Any = field(default=None, repr=False)
+    fast: dict[str, Any] | None = field(default=None, repr=False)
+
+    def _vectoriser(self) -> Any:
+        chars = TfidfVectorizer(
+            analyzer="char",
+            preprocessor=normalise,
+            ngram_range=self.ngram_range,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
+        if not self.words:
+            return chars
+        words = TfidfVectorizer(
+            preprocessor=normalise,
+            tokenizer=jieba_words,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        return FeatureUnion([("chars", chars), ("words", words)])
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
+        self.vectoriser = self._vectoriser()
+        x = self.vectoriser.fit_transform(texts)
+        svm = LinearSVC(C=self.c, class_weight=self.class_weight)
+        smallest = min(Counter(labels).values())
+        folds = min(self.calibration_folds, smallest)
+        if folds >= 2:
+            # ensemble=False: the scores of held-out folds fit the sigmoids, and one SVM fitted on
+            # all the data predicts (as accurate as the plain SVM, unlike an average of fold SVMs).
+            self.model = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=False).fit(
+                x, labels
+            )
+        else:  # too few examples of a class to calibrate: plain scores squashed by softmax
+            self.model = svm.fit(x, labels)
+        self.fast = self._fast_arrays()
+        return self
+
+    def _fast_arrays(self) -> dict[str, Any] | None:
+        """What one message's answer needs, as plain arrays: scikit-learn's per-call checks and
+        sparse-matrix building cost ten times the arithmetic for a single short text."""
+        if self.words or not isinstance(self.model, CalibratedClassifierCV):
+            return None
+        fitted = self.model.calibrated_classifiers_[0]
+        if len(self.model.classes_) < 3:  # binary: one score and one calibrator
+            return None
+        return {
+            "vocabulary": self.vectoriser.vocabulary_,
+            "idf": self.vectoriser.idf_.astype(np.float64),
+            "coef": np.ascontiguousarray(fitted.estimator.coef_.T, dtype=np.float32),
+            "intercept": fitted.estimator.intercept_.astype(np.float64),
+            "a": np.array([c.a_ for c in fitted.calibrators], dtype=np.float64),
+            "b": np.array([c.b_ for c in fitted.calibrators], dtype=np.float64),
+        }
+
+    def _one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """SVM scores and calibrated probabilities for one text, the same as ``_batch([text])``
+        (a test holds them equal), without scikit-learn's per-call overhead."""
+        assert self.fast is not None
+        f = self.fast
+        t = normalise(text)
+        lo, hi = self.ngram_range
+        lookup = f["vocabulary"].get
+        found = Counter(
+            j
+            for n in range(lo, hi + 1)
+            for i in range(len(t) - n + 1)
+            if (j := lookup(t[i : i + n])) is not None
+        )
+        if not found:
+            decision, proba = self._batch([text])
+            return decision[0], proba[0]
+        idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        tf = 1 + np.log(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+        w = tf * f["idf"][idx]
+        w /= np.sqrt(w @ w)
+        decision = w @ f["coef"][idx] + f["intercept"]
+        p = 1 / (1 + np.exp(f["a"] * decision + f["b"]))
+        total = p.sum()
+        return decision, (p / total if total > 0 else np.full(len(p), 1 / len(p)))
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.model.classes_]
+
+    def _batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The SVM's scores (n × classes) and the calibrated probabilities (n × classes)."""
+        x = self.vectoriser.transform(texts)
+        if isinstance(self.model, CalibratedClassifierCV):
+            svm = self.model.calibrated_classifiers_[0].estimator
+            decision = np.asarray(svm.decision_function(x))
+            proba = np.asarray(self.model.predict_proba(x))
+        else:
+            decision = np.asarray(self.model.decision_function(x))
+            e = np.exp(decision - decision.max(axis=-1, keepdims=True)) if decision.ndim > 1 else None
+            proba = e / e.sum(axis=1, keepdims=True) if e is not None else 1 / (1 + np.exp(-decision))
+        if decision.ndim == 1:  # binary: one score for the second class
+            decision = np.column_stack([-decision, decision])
+            proba = proba if proba.ndim > 1 else np.column_stack([1 - proba, proba])
+        return decision, proba
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in ``labels`` order."""
+        return self._batch(texts)[1]
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        return [label for label, _ in self.predict_with_confidence(texts)]
+
+    def predict_with_confidence(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """The SVM's choice (its highest score: calibration is fitted per class and could reorder
+        close calls, which cost accuracy) and the calibrated probability of that choice."""
+        if len(texts) == 1 and self.fast is not None:
+            one, p_one = self._one(texts[0])
+            decision, p = one.reshape(1, -1), p_one.reshape(1, -1)
+        else:
+            decision, p = self._batch(texts)
+        best = decision.argmax(axis=1)
+        classes = self.model.classes_
+        return [(str(classes[i]), float(p[row, i])) for row, i in enumerate(best)]
+
+
+@dataclass
+class DepartmentRouter:
+    """(category, place path) → department by counts with back-off to shorter place prefixes.
+
+    ``levels`` are the path prefix lengths tried, longest first (treebeard steps are 4 characters:
+    city, district, street, community, grid…); the last resort is the category alone."""
+
+    levels: tuple[int, ...] = (20, 16, 12)
+    table: dict[tuple[str, str], Counter[str]] = field(default_factory=dict, repr=False)
+
+    def fit(self, rows: Sequence[tuple[str, str, str]]) -> DepartmentRouter:
+        table: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for category, path, department in rows:
+            table[(category, "")][department] += 1
+            for n in self.levels:
+                if len(path) >= n:
+                    table[(category, path[:n])][department] += 1
+        self.table = dict(table)
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({d for counts in self.table.values() for d in counts})
+
+    def predict_with_confidence(self, category: str, path: str = "") -> tuple[str, float] | None:
+        keys = [(category, path[:n]) for n in self.levels if len(path) >= n] + [(category, "")]
+        for key in keys:
+            counts = self.table.get(key)
+            if counts:
+                department, n = counts.most_common(1)[0]
+                return department, n / sum(counts.values())
+        return None
+
+
+def scores_report(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-class precision/recall/F1/support, rounded to four places."""
+    labels = sorted(set(truth) | set(predicted))
+    p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
+    per_class = {
+        label: {
+            "precision": round(float(p[i]), 4),
+            "recall": round(float(r[i]), 4),
+            "f1": round(float(f[i]), 4),
+            "support": int(s[i]),
+        }
+        for i, label in enumerate(labels)
+    }
+    present = [i for i, label in enumerate(labels) if s[i] > 0]
+    return {
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "macro_f1": round(float(np.mean([f[i] for i in present])) if present else 0.0, 4),
+        "per_class": per_class,
+    }
+
+
+def evaluate(
+    train: tuple[Sequence[str], Sequence[str]],
+    test: tuple[Sequence[str], Sequence[str]],
+    *,
+    make: Callable[[], Any] = TextClassifier,
+) -> dict[str, Any]:
+    """Fit ``make()`` on ``train``, score it on ``test``: the ``routing eval`` contract's figures."""
+    started = time.perf_counter()
+    model = make().fit(list(train[0]), list(train[1]))
+    train_seconds = time.perf_counter() - started
+    texts = list(test[0])
+    started = time.perf_counter()
+    predicted = model.predict(texts)
+    per_message = (time.perf_counter() - started) * 1000 / max(len(texts), 1)
+    report = scores_report(list(test[1]), predicted)
+    report["train_seconds"] = round(train_seconds, 2)
+    report["predict_ms_per_message"] = round(per_message, 4)
+    return report
+
+
+def dumps(model: Any) -> tuple[bytes, str]:
+    """The artefact's bytes (joblib, compressed) and their SHA-256."""
+    buffer = io.BytesIO()
+    joblib.dump({"format": ARTEFACT_FORMAT, "model": model}, buffer, compress=3)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+class ArtefactError(ValueError):
+    pass
+
+
+def loads(data: bytes | memoryview, sha256: str) -> Any:
+    """Load an artefact written by ``dumps`` after checking its SHA-256 (a changed or truncated
+    blob is refused before it is unpickled)."""
+    data = bytes(data)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ArtefactError("routing artefact does not match its SHA-256")
+    payload = joblib.load(io.BytesIO(data))
+    if not isinstance(payload, dict) or payload.get("format") != ARTEFACT_FORMAT:
+        raise ArtefactError("unknown routing artefact format")
+    return payload["model"]

@@ -1,0 +1,27 @@
+"""quanyu routing activate VERSION [--actor USERNAME] — make VERSION the active model of its target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from quanyu.routing import services
+from quanyu.routing.management.commands._common import actor_or_fail
+
+
+class Command(BaseCommand):
+    help = "启用指定版本的分派模型"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("version", type=int)
+        parser.add_argument("--actor", metavar="USERNAME", help="以该用户的权限执行（默认：第一个超级用户）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = actor_or_fail(options["actor"])
+        try:
+            row = services.routing_model_activate(actor=actor, version=options["version"])
+        except (services.RoutingError, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"v{row.version} ({row.target}) active")

@@ -1,0 +1,67 @@
+"""The category model on held-out real messages (TipDM 2020 C), segmented and raw."""
+
+from __future__ import annotations
+
+from quanyu.routing import classifier
+from quanyu.routing.classifier import DepartmentRouter, TextClassifier, normalise
+
+FLOOR = 0.85  # a sane floor on a subset; bench/routing.py measures the full 5-fold figure
+
+
+def test_segmented_and_raw_text_give_the_same_features():
+    assert normalise("小区 电梯 故障\u3000 ") == normalise("小区电梯故障") == "小区电梯故障"
+    assert normalise("ＡＢ１") == "ab1"
+
+
+def test_held_out_macro_f1_on_real_messages(messages):
+    train, test = messages[:3000], messages[3000:3800]
+    model = TextClassifier().fit([r["text"] for r in train], [r["label"] for r in train])
+    truth = [r["label"] for r in test]
+    segmented = classifier.scores_report(truth, model.predict([r["text"] for r in test]))
+    raw = classifier.scores_report(truth, model.predict(["".join(r["text"].split()) for r in test]))
+    print(f"held-out macro-F1: segmented {segmented['macro_f1']}, raw {raw['macro_f1']}")
+    assert segmented["macro_f1"] >= FLOOR
+    assert raw["macro_f1"] >= FLOOR
+    assert set(segmented["per_class"]) == set(truth)
+    label, confidence = model.predict_with_confidence(["小区门口的道路坑洼不平，下雨积水严重"])[0]
+    assert label in segmented["per_class"]
+    assert 0 < confidence <= 1
+
+
+def test_artefact_round_trip_and_tamper_check():
+    from tests.routing.conftest import small_corpus
+
+    texts, labels = small_corpus()
+    model = TextClassifier().fit(texts, labels)
+    data, sha = classifier.dumps(model)
+    again = classifier.loads(data, sha)
+    assert again.predict(["电梯又困人了"]) == model.predict(["电梯又困人了"]) == ["电梯故障"]
+    try:
+        classifier.loads(data[:-1] + b"x", sha)
+    except classifier.ArtefactError:
+        pass
+    else:
+        raise AssertionError("a changed artefact was loaded")
+
+
+def test_department_router_backs_off_from_the_grid_to_the_category():
+    rows = [("0101", "0001000100010001", "城管局")] * 3 + [("0101", "0001000100020001", "住建局")] * 2
+    router = DepartmentRouter().fit(rows)
+    assert router.predict_with_confidence("0101", "0001000100020001") == ("住建局", 1.0)
+    assert router.predict_with_confidence("0101", "0009") == ("城管局", 0.6)
+    assert router.predict_with_confidence("9999", "") is None
+
+
+def test_the_one_message_path_equals_scikit_learns(messages):
+    rows = messages[:600]
+    model = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
+    assert model.fast is not None
+    for r in [*messages[600:640], {"text": "电梯"}, {"text": "☃☃"}]:
+        text = "".join(r["text"].split())
+        fast_decision, fast = model._one(text)
+        slow_decision, slow = model._batch([text])
+        assert abs(fast - slow[0]).max() < 1e-4
+        assert abs(fast_decision - slow_decision[0]).max() < 1e-4
+        label, confidence = model.predict_with_confidence([text])[0]
+        assert label == model.labels[int(slow_decision[0].argmax())]
+        assert confidence == float(fast[int(fast_decision.argmax())])

@@ -40,6 +40,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "assessment-sync-rollup",
             "assessment-refresh-recent",
             "notify-drain-outbox",
+            "core-audit-seal",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from quanyu.core.workflow.errors import ConflictError, TransitionError
 from quanyu.notify.models import Notification
 from quanyu.tickets import services
 from quanyu.tickets.access import TIER_OWNER
-from quanyu.tickets.errors import ConflictError, TransitionError
 from quanyu.tickets.models import (
     Channel,
     EventKind,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     CALLBACK_ROLES,
@@ -24,7 +25,6 @@ from quanyu.tickets.access import (
     require_tier,
 )
 from quanyu.tickets.conf import reopen_limit
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EventKind, Rating, RatingLevel, RehandlingEntry, Ticket
 from quanyu.tickets.services._base import (
     check_ticket,

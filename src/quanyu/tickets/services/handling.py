@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Tier
 from quanyu.core.permissions import has_role
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     AREA_VIEWER_ROLES,
@@ -27,7 +28,6 @@ from quanyu.tickets.access import (
     require_at_ticket,
     require_tier,
 )
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.events import append_event
 from quanyu.tickets.models import EmergencyTarget, EventKind, SupervisionOrder, Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos

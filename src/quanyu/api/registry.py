@@ -32,6 +32,7 @@ from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.permissions import has_role, otp_required_for
 from quanyu.core.roles import STAFF_ROLES
+from quanyu.core.workflow import for_delete
 from quanyu.orgs import selectors as org_selectors
 from quanyu.orgs.models import OrgKind, PartyOrg, Unit, UnitKind
 
@@ -146,7 +147,7 @@ class TokenView(APIView):
         # A token log-in is a log-in: last_login is updated and django-axes clears the failures.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         with transaction.atomic():
-            token = Token.objects.select_for_update().filter(user=user).first()
+            token = for_delete(Token.objects).filter(user=user).first()
             if token is not None and token_is_expired(token):
                 token.delete()
                 token = None

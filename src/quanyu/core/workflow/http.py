@@ -9,8 +9,8 @@ error                                  code  meaning
 ``PermissionDenied``                   403  the actor's role may not act
 ``Http404`` / ``ObjectDoesNotExist``   404  out of the actor's scope, or gone
 ``RequestDataTooBig``                  413  the body is over the limit
-``UnsupportedMediaType`` (by name)     415  a body or file of a type not accepted
-``Throttled`` / ``RateLimited``        429  too many requests (or log-ins)
+DRF ``UnsupportedMediaType``           415  a body or file of a type not accepted
+DRF ``Throttled``, ``LockedOut``        429  too many requests (or log-ins)
 =====================================  ====  ==========================================
 
 Anything else is not a domain error: ``None`` (the caller lets it become a 500).

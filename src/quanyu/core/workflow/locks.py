@@ -19,26 +19,31 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
-def _qs(source: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
-    return source._default_manager.all() if isinstance(source, type) else source
+Source = type[M] | models.Manager[M] | models.QuerySet[M]
 
 
-def lock(source: type[M] | models.QuerySet[M], *, skip_locked: bool = False) -> models.QuerySet[M]:
-    """``source`` (a model or a queryset) to be read under ``FOR NO KEY UPDATE OF self``."""
+def _qs(source: Source[M]) -> models.QuerySet[M]:
+    if isinstance(source, type):
+        return source._default_manager.all()
+    return source.all() if isinstance(source, models.Manager) else source
+
+
+def lock(source: Source[M], *, skip_locked: bool = False) -> models.QuerySet[M]:
+    """``source`` (a model, a manager or a queryset) to be read under ``FOR NO KEY UPDATE OF self``."""
     return _qs(source).select_for_update(no_key=True, of=("self",), skip_locked=skip_locked)
 
 
-def lock_one(source: type[M] | models.QuerySet[M], **lookup: Any) -> M:
+def lock_one(source: Source[M], **lookup: Any) -> M:
     """The one row ``lookup`` names, re-read under lock (``DoesNotExist`` as ``get`` raises it)."""
     return lock(source).get(**lookup)
 
 
-def lock_all(source: type[M] | models.QuerySet[M]) -> list[M]:
+def lock_all(source: Source[M]) -> list[M]:
     """All rows of ``source`` under lock, taken in pk order."""
     return list(lock(source).order_by("pk"))
 
 
-def for_delete(source: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+def for_delete(source: Source[M]) -> models.QuerySet[M]:
     """``source`` under a plain ``FOR UPDATE OF self``: only for rows about to be deleted (or whose
     key changes), which must also keep others from referencing them meanwhile."""
     return _qs(source).select_for_update(of=("self",))

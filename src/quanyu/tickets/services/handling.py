@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Tier
 from quanyu.core.permissions import has_role
+from quanyu.core.workflow import lock
 from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
@@ -513,7 +514,7 @@ def supervision_close(*, actor: Any, order: SupervisionOrder, note: str = "") ->
     with transaction.atomic():
         locked_ticket = lock_ticket(order.ticket_id)
         require_at_ticket(actor, locked_ticket, SUPERVISOR_ROLES)
-        locked = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        locked = lock(SupervisionOrder.objects).get(pk=order.pk)
         if locked.status != SupervisionOrder.Status.OPEN:
             raise TransitionError(_("督办单已销号"))
         now = timezone.now()

@@ -224,7 +224,7 @@ def test_report_flow_over_api(world, city):
     again = client_for("community_x").post(
         f"/api/reports/{report.pk}/confirm/", {}, content_type="application/json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409  # a transition not allowed: the house answers 409
     unit_report = client_for("community_x").post(
         "/api/reports/",
         {"unit": city.units[0].pk, "community": city.communities[0].pk},

@@ -21,6 +21,7 @@ from quanyu.people.models import (
     Resident,
 )
 from quanyu.people.services import PersonInput
+from tests.asserts import nothing_written
 from tests.factories import make_user
 from tests.people.helpers import add_member, make_id, phone
 
@@ -82,7 +83,7 @@ def test_member_create_permission_matrix(city, branches, persona, allowed):
         call()
         assert PartyMember.objects.count() == 1
     else:
-        with pytest.raises(PermissionDenied):
+        with nothing_written(), pytest.raises(PermissionDenied):
             call()
         assert PartyMember.objects.count() == 0
         assert MemberEvent.objects.count() == 0
@@ -117,7 +118,7 @@ def test_reveal_matrix_writes_exactly_one_audit_entry(city, branches, persona, a
             actor.username,
         )
     else:
-        with pytest.raises(PermissionDenied):
+        with nothing_written(member), pytest.raises(PermissionDenied):
             services.person_reveal(actor=actor, person=member, field="phone", reason="核对")
         assert AuditEntry.objects.count() == before
 
@@ -429,7 +430,7 @@ def test_member_update_records_field_names_only(city, branches):
     member.refresh_from_db()
     assert member.phone == "13700000000" and member.category == "retired"
     event = MemberEvent.objects.filter(member=member, kind="changed").get()
-    assert event.detail == {"fields": ["category", "phone"]}
+    assert event.payload == {"fields": ["category", "phone"]}
     with pytest.raises(ValidationError):
         services.member_update(actor=city.users["community_x"], member=member, id_number="x")
     assert Resident.objects.count() == 0

@@ -8,8 +8,8 @@ import pytest
 from quanyu.assessment.periods import month
 from quanyu.assessment.rollup import direct_counts
 from quanyu.core.clock import local
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import services
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
 from quanyu.tickets.selectors import W_OPEN, supervision_board_for, whistle_list_for
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from quanyu.core.workflow.errors import ConflictError
 from quanyu.tickets import services
-from quanyu.tickets.errors import ConflictError
 from quanyu.tickets.models import EventKind, TicketEvent, Whistle
 from tests.factories import make_city, make_personas
 from tests.tickets.factories import make_catalog, whistled

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from quanyu.core.workflow.errors import ConflictError, TransitionError
 from quanyu.notify.models import Notification
 from quanyu.tickets import services
-from quanyu.tickets.errors import ConflictError, TransitionError
 from quanyu.tickets.models import (
     Channel,
     EventKind,
@@ -20,6 +20,7 @@ from quanyu.tickets.models import (
     Whistle,
 )
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
+from tests.asserts import nothing_written
 from tests.tickets.factories import (
     GRID_111,
     GRID_211,
@@ -484,7 +485,8 @@ def test_permission_matrix(city, cat, persona, action, setup, call, allowed):
         call(actor, city, data)
         assert TicketEvent.objects.filter(ticket=ticket).count() > events_before
     else:
-        with pytest.raises(PermissionDenied):
+        watched = [ticket, *([data["whistle"]] if "whistle" in data else [])]
+        with nothing_written(*watched), pytest.raises(PermissionDenied):
             call(actor, city, data)
         assert TicketEvent.objects.filter(ticket=ticket).count() == events_before
         assert Ticket.objects.get(pk=ticket.pk).status == status_before

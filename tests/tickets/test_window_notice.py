@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.notify.channels import sms
 from quanyu.notify.outbox import notify_drain
 from quanyu.tickets import selectors, services
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 from quanyu.tickets.states import replay
 

@@ -22,6 +22,7 @@ from quanyu.core.memo import forget_models
 from quanyu.core.permissions import require_role
 from quanyu.core.pii import pii_hash
 from quanyu.core.roles import Role
+from quanyu.core.workflow import lock
 from quanyu.orgs.models import Unit
 
 USER_ADMINS = frozenset({Role.ADMIN})
@@ -108,7 +109,7 @@ def totp_device_for_setup(*, actor: Any) -> TOTPDevice:
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录"))
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()
+        lock(User.objects).filter(pk=actor.pk).first()
         if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
             raise PermissionDenied(_("已绑定验证器，不能再次绑定"))
         device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("id").first()
@@ -123,9 +124,7 @@ def totp_device_confirm(*, actor: Any, token: str, request: Any = None) -> TOTPD
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录"))
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("id").first()
-        )
+        device = lock(TOTPDevice.objects).filter(user=actor, confirmed=False).order_by("id").first()
         if device is None or not device.verify_token(token):
             return None
         device.confirmed = True

@@ -16,6 +16,7 @@ from quanyu.core.memo import forget_models
 from quanyu.core.permissions import can_edit_registry, require_role
 from quanyu.core.roles import Role
 from quanyu.core.trees import NewNode, bulk_add_nodes
+from quanyu.core.workflow import lock
 
 
 def _check_place(*, actor: Any, parent: Area | None, kind: str) -> None:
@@ -48,7 +49,7 @@ def area_create(*, actor: Any, parent: Area | None, kind: str, name: str, **fiel
     """Add one node under ``parent`` (a root when None)."""
     with transaction.atomic():
         if parent is not None:
-            parent = Area.objects.select_for_update().get(pk=parent.pk)
+            parent = lock(Area.objects).get(pk=parent.pk)
         _check_place(actor=actor, parent=parent, kind=kind)
         instance = Area(kind=kind, name=name, **fields)
         _prepare(instance)
@@ -73,7 +74,7 @@ def area_bulk_create(
     transaction. Parents outside the batch are locked and checked for the actor's rights."""
     with transaction.atomic():
         parent_ids = sorted({spec.parent.pk for spec in nodes if spec.parent is not None})
-        locked = {a.pk: a for a in Area.objects.select_for_update().filter(pk__in=parent_ids).order_by("pk")}
+        locked = {a.pk: a for a in lock(Area.objects).filter(pk__in=parent_ids).order_by("pk")}
         for i, spec in enumerate(nodes):
             instance = spec.instance
             assert isinstance(instance, Area)
@@ -108,7 +109,7 @@ def area_update(*, actor: Any, area: Area, **changes: Any) -> Area:
     if unknown:
         raise ValidationError(_("不能修改字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        locked = Area.objects.select_for_update().get(pk=area.pk)
+        locked = lock(Area.objects).get(pk=area.pk)
         if not can_edit_registry(actor, at_path=locked.path):
             raise PermissionDenied(_("您无权修改该区域"))
         for key, value in changes.items():

@@ -17,6 +17,7 @@ from quanyu.assessment.periods import Period
 from quanyu.assessment.rollup import assessment_refresh
 from quanyu.assessment.selectors import department_ranking, scoring_rules
 from quanyu.core.audit import audit_record
+from quanyu.core.workflow import lock
 
 
 def bulletin_publish(*, actor: Any, period: Period, title: str = "", note: str = "") -> Bulletin:
@@ -100,7 +101,7 @@ def scoring_config_update(
         raise ValidationError({"no_rating_policy": _("无评价时满意率的计分方式无效")})
     with transaction.atomic():
         ScoringConfig.objects.get_or_create(pk=1)
-        config = ScoringConfig.objects.select_for_update().get(pk=1)
+        config = lock(ScoringConfig.objects).get(pk=1)
         before = {
             "weight_response": config.weight_response,
             "weight_completion": config.weight_completion,

@@ -20,6 +20,7 @@ from quanyu.catalog.suggest import matchers as category_matchers
 from quanyu.core.audit import audit_record
 from quanyu.core.permissions import require_role
 from quanyu.core.roles import Role
+from quanyu.core.workflow import lock
 from quanyu.orgs.models import Unit, UnitKind
 
 
@@ -141,9 +142,7 @@ def category_import(
         if department_ids - found:
             raise ValidationError({"departments": _("责任部门必须是职能部门")})
         codes = group_codes | {i.code for i in items}
-        existing = {
-            c.code: c for c in Category.objects.select_for_update().filter(code__in=codes).order_by("pk")
-        }
+        existing = {c.code: c for c in lock(Category.objects).filter(code__in=codes).order_by("pk")}
         wrong = [g.code for g in groups if g.code in existing and existing[g.code].parent_id is not None]
         wrong += [i.code for i in items if i.code in existing and existing[i.code].parent_id is None]
         if wrong:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area
 from quanyu.core.pii import EncryptedCharField
+from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.states import ClaimStatus, FloatingStatus, PointRequestStatus, ReportStatus
 
@@ -180,16 +181,10 @@ class PartyMember(Person):
         ]
 
 
-class MemberEvent(models.Model):
+class MemberEvent(EventBase):
     """Append-only history of a member: created, imported, changed, reported, claimed …"""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("事件"), max_length=32)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -277,13 +272,11 @@ class Report(models.Model):
         return f"{who} → {self.community} {self.year}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(EventBase):
+    """A step of a report: ``status`` the status it reached (``kind`` names the step)."""
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=16, choices=ReportStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -520,7 +513,7 @@ class FloatingRecord(models.Model):
         return f"{self.member_id} {self.direction} {self.place}"
 
 
-class FloatingEvent(models.Model):
+class FloatingEvent(EventBase):
     class Kind(models.TextChoices):
         OPENED = "opened", _("登记")
         CONTACT = "contact", _("联系")
@@ -528,11 +521,7 @@ class FloatingEvent(models.Model):
         ENDED = "ended", _("结束")
 
     record = models.ForeignKey(FloatingRecord, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    kind = models.CharField(_("事件"), max_length=32, choices=Kind.choices)
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:

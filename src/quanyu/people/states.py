@@ -62,13 +62,8 @@ FLOATING_ALLOWED: dict[str, frozenset[str]] = {
 
 
 def check_transition(table: dict[str, frozenset[str]], current: str, new: str, *, labels: type) -> None:
-    """Raise ValidationError (Chinese, naming both states) unless ``current → new`` is allowed."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _g
+    """Raise ``TransitionError`` (409; Chinese, naming both states) unless ``current → new`` is
+    allowed: the kit's check (``quanyu.core.workflow``) for the people tables."""
+    from quanyu.core.workflow import check_transition as check
 
-    if new not in table.get(current, frozenset()):
-        raise ValidationError(
-            _g("当前状态“%(cur)s”不能变为“%(new)s”")
-            % {"cur": labels(current).label, "new": labels(new).label},
-            code="transition",
-        )
+    check(table, current, new, labels=labels)

@@ -11,13 +11,8 @@ from typing import Any
 
 from quanyu.core.compose import followed_by
 from quanyu.core.rows import insert_one, new
+from quanyu.core.workflow.events import actor_label
 from quanyu.tickets.models import Ticket, TicketEvent, Whistle
-
-
-def actor_label(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
-    return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))
 
 
 def new_event(

@@ -33,6 +33,7 @@ from quanyu.areas.locate import locate
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.permissions import has_role, otp_required_for
 from quanyu.core.roles import STAFF_ROLES
+from quanyu.core.workflow import for_delete
 from quanyu.orgs import selectors as org_selectors
 from quanyu.orgs.models import OrgKind, PartyOrg, Unit, UnitKind
 
@@ -149,7 +150,7 @@ class TokenView(APIView):
         # A token log-in is a log-in: last_login is updated and django-axes clears the failures.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         with transaction.atomic():
-            token = Token.objects.select_for_update().filter(user=user).first()
+            token = for_delete(Token.objects).filter(user=user).first()
             two_step = otp_required_for(user)
             unverified = two_step and token is not None and not OtpToken.objects.filter(token=token).exists()
             if token is not None and (token_is_expired(token) or unverified):

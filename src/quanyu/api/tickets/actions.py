@@ -39,11 +39,11 @@ from quanyu.api.tickets.serializers import (
     TicketTransferSerializer,
     TicketWhistleInputSerializer,
 )
+from quanyu.core.workflow import TransitionError
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import selectors, services
 from quanyu.tickets.access import handler_unit_ids
 from quanyu.tickets.conf import rating_url
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EmergencyTarget, Rating, Ticket, Whistle
 from quanyu.tickets.states import WHISTLE_OPEN
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.permissions import grants_for
+from quanyu.core.workflow import lock
 from quanyu.orgs.models import Unit
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
@@ -50,7 +51,9 @@ def report_submit_member(
                 kind=Report.Kind.MEMBER, member=member, community=community, year=year, note=note[:500]
             )
             events.report_event(report=report, actor=actor, note=note)
-            events.member_event(member=member, kind="report_submitted", actor=actor, community=community.name)
+            events.member_report_event(
+                member=member, actor=actor, status=ReportStatus.SUBMITTED, community=community.name
+            )
             return report
     except IntegrityError:
         raise ValidationError(_("该党员本年度已向该社区报到")) from None
@@ -83,11 +86,7 @@ def report_submit_unit(
 
 def _report_move(*, actor: Any, report: Report, new: str, note: str) -> Report:
     with transaction.atomic():
-        locked = (
-            Report.objects.select_for_update(of=("self",))
-            .select_related("community", "member")
-            .get(pk=report.pk)
-        )
+        locked = lock(Report.objects).select_related("community", "member").get(pk=report.pk)
         staff = has_role_at_any(actor, EDITORS, (locked.community.path,))
         if new == ReportStatus.WITHDRAWN:
             allowed = staff or (locked.member is not None and _is_self(actor, locked.member))
@@ -105,8 +104,8 @@ def _report_move(*, actor: Any, report: Report, new: str, note: str) -> Report:
         locked.save(update_fields=["status", "decided_at", "decided_by"])
         events.report_event(report=locked, actor=actor, note=note)
         if locked.member is not None:
-            events.member_event(
-                member=locked.member, kind=f"report_{new}", actor=actor, community=locked.community.name
+            events.member_report_event(
+                member=locked.member, actor=actor, status=new, community=locked.community.name
             )
             if new == ReportStatus.CONFIRMED:
                 points_record_action(
@@ -149,7 +148,7 @@ def post_create(*, actor: Any, community: Area, name: str, duties: str = "", cap
 
 def post_set_active(*, actor: Any, post: Post, active: bool) -> Post:
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("community").get(pk=post.pk)
+        locked = lock(Post.objects).select_related("community").get(pk=post.pk)
         if not has_role_at_any(actor, EDITORS, (locked.community.path,)):
             raise PermissionDenied(_("您无权修改该岗位"))
         locked.active = active
@@ -166,7 +165,7 @@ def _serves_community(member: PartyMember, community: Area) -> bool:
 def post_claim(*, actor: Any, post: Post, member: PartyMember) -> PostClaim:
     """A member claims a post of a community where the member lives or has a confirmed report."""
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("community").get(pk=post.pk)
+        locked = lock(Post.objects).select_related("community").get(pk=post.pk)
         if not (_is_self(actor, member) or has_role_at_any(actor, EDITORS, (locked.community.path,))):
             raise PermissionDenied(_("您无权认领该岗位"))
         if not locked.active:
@@ -178,15 +177,13 @@ def post_claim(*, actor: Any, post: Post, member: PartyMember) -> PostClaim:
         if locked.claims.filter(status=ClaimStatus.ACTIVE).count() >= locked.capacity:
             raise ValidationError(_("岗位已满（上限%(n)d人）") % {"n": locked.capacity})
         claim = PostClaim.objects.create(post=locked, member=member)
-        events.member_event(member=member, kind="post_claimed", actor=actor, post=locked.name)
+        events.member_post_claimed_event(member=member, actor=actor, post=locked.name)
         return claim
 
 
 def claim_release(*, actor: Any, claim: PostClaim, note: str = "") -> PostClaim:
     with transaction.atomic():
-        locked = (
-            PostClaim.objects.select_for_update().select_related("post__community", "member").get(pk=claim.pk)
-        )
+        locked = lock(PostClaim.objects).select_related("post__community", "member").get(pk=claim.pk)
         if not (
             _is_self(actor, locked.member) or has_role_at_any(actor, EDITORS, (locked.post.community.path,))
         ):
@@ -195,9 +192,7 @@ def claim_release(*, actor: Any, claim: PostClaim, note: str = "") -> PostClaim:
         locked.status = ClaimStatus.RELEASED
         locked.released_at = timezone.now()
         locked.save(update_fields=["status", "released_at"])
-        events.member_event(
-            member=locked.member, kind="post_released", actor=actor, post=locked.post.name, note=note
-        )
+        events.member_post_released_event(member=locked.member, actor=actor, post=locked.post.name, note=note)
         return locked
 
 
@@ -213,9 +208,7 @@ def duty_log_add(
     if not (note or "").strip():
         raise ValidationError({"note": [_("请填写履职内容")]})
     with transaction.atomic():
-        locked = (
-            PostClaim.objects.select_for_update().select_related("post__community", "member").get(pk=claim.pk)
-        )
+        locked = lock(PostClaim.objects).select_related("post__community", "member").get(pk=claim.pk)
         if not (
             _is_self(actor, locked.member) or has_role_at_any(actor, EDITORS, (locked.post.community.path,))
         ):
@@ -240,9 +233,7 @@ def post_review(*, actor: Any, claim: PostClaim, year: int, rating: str, comment
     if rating not in PostReview.Rating.values:
         raise ValidationError({"rating": [_("评价应为优秀、合格或不合格")]})
     with transaction.atomic():
-        locked = (
-            PostClaim.objects.select_for_update().select_related("post__community", "member").get(pk=claim.pk)
-        )
+        locked = lock(PostClaim.objects).select_related("post__community", "member").get(pk=claim.pk)
         if not has_role_at_any(actor, EDITORS, (locked.post.community.path,)):
             raise PermissionDenied(_("您无权评议该岗位"))
         try:
@@ -252,5 +243,5 @@ def post_review(*, actor: Any, claim: PostClaim, year: int, rating: str, comment
                 )
         except IntegrityError:
             raise ValidationError(_("该岗位本年度已评议")) from None
-        events.member_event(member=locked.member, kind="post_reviewed", actor=actor, rating=rating, year=year)
+        events.member_post_reviewed_event(member=locked.member, actor=actor, rating=rating, year=year)
         return review

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanyu.core.workflow import lock
 from quanyu.orgs.models import PartyOrg
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
@@ -41,7 +42,7 @@ def floating_open(
     if not 7 <= contact_interval_days <= 366:
         raise ValidationError({"contact_interval_days": [_("联系周期应为7到366天")]})
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update(no_key=True).get(pk=member.pk)
+        locked = lock(PartyMember.objects).get(pk=member.pk)
         if not has_role_at_any(actor, EDITORS, member_paths(locked)):
             raise PermissionDenied(_("您无权登记该党员的流动情况"))
         if locked.floating_records.filter(status=FloatingStatus.ACTIVE).exists():
@@ -57,8 +58,8 @@ def floating_open(
             contact_interval_days=contact_interval_days,
             contact_due_on=starts_on + dt.timedelta(days=contact_interval_days),
         )
-        events.floating_event(record=record, kind="opened", actor=actor)
-        events.member_event(member=locked, kind="floating_opened", actor=actor, direction=direction)
+        events.floating_opened_event(record=record, actor=actor)
+        events.member_floating_opened_event(member=locked, actor=actor, direction=direction)
         return record
 
 
@@ -75,7 +76,7 @@ def floating_contact(*, actor: Any, record: FloatingRecord, on_date: dt.date, no
     if not (note or "").strip():
         raise ValidationError({"note": [_("请填写联系情况")]})
     with transaction.atomic():
-        locked = FloatingRecord.objects.select_for_update().select_related("member").get(pk=record.pk)
+        locked = lock(FloatingRecord.objects).select_related("member").get(pk=record.pk)
         if not _may_keep(actor, locked):
             raise PermissionDenied(_("您无权记录该流动党员的联系"))
         if locked.status != FloatingStatus.ACTIVE:
@@ -83,19 +84,19 @@ def floating_contact(*, actor: Any, record: FloatingRecord, on_date: dt.date, no
         locked.last_contact_on = on_date
         locked.contact_due_on = on_date + dt.timedelta(days=locked.contact_interval_days)
         locked.save(update_fields=["last_contact_on", "contact_due_on"])
-        events.floating_event(record=locked, kind="contact", actor=actor, note=note[:500])
+        events.floating_contact_event(record=locked, actor=actor, note=note)
         return locked
 
 
 def floating_end(*, actor: Any, record: FloatingRecord, note: str = "") -> FloatingRecord:
     with transaction.atomic():
-        locked = FloatingRecord.objects.select_for_update().select_related("member").get(pk=record.pk)
+        locked = lock(FloatingRecord.objects).select_related("member").get(pk=record.pk)
         if not has_role_at_any(actor, EDITORS, member_paths(locked.member)):
             raise PermissionDenied(_("您无权结束该流动登记"))
         check_transition(FLOATING_ALLOWED, locked.status, FloatingStatus.ENDED, labels=FloatingStatus)
         locked.status = FloatingStatus.ENDED
         locked.save(update_fields=["status"])
-        events.floating_event(record=locked, kind="ended", actor=actor, note=note[:500])
+        events.floating_ended_event(record=locked, actor=actor, note=note)
         return locked
 
 
@@ -119,9 +120,7 @@ def floating_contact_sweep(*, today: dt.date | None = None) -> list[FloatingReco
             if not claimed:
                 continue  # another worker got there first, or contact was recorded meanwhile
             overdue = (today - record.contact_due_on).days
-            events.floating_event(
-                record=record, kind="reminder", actor=None, note=_("已逾期%(d)d天未联系") % {"d": overdue}
-            )
+            events.floating_reminder_event(record=record, note=_("已逾期%(d)d天未联系") % {"d": overdue})
         reminded.append(record)
     return reminded
 

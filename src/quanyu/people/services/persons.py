@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
 from quanyu.core.pii import pii_hash
+from quanyu.core.workflow import lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people import events
 from quanyu.people.access import EDITORS, REVEALERS, TAG_VIEWERS, has_role_at_any, member_paths
@@ -135,7 +136,7 @@ def member_create(
             work_unit_name=work_unit_name[:150],
             resident=resident,
         )
-        events.member_event(member=member, kind="created", actor=actor)
+        events.member_created_event(member=member, actor=actor)
         return member
 
 
@@ -156,7 +157,7 @@ def member_update(*, actor: Any, member: PartyMember, **changes: Any) -> PartyMe
     if unknown:
         raise ValidationError(_("不能修改字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update().get(pk=member.pk)
+        locked = lock(PartyMember.objects).get(pk=member.pk)
         require_editor(actor, *member_paths(locked))
         try:
             if "phone" in changes:
@@ -185,7 +186,7 @@ def member_update(*, actor: Any, member: PartyMember, **changes: Any) -> PartyMe
             locked.community, locked.scope_path = community, community.path
         locked.save()
         # Field names only: the history never holds personal data.
-        events.member_event(member=locked, kind="changed", actor=actor, fields=sorted(changes))
+        events.member_changed_event(member=locked, actor=actor, fields=sorted(changes))
         return locked
 
 
@@ -237,7 +238,7 @@ def resident_set_tags(*, actor: Any, resident: Resident, tags: str) -> Resident:
     except FieldError as exc:
         raise _fail(exc) from None
     with transaction.atomic():
-        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        locked = lock(Resident.objects).get(pk=resident.pk)
         if not has_role_at_any(actor, TAG_VIEWERS, (locked.scope_path,)):
             raise PermissionDenied(_("您无权设置关爱标签"))
         locked.tags = codes
@@ -327,7 +328,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
         raise ValidationError({"reason": [_("请填写匿名化依据")]})
     model = type(person)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=person.pk)
+        locked = cast("Resident | PartyMember", lock(model).get(pk=person.pk))
         require_editor(actor, *person_paths(locked)[:1])
         if locked.anonymised:
             raise ValidationError(_("此人信息已匿名化"))
@@ -343,7 +344,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             locked.board_opt_in = False
             locked.board_building = None
             locked.households.all().delete()
-            events.member_event(member=locked, kind="anonymised", actor=actor)
+            events.member_anonymised_event(member=locked, actor=actor)
         locked.save()
         audit_record(actor=actor, action="anonymise", target=locked, reason=reason)
         return locked
@@ -356,7 +357,7 @@ def member_household_add(
     if not household_key:
         raise ValidationError({"户号": [_("户号不能为空")]})
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update().get(pk=member.pk)
+        locked = lock(PartyMember.objects).get(pk=member.pk)
         require_editor(actor, locked.scope_path)
         if locked.households.count() >= MAX_HOUSEHOLDS:
             raise ValidationError(_("每名党员中心户最多联系%(n)d户") % {"n": MAX_HOUSEHOLDS})
@@ -365,17 +366,17 @@ def member_household_add(
         link = MemberHousehold.objects.create(
             member=locked, household_key=household_key, label=label[:100], building=building
         )
-        events.member_event(member=locked, kind="household_added", actor=actor, household=household_key)
+        events.member_household_added_event(member=locked, actor=actor, household=household_key)
         return link
 
 
 def member_household_remove(*, actor: Any, link: MemberHousehold) -> None:
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update().get(pk=link.member_id)
+        locked = lock(PartyMember.objects).get(pk=link.member_id)
         require_editor(actor, locked.scope_path)
         key = link.household_key
         MemberHousehold.objects.filter(pk=link.pk).delete()
-        events.member_event(member=locked, kind="household_removed", actor=actor, household=key)
+        events.member_household_removed_event(member=locked, actor=actor, household=key)
 
 
 def member_board_set(
@@ -384,7 +385,7 @@ def member_board_set(
     """连心牌: the member's own opt-in (or staff recording it) to be shown on a building unit's
     public contact board, with a masked phone."""
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update().get(pk=member.pk)
+        locked = lock(PartyMember.objects).get(pk=member.pk)
         is_self = locked.user_id is not None and locked.user_id == getattr(actor, "pk", None)
         if not is_self:
             require_editor(actor, locked.scope_path)
@@ -397,5 +398,5 @@ def member_board_set(
         locked.board_building = building if opt_in else None
         locked.board_unit_no = unit_no[:20] if opt_in else ""
         locked.save(update_fields=["board_opt_in", "board_building", "board_unit_no", "updated_at"])
-        events.member_event(member=locked, kind="board", actor=actor, opt_in=opt_in)
+        events.member_board_event(member=locked, actor=actor, opt_in=opt_in)
         return locked

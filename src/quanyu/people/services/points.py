@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.permissions import has_role
 from quanyu.core.roles import Role
+from quanyu.core.workflow import lock
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
 from quanyu.people.models import PartyMember, PointEntry, PointRequest, PointRule
@@ -68,7 +69,7 @@ def _append(
     approved_by: Any = None,
 ) -> PointEntry | None:
     # Lock the member so that two awards of one rule cannot both pass the cap.
-    locked = PartyMember.objects.select_for_update(no_key=True).get(pk=member.pk)
+    locked = lock(PartyMember.objects).get(pk=member.pk)
     points = _capped_points(member=locked, rule=rule, occurred_on=occurred_on)
     if points == 0:
         return None
@@ -83,7 +84,7 @@ def _append(
         created_by=user,
         approved_by=approved_by,
     )
-    events.member_event(member=locked, kind="points", actor=actor, points=points, rule=rule.code)
+    events.member_points_event(member=locked, actor=actor, points=points, rule=rule.code)
     return entry
 
 
@@ -139,7 +140,7 @@ def points_request(
             reason=reason[:300],
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        events.member_event(member=member, kind="points_requested", actor=actor, rule=rule.code)
+        events.member_points_requested_event(member=member, actor=actor, rule=rule.code)
         return request
 
 
@@ -151,7 +152,7 @@ def points_request_decide(
     *, actor: Any, request: PointRequest, approve: bool, note: str = ""
 ) -> PointRequest:
     with transaction.atomic():
-        locked = PointRequest.objects.select_for_update().select_related("rule", "member").get(pk=request.pk)
+        locked = lock(PointRequest.objects).select_related("rule", "member").get(pk=request.pk)
         if not has_role_at_any(actor, approver_roles(locked.rule), member_paths(locked.member)):
             raise PermissionDenied(_("您无权审批该积分"))
         new = PointRequestStatus.APPROVED if approve else PointRequestStatus.REJECTED
@@ -184,7 +185,7 @@ def points_correct(*, actor: Any, entry: PointEntry, points: int, reason: str) -
     if not isinstance(points, int) or points == 0:
         raise ValidationError({"points": [_("更正分值必须是非零整数")]})
     with transaction.atomic():
-        member = PartyMember.objects.select_for_update(no_key=True).get(pk=entry.member_id)
+        member = lock(PartyMember.objects).get(pk=entry.member_id)
         if not has_role_at_any(actor, EDITORS, member_paths(member)):
             raise PermissionDenied(_("您无权更正积分"))
         already = entry.points + (entry.corrections.aggregate(total=Sum("points"))["total"] or 0)
@@ -201,9 +202,7 @@ def points_correct(*, actor: Any, entry: PointEntry, points: int, reason: str) -
             created_by=actor,
             approved_by=actor,
         )
-        events.member_event(
-            member=member, kind="points_corrected", actor=actor, entry=entry.pk, points=points
-        )
+        events.member_points_corrected_event(member=member, actor=actor, entry=entry.pk, points=points)
         return correction
 
 
@@ -230,7 +229,7 @@ def point_rule_save(
     if cap is not None and cap < 0:
         raise ValidationError({"cap": [_("上限不能为负数")]})
     with transaction.atomic():
-        rule, _created = PointRule.objects.select_for_update().update_or_create(
+        rule, _created = lock(PointRule.objects).update_or_create(
             code=code,
             defaults={
                 "name": name,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.areas.models import Area
 from quanyu.catalog.models import Category, Tier
 from quanyu.core.pii import EncryptedCharField, mask_name, mask_phone
+from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import Unit
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 
@@ -373,8 +374,8 @@ class EventKind(models.TextChoices):
     MATERIALS_RECEIVED = "materials_received", _("补正材料")
 
 
-class TicketEvent(models.Model):
-    """One step of a ticket's history. Append-only: rows are never updated or deleted."""
+class TicketEvent(EventBase):
+    """One step of a ticket's history (``EventBase``, its fields redeclared to keep their columns)."""
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events", db_index=False

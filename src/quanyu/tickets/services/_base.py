@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.tickets.errors import ConflictError, TransitionError
+from quanyu.core.workflow import ConflictError, TransitionError, lock
+from quanyu.core.workflow.transitions import allowed as table_allows
 from quanyu.tickets.events import append_event
 from quanyu.tickets.hooks import ticket_changed
 
@@ -22,18 +23,14 @@ from quanyu.tickets.intake_rules import deadlines_from as deadlines_from
 from quanyu.tickets.intake_rules import limits_of as limits_of
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, TicketPhoto, Whistle
 from quanyu.tickets.photos import CleanPhoto
-from quanyu.tickets.states import TicketStatus, WhistleStatus, can_transition, can_whistle_transition
+from quanyu.tickets.states import ALLOWED, WHISTLE_ALLOWED, TicketStatus, WhistleStatus
 
 
 def lock_ticket(ticket: Ticket | int) -> Ticket:
     """The ticket re-read under a row lock (FOR NO KEY UPDATE on PostgreSQL)."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
     try:
-        return (
-            Ticket.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("handling_area", "category")
-            .get(pk=pk)
-        )
+        return lock(Ticket.objects.select_related("handling_area", "category")).get(pk=pk)
     except Ticket.DoesNotExist:
         raise ValidationError({"ticket": _("工单不存在")}) from None
 
@@ -41,11 +38,7 @@ def lock_ticket(ticket: Ticket | int) -> Ticket:
 def lock_whistle(whistle: Whistle | int) -> Whistle:
     pk = whistle.pk if isinstance(whistle, Whistle) else whistle
     try:
-        return (
-            Whistle.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("department")
-            .get(pk=pk)
-        )
+        return lock(Whistle.objects.select_related("department")).get(pk=pk)
     except Whistle.DoesNotExist:
         raise ValidationError({"whistle": _("呼叫不存在")}) from None
 
@@ -68,7 +61,7 @@ def check_ticket(
     locked row no longer does, someone else got there first: ConflictError."""
 
     def allowed(status: str) -> bool:
-        return can_transition(status, target) and (only_from is None or status in only_from)
+        return table_allows(ALLOWED, status, target, only_from=only_from)
 
     if allowed(ticket.status):
         return
@@ -84,10 +77,10 @@ def check_ticket(
 
 
 def check_whistle(whistle: Whistle, target: str, *, seen: str | None, action: str) -> None:
-    if can_whistle_transition(whistle.status, target):
+    if table_allows(WHISTLE_ALLOWED, whistle.status, target):
         return
     label = WhistleStatus(whistle.status).label
-    if seen is not None and seen != whistle.status and can_whistle_transition(seen, target):
+    if seen is not None and seen != whistle.status and table_allows(WHISTLE_ALLOWED, seen, target):
         raise ConflictError(
             _("该呼叫已被他人处理（当前状态：%(status)s），无法%(action)s")
             % {"status": label, "action": action}

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanyu.core.workflow import lock
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     CALLBACK_ROLES,
@@ -24,7 +26,6 @@ from quanyu.tickets.access import (
     require_tier,
 )
 from quanyu.tickets.conf import reopen_limit
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EventKind, Rating, RatingLevel, RehandlingEntry, Ticket
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -187,7 +188,7 @@ def rating_appeal(*, actor: Any, rating: Rating, reason: str) -> Rating:
     reason = required_text(reason, field="reason", label=_("申诉理由"), max_length=1000)
     with transaction.atomic():
         locked_ticket = lock_ticket(rating.ticket_id)
-        locked = Rating.objects.select_for_update().get(pk=rating.pk)
+        locked = lock(Rating.objects).get(pk=rating.pk)
         handled = set(
             locked_ticket.whistles.exclude(status=WhistleStatus.CANCELLED).values_list(
                 "department_id", flat=True
@@ -228,7 +229,7 @@ def rating_appeal_decide(*, actor: Any, rating: Rating, upheld: bool, note: str 
     note = (note or "").strip()[:1000]
     with transaction.atomic():
         locked_ticket = lock_ticket(rating.ticket_id)
-        locked = Rating.objects.select_for_update().get(pk=rating.pk)
+        locked = lock(Rating.objects).get(pk=rating.pk)
         require_at_ticket(actor, locked_ticket, STREET_ROLES)
         if locked.appeal_status != Rating.Appeal.PENDING:
             raise TransitionError(_("没有待裁定的申诉"))
@@ -274,7 +275,7 @@ def rehandling_close(*, actor: Any, entry: RehandlingEntry, note: str) -> Rehand
         locked_ticket = lock_ticket(entry.ticket_id)
         if not (can_act_at_tier(actor, locked_ticket) or _street(actor, locked_ticket)):
             raise deny()
-        locked = RehandlingEntry.objects.select_for_update().get(pk=entry.pk)
+        locked = lock(RehandlingEntry.objects).get(pk=entry.pk)
         if locked.status != RehandlingEntry.Status.OPEN:
             raise TransitionError(_("该台账条目已销号"))
         check_ticket(locked_ticket, locked_ticket.status, seen=None, action=_("重办销号"))

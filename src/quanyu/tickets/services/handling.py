@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Tier
 from quanyu.core.permissions import has_role
+from quanyu.core.workflow import lock
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     AREA_VIEWER_ROLES,
@@ -27,7 +29,6 @@ from quanyu.tickets.access import (
     require_at_ticket,
     require_tier,
 )
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.events import append_event
 from quanyu.tickets.models import EmergencyTarget, EventKind, SupervisionOrder, Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
@@ -513,7 +514,7 @@ def supervision_close(*, actor: Any, order: SupervisionOrder, note: str = "") ->
     with transaction.atomic():
         locked_ticket = lock_ticket(order.ticket_id)
         require_at_ticket(actor, locked_ticket, SUPERVISOR_ROLES)
-        locked = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        locked = lock(SupervisionOrder.objects).get(pk=order.pk)
         if locked.status != SupervisionOrder.Status.OPEN:
             raise TransitionError(_("督办单已销号"))
         now = timezone.now()

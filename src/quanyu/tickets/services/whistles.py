@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from quanyu.catalog.calendar import WorkCalendar, deadline_after
 from quanyu.catalog.models import Tier
+from quanyu.core.workflow.errors import TransitionError
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import STREET_ROLES, require_at_ticket, require_handler
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import EventKind, Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (

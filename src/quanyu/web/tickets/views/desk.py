@@ -26,8 +26,8 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.areas.selectors import area_list_for
 from quanyu.catalog.models import Category
 from quanyu.catalog.selectors import category_item_list
+from quanyu.core.workflow import TransitionError, http_status_for
 from quanyu.tickets import selectors, services
-from quanyu.tickets.errors import TransitionError
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 from quanyu.tickets.services.window import is_window_item
 from quanyu.web.tickets.forms import MaterialsChecklistForm, WindowForm, WindowItemForm, add_errors
@@ -173,10 +173,10 @@ def window_notice(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 )
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
-                status = 403
+                status = http_status_for(exc) or 403
             except TransitionError as exc:
                 form.add_error(None, exc.messages[0])
-                status = 409
+                status = http_status_for(exc) or 409
             except ValidationError as exc:
                 _errors_on_materials(form, exc, "missing")
             else:
@@ -210,10 +210,10 @@ def window_materials(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 )
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
-                status = 403
+                status = http_status_for(exc) or 403
             except TransitionError as exc:
                 form.add_error(None, exc.messages[0])
-                status = 409
+                status = http_status_for(exc) or 409
             except ValidationError as exc:
                 _errors_on_materials(form, exc, "materials")
             else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quanyu.core.permissions import has_role
+from quanyu.core.workflow.http import http_status_for
 from quanyu.tickets import selectors
 from quanyu.tickets.models import Ticket, Whistle
 from quanyu.tickets.services.window import is_window_item
@@ -152,7 +153,8 @@ def _perform(
             result = action.run(request.user, target, form.cleaned_data)
         except PermissionDenied as exc:
             status, error = 403, str(exc) or _("您没有执行此操作的权限")
-        except ValidationError as exc:
+        except ValidationError as exc:  # 400, or 409 for a step the ticket's state no longer allows
+            status = http_status_for(exc) or 400
             add_errors(form, exc)
         else:
             message = str(action.done)

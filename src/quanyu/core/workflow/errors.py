@@ -1,8 +1,10 @@
-"""Errors the ticket services raise, besides PermissionDenied and Http404.
+"""The two errors of a state change, shared by every workflow app.
 
-Both are ``django.core.exceptions.ValidationError`` subclasses, so pages and the API already answer
-them with a 4xx naming the problem; ``ConflictError`` (code ``conflict``) means "someone else
-changed this first" and maps naturally to HTTP 409.
+Both are ``django.core.exceptions.ValidationError`` subclasses, so a page that shows a service's
+ValidationError on its form keeps working; ``http_status_for`` answers both with 409:
+``TransitionError`` (code ``invalid_transition``) — the step is not allowed in the object's current
+state; ``ConflictError`` (code ``conflict``) — the object moved on while this request waited for it
+(someone else got there first).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from django.utils import timezone
 from quanyu.assessment.models import DepartmentDayStat, RollupState
 from quanyu.assessment.periods import Period, local_midnight, month
 from quanyu.core.clock import LOCAL_TZ, local
+from quanyu.core.workflow import lock_one
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets.models import RatingLevel, TicketEvent, Whistle
 from quanyu.tickets.states import TicketStatus, WhistleStatus
@@ -150,9 +151,7 @@ def _recompute(pairs: Iterable[tuple[int, dt.date]]) -> int:
         [DepartmentDayStat(department_id=d, day=day) for d, day in ordered], ignore_conflicts=True
     )
     for department_id, day in ordered:
-        row = DepartmentDayStat.objects.select_for_update(no_key=True).get(
-            department_id=department_id, day=day
-        )
+        row = lock_one(DepartmentDayStat, department_id=department_id, day=day)
         start = local_midnight(day)
         figures = (
             _whistles_between(start, local_midnight(day + dt.timedelta(days=1)))
@@ -188,7 +187,7 @@ def assessment_record_ticket_changes(*, ticket_ids: Iterable[int]) -> int:
 
 def _state_for_update() -> RollupState:
     RollupState.objects.get_or_create(pk=1)
-    return RollupState.objects.select_for_update().get(pk=1)
+    return lock_one(RollupState, pk=1)
 
 
 def _has_new_events() -> bool:

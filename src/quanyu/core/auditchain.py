@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quanyu.core.models import AuditChainHead, AuditEntry
+from quanyu.core.workflow import lock_one
 
 HASHED = ("at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_repr", "fields",
           "reason", "ip", "detail")  # fmt: skip
@@ -41,7 +42,7 @@ def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
 
 def _head() -> AuditChainHead:
     AuditChainHead.objects.get_or_create(pk=1)
-    return AuditChainHead.objects.select_for_update(no_key=True).get(pk=1)
+    return lock_one(AuditChainHead, pk=1)
 
 
 def audit_seal(*, batch: int = 5000) -> int:

@@ -21,6 +21,7 @@ from quanyu.core.audit import audit_record
 from quanyu.core.models import AuditEntry
 from quanyu.core.permissions import require_role
 from quanyu.core.roles import Role
+from quanyu.core.workflow import lock, lock_all
 from quanyu.routing import classifier
 from quanyu.routing.models import RoutingModel, Source, Target
 from quanyu.routing.training import Examples
@@ -99,7 +100,7 @@ def routing_model_train(
     with transaction.atomic():
         # Versions are numbered across targets: lock every row (a handful) in pk order; the
         # first row of an empty table is guarded by the unique version instead.
-        list(RoutingModel.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        lock_all(RoutingModel)
         version = (RoutingModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         row = RoutingModel.objects.create(
             version=version,
@@ -152,10 +153,10 @@ def routing_model_activate(*, actor: Any, version: int) -> RoutingModel:
     """Make ``version`` the active model of its target (the one active before is switched off)."""
     require_role(actor, MANAGERS)
     with transaction.atomic():
-        row = RoutingModel.objects.select_for_update().filter(version=version).first()
+        row = lock(RoutingModel).filter(version=version).first()
         if row is None:
             raise RoutingError(_("没有版本为 %(version)s 的分派模型") % {"version": version})
-        list(RoutingModel.objects.select_for_update().filter(target=row.target).order_by("pk"))
+        lock_all(RoutingModel.objects.filter(target=row.target))
         if row.is_active:
             return row
         return _activate(actor=actor, row=row)
@@ -165,7 +166,7 @@ def routing_model_rollback(*, actor: Any, target: str = Target.CATEGORY) -> Rout
     """Activate the version before the active one (of the same target)."""
     require_role(actor, MANAGERS)
     with transaction.atomic():
-        rows = list(RoutingModel.objects.select_for_update().filter(target=target).order_by("pk"))
+        rows = lock_all(RoutingModel.objects.filter(target=target))
         active = next((r for r in rows if r.is_active), None)
         if active is None:
             raise RoutingError(_("当前没有启用的分派模型，无法回退"))

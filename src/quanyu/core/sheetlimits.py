@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -172,11 +172,3 @@ def release_memory() -> None:
     if name:
         with contextlib.suppress(OSError, AttributeError):  # not glibc
             ctypes.CDLL(name).malloc_trim(0)
-
-
-def count_rows(rows: Iterator[Any], limits: SheetLimits) -> Iterator[Any]:
-    """``rows`` (header included), stopping with TooLarge past the limit."""
-    for n, row in enumerate(rows):
-        if n > limits.max_rows:
-            raise TooLarge(too_many_rows(limits))
-        yield row

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,9 +32,9 @@ from quanyu.core.sheetlimits import (
     SheetLimits,
     TooLarge,
     check_file,
-    count_rows,
     current_limits,
     release_memory,
+    too_many_rows,
 )
 
 Target = str | Path | IO[bytes]
@@ -161,7 +162,8 @@ def _records(
         rows = _csv_rows(Path(source))  # type: ignore[arg-type]
     else:
         rows, close = _xlsx_rows(source, sheet)
-    rows = _counted(rows, limits)
+    # The header and at most max_rows rows (islice: no cost per row); one more is too many.
+    everything, rows = rows, itertools.islice(rows, limits.max_rows + 1)
     try:
         header = next(iter(rows), None)
         if header is None:
@@ -169,17 +171,10 @@ def _records(
         positions = _map_headers(header, columns)
         if close is None:
             yield from _csv_records(rows, positions, columns)
-            return
-        where = [(column.key, positions.get(column.key)) for column in columns]
-        for number, raw in enumerate(rows, start=2):
-            if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
-                continue
-            width = len(raw)
-            record = {}
-            for key, i in where:
-                value = raw[i] if i is not None and i < width else None
-                record[key] = "" if value is None else _cell_text(value)
-            yield number, record
+        else:
+            yield from _xlsx_records(rows, positions, columns)
+        if next(everything, None) is not None:
+            raise SpreadsheetError(too_many_rows(limits))
     finally:
         if close is not None:
             close()
@@ -194,9 +189,19 @@ def _too_large() -> Iterator[None]:
         raise SpreadsheetError(str(exc)) from None
 
 
-def _counted(rows: Iterator[Sequence[Any]], limits: SheetLimits) -> Iterator[Sequence[Any]]:
-    with _too_large():
-        yield from count_rows(rows, limits)
+def _xlsx_records(
+    rows: Iterator[Sequence[Any]], positions: dict[str, int], columns: Sequence[Column]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    where = [(column.key, positions.get(column.key)) for column in columns]
+    for number, raw in enumerate(rows, start=2):
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        width = len(raw)
+        record = {}
+        for key, i in where:
+            value = raw[i] if i is not None and i < width else None
+            record[key] = "" if value is None else _cell_text(value)
+        yield number, record
 
 
 def _xlsx_rows(

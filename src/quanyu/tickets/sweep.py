@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import lock
+from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import TIER_OWNER
 from quanyu.tickets.conf import remind_before_completion, remind_before_response
 from quanyu.tickets.events import append_event
-from quanyu.tickets.models import EventKind, Reminder, SupervisionOrder, Ticket, Whistle
+from quanyu.tickets.models import Reminder, SupervisionOrder, Ticket, Whistle
 from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus, can_transition
 
 BATCH = 5000
@@ -195,14 +196,12 @@ def _supervise(due: _Due, now: dt.datetime) -> bool:
             )
             append_event(
                 ticket=ticket,
-                kind=EventKind.SUPERVISED,
                 actor=None,
                 at=now,
                 from_status=ticket.status,
                 to_status=ticket.status,
                 whistle_id=due.whistle_id,
-                order=order.pk,
-                auto=due.kind,
+                **ev.supervised(order=order.pk, auto=due.kind).as_fields(),
             )
             _notify(
                 due,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, TransitionError, lock
 from quanyu.core.workflow.transitions import allowed as table_allows
-from quanyu.tickets.events import append_event
+from quanyu.tickets.events import EventSpec, append_event
 from quanyu.tickets.hooks import ticket_changed
 
 # Their home is the intake rules; the services import them from here.
@@ -115,33 +115,33 @@ def move(
     ticket: Ticket,
     *,
     to: str,
-    kind: str,
+    event: EventSpec,
     actor: Any,
     now: dt.datetime,
     fields: Iterable[str] = (),
     whistle: Whistle | None = None,
-    **payload: Any,
 ) -> TicketEvent:
-    """Set ``ticket.status = to`` (already checked), save the named fields and append the event.
+    """Set ``ticket.status = to`` (already checked), save the named fields and append ``event``
+    (built by one of ``quanyu.tickets.events``' typed functions).
     Then, unless the step is in ``FIGURE_NEUTRAL_KINDS``, note the ticket for the ticket listeners
     (``quanyu.tickets.hooks``: the department rollup), which hear of it after commit."""
     from_status = ticket.status
     ticket.status = to
     ticket.updated_at = now
     ticket.save(update_fields=sorted({*fields, "status", "updated_at"}))
-    event = append_event(
+    row = append_event(
         ticket=ticket,
-        kind=kind,
+        kind=event.kind,
         actor=actor,
         at=now,
         from_status=from_status,
         to_status=to,
         whistle=whistle,
-        **payload,
+        **event.payload,
     )
-    if kind not in FIGURE_NEUTRAL_KINDS:
+    if event.kind not in FIGURE_NEUTRAL_KINDS:
         ticket_changed(ticket.pk)
-    return event
+    return row
 
 
 def require_materials(ticket: Ticket, *, action: str) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import lock
 from quanyu.core.workflow.errors import TransitionError
+from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     CALLBACK_ROLES,
@@ -26,7 +27,7 @@ from quanyu.tickets.access import (
     require_tier,
 )
 from quanyu.tickets.conf import reopen_limit
-from quanyu.tickets.models import EventKind, Rating, RatingLevel, RehandlingEntry, Ticket
+from quanyu.tickets.models import Rating, RatingLevel, RehandlingEntry, Ticket
 from quanyu.tickets.services._base import (
     check_ticket,
     issue_rating_token,
@@ -76,18 +77,14 @@ def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> No
     locked.rating_level = rating.level
     locked.rated_at = now
     locked.rating_token_used_at = now
-    kind = EventKind.CALLBACK if rating.via == Rating.Via.CALLBACK else EventKind.RATED
+    rated = ev.callback if rating.via == Rating.Via.CALLBACK else ev.rated
     move(
         locked,
         to=locked.status,
-        kind=kind,
         actor=actor,
         now=now,
         fields=["rating_level", "rated_at", "rating_token_used_at"],
-        rating=rating.pk,
-        level=rating.level,
-        via=rating.via,
-        comment=rating.comment,
+        event=rated(rating=rating.pk, level=rating.level, via=rating.via, comment=rating.comment),
     )
     if locked.status != S.RESOLVED:
         if rating.level == RatingLevel.DISSATISFIED:
@@ -105,12 +102,10 @@ def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> No
     move(
         locked,
         to=S.CLOSED,
-        kind=EventKind.CLOSED,
         actor=actor,
         now=now,
         fields=["closed_at"],
-        rating=rating.pk,
-        concluded_whistles=concluded or None,
+        event=ev.closed(rating=rating.pk, concluded_whistles=concluded or None),
     )
 
 
@@ -211,12 +206,9 @@ def rating_appeal(*, actor: Any, rating: Rating, reason: str) -> Rating:
         move(
             locked_ticket,
             to=locked_ticket.status,
-            kind=EventKind.APPEALED,
             actor=actor,
             now=now,
-            rating=locked.pk,
-            unit=locked.appeal_unit_id,
-            reason=reason,
+            event=ev.appealed(rating=locked.pk, unit=locked.appeal_unit_id, reason=reason),
         )
         street_path = locked_ticket.street.path if locked_ticket.street else locked_ticket.handling_area.path
         notes.to_street(locked_ticket.pk, street_path, "rating_appealed", _("部门对评价提出申诉"), reason)
@@ -249,13 +241,10 @@ def rating_appeal_decide(*, actor: Any, rating: Rating, upheld: bool, note: str 
         move(
             locked_ticket,
             to=locked_ticket.status,
-            kind=EventKind.APPEAL_DECIDED,
             actor=actor,
             now=now,
             fields=["rating_level", "rated_at"],
-            rating=locked.pk,
-            upheld=upheld,
-            note=note,
+            event=ev.appeal_decided(rating=locked.pk, upheld=upheld, note=note),
         )
         if locked.appeal_unit_id:
             notes.to_departments(
@@ -288,11 +277,9 @@ def rehandling_close(*, actor: Any, entry: RehandlingEntry, note: str) -> Rehand
         move(
             locked_ticket,
             to=locked_ticket.status,
-            kind=EventKind.REHANDLED,
             actor=actor,
             now=now,
-            entry=locked.pk,
-            note=note,
+            event=ev.rehandled(entry=locked.pk, note=note),
         )
     return locked
 

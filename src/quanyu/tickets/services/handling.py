@@ -16,6 +16,7 @@ from quanyu.catalog.models import Tier
 from quanyu.core.permissions import has_role
 from quanyu.core.workflow import lock
 from quanyu.core.workflow.errors import TransitionError
+from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import (
     AREA_VIEWER_ROLES,
@@ -30,7 +31,7 @@ from quanyu.tickets.access import (
     require_tier,
 )
 from quanyu.tickets.events import append_event
-from quanyu.tickets.models import EmergencyTarget, EventKind, SupervisionOrder, Ticket, TicketPhoto, Whistle
+from quanyu.tickets.models import EmergencyTarget, SupervisionOrder, Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -65,12 +66,10 @@ def ticket_accept(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         move(
             locked,
             to=S.IN_PROGRESS,
-            kind=EventKind.ACCEPTED,
             actor=actor,
             now=now,
             fields=["accepted_at", "assignee"],
-            tier=locked.tier,
-            note=note.strip()[:500],
+            event=ev.accepted(tier=locked.tier, note=note.strip()[:500]),
         )
     return locked
 
@@ -100,13 +99,10 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, note: str = "") 
         move(
             locked,
             to=S.IN_PROGRESS,
-            kind=EventKind.ASSIGNED,
             actor=actor,
             now=now,
             fields=["accepted_at", "assignee"],
-            assignee=assignee.pk,
-            assignee_name=str(assignee),
-            note=note.strip()[:500],
+            event=ev.assigned(assignee=assignee.pk, assignee_name=str(assignee), note=note.strip()[:500]),
         )
         notes.to_user(locked.pk, assignee.pk, "ticket_assigned", _("您有新分派的诉求"))
     return locked
@@ -139,14 +135,10 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         move(
             locked,
             to=S.NEW,
-            kind=EventKind.ESCALATED,
             actor=actor,
             now=now,
             fields=["tier", "handling_area", "assignee", "accepted_at", "response_due"],
-            from_tier=previous,
-            to_tier=target,
-            handling_area=area.pk,
-            reason=reason,
+            event=ev.escalated(from_tier=previous, to_tier=target, handling_area=area.pk, reason=reason),
         )
         notes.to_tier(
             locked.pk,
@@ -180,13 +172,10 @@ def ticket_reassign(*, actor: Any, ticket: Ticket, area: Area, reason: str) -> T
         move(
             locked,
             to=S.NEW,
-            kind=EventKind.REASSIGNED,
             actor=actor,
             now=timezone.now(),
             fields=["tier", "handling_area", "assignee"],
-            to_tier=locked.tier,
-            handling_area=area.pk,
-            reason=reason,
+            event=ev.reassigned(to_tier=locked.tier, handling_area=area.pk, reason=reason),
         )
         notes.to_tier(
             locked.pk,
@@ -206,7 +195,13 @@ def _close_supervisions(ticket: Ticket, now: Any, whistle: Whistle | None = None
 
 
 def resolve_locked(
-    locked: Ticket, *, actor: Any, explanation: str, now: Any, kind: str, whistle: Whistle | None = None
+    locked: Ticket,
+    *,
+    actor: Any,
+    explanation: str,
+    now: Any,
+    event: ev.EventSpec,
+    whistle: Whistle | None = None,
 ) -> str:
     """Mark a locked ticket resolved, issue its rating token and tell the requester. Returns the
     token (only its hash is stored)."""
@@ -217,12 +212,11 @@ def resolve_locked(
     move(
         locked,
         to=S.RESOLVED,
-        kind=kind,
         actor=actor,
         now=now,
         fields=["resolved_at", "resolution", "rating_token_hash", "rating_token_used_at"],
         whistle=whistle,
-        explanation=explanation,
+        event=event,
     )
     notes.to_requester_rate(
         locked.pk,
@@ -253,7 +247,9 @@ def ticket_resolve(*, actor: Any, ticket: Ticket, explanation: str, photos: Sequ
         )
         now = timezone.now()
         save_photos(cleaned, ticket=locked, kind=TicketPhoto.Kind.RESULT, actor=actor)
-        resolve_locked(locked, actor=actor, explanation=explanation, now=now, kind=EventKind.RESOLVED)
+        resolve_locked(
+            locked, actor=actor, explanation=explanation, now=now, event=ev.resolved(explanation=explanation)
+        )
     return locked
 
 
@@ -307,21 +303,19 @@ def ticket_merge(*, actor: Any, ticket: Ticket, into: Ticket, reason: str = "") 
         move(
             duplicate,
             to=S.MERGED,
-            kind=EventKind.MERGED,
             actor=actor,
             now=now,
             fields=["merged_into", "excluded_from_stats"],
-            into=original.pk,
-            reason=reason.strip()[:500],
-            withdrawn_whistles=withdrawn or None,
+            event=ev.merged(
+                into=original.pk, reason=reason.strip()[:500], withdrawn_whistles=withdrawn or None
+            ),
         )
         move(
             original,
             to=original.status,
-            kind=EventKind.DUPLICATE_ADDED,
             actor=actor,
             now=now,
-            duplicate=duplicate.pk,
+            event=ev.duplicate_added(duplicate=duplicate.pk),
         )
     return duplicate
 
@@ -340,12 +334,13 @@ def ticket_cancel(*, actor: Any, ticket: Ticket, reason: str = "") -> Ticket:
         move(
             locked,
             to=S.CANCELLED,
-            kind=EventKind.CANCELLED,
             actor=actor,
             now=timezone.now(),
-            by_requester=by_requester,
-            reason=(reason or "").strip()[:500],
-            withdrawn_whistles=withdrawn or None,
+            event=ev.cancelled(
+                by_requester=by_requester,
+                reason=(reason or "").strip()[:500],
+                withdrawn_whistles=withdrawn or None,
+            ),
         )
     return locked
 
@@ -371,13 +366,12 @@ def ticket_transfer_emergency(*, actor: Any, ticket: Ticket, target: str, note: 
         move(
             locked,
             to=S.TRANSFERRED,
-            kind=EventKind.TRANSFERRED,
             actor=actor,
             now=now,
             fields=["emergency_target", "emergency_note", "transferred_at", "excluded_from_stats"],
-            target=target,
-            note=locked.emergency_note,
-            withdrawn_whistles=withdrawn or None,
+            event=ev.transferred(
+                target=target, note=locked.emergency_note, withdrawn_whistles=withdrawn or None
+            ),
         )
     return locked
 
@@ -397,12 +391,10 @@ def ticket_close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         move(
             locked,
             to=S.CLOSED,
-            kind=EventKind.CLOSED,
             actor=actor,
             now=now,
             fields=["closed_at"],
-            note=note.strip()[:500],
-            concluded_whistles=concluded or None,
+            event=ev.closed(note=note.strip()[:500], concluded_whistles=concluded or None),
         )
     return locked
 
@@ -420,7 +412,6 @@ def reopen_locked(locked: Ticket, *, actor: Any, now: Any, reason: str, by_ratin
     move(
         locked,
         to=S.IN_PROGRESS,
-        kind=EventKind.REOPENED,
         actor=actor,
         now=now,
         fields=[
@@ -431,8 +422,7 @@ def reopen_locked(locked: Ticket, *, actor: Any, now: Any, reason: str, by_ratin
             "rating_token_hash",
             "rating_token_used_at",
         ],
-        reason=reason,
-        by_rating=by_rating,
+        event=ev.reopened(reason=reason, by_rating=by_rating),
     )
     notes.to_tier(
         locked.pk,
@@ -486,13 +476,10 @@ def ticket_supervise(
         move(
             locked,
             to=locked.status,
-            kind=EventKind.SUPERVISED,
             actor=actor,
             now=now,
             whistle=whistle,
-            order=order.pk,
-            reason=reason,
-            manual=True,
+            event=ev.supervised(order=order.pk, reason=reason, manual=True),
         )
         title = _("督办：%(text)s") % {"text": locked.text[:30]}
         if whistle is not None:
@@ -524,14 +511,11 @@ def supervision_close(*, actor: Any, order: SupervisionOrder, note: str = "") ->
         if locked_ticket.status in ALLOW_SELF:
             append_event(
                 ticket=locked_ticket,
-                kind=EventKind.SUPERVISED,
                 actor=actor,
                 at=now,
                 from_status=locked_ticket.status,
                 to_status=locked_ticket.status,
-                order=locked.pk,
-                closed=True,
-                note=note.strip()[:500],
+                **ev.supervised(order=locked.pk, closed=True, note=note.strip()[:500]).as_fields(),
             )
     return locked
 

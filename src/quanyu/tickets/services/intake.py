@@ -27,12 +27,13 @@ from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.pii import pii_hash
 from quanyu.core.roles import Role
 from quanyu.core.rows import gathered, insert_many, insert_one, new
+from quanyu.tickets import events as ev
 from quanyu.tickets import intake_rules as rules
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.events import new_event
 from quanyu.tickets.intake_rules import TicketDraftInput
-from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent, TicketPhoto
+from quanyu.tickets.models import Channel, Ticket, TicketEvent, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -161,18 +162,19 @@ class _Draft:
         suggested = t.suggested_category
         return new_event(
             ticket=t,
-            kind=EventKind.CREATED,
             actor=self.actor,
             at=t.created_at,
             from_status="",
             to_status=INITIAL_STATUS,
-            channel=t.channel,
-            tier=t.tier,
-            handling_area=t.handling_area_id,  # type: ignore[attr-defined]
-            category=t.category.code if t.category else None,
-            suggested=suggested.code if suggested else None,
-            score=t.suggestion_score,
-            building=t.building_id,  # type: ignore[attr-defined]
+            **ev.created(
+                channel=t.channel,
+                tier=t.tier,
+                handling_area=t.handling_area_id,
+                category=t.category.code if t.category else None,
+                suggested=suggested.code if suggested else None,
+                score=t.suggestion_score,
+                building=t.building_id,
+            ).as_fields(),
         )
 
     def notify(self) -> None:
@@ -520,11 +522,9 @@ def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Tick
         move(
             locked,
             to=locked.status,
-            kind=EventKind.CATEGORISED,
             actor=actor,
             now=timezone.now(),
             fields=["category", "response_due", "completion_due", "deadline_estimated"],
-            previous=previous,
-            category=category.code,
+            event=ev.categorised(previous=previous, category=category.code),
         )
     return locked

@@ -15,9 +15,10 @@ from quanyu.catalog.calendar import WorkCalendar, deadline_after
 from quanyu.catalog.models import Tier
 from quanyu.core.workflow.errors import TransitionError
 from quanyu.orgs.models import Unit, UnitKind
+from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import STREET_ROLES, require_at_ticket, require_handler
-from quanyu.tickets.models import EventKind, Ticket, TicketPhoto, Whistle
+from quanyu.tickets.models import Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
@@ -107,14 +108,15 @@ def ticket_whistle(
         move(
             locked,
             to=S.WHISTLED,
-            kind=EventKind.WHISTLED,
             actor=actor,
             now=now,
             fields=["accepted_at"],
-            departments=ids,
-            department_names=[d.name for d in departments],
-            lead=lead.pk if lead is not None else None,
-            note=note,
+            event=ev.whistled(
+                departments=ids,
+                department_names=[d.name for d in departments],
+                lead=lead.pk if lead is not None else None,
+                note=note,
+            ),
         )
         # bulk_create leaves pks unset on some backends: read the new rows back.
         whistles = list(
@@ -151,13 +153,14 @@ def whistle_respond(*, actor: Any, whistle: Whistle, note: str = "") -> Whistle:
         move(
             locked_ticket,
             to=locked_ticket.status,
-            kind=EventKind.WHISTLE_RESPONDED,
             actor=actor,
             now=now,
             whistle=locked,
-            department=locked.department_id,
-            on_time=now <= locked.response_due,
-            note=(note or "").strip()[:500],
+            event=ev.whistle_responded(
+                department=locked.department_id,
+                on_time=now <= locked.response_due,
+                note=(note or "").strip()[:500],
+            ),
         )
         notes.to_street(
             locked_ticket.pk,
@@ -195,7 +198,7 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
                 actor=actor,
                 explanation=explanation,
                 now=now,
-                kind=EventKind.WHISTLE_RESOLVED,
+                event=ev.whistle_resolved(explanation=explanation),
                 whistle=locked,
             )
         else:
@@ -203,13 +206,14 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
             move(
                 locked_ticket,
                 to=locked_ticket.status,
-                kind=EventKind.WHISTLE_RESOLVED,
                 actor=actor,
                 now=now,
                 whistle=locked,
-                department=locked.department_id,
-                on_time=now <= locked.completion_due,
-                explanation=explanation,
+                event=ev.whistle_resolved(
+                    department=locked.department_id,
+                    on_time=now <= locked.completion_due,
+                    explanation=explanation,
+                ),
             )
         notes.to_street(
             locked_ticket.pk,
@@ -221,7 +225,13 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
 
 
 def _after_whistle_closed(
-    locked_ticket: Ticket, locked: Whistle, *, actor: Any, kind: str, now: Any, **payload: Any
+    locked_ticket: Ticket,
+    locked: Whistle,
+    *,
+    actor: Any,
+    reason: str,
+    now: Any,
+    withdrawn: bool | None = None,
 ) -> None:
     """After a whistle was returned or withdrawn: with no open whistle left the ticket goes back to
     the street (in progress) for its decision; otherwise the history just records it."""
@@ -233,12 +243,10 @@ def _after_whistle_closed(
     move(
         locked_ticket,
         to=target,
-        kind=kind,
         actor=actor,
         now=now,
         whistle=locked,
-        department=locked.department_id,
-        **payload,
+        event=ev.whistle_returned(department=locked.department_id, reason=reason, withdrawn=withdrawn),
     )
 
 
@@ -257,9 +265,7 @@ def whistle_return(*, actor: Any, whistle: Whistle, reason: str) -> Whistle:
         locked.return_reason = reason
         locked.returned_at = now
         locked.save(update_fields=["status", "return_reason", "returned_at"])
-        _after_whistle_closed(
-            locked_ticket, locked, actor=actor, kind=EventKind.WHISTLE_RETURNED, now=now, reason=reason
-        )
+        _after_whistle_closed(locked_ticket, locked, actor=actor, now=now, reason=reason)
         notes.to_street(
             locked_ticket.pk,
             _street_path(locked_ticket),
@@ -287,7 +293,6 @@ def whistle_cancel(*, actor: Any, whistle: Whistle, reason: str) -> Whistle:
             locked_ticket,
             locked,
             actor=actor,
-            kind=EventKind.WHISTLE_RETURNED,
             now=now,
             reason=reason,
             withdrawn=True,

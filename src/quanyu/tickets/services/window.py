@@ -27,6 +27,7 @@ from quanyu.accounts.models import User
 from quanyu.catalog.models import Category
 from quanyu.core.permissions import has_role
 from quanyu.notify.services import notify_send
+from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import CHANNEL_ROLES, deny
 from quanyu.tickets.models import Channel, EventKind, Ticket, TicketEvent
@@ -104,15 +105,16 @@ def notice_locked(
     event = move(
         locked,
         to=locked.status,
-        kind=EventKind.WINDOW_NOTICE,
         actor=actor,
         now=now,
         fields=["materials", "materials_notice_at", "response_due", "completion_due"],
-        item=category.name,
-        missing=list(missing),
-        received=list(locked.materials),
-        note=note,
-        notified=told or None,
+        event=ev.window_notice(
+            item=category.name,
+            missing=list(missing),
+            received=list(locked.materials),
+            note=note,
+            notified=told or None,
+        ),
     )
     if told:
         title = _("一次性告知：您申请的“%(item)s”尚缺材料：%(missing)s。请补齐后到窗口办理（编号 #%(n)d）")
@@ -212,15 +214,16 @@ def window_materials_receive(
         move(
             locked,
             to=locked.status,
-            kind=EventKind.MATERIALS_RECEIVED,
             actor=actor,
             now=now,
             fields=fields,
-            received=new,
-            missing=still or None,
-            complete=not still,
-            limits_restarted=restarted or None,
-            note=note,
+            event=ev.materials_received(
+                received=new,
+                missing=still or None,
+                complete=not still,
+                limits_restarted=restarted or None,
+                note=note,
+            ),
         )
     return locked
 

@@ -150,7 +150,10 @@ AXES_COOLOFF_TIME = 0.5  # hours
 # Counted per account and per client address separately (等保: four wrong guesses on each of many
 # accounts from one address lock the address; guesses at one account from many addresses lock it).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success clears only that account's failures (quanyu.accounts.apps): axes' own reset would also
+# clear every failure from the address, so an attacker could log in to an account of their own
+# between guesses at others and never lock the address.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # A locked-out user sees a page in their language (429), not axes' bare English text.
 AXES_LOCKOUT_CALLABLE = "quanyu.web.auth.views.lockout_response"

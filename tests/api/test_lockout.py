@@ -108,3 +108,13 @@ def test_x_forwarded_for_does_not_move_a_locked_client_without_a_trusted_proxy(c
     assert (
         post_token("street_staff", PASSWORD, "10.3.0.1", **{"X-Forwarded-For": "10.9.9.9"}).status_code == 429
     )
+
+
+def test_a_success_between_guesses_clears_the_account_not_the_address(city):
+    accounts = ["community_x", "community_y", "street_staff", "grid_worker"]
+    for name in accounts:
+        assert post_token(name, "wrong-password").status_code == 401
+    assert post_token("resident", PASSWORD).status_code == 200  # the guesser's own account
+    assert post_token("community_x", "wrong-password").status_code == 429  # the address's fifth
+    assert post_token("district_admin", PASSWORD).status_code == 429
+    assert post_token("district_admin", PASSWORD, "10.0.0.4").status_code == 200

@@ -22,13 +22,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Once this process has seen every migration applied it stays so (a deploy starts new
+# processes), so the migration graph, read from every migration module, is loaded until then only.
+_migrated = False
+
+
 def _database() -> str | None:
+    global _migrated
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            return "migrations pending"
+        if not _migrated:
+            executor = MigrationExecutor(connection)
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                return "migrations pending"
+            _migrated = True
     except DatabaseError as exc:
         return f"database: {exc.__class__.__name__}"
     return None

@@ -107,8 +107,8 @@ def _size(source: str | Path | IO[bytes]) -> int:
     return size
 
 
-def check_file(source: str | Path | IO[bytes], *, xlsx: bool, limits: SheetLimits) -> None:
-    """Raise TooLarge before anything is parsed."""
+def check_file(source: str | Path | IO[bytes], *, xlsx: bool, limits: SheetLimits) -> int:
+    """Raise TooLarge before anything is parsed; else the file's size in bytes."""
     size = _size(source)
     if size > limits.max_bytes:
         raise TooLarge(
@@ -116,11 +116,11 @@ def check_file(source: str | Path | IO[bytes], *, xlsx: bool, limits: SheetLimit
             % {"size": size / MB, "limit": limits.max_bytes // MB}
         )
     if not xlsx:
-        return
+        return size
     try:
         book = zipfile.ZipFile(source)  # type: ignore[arg-type]
     except (zipfile.BadZipFile, OSError):
-        return  # not a zip: calamine says what is wrong with it
+        return size  # not a zip: calamine says what is wrong with it
     try:
         members = book.infolist()
         unpacked = sum(m.file_size for m in members)
@@ -142,6 +142,7 @@ def check_file(source: str | Path | IO[bytes], *, xlsx: bool, limits: SheetLimit
         book.close()
         if not isinstance(source, (str, Path)):
             source.seek(0)
+    return size
 
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")

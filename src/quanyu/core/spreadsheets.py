@@ -101,6 +101,8 @@ def _map_headers(raw: Sequence[Any], columns: Sequence[Column]) -> dict[str, int
     return positions
 
 
+# An xlsx this large leaves enough freed memory behind to hand it back to the system after reading.
+RELEASE_AFTER_BYTES = 4 << 20
 _CSV_PROBE = 1 << 20  # bytes decoded at a time when checking a CSV file's encoding
 
 
@@ -131,9 +133,7 @@ def _csv_encoding(path: Path) -> str:
 
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
     """The CSV's rows, streamed (csv.reader over a text wrapper; the file is never read whole)."""
-    if not path.exists():
-        raise SpreadsheetError(_("文件不存在：%(path)s") % {"path": path})
-    encoding = _csv_encoding(path)
+    encoding = _csv_encoding(path)  # the file's existence was checked by _check_path
     with path.open("r", encoding=encoding, newline="") as fh:
         yield from csv.reader(fh)
 
@@ -154,10 +154,11 @@ def _records(
     rows: Iterator[Sequence[Any]]
     close: Callable[[], None] | None = None
     is_csv = isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".csv"
-    if isinstance(source, (str, Path)) or is_csv:
-        _check_path(source)
-    with _too_large():
-        check_file(source, xlsx=not is_csv, limits=limits)
+    _check_path(source)
+    try:
+        size = check_file(source, xlsx=not is_csv, limits=limits)
+    except TooLarge as exc:
+        raise SpreadsheetError(str(exc)) from None
     if is_csv:
         rows = _csv_rows(Path(source))  # type: ignore[arg-type]
     else:
@@ -178,15 +179,8 @@ def _records(
     finally:
         if close is not None:
             close()
-            release_memory()
-
-
-@contextmanager
-def _too_large() -> Iterator[None]:
-    try:
-        yield
-    except TooLarge as exc:
-        raise SpreadsheetError(str(exc)) from None
+            if size > RELEASE_AFTER_BYTES:
+                release_memory()
 
 
 def _xlsx_records(

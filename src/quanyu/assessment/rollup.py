@@ -41,7 +41,7 @@ from django.utils import timezone
 from quanyu.assessment.models import DepartmentDayStat, RollupState
 from quanyu.assessment.periods import Period, local_midnight, month
 from quanyu.core.clock import LOCAL_TZ, local
-from quanyu.core.workflow import lock_one
+from quanyu.core.workflow import lock, lock_one
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets.models import RatingLevel, TicketEvent, Whistle
 from quanyu.tickets.states import TicketStatus, WhistleStatus
@@ -140,9 +140,27 @@ def _advisory_lock(*, exclusive: bool) -> None:
         cursor.execute(f"SELECT {fn}(%s)", [_LOCK_KEY])
 
 
+def _pairs_q(pairs: Iterable[tuple[int, dt.date]], *, on: str) -> Q:
+    """Rows of the given (department id, local day) pairs: ``on="day"`` for the rollup's rows,
+    ``on="whistled_at"`` for the whistles behind them."""
+    q = Q()
+    for department_id, day in pairs:
+        if on == "day":
+            q |= Q(department_id=department_id, day=day)
+        else:
+            start, end = local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+            q |= Q(department_id=department_id, whistled_at__gte=start, whistled_at__lt=end)
+    return q
+
+
+# Pairs per statement: SQLite refuses expressions nested much deeper than a few hundred ORs.
+_CHUNK = 200
+
+
 def _recompute(pairs: Iterable[tuple[int, dt.date]]) -> int:
     """Recompute the rows of (department id, local day) pairs from the whistles. Must run in a
-    transaction; takes the row locks in key order."""
+    transaction. Per chunk of pairs: the rows locked in key order, then the chunk's figures read
+    (one GROUP BY, after the locks are held) and written back (one UPDATE)."""
     ordered = sorted(set(pairs))
     if not ordered:
         return 0
@@ -150,18 +168,25 @@ def _recompute(pairs: Iterable[tuple[int, dt.date]]) -> int:
     DepartmentDayStat.objects.bulk_create(
         [DepartmentDayStat(department_id=d, day=day) for d, day in ordered], ignore_conflicts=True
     )
-    for department_id, day in ordered:
-        row = lock_one(DepartmentDayStat, department_id=department_id, day=day)
-        start = local_midnight(day)
-        figures = (
-            _whistles_between(start, local_midnight(day + dt.timedelta(days=1)))
-            .filter(department_id=department_id)
+    now = timezone.now()
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i : i + _CHUNK]
+        locked = lock(DepartmentDayStat.objects.filter(_pairs_q(chunk, on="day")))
+        rows = list(locked.order_by("department_id", "day"))
+        grouped = cast(
+            Iterable[dict[str, Any]],
+            Whistle.objects.filter(eligible_q(), _pairs_q(chunk, on="whistled_at"))
             .order_by()
-            .aggregate(**_sums())
+            .values("department_id", day=TruncDate("whistled_at", tzinfo=LOCAL_TZ))
+            .annotate(**_sums()),
         )
-        for f in FIELDS:
-            setattr(row, f, figures[f] or 0)
-        row.save(update_fields=[*FIELDS, "computed_at"])
+        figures = {(r["department_id"], r["day"]): r for r in grouped}
+        for row in rows:
+            found = figures.get((row.department_id, row.day), {})
+            for f in FIELDS:
+                setattr(row, f, found.get(f) or 0)
+            row.computed_at = now
+        DepartmentDayStat.objects.bulk_update(rows, [*FIELDS, "computed_at"])
     return len(ordered)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from quanyu.analytics.textsim import vectorise
-from quanyu.routing.classifier import normalise
+from quanyu.routing.text import normalise
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from quanyu.analytics.textsim import vectorise
-from quanyu.routing.classifier import normalise
+from quanyu.core.clock import local
+from quanyu.routing.text import normalise
 
 WorkingDays = Callable[[dt.date, dt.date], int]
 # On the published replies a message and its own reply have a median cosine of 0.11 (90 % above
@@ -126,7 +127,7 @@ def timeliness_score(days: int | None) -> float:
 
 
 def score_replies(
-    replies: Iterable[Reply], *, working_days: WorkingDays = weekdays_between, local_tz: Any = None
+    replies: Iterable[Reply], *, working_days: WorkingDays = weekdays_between
 ) -> list[dict[str, Any]]:
     """One score dictionary per reply (see the module docstring), in the input's order."""
     rows = list(replies)
@@ -137,7 +138,7 @@ def score_replies(
     cosine = np.asarray(x[:n].multiply(x[n:]).sum(axis=1)).ravel()
     out = []
     for r, cos in zip(rows, cosine, strict=True):
-        out.append(_score(r, float(cos), working_days=working_days, local_tz=local_tz))
+        out.append(_score(r, float(cos), working_days=working_days))
     return out
 
 
@@ -148,18 +149,14 @@ def relevance_matrix(requests: list[str], replies: list[str]) -> np.ndarray:
     return np.minimum(1.0, np.asarray((x[:n] @ x[n:].T).todense()) / RELEVANT_COSINE)
 
 
-def _score(r: Reply, cosine: float, *, working_days: WorkingDays, local_tz: Any) -> dict[str, Any]:
+def _score(r: Reply, cosine: float, *, working_days: WorkingDays) -> dict[str, Any]:
     relevance = min(1.0, cosine / RELEVANT_COSINE)
     complete = completeness(r.request, r.reply)
     explained = explanation(r.reply)
     days = None
     if r.asked_at is not None and r.replied_at is not None:
-        asked, replied = (
-            (r.asked_at, r.replied_at)
-            if local_tz is None
-            else (r.asked_at.astimezone(local_tz), r.replied_at.astimezone(local_tz))
-        )
-        days = working_days(asked.date(), replied.date())
+        # Working days are counted on the local calendar (times are aware: analytics.reading).
+        days = working_days(local(r.asked_at).date(), local(r.replied_at).date())
     boilerplate = is_boilerplate(r.reply)
     overall = 0.35 * relevance + 0.25 * complete + 0.2 * explained + 0.2 * timeliness_score(days)
     if boilerplate:

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from quanyu.routing.classifier import normalise
+from quanyu.routing.text import normalise
 
 
 def vectorise(texts: Sequence[str], *, ngram_range: tuple[int, int] = (2, 2)) -> sp.csr_matrix:

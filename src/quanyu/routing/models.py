@@ -23,6 +23,14 @@ class Source(models.TextChoices):
     CSV = "csv", _("CSV 文件")
 
 
+class WithoutArtefact(models.Manager["RoutingModel"]):
+    """Rows without their artefact (tens of MB each): locks, lists and the admin never need it;
+    ``routing.predict`` asks for it by name (``values_list("artefact", …)``)."""
+
+    def get_queryset(self) -> models.QuerySet[RoutingModel]:
+        return super().get_queryset().defer("artefact")
+
+
 class RoutingModel(models.Model):
     version = models.PositiveIntegerField(_("版本"), unique=True)
     target = models.CharField(_("预测对象"), max_length=16, choices=Target.choices, default=Target.CATEGORY)
@@ -50,6 +58,8 @@ class RoutingModel(models.Model):
     artefact = models.BinaryField(_("模型文件"), editable=False)
     is_active = models.BooleanField(_("启用"), default=False)
     activated_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+
+    objects = WithoutArtefact()
 
     class Meta:
         verbose_name = _("分派模型")

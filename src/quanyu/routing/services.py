@@ -8,6 +8,7 @@ before the transaction, in ``routing_model_train``'s caller-facing half.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from quanyu.core.audit import audit_record
 from quanyu.core.models import AuditEntry
 from quanyu.core.permissions import require_role
 from quanyu.core.roles import Role
-from quanyu.core.workflow import lock, lock_all
+from quanyu.core.workflow import lock_all
 from quanyu.routing import classifier
 from quanyu.routing.models import RoutingModel, Source, Target
 from quanyu.routing.training import Examples
@@ -39,7 +40,7 @@ def _holdout_split(examples: Examples, holdout: float) -> tuple[list[int], list[
     classes = set(examples.labels)
     if holdout <= 0 or n < 10 or int(n * holdout) < len(classes):
         return None
-    counts = {c: examples.labels.count(c) for c in classes}
+    counts = Counter(examples.labels)
     stratify = examples.labels if min(counts.values()) >= 2 else None
     train, test = train_test_split(list(range(n)), test_size=holdout, random_state=0, stratify=stratify)
     return train, test
@@ -153,10 +154,13 @@ def routing_model_activate(*, actor: Any, version: int) -> RoutingModel:
     """Make ``version`` the active model of its target (the one active before is switched off)."""
     require_role(actor, MANAGERS)
     with transaction.atomic():
-        row = lock(RoutingModel).filter(version=version).first()
+        # A version's target never changes: read it unlocked, then lock the target's rows in pk
+        # order as the rollback does (locking the one row first could deadlock against it).
+        target = RoutingModel.objects.filter(version=version).values_list("target", flat=True).first()
+        rows = lock_all(RoutingModel.objects.filter(target=target)) if target else []
+        row = next((r for r in rows if r.version == version), None)
         if row is None:
             raise RoutingError(_("没有版本为 %(version)s 的分派模型") % {"version": version})
-        lock_all(RoutingModel.objects.filter(target=row.target))
         if row.is_active:
             return row
         return _activate(actor=actor, row=row)

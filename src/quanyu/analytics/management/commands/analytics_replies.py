@@ -16,7 +16,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from quanyu.analytics.reading import read_replies
 from quanyu.analytics.replies import score_replies
 from quanyu.catalog.calendar import WorkCalendar
-from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.management.importing import busy
 from quanyu.core.spreadsheets import SpreadsheetError
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
             except SpreadsheetError as exc:
                 raise CommandError(str(exc)) from None
             calendar = WorkCalendar()
-            scores = score_replies(replies, working_days=calendar.working_days_between, local_tz=LOCAL_TZ)
+            scores = score_replies(replies, working_days=calendar.working_days_between)
         for row in scores:
             if options["json"]:
                 self.stdout.write(json.dumps(row, ensure_ascii=False))

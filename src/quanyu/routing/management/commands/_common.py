@@ -1,23 +1,13 @@
-"""What the routing commands share: the acting user and phase-by-phase progress."""
+"""What the routing commands share beyond core.management.importing: phase-by-phase progress."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-from quanyu.core.management.importing import import_actor
-
-
-def actor_or_fail(username: str | None) -> Any:
-    try:
-        return import_actor(username)
-    except LookupError as exc:
-        raise CommandError(str(exc)) from None
 
 
 @contextmanager

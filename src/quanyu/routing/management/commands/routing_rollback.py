@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from quanyu.core.management.importing import actor_from_options, add_actor_argument
 from quanyu.routing import services
-from quanyu.routing.management.commands._common import actor_or_fail
 from quanyu.routing.models import Target
 
 
@@ -18,10 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--target", choices=[t.value for t in Target], default=Target.CATEGORY)
-        parser.add_argument("--actor", metavar="USERNAME", help="以该用户的权限执行（默认：第一个超级用户）")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_or_fail(options["actor"])
+        actor = actor_from_options(options)
         try:
             row = services.routing_model_rollback(actor=actor, target=options["target"])
         except (services.RoutingError, PermissionDenied) as exc:

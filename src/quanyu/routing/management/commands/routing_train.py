@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quanyu.core.clock import LOCAL_TZ
+from quanyu.core.management.importing import actor_from_options, add_actor_argument
 from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.routing import services, training
-from quanyu.routing.management.commands._common import actor_or_fail, phases
+from quanyu.routing.management.commands._common import phases
 from quanyu.routing.models import Source, Target
 
 
@@ -32,10 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--since", metavar="YYYY-MM-DD", help="只用该日期以后的工单")
         parser.add_argument("--holdout", type=float, default=0.2, help="留出评估的比例（0 = 不评估）")
         parser.add_argument("--no-activate", action="store_true", help="保存但不启用")
-        parser.add_argument("--actor", metavar="USERNAME", help="以该用户的权限执行（默认：第一个超级用户）")
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = actor_or_fail(options["actor"])
+        actor = actor_from_options(options)
         target = options["target"]
         since = None
         if options["since"]:

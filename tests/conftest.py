@@ -22,10 +22,8 @@ def _fresh_process_caches():
 
     from quanyu.core.memo import forget_all
     from quanyu.core.sheetlimits import reset_limits
-    from quanyu.tickets.services.intake import invalidate_area_cache
 
     forget_all()
-    invalidate_area_cache()
     cache.clear()
     reset_limits()
     yield

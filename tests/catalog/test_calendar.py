@@ -93,13 +93,13 @@ def test_holidays_seed_command_is_idempotent():
 
 def test_calendar_years_cached_and_invalidated(db, settings, django_assert_num_queries):
     settings.QUANYU_REVISION_RECHECK_SECONDS = 3600
-    calendar_module.invalidate()
+    calendar_module.years.forget()
     known = calendar_module.WorkCalendar().year_known(2031)
     with django_assert_num_queries(0):
         assert calendar_module.WorkCalendar().year_known(2031) is known
     Holiday.objects.bulk_create([Holiday(date=dt.date(2031, 1, 1), kind=Holiday.Kind.HOLIDAY)])
     assert calendar_module.WorkCalendar().year_known(2031) is known  # no signal, inside the window
-    calendar_module.invalidate()
+    calendar_module.years.forget()
     assert calendar_module.WorkCalendar().year_known(2031) is True
     assert not calendar_module.WorkCalendar().is_working_day(dt.date(2031, 1, 1))
 

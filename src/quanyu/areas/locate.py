@@ -339,12 +339,16 @@ def _edges(
     )
 
 
-def _grid_revision() -> tuple[object, ...]:
+def layer_revision() -> tuple[object, ...]:
+    """The street, community and grid rows' count, last ``updated_at`` and top id: what the grid
+    index (and the intake's remembered area rows) derive from. Streets and communities count too,
+    since each grid's community and street are read from its path: moving a community (the moved
+    node is saved, its grids' paths rewritten) must rebuild the index."""
     from django.db.models import Count, Max
 
     from quanyu.areas.models import Area, AreaKind
 
-    agg = Area.objects.filter(kind=AreaKind.GRID).aggregate(
+    agg = Area.objects.filter(kind__in=(AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET)).aggregate(
         n=Count("id"), last=Max("updated_at"), top=Max("id")
     )
     return (agg["n"], agg["last"], agg["top"])
@@ -374,8 +378,8 @@ def build_grid_index() -> GridIndex:
 
 # The index of the current grid layer, per process (one key). Saving or deleting an Area here makes
 # the next lookup read the grid layer's revision again (rebuilt only when a grid changed); bulk
-# writes (the area import) call ``grid_indexes.forget()``.
-grid_indexes: RevisedMemo[GridIndex] = RevisedMemo("areas.grid_index", _grid_revision, limit=1)
+# writes (the area import) make it forget through ``core.memo.forget_models(Area)``.
+grid_indexes: RevisedMemo[GridIndex] = RevisedMemo("areas.grid_index", layer_revision, limit=1)
 grid_indexes.recheck_when_changed("areas.Area")
 
 
@@ -383,11 +387,6 @@ def grid_index() -> GridIndex:
     """The cached index of the current grid layer, rebuilt when grids change. The revision
     (one aggregate) is read at most once per ``QUANYU_REVISION_RECHECK_SECONDS`` per process."""
     return grid_indexes.value("grids", build_grid_index)
-
-
-def invalidate() -> None:
-    """Make the next lookup check the grid layer's revision again (``grid_indexes.recheck``)."""
-    grid_indexes.recheck()
 
 
 def locate(

@@ -197,8 +197,3 @@ def shared_year(year: int) -> YearTable:
     """(statutory holidays, adjusted workdays) of ``year`` from the per-process cache, or None
     when the year is not in the table."""
     return years.value(year, lambda: _read_year(year))
-
-
-def invalidate() -> None:
-    """Drop the cached holiday years: the next calendar reads the table again (``years.forget``)."""
-    years.forget()

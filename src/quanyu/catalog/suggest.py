@@ -111,11 +111,6 @@ def cached_item(code: str) -> Category | None:
     return cached_matcher().by_code.get(code)
 
 
-def invalidate() -> None:
-    """Drop the cached matcher: the next suggestion reads the catalogue again (``matchers.forget``)."""
-    matchers.forget()
-
-
 def category_suggest(text: str) -> Suggestion | None:
     """Best catalogue item for a request text by keyword rules, with a 0–1 score; None if nothing
     matches."""

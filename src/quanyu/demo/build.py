@@ -58,11 +58,9 @@ def reset_database() -> None:
     couple of seconds, and a rebuild reuses the same ids: they are dropped here, or a city built
     right after the reset would be located against the old grids."""
     from quanyu.core.memo import forget_all
-    from quanyu.tickets.services.intake import invalidate_area_cache
 
     call_command("flush", interactive=False, verbosity=0)
     forget_all()  # every core.memo of this process
-    invalidate_area_cache()
 
 
 def build_demo(

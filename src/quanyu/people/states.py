@@ -59,11 +59,3 @@ FLOATING_ALLOWED: dict[str, frozenset[str]] = {
     FloatingStatus.ACTIVE: frozenset({FloatingStatus.ENDED}),
     FloatingStatus.ENDED: frozenset(),
 }
-
-
-def check_transition(table: dict[str, frozenset[str]], current: str, new: str, *, labels: type) -> None:
-    """Raise ``TransitionError`` (409; Chinese, naming both states) unless ``current → new`` is
-    allowed: the kit's check (``quanyu.core.workflow``) for the people tables."""
-    from quanyu.core.workflow import check_transition as check
-
-    check(table, current, new, labels=labels)

@@ -16,7 +16,7 @@ from typing import Any
 
 from quanyu.core.compose import followed_by
 from quanyu.core.rows import insert_one, new
-from quanyu.core.workflow.events import actor_label
+from quanyu.core.workflow.events import actor_fields
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
 
 
@@ -32,13 +32,11 @@ def new_event(
     whistle_id: int | None = None,
     **payload: Any,
 ) -> TicketEvent:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = new(
         TicketEvent,
         ticket=ticket,
         kind=kind,
-        actor=actor if is_user else None,
-        actor_name=actor_label(actor),
+        **actor_fields(actor),
         at=at,
         from_status=from_status,
         to_status=to_status,

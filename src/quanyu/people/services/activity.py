@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.permissions import grants_for
-from quanyu.core.workflow import lock
+from quanyu.core.workflow import check_transition, lock
 from quanyu.orgs.models import Unit
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
@@ -24,7 +24,6 @@ from quanyu.people.states import (
     REPORT_ALLOWED,
     ClaimStatus,
     ReportStatus,
-    check_transition,
 )
 
 

@@ -11,13 +11,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.core.workflow import lock
+from quanyu.core.workflow import check_transition, lock
 from quanyu.orgs.models import PartyOrg
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
 from quanyu.people.models import Attendance, FloatingRecord, Meeting, PartyMember
 from quanyu.people.services.points import points_record_action
-from quanyu.people.states import FLOATING_ALLOWED, FloatingStatus, check_transition
+from quanyu.people.states import FLOATING_ALLOWED, FloatingStatus
 
 
 def floating_open(

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.permissions import has_role
 from quanyu.core.roles import Role
-from quanyu.core.workflow import lock
+from quanyu.core.workflow import check_transition, lock
 from quanyu.people import events
 from quanyu.people.access import EDITORS, has_role_at_any, member_paths
 from quanyu.people.models import PartyMember, PointEntry, PointRequest, PointRule
-from quanyu.people.states import POINT_REQUEST_ALLOWED, PointRequestStatus, check_transition
+from quanyu.people.states import POINT_REQUEST_ALLOWED, PointRequestStatus
 
 
 def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:

@@ -37,9 +37,9 @@ from quanyu.core.geo import CRS_CHOICES, to_wgs84
 from quanyu.core.permissions import grants_for
 from quanyu.core.pii import encrypt_many, pii_hash, pii_hash_many
 from quanyu.core.spreadsheets import Column, RowError
+from quanyu.core.workflow.events import actor_label
 from quanyu.tickets import intake_rules as rules
 from quanyu.tickets.access import CHANNEL_ROLES
-from quanyu.tickets.events import actor_label
 from quanyu.tickets.imports.copytext import (
     COPY_ESCAPE,
     CopyLayout,

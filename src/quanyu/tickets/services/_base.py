@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quanyu.core.workflow import ConflictError, TransitionError, lock
-from quanyu.core.workflow.transitions import allowed as table_allows
+from quanyu.core.workflow import TransitionError, lock
+from quanyu.core.workflow.transitions import check_transition
 from quanyu.tickets.events import EventSpec, append_event
 from quanyu.tickets.hooks import ticket_changed
 
@@ -56,37 +56,24 @@ def check_ticket(
     action: str,
     only_from: frozenset[str] | None = None,
 ) -> None:
-    """Raise unless ``ticket.status → target`` is in the table (and, for actions that start only
-    from some states, the ticket is in ``only_from``). When the caller's copy allowed it but the
-    locked row no longer does, someone else got there first: ConflictError."""
-
-    def allowed(status: str) -> bool:
-        return table_allows(ALLOWED, status, target, only_from=only_from)
-
-    if allowed(ticket.status):
-        return
-    label = TicketStatus(ticket.status).label
-    if seen is not None and seen != ticket.status and allowed(seen):
-        raise ConflictError(
-            _("工单已被他人处理（当前状态：%(status)s），无法%(action)s")
-            % {"status": label, "action": action}
-        )
-    raise TransitionError(
-        _("工单当前状态为“%(status)s”，不能%(action)s") % {"status": label, "action": action}
-    )
+    """``core.workflow.check_transition`` on the ticket table (``only_from``: actions that start
+    only from some states)."""
+    check_transition(
+        ALLOWED, ticket.status, target, labels=TicketStatus, seen=seen, action=action, what=_("工单"),
+        only_from=only_from,
+    )  # fmt: skip
 
 
 def check_whistle(whistle: Whistle, target: str, *, seen: str | None, action: str) -> None:
-    if table_allows(WHISTLE_ALLOWED, whistle.status, target):
-        return
-    label = WhistleStatus(whistle.status).label
-    if seen is not None and seen != whistle.status and table_allows(WHISTLE_ALLOWED, seen, target):
-        raise ConflictError(
-            _("该呼叫已被他人处理（当前状态：%(status)s），无法%(action)s")
-            % {"status": label, "action": action}
-        )
-    raise TransitionError(
-        _("呼叫当前状态为“%(status)s”，不能%(action)s") % {"status": label, "action": action}
+    """``core.workflow.check_transition`` on the whistle table."""
+    check_transition(
+        WHISTLE_ALLOWED,
+        whistle.status,
+        target,
+        labels=WhistleStatus,
+        seen=seen,
+        action=action,
+        what=_("呼叫"),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +12,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.areas.locate import locate_point
+from quanyu.areas.locate import layer_revision, locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category
 from quanyu.catalog.suggest import category_suggest
@@ -102,23 +100,10 @@ def _located(
 _Triple = tuple[Area, Area | None, Area | None]
 
 
-# Area rows change rarely, but a move rewrites paths without touching updated_at: the remembered
-# rows are also dropped once a minute whatever the aggregate says.
-AREA_ROWS_MAX_AGE = 60.0
-
-
-def _area_revision() -> tuple[object, ...]:
-    """The street/community/grid rows' count, last ``updated_at`` and top id, and the minute."""
-    agg = Area.objects.filter(kind__in=(AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET)).aggregate(
-        n=Count("id"), last=Max("updated_at"), top=Max("id")
-    )
-    return (agg["n"], agg["last"], agg["top"], int(time.monotonic() // AREA_ROWS_MAX_AGE))
-
-
 # (grid, community, street) Area rows by grid id, per process (a core.memo.RevisedMemo): trusted
-# for QUANYU_REVISION_RECHECK_SECONDS, then re-validated by the revision above; forgotten at once
-# when an Area is saved or deleted in this process.
-area_triples: RevisedMemo[_Triple | None] = RevisedMemo("tickets.area_triples", _area_revision)
+# for QUANYU_REVISION_RECHECK_SECONDS, then re-validated by the area layer's revision (the grid
+# index's); forgotten at once when an Area is saved or deleted in this process.
+area_triples: RevisedMemo[_Triple | None] = RevisedMemo("tickets.area_triples", layer_revision)
 area_triples.forget_when_changed(Area)
 
 
@@ -127,11 +112,6 @@ def _read_triple(grid_id: int, community_id: int, street_id: int) -> _Triple | N
     by_id = {a.pk: a for a in Area.objects.filter(pk__in=wanted)}
     grid = by_id.get(grid_id)
     return None if grid is None else (grid, by_id.get(community_id), by_id.get(street_id))
-
-
-def invalidate_area_cache() -> None:
-    """Drop the remembered grid/community/street rows (demo reset; tests)."""
-    area_triples.forget()
 
 
 def _ancestors_by_kind(area: Area) -> dict[str, Area]:

@@ -318,7 +318,6 @@ def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
     from quanyu.api.auth import ExpiringTokenAuthentication
     from quanyu.api.tickets.intake import create_arguments
 
-    close_old_connections()  # what Django does around each request: drop a broken or old one
     answers: list[_Answer | None] = [None] * len(batch)
     by_language: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     auth = ExpiringTokenAuthentication()

@@ -4,7 +4,7 @@ frozen in its bulletin), the tickets behind a figure, bulletins and the scoring 
 Reads never write: the ticket services' hook brings the rollup up to date after each commit, and
 the periodic catch-up (``assessment_sync``: Celery beat, the demo scheduler, ``quanyu
 assessment_refresh --sync``) covers what the hook missed or failed. A live ranking and the
-drill-down say when that catch-up last ran (``Ranking.data_as_of``, ``rollup_data_as_of``)."""
+drill-down say when that catch-up last ran (``Ranking.data_as_of``, ``rollup_synced_at``)."""
 
 from __future__ import annotations
 
@@ -135,15 +135,8 @@ def ranking_for(*, actor: Any, period: Period, live: bool = False) -> Ranking:
         rows=department_ranking(period=period, rules=rules),
         bulletin=None,
         computed_at=timezone.now(),
-        data_as_of=rollup_data_as_of(),
+        data_as_of=rollup_synced_at(),
     )
-
-
-def rollup_data_as_of() -> dt.datetime | None:
-    """When the live figures were last brought up to date with the ticket history (the rollup's
-    last catch-up; None: never). The ticket services' hook updates them after each commit in
-    between, so they are at least this fresh unless a recomputation failed. Read-only."""
-    return rollup_synced_at()
 
 
 def bulletin_for_period(period: Period) -> Bulletin | None:

@@ -40,20 +40,20 @@ class JSONTooDeep(ValueError):
 
 def json_depth_within(value: Any, limit: int) -> bool:
     """Whether ``value`` (as ``json.loads`` gives it) nests at most ``limit`` arrays/objects deep
-    (a scalar is depth 0, ``[]`` and ``{}`` depth 1). Walked without recursion."""
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if type(item) is dict:
-            children: Any = item.values()
-        elif type(item) is list:
-            children = item
-        else:
-            continue
+    (a scalar is depth 0, ``[]`` and ``{}`` depth 1). Walked a level at a time, without
+    recursion."""
+    level = [value] if type(value) in (dict, list) else []
+    depth = 0
+    while level:
         depth += 1
         if depth > limit:
             return False
-        pending.extend((child, depth) for child in children if type(child) in (dict, list))
+        level = [
+            child
+            for item in level
+            for child in (item.values() if type(item) is dict else item)
+            if type(child) is dict or type(child) is list
+        ]
     return True
 
 
@@ -65,7 +65,12 @@ def json_loads(text: str | bytes, *, max_depth: int, **kwargs: Any) -> Any:
         value = json.loads(text, **kwargs)
     except RecursionError:
         raise JSONTooDeep(max_depth) from None
-    if type(value) in (dict, list) and not json_depth_within(value, max_depth):
+    # A text with no more brackets than the limit cannot nest deeper: most bodies skip the walk.
+    if isinstance(text, bytes):
+        brackets = text.count(b"[") + text.count(b"{")
+    else:
+        brackets = text.count("[") + text.count("{")
+    if brackets > max_depth and type(value) in (dict, list) and not json_depth_within(value, max_depth):
         raise JSONTooDeep(max_depth)
     return value
 

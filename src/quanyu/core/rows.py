@@ -148,19 +148,16 @@ DJANGO_WRAPPER_API: dict[str, tuple[str, ...]] = {
     "make_cursor": ("self", "cursor"),
     "make_debug_cursor": ("self", "cursor"),
 }
-_RAW: list[type] = []
 
 
 def _server_binding_cursor(connection: Any) -> Any:
     """What ``connection.cursor()`` does, with psycopg's ``RawCursor`` (``$n`` placeholders, values
     bound on the server) in place of the cursor class Django's backend picks."""
-    if not _RAW:
-        import psycopg
+    from psycopg import RawCursor
 
-        _RAW.append(psycopg.RawCursor)
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        raw = _RAW[0](connection.connection)
+        raw = RawCursor(connection.connection)
     connection.validate_thread_sharing()
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     return wrap(raw)

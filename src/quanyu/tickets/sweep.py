@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.core.workflow import lock
+from quanyu.core.workflow import lock_one
 from quanyu.tickets import events as ev
 from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import TIER_OWNER
@@ -181,7 +181,7 @@ def _remind(due: _Due, now: dt.datetime) -> bool:
 def _supervise(due: _Due, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
-            ticket = lock(Ticket.objects).get(pk=due.ticket_id)
+            ticket = lock_one(Ticket, pk=due.ticket_id)
             if not can_transition(ticket.status, ticket.status):
                 return False  # ended meanwhile: a final state takes no events
             order = SupervisionOrder.objects.create(

@@ -160,9 +160,10 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     ids_raw = params.get("service_request_id", "").strip()
     try:
         if ids_raw:
-            ids = [n for n in (parse_int(v) for v in ids_raw.split(",") if v.strip()) if n is not None]
-            if len(ids) != len([v for v in ids_raw.split(",") if v.strip()]):
+            parsed_ids = [parse_int(v) for v in ids_raw.split(",") if v.strip()]
+            if None in parsed_ids:
                 raise ValueError("not an id")
+            ids = [n for n in parsed_ids if n is not None]
             qs = qs.filter(pk__in=ids[:MAX_RESULTS])
         else:
             now = timezone.now()

@@ -1,10 +1,9 @@
 """The tickets API's steps: ``POST /api/tickets/{id}/<step>/``, one service call each. ``TicketSteps``
 is the base of ``views.TicketViewSet``; a step that is not allowed in the ticket's state (or lost a
-race) answers 409 (``TicketConflict``)."""
+race) answers 409 (``api.errors`` maps the kit's TransitionError for every endpoint)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -39,29 +38,12 @@ from quanyu.api.tickets.serializers import (
     TicketTransferSerializer,
     TicketWhistleInputSerializer,
 )
-from quanyu.core.workflow import TransitionError
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets import selectors, services
 from quanyu.tickets.access import handler_unit_ids
 from quanyu.tickets.conf import rating_url
 from quanyu.tickets.models import EmergencyTarget, Rating, Ticket, Whistle
 from quanyu.tickets.states import WHISTLE_OPEN
-
-
-class TicketConflict(exceptions.APIException):
-    """409: the step does not fit the ticket's current state, or someone else was first."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
-
-
-def run_step(service: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service; a TransitionError/ConflictError becomes a 409 with its Chinese message
-    (other ValidationErrors and PermissionDenied are mapped by quanyu.api.errors)."""
-    try:
-        return service(**kwargs)
-    except TransitionError as exc:
-        raise TicketConflict(detail=exc.messages[0], code=exc.code or "invalid_transition") from None
 
 
 def parsed(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -145,7 +127,7 @@ class TicketSteps(viewsets.ViewSet):
     def accept(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketNoteSerializer, request.data)
-        return self._answer(run_step(services.ticket_accept, actor=request.user, ticket=ticket, **data))
+        return self._answer(services.ticket_accept(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketAssignSerializer, "分派 assign")
     @action(detail=True, methods=["post"])
@@ -153,9 +135,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketAssignSerializer, request.data)
         assignee = _user(data["assignee"], "assignee")
-        done = run_step(
-            services.ticket_assign, actor=request.user, ticket=ticket, assignee=assignee, note=data["note"]
-        )
+        done = services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee, note=data["note"])
         return self._answer(done)
 
     @_action_schema(TicketCategoriseSerializer, "确认分类 categorise")
@@ -164,16 +144,15 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketCategoriseSerializer, request.data)
         category = category_from_value(data["category"])
-        return self._answer(
-            run_step(services.ticket_categorise, actor=request.user, ticket=ticket, category=category)
-        )
+        assert category is not None  # the field is required and never blank
+        return self._answer(services.ticket_categorise(actor=request.user, ticket=ticket, category=category))
 
     @_action_schema(TicketReasonSerializer, "上报 escalate")
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketReasonSerializer, request.data)
-        return self._answer(run_step(services.ticket_escalate, actor=request.user, ticket=ticket, **data))
+        return self._answer(services.ticket_escalate(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketReassignSerializer, "街道交办 reassign")
     @action(detail=True, methods=["post"])
@@ -185,9 +164,7 @@ class TicketSteps(viewsets.ViewSet):
         area = Area.objects.filter(pk=data["area"]).first()
         if area is None:
             raise not_found("area")
-        done = run_step(
-            services.ticket_reassign, actor=request.user, ticket=ticket, area=area, reason=data["reason"]
-        )
+        done = services.ticket_reassign(actor=request.user, ticket=ticket, area=area, reason=data["reason"])
         return self._answer(done)
 
     @_action_schema(TicketWhistleInputSerializer, "吹哨呼叫部门 whistle")
@@ -201,13 +178,8 @@ class TicketSteps(viewsets.ViewSet):
             lead = next((d for d in departments if d.pk == data["lead"]), None)
             if lead is None:
                 raise exceptions.ValidationError({"lead": [_("主办部门须在所选部门之中")]})
-        run_step(
-            services.ticket_whistle,
-            actor=request.user,
-            ticket=ticket,
-            departments=departments,
-            lead=lead,
-            note=data["note"],
+        services.ticket_whistle(
+            actor=request.user, ticket=ticket, departments=departments, lead=lead, note=data["note"]
         )
         return self._answer(ticket)
 
@@ -217,7 +189,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketReturnSerializer, request.data)
         whistle = _whistle_for(request.user, ticket, data["whistle"])
-        run_step(services.whistle_cancel, actor=request.user, whistle=whistle, reason=data["reason"])
+        services.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"])
         return self._answer(ticket)
 
     @_action_schema(TicketRespondSerializer, "部门响应 respond")
@@ -226,7 +198,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketRespondSerializer, request.data)
         whistle = _whistle_for(request.user, ticket, data["whistle"])
-        run_step(services.whistle_respond, actor=request.user, whistle=whistle, note=data["note"])
+        services.whistle_respond(actor=request.user, whistle=whistle, note=data["note"])
         return self._answer(ticket)
 
     @extend_schema(
@@ -248,20 +220,12 @@ class TicketSteps(viewsets.ViewSet):
         )
         if by_department:
             whistle = _whistle_for(request.user, ticket, data["whistle"])
-            run_step(
-                services.whistle_resolve,
-                actor=request.user,
-                whistle=whistle,
-                explanation=data["explanation"],
-                photos=photos,
+            services.whistle_resolve(
+                actor=request.user, whistle=whistle, explanation=data["explanation"], photos=photos
             )
         else:
-            run_step(
-                services.ticket_resolve,
-                actor=request.user,
-                ticket=ticket,
-                explanation=data["explanation"],
-                photos=photos,
+            services.ticket_resolve(
+                actor=request.user, ticket=ticket, explanation=data["explanation"], photos=photos
             )
         return self._answer(ticket)
 
@@ -271,7 +235,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketReturnSerializer, request.data)
         whistle = _whistle_for(request.user, ticket, data["whistle"])
-        run_step(services.whistle_return, actor=request.user, whistle=whistle, reason=data["reason"])
+        services.whistle_return(actor=request.user, whistle=whistle, reason=data["reason"])
         return self._answer(ticket)
 
     @_action_schema(TicketMergeSerializer, "合并到原诉求 merge")
@@ -283,9 +247,7 @@ class TicketSteps(viewsets.ViewSet):
             into = selectors.ticket_get_for(actor=request.user, ticket_id=data["into"])
         except Http404:
             raise not_found("into") from None
-        done = run_step(
-            services.ticket_merge, actor=request.user, ticket=ticket, into=into, reason=data["reason"]
-        )
+        done = services.ticket_merge(actor=request.user, ticket=ticket, into=into, reason=data["reason"])
         return self._answer(done)
 
     @_action_schema(TicketOptionalReasonSerializer, "撤销 cancel")
@@ -293,7 +255,7 @@ class TicketSteps(viewsets.ViewSet):
     def cancel(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketOptionalReasonSerializer, request.data)
-        return self._answer(run_step(services.ticket_cancel, actor=request.user, ticket=ticket, **data))
+        return self._answer(services.ticket_cancel(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketSuperviseSerializer, "督办 supervise")
     @action(detail=True, methods=["post"])
@@ -301,13 +263,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketSuperviseSerializer, request.data)
         whistle = _whistle_for(request.user, ticket, data["whistle"]) if data["whistle"] else None
-        run_step(
-            services.ticket_supervise,
-            actor=request.user,
-            ticket=ticket,
-            reason=data["reason"],
-            whistle=whistle,
-        )
+        services.ticket_supervise(actor=request.user, ticket=ticket, reason=data["reason"], whistle=whistle)
         return self._answer(ticket)
 
     @_action_schema(TicketRateSerializer, "诉求人评价 rate (logged in as the requester)")
@@ -315,7 +271,7 @@ class TicketSteps(viewsets.ViewSet):
     def rate(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketRateSerializer, request.data)
-        run_step(services.ticket_rate, actor=request.user, ticket=ticket, **data)
+        services.ticket_rate(actor=request.user, ticket=ticket, **data)
         return self._answer(ticket)
 
     @_action_schema(TicketRateSerializer, "电话回访 callback")
@@ -323,7 +279,7 @@ class TicketSteps(viewsets.ViewSet):
     def callback(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketRateSerializer, request.data)
-        run_step(services.ticket_callback, actor=request.user, ticket=ticket, **data)
+        services.ticket_callback(actor=request.user, ticket=ticket, **data)
         return self._answer(ticket)
 
     def _rating(self, ticket: Ticket, rating_id: int) -> Rating:
@@ -338,7 +294,7 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketAppealSerializer, request.data)
         rating = self._rating(ticket, data["rating"])
-        run_step(services.rating_appeal, actor=request.user, rating=rating, reason=data["reason"])
+        services.rating_appeal(actor=request.user, rating=rating, reason=data["reason"])
         return self._answer(ticket)
 
     @_action_schema(TicketAppealDecideSerializer, "申诉裁定 appeal-decide")
@@ -347,12 +303,8 @@ class TicketSteps(viewsets.ViewSet):
         ticket = self._ticket(pk)
         data = parsed(TicketAppealDecideSerializer, request.data)
         rating = self._rating(ticket, data["rating"])
-        run_step(
-            services.rating_appeal_decide,
-            actor=request.user,
-            rating=rating,
-            upheld=data["upheld"],
-            note=data["note"],
+        services.rating_appeal_decide(
+            actor=request.user, rating=rating, upheld=data["upheld"], note=data["note"]
         )
         return self._answer(ticket)
 
@@ -363,41 +315,35 @@ class TicketSteps(viewsets.ViewSet):
         data = parsed(TicketTransferSerializer, request.data)
         if data["target"] not in EmergencyTarget.values:
             raise exceptions.ValidationError({"target": [_("转出去向须为 110、119、120 或其他热线")]})
-        return self._answer(
-            run_step(services.ticket_transfer_emergency, actor=request.user, ticket=ticket, **data)
-        )
+        return self._answer(services.ticket_transfer_emergency(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketReasonSerializer, "重新办理 reopen")
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketReasonSerializer, request.data)
-        return self._answer(run_step(services.ticket_reopen, actor=request.user, ticket=ticket, **data))
+        return self._answer(services.ticket_reopen(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketNoticeSerializer, "一次性告知 notice (one-window: materials missing)")
     @action(detail=True, methods=["post"])
     def notice(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketNoticeSerializer, request.data)
-        return self._answer(
-            run_step(services.window_notice_record, actor=request.user, ticket=ticket, **data)
-        )
+        return self._answer(services.window_notice_record(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketMaterialsSerializer, "补正材料 materials (one-window: materials brought)")
     @action(detail=True, methods=["post"])
     def materials(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketMaterialsSerializer, request.data)
-        return self._answer(
-            run_step(services.window_materials_receive, actor=request.user, ticket=ticket, **data)
-        )
+        return self._answer(services.window_materials_receive(actor=request.user, ticket=ticket, **data))
 
     @_action_schema(TicketNoteSerializer, "关闭 close")
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
         data = parsed(TicketNoteSerializer, request.data)
-        return self._answer(run_step(services.ticket_close, actor=request.user, ticket=ticket, **data))
+        return self._answer(services.ticket_close(actor=request.user, ticket=ticket, **data))
 
     @extend_schema(
         request=None,
@@ -407,5 +353,5 @@ class TicketSteps(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="rating-link", url_name="rating-link")
     def rating_link(self, request: Request, pk: str) -> Response:
         ticket = self._ticket(pk)
-        token = run_step(services.ticket_rating_link_issue, actor=request.user, ticket=ticket)
+        token = services.ticket_rating_link_issue(actor=request.user, ticket=ticket)
         return Response({"token": token, "url": rating_url(token)})

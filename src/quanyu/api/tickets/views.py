@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from quanyu.api.pagination import Pagination
 from quanyu.api.parsers import JSONParser
-from quanyu.api.tickets.actions import TicketSteps, parsed, run_step
+from quanyu.api.tickets.actions import TicketSteps, parsed
 from quanyu.api.tickets.intake import category_from_value, create_arguments, created_answer, fast_create_input
 from quanyu.api.tickets.serializers import (
     TicketCatalogCategorySerializer,
@@ -51,7 +51,6 @@ class RatingThrottle(AnonRateThrottle):
 class TicketViewSet(TicketSteps):
     """Requests (诉求工单): list, create, detail with timeline, and one POST per step."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
     # For the schema: the list answers the paginated envelope (``paginator`` below serves it).
     pagination_class = Pagination
@@ -183,7 +182,7 @@ class TicketViewSet(TicketSteps):
     )
     def rate_by_token(self, request: Request) -> Response:
         data = parsed(TicketRateByTokenSerializer, request.data)
-        rating = run_step(services.ticket_rate, actor=None, **data)
+        rating = services.ticket_rate(actor=None, **data)
         status_now = Ticket.objects.filter(pk=rating.ticket_id).values_list("status", flat=True).first()
         return Response({"rating": rating.pk, "level": rating.level, "ticket_status": status_now})
 

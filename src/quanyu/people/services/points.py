@@ -229,7 +229,7 @@ def point_rule_save(
     if cap is not None and cap < 0:
         raise ValidationError({"cap": [_("上限不能为负数")]})
     with transaction.atomic():
-        rule, _created = lock(PointRule.objects).update_or_create(
+        rule, _created = PointRule.objects.update_or_create(  # locks the row itself
             code=code,
             defaults={
                 "name": name,

@@ -35,7 +35,6 @@ from quanyu.tickets.models import Channel, Ticket, TicketEvent, TicketPhoto
 from quanyu.tickets.photos import clean_photos
 from quanyu.tickets.services._base import (
     check_ticket,
-    deadlines_from,
     lock_ticket,
     move,
     save_photos,
@@ -495,7 +494,7 @@ def ticket_categorise(*, actor: Any, ticket: Ticket, category: Category) -> Tick
         previous = locked.category.code if locked.category else None
         locked.category = category
         if locked.materials_notice_at is None:
-            response_due, completion_due = deadlines_from(limits_start(locked), category)
+            response_due, completion_due = rules.deadlines_from(limits_start(locked), category)
             locked.response_due = response_due.at
             locked.completion_due = completion_due.at
             locked.deadline_estimated = response_due.estimated or completion_due.estimated

@@ -138,7 +138,7 @@ def drilldown(request: HttpRequest, department_id: int) -> HttpResponse:
         "error": error,
         "frozen": selectors.bulletin_for_period(period) is not None,
         # The list is live; the ranking's figure it came from is as of the rollup's last catch-up.
-        "data_as_of": selectors.rollup_data_as_of(),
+        "data_as_of": selectors.rollup_synced_at(),
     }
     return render(request, "web/assessment/drilldown.html", context)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -104,13 +104,18 @@ class ProcessMemo(Generic[V]):
     def forget_when_changed(self, *watched: type[models.Model] | str) -> None:
         """Forget everything when an instance of one of ``watched`` (a model or its "app.Model"
         label) is saved or deleted here."""
+        self._watch(watched, self.clear, "")
+
+    def _watch(self, watched: Iterable[type[models.Model] | str], receiver: Any, suffix: str) -> None:
+        """Call ``receiver`` when an instance of one of ``watched`` is saved or deleted here, and
+        count this memo among those ``forget_models`` reaches for them."""
         for model in watched:
             label = _label(model)
             if self not in _WATCHING.setdefault(label, []):
                 _WATCHING[label].append(self)
-            uid = f"core.memo.{self.name}.{label}"
-            post_save.connect(self.clear, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-            post_delete.connect(self.clear, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+            uid = f"core.memo.{self.name}.{label}{suffix}"
+            post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
 
 
 class RevisedMemo(ProcessMemo[V]):
@@ -163,10 +168,4 @@ class RevisedMemo(ProcessMemo[V]):
     def recheck_when_changed(self, *watched: type[models.Model] | str) -> None:
         """Read the revision again after an instance of one of ``watched`` is saved or deleted
         here (cheaper than ``forget_when_changed`` when most saves leave the revision as it was)."""
-        for model in watched:
-            label = _label(model)
-            if self not in _WATCHING.setdefault(label, []):
-                _WATCHING[label].append(self)
-            uid = f"core.memo.{self.name}.{label}.recheck"
-            post_save.connect(self.recheck, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-            post_delete.connect(self.recheck, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+        self._watch(watched, self.recheck, ".recheck")

@@ -2,8 +2,9 @@
 
 Each active item (小类) scores the summed length of its keywords found in the text, plus the length
 of its own name when that appears; the best item wins. ``score`` is that raw weight squashed into
-0–1 (w / (w + 4)), so one two-character keyword gives 0.33 and a name plus two keywords ~0.7. A
-learned classifier (app ``routing``) replaces this later; staff always confirm or change it.
+0–1 (w / (w + 4)), so one two-character keyword gives 0.33 and a name plus two keywords ~0.7. At
+intake a learned model (app ``routing``, through ``tickets.suggesting``) answers first when one is
+active; these rules are the fallback. Staff always confirm or change the category.
 
 ``category_suggest`` reuses one ``CategoryMatcher`` per process (``matchers``, a
 ``core.memo.RevisedMemo``). It is rebuilt when the catalogue's revision changes; the revision (one
@@ -26,6 +27,7 @@ class Suggestion:
     category: Category
     score: float
     matched: tuple[str, ...]
+    model_version: int | None = None  # the routing model's version; None for the keyword rules
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ _DEFAULTS: dict[str, object] = {
     "QUANYU_PHOTOS_MAX_TOTAL_BYTES": 30 * 1024 * 1024,
     # Share of each department's closed tickets to call back per month (回访抽查).
     "QUANYU_CALLBACK_SAMPLE_RATE": 0.10,
+    # A learned model's category suggestion at or above this confidence routes a new ticket to the
+    # category's first tier; below it the ticket waits on the community's triage board.
+    "QUANYU_ROUTING_THRESHOLD": 0.7,
     # Where the no-account rating link points; {token} is replaced.
     "QUANYU_RATING_URL": "/rate/{token}/",
 }
@@ -45,6 +48,10 @@ def remind_before_response() -> dt.timedelta:
 
 def remind_before_completion() -> dt.timedelta:
     return dt.timedelta(hours=float(setting("QUANYU_REMIND_BEFORE_COMPLETION_HOURS")))  # type: ignore[arg-type]
+
+
+def routing_threshold() -> float:
+    return float(setting("QUANYU_ROUTING_THRESHOLD"))  # type: ignore[arg-type]
 
 
 def int_setting(name: str) -> int:

@@ -77,10 +77,13 @@ def _spec(kind: str, **payload: Any) -> EventSpec:
 
 def created(
     *, channel: str, tier: str, handling_area: int, category: str | None, suggested: str | None,
-    score: float | None, building: int | None,
+    score: float | None, building: int | None, model: int | None = None,
 ) -> EventSpec:  # fmt: skip
+    """Where a new ticket went first, with the suggestion behind it (``model``: the routing
+    model's version when a model suggested, absent for the keyword rules)."""
+    extra = {} if model is None else {"model": model}
     return _spec(EventKind.CREATED, channel=channel, tier=tier, handling_area=handling_area,
-                 category=category, suggested=suggested, score=score, building=building)  # fmt: skip
+                 category=category, suggested=suggested, score=score, building=building, **extra)  # fmt: skip
 
 
 def categorised(*, previous: str | None, category: str) -> EventSpec:

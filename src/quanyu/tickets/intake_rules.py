@@ -68,14 +68,23 @@ def basis(category: Category | None, suggestion: Suggestion | None) -> Category 
 
 
 def first_tier(
-    basis: Category | None, grid: Place | None, community: Place | None, street: Place | None
+    basis: Category | None,
+    grid: Place | None,
+    community: Place | None,
+    street: Place | None,
+    *,
+    triage: bool = False,
 ) -> tuple[Tier, Place] | None:
     """The tier that handles a new ticket first and its place: the category's first tier (the
-    grid without one); when the ticket is not located at that tier (no grid or community there),
-    the next tier up that it is located at; when there is none up, the nearest one below (a grid
-    outside any street). None when the ticket is located nowhere."""
+    grid without one; the community when the ticket needs ``triage``, see
+    ``suggesting.needs_triage``); when the ticket is not located at that tier (no grid or
+    community there), the next tier up that it is located at; when there is none up, the nearest
+    one below (a grid outside any street). None when the ticket is located nowhere."""
     by_tier = (grid, community, street)
-    wanted = _TIERS.index(Tier(basis.first_tier) if basis else Tier.GRID)
+    if triage:
+        wanted = _TIERS.index(Tier.COMMUNITY)
+    else:
+        wanted = _TIERS.index(Tier(basis.first_tier) if basis else Tier.GRID)
     for i in (*range(wanted, 3), *range(wanted - 1, -1, -1)):
         place = by_tier[i]
         if place is not None:

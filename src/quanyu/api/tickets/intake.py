@@ -134,6 +134,8 @@ def ticket_summary(t: Ticket) -> dict[str, Any]:
         "category": _category_ref(t.category),
         "suggested_category": t.suggested_category_id,  # type: ignore[attr-defined]
         "suggestion_score": None if score is None else float(score),
+        "suggestion_model": t.suggestion_model,
+        "suggested_department": t.suggested_department_id,  # type: ignore[attr-defined]
         "tier": t.tier,
         "tier_label": _labels(language, "tier").get(t.tier, t.tier),
         "handling_area": ref(t.handling_area),

@@ -60,6 +60,10 @@ class TicketSerializer(_OutSerializer):
     tier_label = serializers.CharField(source="get_tier_display", read_only=True)
     category = TicketCategoryRefSerializer(read_only=True, allow_null=True)
     suggested_category = serializers.IntegerField(source="suggested_category_id", allow_null=True)
+    suggestion_model = serializers.IntegerField(
+        allow_null=True, help_text="routing model version behind the suggestion; null: keyword rules"
+    )
+    suggested_department = serializers.IntegerField(source="suggested_department_id", allow_null=True)
     handling_area = serializers.SerializerMethodField()
     grid = serializers.SerializerMethodField()
     community = serializers.SerializerMethodField()
@@ -86,6 +90,8 @@ class TicketSerializer(_OutSerializer):
             "category",
             "suggested_category",
             "suggestion_score",
+            "suggestion_model",
+            "suggested_department",
             "tier",
             "tier_label",
             "handling_area",

@@ -42,6 +42,8 @@ ROW_COLUMNS = (
     "category_id",
     "suggested_category_id",
     "suggestion_score",
+    "suggestion_model",
+    "suggested_department_id",
     "tier",
     "handling_area_id",
 )
@@ -72,6 +74,8 @@ class Placement:
     tier: Tier
     handling_id: int
     payload: dict[str, Any]
+    model: int | None = None  # the routing model's version behind the suggestion
+    department_id: int | None = None  # the department it suggests
 
 
 def id_or_null(value: int | None) -> str:

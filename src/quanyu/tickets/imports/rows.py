@@ -39,6 +39,7 @@ from quanyu.core.pii import encrypt_many, pii_hash, pii_hash_many
 from quanyu.core.spreadsheets import Column, RowError
 from quanyu.core.workflow.events import actor_label
 from quanyu.tickets import intake_rules as rules
+from quanyu.tickets import suggesting
 from quanyu.tickets.access import CHANNEL_ROLES
 from quanyu.tickets.imports.copytext import (
     COPY_ESCAPE,
@@ -109,6 +110,8 @@ class Context:
             self.by_name.setdefault(c.name, c)
             self.by_name.setdefault(f"{c.parent.name}/{c.name}", c)  # type: ignore[union-attr]
         self.matcher = CategoryMatcher(items)
+        # The routing model active now, for the whole import (None: the keyword rules alone).
+        self.learned = suggesting.pinned(self.matcher)
         self.default_limits = rules.default_limits()
         self.index = grid_index()
         self.grid_paths = dict(Area.objects.filter(kind=AreaKind.GRID).values_list("id", "path"))
@@ -124,7 +127,7 @@ class Context:
         self.suggestions: dict[str, Suggestion | None] = {}
         self.categories: dict[str, Category | None] = {}
         self.crs: dict[str, str] = {}
-        self.placements: dict[tuple[int, int | None, int | None, float | None], Placement] = {}
+        self.placements: dict[tuple[int, int | None, int | None, float | None, int | None], Placement] = {}
 
     def _calendar(self, items: list[Category]) -> None:
         """The working-day table over every local day a call can be on (the ten years up to now,
@@ -156,13 +159,17 @@ class Context:
             self.categories[raw] = hit
         return hit  # type: ignore[return-value]
 
-    def suggest(self, text: str) -> Suggestion | None:
-        hit = self.suggestions.get(text, self)
-        if hit is self:
-            if len(self.suggestions) >= _CACHE_MAX:
-                self.suggestions.clear()
-            hit = self.suggestions[text] = self.matcher.suggest(text)
-        return hit  # type: ignore[return-value]
+    def suggest_many(self, texts: list[str]) -> list[Suggestion | None]:
+        """A suggestion per text (``tickets.suggesting``: the active model's, else the keyword
+        rules'), each distinct text asked once per import, the new ones in one batch."""
+        cache = self.suggestions
+        new = list(dict.fromkeys(t for t in texts if t not in cache))
+        if new:
+            if len(cache) + len(new) > _CACHE_MAX:
+                cache.clear()
+                new = list(dict.fromkeys(texts))
+            cache.update(zip(new, suggesting.suggest_many(new, self.matcher, self.learned), strict=True))
+        return [cache[t] for t in texts]
 
     def limits(self, category: Category | None) -> rules.Limits:
         return rules.limits_of(category, self.default_limits)
@@ -407,22 +414,29 @@ def _placement(
     """What a ticket takes from its grid, category and suggestion (see ``Placement``). Cached: a
     few thousand grids times a few hundred categories at most."""
     suggested = suggestion.category if suggestion else None
+    model = suggestion.model_version if suggestion else None
     key = (
         grid,
         category.pk if category else None,
         suggested.pk if suggested else None,
         suggestion.score if suggestion else None,
+        model,
     )
     hit = ctx.placements.get(key)
     if hit is not None:
         return hit
     community_id = community if community >= 0 else None
     street_id = street if street >= 0 else None
-    first = rules.first_tier(rules.basis(category, suggestion), grid, community_id, street_id)
+    basis = rules.basis(category, suggestion)
+    first = rules.first_tier(
+        basis, grid, community_id, street_id, triage=suggesting.needs_triage(category, suggestion)
+    )
     assert first is not None  # located: the grid at least
     tier, handling_id = first
     path = ctx.grid_paths.get(grid, "")
     score = suggestion.score if suggestion else None
+    department = suggesting.suggest_department(basis, path, ctx.learned)
+    department_id = department[0] if department else None
     columns = "\t".join(
         (
             path.translate(COPY_ESCAPE),
@@ -432,6 +446,8 @@ def _placement(
             id_or_null(category.pk if category else None),
             id_or_null(suggested.pk if suggested else None),
             "\\N" if score is None else repr(score),
+            id_or_null(model),
+            id_or_null(department_id),
             str(tier.value),
             str(handling_id),
         )
@@ -443,11 +459,12 @@ def _placement(
         "category": category.code if category else None,
         "suggested": suggested.code if suggested else None,
         "score": score,
+        "model": model,
         "imported": True,
     }
     kept = {k: v for k, v in payload.items() if v is not None}
     text = json.dumps(kept, ensure_ascii=False).translate(COPY_ESCAPE)
-    hit = Placement(columns, text, Tier(tier), handling_id, kept)
+    hit = Placement(columns, text, Tier(tier), handling_id, kept, model, department_id)
     if len(ctx.placements) >= _CACHE_MAX:
         ctx.placements.clear()
     ctx.placements[key] = hit
@@ -482,7 +499,7 @@ def prepare(
         return prepared
     texts = [cols["text"][i] for i in keep]
     categories = [cols["category"][i] for i in keep]
-    suggestions = [ctx.suggest(t) for t in texts]
+    suggestions = ctx.suggest_many(texts)
     bases = list(map(rules.basis, categories, suggestions))
     utc_us = utc_us[keep]
     grid, community, street = grid[keep].tolist(), community[keep].tolist(), street[keep].tolist()
@@ -564,6 +581,8 @@ def _attrs(
             "category_id": category.pk if category else None,
             "suggested_category_id": suggested.pk if suggested else None,
             "suggestion_score": suggestion.score if suggestion else None,
+            "suggestion_model": placement.model,
+            "suggested_department_id": placement.department_id,
             "status": INITIAL_STATUS,
             "tier": placement.tier,
             "handling_area_id": placement.handling_id,

@@ -142,6 +142,18 @@ class Ticket(models.Model):
         db_index=False,
     )
     suggestion_score = models.FloatField(_("建议置信度"), null=True, blank=True)
+    # The routing model that made the suggestion (its version; null for the keyword rules), and
+    # the department it expects to resolve the ticket: a hint on the street's dispatch console.
+    suggestion_model = models.PositiveIntegerField(_("建议模型版本"), null=True, blank=True)
+    suggested_department = models.ForeignKey(
+        Unit,
+        verbose_name=_("建议承办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     materials = models.JSONField(_("已收材料"), default=list, blank=True)
     materials_notice_at = models.DateTimeField(
         _("一次性告知时间"),
@@ -210,7 +222,7 @@ class Ticket(models.Model):
         # boards (status with a limit), the catalogue drill-down and the lists (newest first),
         # "mine" (requester, registrar, assignee), duplicates, and the two unique keys. Columns
         # looked up only by primary key, or only in rare deletes (grid/community/street/suggested
-        # category), have none; nullable ones are indexed only where set.
+        # category, suggested department), have none; nullable ones are indexed only where set.
         indexes = [
             models.Index(fields=["area_path"], name="ticket_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["status", "completion_due"], name="ticket_status_completion_due"),

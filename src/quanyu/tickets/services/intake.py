@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from quanyu.areas.locate import layer_revision, locate_point
 from quanyu.areas.models import Area, AreaKind
 from quanyu.catalog.models import Category
-from quanyu.catalog.suggest import category_suggest
 from quanyu.core.geo import CRS_CHOICES
 from quanyu.core.memo import RevisedMemo
 from quanyu.core.permissions import grants_for, has_role
@@ -28,6 +27,7 @@ from quanyu.core.rows import gathered, insert_many, insert_one, new
 from quanyu.tickets import events as ev
 from quanyu.tickets import intake_rules as rules
 from quanyu.tickets import notifications as notes
+from quanyu.tickets import suggesting
 from quanyu.tickets.access import CHANNEL_ROLES, TIER_OWNER, deny, require_tier
 from quanyu.tickets.events import new_event
 from quanyu.tickets.intake_rules import TicketDraftInput
@@ -46,6 +46,13 @@ from quanyu.tickets.states import INITIAL_STATUS, OPEN_STATUSES
 logger = logging.getLogger(__name__)
 _CHANNELS = frozenset(Channel.values)  # (``Channel.values`` builds its list on every call)
 ANONYMOUS_CHANNELS = frozenset({Channel.WEB, Channel.OPEN311})
+
+
+def _department(basis: Category | None, place: Area) -> int | None:
+    """The department the routing model expects to resolve the ticket (a hint for the street's
+    dispatch), or None."""
+    hit = suggesting.suggest_department(basis, place.path)
+    return hit[0] if hit else None
 
 
 def _authenticated(actor: Any) -> bool:
@@ -152,6 +159,7 @@ class _Draft:
                 category=t.category.code if t.category else None,
                 suggested=suggested.code if suggested else None,
                 score=t.suggestion_score,
+                model=t.suggestion_model,
                 building=t.building_id,
             ).as_fields(),
         )
@@ -244,9 +252,11 @@ def _draft(r: TicketDraftInput) -> _Draft:
     if notice_missing and not missing:
         raise ValidationError({"notice_missing": _("申请材料已齐全，无需一次性告知")})
     cleaned = clean_photos(list(r.photos)) if r.photos else []
-    suggestion = category_suggest(body)
+    suggestion = suggesting.suggest(body)
     basis = rules.basis(category, suggestion)
-    first = rules.first_tier(basis, grid, community, street)
+    first = rules.first_tier(
+        basis, grid, community, street, triage=suggesting.needs_triage(category, suggestion)
+    )
     if first is None:
         raise ValidationError({"area": _("无法确定承办区域")})
     tier, handling = first
@@ -284,6 +294,8 @@ def _draft(r: TicketDraftInput) -> _Draft:
         category=category,
         suggested_category=suggestion.category if suggestion else None,
         suggestion_score=suggestion.score if suggestion else None,
+        suggestion_model=suggestion.model_version if suggestion else None,
+        suggested_department_id=_department(basis, place),
         materials=received,
         status=INITIAL_STATUS,
         tier=tier,

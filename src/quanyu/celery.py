@@ -33,6 +33,12 @@ app.add_periodic_task(
     app.signature("quanyu.assessment.refresh_recent"),
     name="assessment-refresh-recent",
 )
+# Early warning: hot spots and spikes per street, each alert raised once (analytics.services).
+app.add_periodic_task(
+    float(env_int("QUANYU_ALERTS_SECONDS", 1800)),
+    app.signature("quanyu.analytics.raise_alerts"),
+    name="analytics-raise-alerts",
+)
 # Notifications: each commit that writes to the outbox enqueues a drain; this one retries failed
 # channels and sends anything whose enqueue was lost (broker down at the time).
 # The audit log's hash chain: entries written since are sealed (core.auditchain).

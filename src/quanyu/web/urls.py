@@ -5,6 +5,7 @@ the ``web`` namespace."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from quanyu.web.analytics import urls as analytics_urls
 from quanyu.web.assessment import urls as assessment_urls
 from quanyu.web.auth.views import PasswordChange
 from quanyu.web.otp import urls as otp_urls
@@ -19,5 +20,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", PasswordChange.as_view(), name="password_change"),
 ]
-for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls]:
+for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls, analytics_urls]:
     urlpatterns += domain.urlpatterns

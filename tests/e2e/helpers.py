@@ -86,3 +86,16 @@ class Watched:
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (rule, impact, where)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response.get("violations", []):
+        if violation.get("impact") in ("serious", "critical"):
+            targets = [", ".join(node.get("target", [])) for node in violation.get("nodes", [])][:3]
+            found.append(f"{violation['id']} ({violation['impact']}): {'; '.join(targets)}")
+    return found

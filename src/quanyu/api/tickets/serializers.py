@@ -517,3 +517,15 @@ class TicketCatalogCategorySerializer(_OutSerializer):
 
 
 # ---------------------------------------------------------------- views
+
+
+class SimilarTicketSerializer(serializers.Serializer):
+    """An open ticket the one asked about may duplicate (``tickets.similar``)."""
+
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    distance_m = serializers.FloatField(allow_null=True, help_text="metres apart; null: either unlocated")
+    text_similarity = serializers.FloatField(help_text="character-bigram Jaccard similarity, 0-1")
+    nearby_same_item = serializers.BooleanField()

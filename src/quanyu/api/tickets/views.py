@@ -25,6 +25,7 @@ from quanyu.api.parsers import JSONParser
 from quanyu.api.tickets.actions import TicketSteps, parsed
 from quanyu.api.tickets.intake import category_from_value, create_arguments, created_answer, fast_create_input
 from quanyu.api.tickets.serializers import (
+    SimilarTicketSerializer,
     TicketCatalogCategorySerializer,
     TicketCreateSerializer,
     TicketDetailSerializer,
@@ -37,6 +38,7 @@ from quanyu.catalog import selectors as catalog_selectors
 from quanyu.tickets import selectors, services
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.photos import check_upload_request, is_too_large
+from quanyu.tickets.similar import similar_open_tickets
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -108,6 +110,28 @@ class TicketViewSet(TicketSteps):
         response = FileResponse(handle, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+    @extend_schema(
+        responses={200: SimilarTicketSerializer(many=True), 404: OpenApiResponse(description="not in scope")},
+        summary="可能重复的诉求 similar open tickets, offered for merging",
+    )
+    @action(detail=True, methods=["get"], url_path="similar", url_name="similar")
+    def similar(self, request: Request, pk: str) -> Response:
+        found = similar_open_tickets(actor=request.user, ticket=self._ticket(pk))
+        return Response(
+            [
+                {
+                    "id": s.ticket.pk,
+                    "text": s.ticket.text,
+                    "status": s.ticket.status,
+                    "created_at": s.ticket.created_at,
+                    "distance_m": None if s.distance_m is None else round(s.distance_m, 1),
+                    "text_similarity": s.text_similarity,
+                    "nearby_same_item": s.nearby_same_item,
+                }
+                for s in found
+            ]
+        )
 
     @extend_schema(
         request={

@@ -19,6 +19,7 @@ from quanyu.core.workflow.http import http_status_for
 from quanyu.tickets import selectors
 from quanyu.tickets.models import Ticket, Whistle
 from quanyu.tickets.services.window import is_window_item
+from quanyu.tickets.similar import similar_open_tickets
 from quanyu.tickets.states import TicketStatus
 from quanyu.web.tickets.forms import add_errors
 from quanyu.web.tickets.views.actions import (
@@ -91,7 +92,9 @@ def detail_context(
         ratings.append({"r": rating, "actions": r_items})
     photos = list(ticket.photos.all())
     awaiting = ticket.materials_notice_at is not None
+    may_merge = any(a.key == "merge" for a in offered)
     return {
+        "similar": similar_open_tickets(actor=actor, ticket=ticket) if may_merge else [],
         "awaiting_materials": awaiting,
         "missing_materials": ticket.missing_materials if awaiting else [],
         "desk_links": awaiting

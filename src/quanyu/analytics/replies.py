@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _t
 
 from quanyu.analytics.textsim import vectorise
 from quanyu.core.clock import local
@@ -89,6 +90,29 @@ def _bigrams(text: str) -> set[str]:
 
 def is_boilerplate(reply: str) -> bool:
     return len(_BOILERPLATE.sub("", reply or "")) < 20
+
+
+def formula_only(reply: str) -> bool:
+    """Whether ``reply`` is the acknowledgement formula with nothing of its own: some formula
+    (greetings, thanks, "已收悉", "将尽快处理", a date) and under three characters besides. A short
+    reply of its own ("已修好", "ok") is not."""
+    text = "".join((reply or "").split())
+    own = _BOILERPLATE.sub("", text)
+    return len(own) < 3 and len(text) - len(own) >= 2
+
+
+def reply_problems(request: Callable[[], str], reply: str) -> list[str]:
+    """Why a resolution's reply (办理说明) does not answer the request (``request()`` gives its
+    text, read only when needed), for ``tickets.replycheck``: nothing unless the reply is only the
+    formula; then what it lacks."""
+    if not formula_only(reply):
+        return []
+    reasons = [_t("只有受理、感谢等套话")]
+    if explanation(reply) == 0:
+        reasons.append(_t("没有说明依据、办理经过或联系方式"))
+    if _points(request()):
+        reasons.append(_t("没有回应诉求中提出的问题"))
+    return reasons
 
 
 def _points(request: str) -> list[str]:

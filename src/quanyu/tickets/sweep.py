@@ -51,11 +51,13 @@ class _Due:
     whistle_id: int | None
     department_id: int | None
     due: dt.datetime
+    round: int = 0  # the ticket's reopen count (whistles: 0, a new round whistles anew)
 
     @property
     def key(self) -> str:
         due = self.due.astimezone(dt.UTC)
-        return f"{self.kind}:{self.ticket_id}:{self.whistle_id or 0}:{due:%Y%m%dT%H%M%S.%f}"
+        key = f"{self.kind}:{self.ticket_id}:{self.whistle_id or 0}:{due:%Y%m%dT%H%M%S.%f}"
+        return f"{key}:r{self.round}" if self.round else key
 
 
 ClaimModel = type[Reminder] | type[SupervisionOrder]
@@ -71,15 +73,17 @@ def _unclaimed(
     if whistle:
         claimed = claimed.filter(whistle_id=OuterRef("pk"))
     else:
-        claimed = claimed.filter(ticket_id=OuterRef("pk"), whistle__isnull=True)
+        # (the ticket's own limits are claimed per handling round: see SupervisionOrder.round)
+        claimed = claimed.filter(
+            ticket_id=OuterRef("pk"), whistle__isnull=True, round=OuterRef("reopen_count")
+        )
     return qs.filter(~Exists(claimed))
 
 
 def _ticket_dues(qs: QuerySet[Ticket], kind: str, field: str, claims: ClaimModel) -> list[_Due]:
     qs = _unclaimed(qs, claims, kind, field, whistle=False)
-    return [
-        _Due(kind, pk, None, None, due) for pk, due in qs.order_by(field).values_list("pk", field)[:BATCH]
-    ]
+    rows = qs.order_by(field).values_list("pk", field, "reopen_count")[:BATCH]
+    return [_Due(kind, pk, None, None, due, n) for pk, due, n in rows]
 
 
 def _whistle_dues(qs: QuerySet[Whistle], kind: str, field: str, claims: ClaimModel) -> list[_Due]:
@@ -166,6 +170,7 @@ def _remind(due: _Due, now: dt.datetime) -> bool:
                 whistle_id=due.whistle_id,
                 kind=due.kind,
                 due=due.due,
+                round=due.round,
                 sent_at=now,
                 dedupe_key=due.key,
             )
@@ -191,6 +196,7 @@ def _supervise(due: _Due, now: dt.datetime) -> bool:
                 kind=due.kind,
                 reason=str(SupervisionOrder.Kind(due.kind).label),
                 due=due.due,
+                round=due.round,
                 issued_at=now,
                 dedupe_key=due.key,
             )

@@ -96,6 +96,10 @@ class SupervisionOrder(models.Model):
     )
     reason = models.CharField(_("督办事由"), max_length=1000, blank=True)
     due = models.DateTimeField(_("超过的期限"), null=True, blank=True)
+    # The ticket's handling round (its reopen count) the limit belongs to: a reopened ticket whose
+    # fresh limit falls on the same instant as the last one (both counted from one weekend) is
+    # still a new limit.
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=0)
     issued_by = models.ForeignKey(
         User, verbose_name=_("督办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,6 +131,7 @@ class Reminder(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     due = models.DateTimeField(_("期限"))
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=0)  # as SupervisionOrder.round
     sent_at = models.DateTimeField(_("发送时间"), db_index=True)
     dedupe_key = models.CharField(max_length=120, unique=True, editable=False)
 

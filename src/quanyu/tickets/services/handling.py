@@ -33,6 +33,7 @@ from quanyu.tickets.access import (
 from quanyu.tickets.events import append_event
 from quanyu.tickets.models import EmergencyTarget, SupervisionOrder, Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
+from quanyu.tickets.replycheck import require_answer
 from quanyu.tickets.services._base import (
     check_ticket,
     deadlines_from,
@@ -232,6 +233,7 @@ def ticket_resolve(*, actor: Any, ticket: Ticket, explanation: str, photos: Sequ
     """The handling tier resolves the ticket itself (办结) with an explanation and photos; the
     requester is asked to rate."""
     explanation = required_text(explanation, field="explanation", label=_("办理说明"), max_length=2000)
+    require_answer(request=lambda: ticket.text, reply=explanation)
     cleaned = clean_photos(list(photos))
     with transaction.atomic():
         locked = lock_ticket(ticket)

@@ -20,6 +20,7 @@ from quanyu.tickets import notifications as notes
 from quanyu.tickets.access import STREET_ROLES, require_at_ticket, require_handler
 from quanyu.tickets.models import Ticket, TicketPhoto, Whistle
 from quanyu.tickets.photos import clean_photos
+from quanyu.tickets.replycheck import require_answer
 from quanyu.tickets.services._base import (
     check_ticket,
     check_whistle,
@@ -177,6 +178,7 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
     still open stay open (their departments finish and are scored on their own limits) until the
     ticket closes, which concludes them (``handling.conclude_whistles``)."""
     explanation = required_text(explanation, field="explanation", label=_("办理说明"), max_length=2000)
+    require_answer(request=lambda: whistle.ticket.text, reply=explanation)
     cleaned = clean_photos(list(photos))
     seen = seen_status(whistle)
     with transaction.atomic():

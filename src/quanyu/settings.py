@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "quanyu.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "quanyu.web.middleware.ChineseFirstLocaleMiddleware",
@@ -275,10 +276,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quanyu@localhost")
 # The SMS provider adapter (a class with send(phone, text) -> bool); the default only logs.
 QUANYU_SMS_BACKEND = env_str("QUANYU_SMS_BACKEND", "quanyu.notify.channels.sms.LogSmsBackend")
 
+# Logs: one JSON object per line in production (QUANYU_LOG_FORMAT=json), plain text in the demo
+# and the tests; ID card and mobile numbers are masked in every record (quanyu.core.logs).
+QUANYU_LOG_FORMAT = env_str("QUANYU_LOG_FORMAT", "text" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "quanyu.core.logs.RedactFilter"}},
+    "formatters": {
+        "json": {"()": "quanyu.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": "json" if QUANYU_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

@@ -139,6 +139,7 @@ def test_the_lane_answers_and_writes_what_django_does(town, lane, cookie, requir
     assert by_lane[0] == by_django[0] == 201
     lane_headers, django_headers = dict(by_lane[1]), dict(by_django[1])
     lane_headers.pop("content-length"), django_headers.pop("content-length")
+    assert len(lane_headers.pop("x-request-id")) == len(django_headers.pop("x-request-id")) == 32
     if not require_otp:
         # Django varies on Cookie only when something read the session (the second-step check
         # does); the lane always does, since the language cookie changes the answer.
@@ -351,7 +352,8 @@ def test_over_http_a_body_nested_too_deep_answers_400_beside_good_creations(town
 def test_the_hosts_and_https_rules_are_djangos(town, lane, settings):
     assert call(lane, BODY, _json(town))[0] == 201
     settings.ALLOWED_HOSTS = ["gov.example.cn"]  # the same request, from a host now refused
-    assert call(lane, BODY, _json(town)) == call(DJANGO, BODY, _json(town))
+    named = _json(town, **{"X-Request-ID": "same-request"})
+    assert call(lane, BODY, named) == call(DJANGO, BODY, named)
     assert call(lane, BODY, _json(town))[0] == 400
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     settings.SECURE_SSL_REDIRECT = True

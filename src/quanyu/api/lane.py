@@ -44,6 +44,7 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from quanyu.core.http import API_CSP, supported
+from quanyu.core.logs import request_id_for
 
 logger = logging.getLogger("quanyu.api.lane")
 
@@ -74,6 +75,7 @@ class _Item:
     language: str  # of the answer: the language cookie, else the default
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[_Answer | None]
+    request_id: str = ""  # answered in X-Request-ID, as core.logs.RequestIdMiddleware does
 
 
 @dataclass
@@ -134,6 +136,7 @@ class IntakeLane:
         key = headers.get(b"idempotency-key")
         loop = asyncio.get_running_loop()
         return _Item(
+            request_id=request_id_for(headers.get(b"x-request-id", b"").decode("latin-1")),
             token=token,
             data=data,
             key=key.decode("latin-1") if key else None,
@@ -453,6 +456,7 @@ def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
     if item.key is not None:
         headers.append((b"idempotency-replayed", b"false"))
     headers.extend(item.security)
+    headers.append((b"x-request-id", item.request_id.encode()))
     return headers
 
 

@@ -311,6 +311,9 @@ QUANYU_LANE_WRITERS = env_int("QUANYU_LANE_WRITERS", 0)
 # How deep a request's JSON may nest (arrays and objects); deeper is a 400 (quanyu.core.http).
 QUANYU_JSON_MAX_DEPTH = env_int("QUANYU_JSON_MAX_DEPTH", 64)
 QUANYU_REQUIRE_OTP = env_bool("QUANYU_REQUIRE_OTP", not (DEBUG or TESTING))
+# 三员分立 (quanyu.core.duties): only security administrators manage accounts and grants, only
+# audit administrators read the audit log, no account holds two of the three roles.
+QUANYU_SEPARATION_OF_DUTIES = env_bool("QUANYU_SEPARATION_OF_DUTIES", not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "全域 Quanyu"
 # API tokens stop working this many hours after they were issued; log in again for a fresh one.
 QUANYU_TOKEN_TTL_HOURS = env_int("QUANYU_TOKEN_TTL_HOURS", 12)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from quanyu.accounts.models import RoleGrant, User
 from quanyu.core.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, is_unrestricted
 from quanyu.core.audit import audit_record
+from quanyu.core.duties import user_manager_roles
 from quanyu.core.idnumber import validate_mobile
 from quanyu.core.pii import mask_phone, pii_hash
 from quanyu.core.roles import Role
@@ -95,7 +96,18 @@ class QuanyuUserCreationForm(PhoneFormMixin, AdminUserCreationForm):
         return super().save(commit=commit)
 
 
-class RoleGrantInline(ScopedAdminMixin, admin.TabularInline):
+class UserManagers:
+    """Who manages accounts and grants in the back office: ``USER_ADMIN_ROLES``, or the security
+    administrators alone under 三员分立 (``core.duties``)."""
+
+    def roles_to_view(self) -> frozenset[str]:
+        return user_manager_roles(USER_ADMIN_ROLES)
+
+    def roles_to_edit(self) -> frozenset[str]:
+        return user_manager_roles(USER_ADMIN_ROLES)
+
+
+class RoleGrantInline(UserManagers, ScopedAdminMixin, admin.TabularInline):
     model = RoleGrant
     extra = 0
     fields = ("role", "area", "unit")
@@ -115,7 +127,7 @@ class RoleGrantInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(UserManagers, ScopedAdminMixin, DjangoUserAdmin):
     form = QuanyuUserChangeForm
     add_form = QuanyuUserCreationForm
     inlines = (RoleGrantInline,)
@@ -184,7 +196,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(ScopedModelAdmin):
+class RoleGrantAdmin(UserManagers, ScopedModelAdmin):
     list_display = ("user", "role", "area", "unit", "created_at")
     list_filter = ("role",)
     list_select_related = ("user", "area", "unit")

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area
+from quanyu.core.duties import check_separate
 from quanyu.core.pii import EncryptedCharField
 from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit
@@ -84,3 +85,10 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} @ {self.area}"
+
+    def clean(self) -> None:
+        """No account holds two of the three administrators' roles (三员分立, ``core.duties``)."""
+        super().clean()
+        if self.user_id is not None and self.role:
+            others = RoleGrant.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+            check_separate([self.role, *others.values_list("role", flat=True)])

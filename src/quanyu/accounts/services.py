@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from quanyu.accounts.models import RoleGrant, User
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
+from quanyu.core.duties import check_separate, user_manager_roles
 from quanyu.core.idnumber import validate_mobile
 from quanyu.core.memo import forget_models
 from quanyu.core.permissions import require_role
@@ -25,7 +26,7 @@ from quanyu.core.roles import Role
 from quanyu.core.workflow import lock
 from quanyu.orgs.models import Unit
 
-USER_ADMINS = frozenset({Role.ADMIN})
+USER_ADMINS = frozenset({Role.ADMIN})  # with the security administrators (core.duties)
 
 
 @dataclass
@@ -45,8 +46,10 @@ class UserSpec:
 
 
 def user_create(*, actor: Any, spec: UserSpec, password: str) -> User:
-    """One user with its grants. Only administrators create users."""
-    require_role(actor, USER_ADMINS)
+    """One user with its grants. Only administrators create users (security administrators alone
+    under 三员分立: ``core.duties``)."""
+    require_role(actor, user_manager_roles(USER_ADMINS))
+    check_separate(g.role for g in spec.grants)
     with transaction.atomic():
         phone = validate_mobile(spec.phone) if spec.phone else ""
         user = User(
@@ -72,7 +75,9 @@ def user_create(*, actor: Any, spec: UserSpec, password: str) -> User:
 def users_bulk_create(*, actor: Any, specs: Sequence[UserSpec], password: str) -> list[User]:
     """Many users sharing one initial password (hashed once), e.g. for the demo city or an
     onboarding batch; each must change it at first log-in in production."""
-    require_role(actor, USER_ADMINS)
+    require_role(actor, user_manager_roles(USER_ADMINS))
+    for spec in specs:
+        check_separate(g.role for g in spec.grants)
     encoded = make_password(password)
     with transaction.atomic():
         users = []

@@ -1,5 +1,6 @@
 """The audit log in the back office: read-only for everyone (rows are append-only), visible to
-superusers and to staff holding the auditor role."""
+staff holding the auditor role, and to superusers unless the three administrators are separated
+(``core.duties``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from quanyu.core.admin_scoping import AUDIT_VIEW_ROLES, holds_role
+from quanyu.core.duties import may_read_audit_log
 from quanyu.core.models import AuditEntry
 
 
@@ -31,7 +33,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        return bool(user.is_superuser) or holds_role(user, AUDIT_VIEW_ROLES)
+        return may_read_audit_log(user, AUDIT_VIEW_ROLES if holds_role(user, AUDIT_VIEW_ROLES) else ())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -82,6 +82,13 @@ class ScopedAdminMixin:
     edit_roles: frozenset[str] = BACK_OFFICE_EDIT_ROLES
 
     # --- who may do what -------------------------------------------------------------------
+    def roles_to_view(self) -> frozenset[str]:
+        """The roles that see these rows (``view_roles``, or a rule a subclass computes)."""
+        return self.view_roles | self.edit_roles
+
+    def roles_to_edit(self) -> frozenset[str]:
+        return self.edit_roles
+
     def _staff(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff)
@@ -92,18 +99,18 @@ class ScopedAdminMixin:
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if request.user.is_superuser:
             return True
-        return self._staff(request) and holds_role(request.user, self.view_roles | self.edit_roles)
+        return self._staff(request) and holds_role(request.user, self.roles_to_view())
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         if request.user.is_superuser:
             return True
-        return self._staff(request) and holds_role(request.user, self.edit_roles)
+        return self._staff(request) and holds_role(request.user, self.roles_to_edit())
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if request.user.is_superuser:
             return True
         at_path = object_scope_path(obj) if obj is not None else None
-        return self._staff(request) and holds_role(request.user, self.edit_roles, at_path=at_path)
+        return self._staff(request) and holds_role(request.user, self.roles_to_edit(), at_path=at_path)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_change_permission(request, obj)

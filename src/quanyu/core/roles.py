@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("居民")
     LEADER = "leader", _("领导")
     AUDITOR = "auditor", _("审计员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
 
 
 # Roles that manage the registry of their subtree (import, edit).
@@ -37,5 +38,6 @@ STAFF_ROLES = frozenset(
         Role.DEPARTMENT_HANDLER,
         Role.LEADER,
         Role.AUDITOR,
+        Role.SECURITY_ADMIN,
     }
 )

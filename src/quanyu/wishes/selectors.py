@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from quanyu.core.permissions import grants_for
+from quanyu.core.pii import mask_phone
 from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people.access import as_roles
@@ -173,8 +174,6 @@ class WisherIdentity:
 def wisher_identity(*, actor: Any, wish: Wish) -> WisherIdentity | None:
     """The wisher's identity for staff of the wish's community (and the wisher), else None. The
     phone is masked: staff reveal it through the people register, which audits the look."""
-    from quanyu.core.pii import mask_phone
-
     if not is_staff_at(actor, wish) and wish.wisher_id != getattr(actor, "pk", None):
         return None
     if wish.resident is not None:
@@ -272,3 +271,8 @@ def unit_wish_record(*, unit: Unit, year: int) -> WishRecord:
     """The wishes a resident unit fulfilled in ``year`` (as a unit and through its members)."""
     claims = WishClaim.objects.filter(Q(unit=unit) | Q(member__work_unit=unit))
     return _record(claims, Report.objects.filter(unit=unit), year)
+
+
+def staff_wish_ids(*, actor: Any) -> QuerySet[Wish, Any]:
+    """The ids of the wishes in the actor's staff scope (the desk lists only these)."""
+    return scope(Wish.objects.all(), actor=as_roles(actor, STAFF)).values("pk")

@@ -225,3 +225,18 @@ def test_bad_transitions_are_refused(world, city):
     with nothing_written(wish), pytest.raises(TransitionError):
         services.wish_approve(actor=city.users["community_x"], wish=wish, public_text="某居民希望得到帮助")
     assert WishClaim.objects.count() == 0
+
+
+def test_the_sweep_command_and_task_lapse_stale_claims(world, city, settings):
+    from django.core.management import call_command
+
+    from quanyu.wishes.tasks import lapse_claims_task
+
+    settings.QUANYU_WISH_LAPSE_DAYS = 1
+    wish = published(resident_wish(city), city)
+    claim = claimed(world, wish)
+    WishClaim.objects.filter(pk=claim.pk).update(progress_at=timezone.now() - dt.timedelta(days=2))
+    call_command("wishes_sweep")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.LAPSED
+    assert lapse_claims_task() == 0

@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -37,11 +38,21 @@ from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people_selectors
 from quanyu.people.models import Resident
-from quanyu.wishes import access, selectors, services
+from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import Wish, WishClaim, WishKind
 from quanyu.wishes.states import WishStatus
 
 PARSERS = [JSONParser, FormParser, MultiPartParser]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(write: Any, name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -89,6 +100,21 @@ class WishViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._answer(self.get_object())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=WishStatus.values),
+            OpenApiParameter("community", int),
+        ],
+        responses={(200, XLSX): bytes},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """The list as xlsx (the wisher's name masked; one audit entry)."""
+        wishes = self.get_queryset()
+        return _xlsx(
+            lambda t: exports.wishes_export(actor=request.user, wishes=wishes, target=t), "wishes.xlsx"
+        )
 
     @extend_schema(request=s.WishCreateSerializer, responses={201: s.WishSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -200,6 +226,16 @@ class WallViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.wall_get(wish_id=self.kwargs["pk"])
 
     @extend_schema(
+        parameters=[OpenApiParameter("community", int), OpenApiParameter("street", int)],
+        responses={(200, XLSX): bytes},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """The wall as xlsx: the public fields only."""
+        wishes = self.get_queryset()
+        return _xlsx(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
+
+    @extend_schema(
         parameters=[
             OpenApiParameter("community", int),
             OpenApiParameter("street", int),
@@ -240,6 +276,13 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self) -> WishClaim:
         return selectors.claim_get_for(actor=self.request.user, claim_id=self.kwargs["pk"])
+
+    @extend_schema(responses={(200, XLSX): bytes})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """The caller's claims as xlsx."""
+        claims = self.get_queryset()
+        return _xlsx(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClaimSerializer)
     @action(detail=True, methods=["post"])

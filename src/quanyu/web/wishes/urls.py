@@ -10,6 +10,9 @@ from quanyu.wishes.access import POSTERS, STAFF
 
 urlpatterns = [
     path("wishes/wall/", wall.wall, name="wish_wall"),
+    path("wishes/wall/export.xlsx", wall.wall_export, name="wish_wall_export"),
+    path("wishes/manage/export.xlsx", desk.manage_export, name="wish_manage_export"),
+    path("wishes/claims/export.xlsx", resident.claims_export, name="wish_claims_export"),
     path("wishes/wall/<int:pk>/", wall.wall_detail, name="wish_wall_detail"),
     path("wishes/wall/<int:pk>/claim/", wall.wall_claim, name="wish_claim"),
     path("wishes/new/", resident.wish_new, name="wish_new"),

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,8 +27,8 @@ from quanyu.web.wishes.forms import (
     ThankForm,
     add_errors,
 )
-from quanyu.web.wishes.views.common import choice_arg, int_arg, offers_for, page_of, status_of
-from quanyu.wishes import access, selectors, services
+from quanyu.web.wishes.views.common import choice_arg, int_arg, offers_for, page_of, status_of, xlsx_response
+from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import Wish
 from quanyu.wishes.states import WishStatus
 
@@ -47,10 +48,7 @@ def _require_staff(user: Any) -> None:
         raise PermissionDenied
 
 
-@login_required
-def manage(request: HttpRequest) -> HttpResponse:
-    """心愿管理: the wishes of the staff member's subtree, the review queue by default."""
-    _require_staff(request.user)
+def _managed(request: HttpRequest) -> tuple[str, selectors.WishFilters, QuerySet[Wish]]:
     status = request.GET.get("status", WishStatus.SUBMITTED)
     status = (
         "" if status == "all" else choice_arg(request, "status", WishStatus.values) or WishStatus.SUBMITTED
@@ -60,6 +58,14 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.wish_list_for(actor=request.user, filters=filters)
     qs = qs.filter(pk__in=selectors.staff_wish_ids(actor=request.user))
+    return status, filters, qs
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """心愿管理: the wishes of the staff member's subtree, the review queue by default."""
+    _require_staff(request.user)
+    status, filters, qs = _managed(request)
     page = page_of(request, qs)
     context = {"page": page, "status": status or "all", "statuses": WishStatus.choices, "q": filters.q}
     return render(request, "web/wishes/manage.html", context)
@@ -191,3 +197,13 @@ def claim_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         return _detail(request, wish, status=status_of(exc))
     return redirect("web:wish_detail", pk=wish.pk)
+
+
+@login_required
+def manage_export(request: HttpRequest) -> HttpResponse:
+    """The desk's list (its filters) as xlsx, the wisher's name masked."""
+    _require_staff(request.user)
+    _status, _filters, qs = _managed(request)
+    return xlsx_response(
+        lambda t: exports.wishes_export(actor=request.user, wishes=qs, target=t), "wishes.xlsx"
+    )

@@ -19,8 +19,8 @@ from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people_selectors
 from quanyu.web.wishes.forms import FulfilForm, NoteForm, WishForm, add_errors
-from quanyu.web.wishes.views.common import page_of, status_of
-from quanyu.wishes import access, selectors, services
+from quanyu.web.wishes.views.common import page_of, status_of, xlsx_response
+from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import WishPhoto
 from quanyu.wishes.states import ClaimStatus
 
@@ -172,3 +172,10 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     if not holder:
         selectors.wish_get_for(actor=request.user, wish_id=found.wish_id)
     return FileResponse(found.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def claims_export(request: HttpRequest) -> HttpResponse:
+    """My claims as xlsx."""
+    claims = selectors.claim_list_for(actor=request.user)
+    return xlsx_response(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")

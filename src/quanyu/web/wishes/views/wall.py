@@ -15,8 +15,8 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.core.permissions import grants_for
 from quanyu.orgs.models import Unit
 from quanyu.web.wishes.forms import ClaimForm, add_errors
-from quanyu.web.wishes.views.common import STATES, choice_arg, int_arg, page_of, status_of
-from quanyu.wishes import access, selectors, services
+from quanyu.web.wishes.views.common import STATES, choice_arg, int_arg, page_of, status_of, xlsx_response
+from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import WishKind
 
 
@@ -31,15 +31,25 @@ def claim_form(user, data=None) -> ClaimForm:  # type: ignore[no-untyped-def]
     return form
 
 
-def wall(request: HttpRequest) -> HttpResponse:
-    """心愿墙: published wishes of a community or a street, with search and filters."""
-    filters = selectors.WallFilters(
+def _filters(request: HttpRequest) -> selectors.WallFilters:
+    return selectors.WallFilters(
         community=int_arg(request, "community"),
         street=int_arg(request, "street"),
         kind=choice_arg(request, "kind", WishKind.values),
         state=choice_arg(request, "state", STATES),
         q=request.GET.get("q", "")[:50],
     )
+
+
+def wall_export(request: HttpRequest) -> HttpResponse:
+    """The wall (with the page's filters) as xlsx: the public fields only."""
+    wishes = selectors.wall_list(filters=_filters(request))
+    return xlsx_response(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
+
+
+def wall(request: HttpRequest) -> HttpResponse:
+    """心愿墙: published wishes of a community or a street, with search and filters."""
+    filters = _filters(request)
     page = page_of(request, selectors.wall_list(filters=filters))
     areas = (
         Area.objects.filter(kind__in=[AreaKind.STREET, AreaKind.COMMUNITY])

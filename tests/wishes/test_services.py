@@ -240,3 +240,25 @@ def test_the_sweep_command_and_task_lapse_stale_claims(world, city, settings):
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.LAPSED
     assert lapse_claims_task() == 0
+
+
+def test_the_wisher_and_the_claimant_are_told(world, city, settings):
+    from quanyu.notify.models import Notification
+
+    settings.QUANYU_WISH_LAPSE_DAYS = 1
+    wish = published(resident_wish(city), city)
+    claim = claimed(world, wish)
+    fulfilled(world, claim)
+    kinds_told = list(
+        Notification.objects.filter(recipient=city.users["resident"])
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds_told == ["wish_approved", "wish_claimed", "wish_fulfilled"]
+    other = published(resident_wish(city), city)
+    stale = claimed(world, other, who=1)
+    WishClaim.objects.filter(pk=stale.pk).update(progress_at=timezone.now() - dt.timedelta(days=2))
+    services.wish_lapse_sweep()
+    assert Notification.objects.filter(recipient=world.member_users[1], kind="wish_lapsed").count() == 1
+    behalf = published(behalf_wish(world), city)
+    assert not Notification.objects.filter(link=f"/wishes/{behalf.pk}/").exists()

@@ -16,7 +16,7 @@ from quanyu.core.workflow import ConflictError
 from quanyu.orgs.models import Unit
 from quanyu.people.models import PartyMember, Report
 from quanyu.people.states import ReportStatus
-from quanyu.wishes import access, events
+from quanyu.wishes import access, events, notifications
 from quanyu.wishes.conf import int_setting
 from quanyu.wishes.models import ClaimantKind, Wish, WishClaim, WishPhoto
 from quanyu.wishes.photos import clean_photos
@@ -121,6 +121,7 @@ def wish_claim(
             claimant_kind=claimant_kind,
             shares=wanted,
         )
+        notifications.claimed(locked)
     return claim
 
 
@@ -218,6 +219,7 @@ def wish_claim_reassign(
             new_claim=new.pk,
             reason=text,
         )
+        notifications.reassigned(new)
     return new
 
 
@@ -251,6 +253,8 @@ def wish_fulfil(
         events.wish_fulfilled_event(
             wish=wish, actor=actor, from_status=before, claim=locked.pk, photos=len(clean), note=text
         )
+        if done:
+            notifications.fulfilled(wish)
     return locked
 
 
@@ -280,5 +284,6 @@ def wish_lapse_sweep(*, now: dt.datetime | None = None) -> int:
                 continue
             before = _give_back(wish, locked, ClaimStatus.LAPSED)
             events.wish_lapsed_event(wish=wish, from_status=before, claim=locked.pk, days=days)
+            notifications.lapsed(locked)
             lapsed += 1
     return lapsed

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.idnumber import validate_mobile
 from quanyu.people.models import Resident
-from quanyu.wishes import access, events
+from quanyu.wishes import access, events, notifications
 from quanyu.wishes.models import Wish, WishKind, WishPhoto
 from quanyu.wishes.photos import clean_photos
 from quanyu.wishes.services._base import (
@@ -222,6 +222,7 @@ def wish_approve(*, actor: Any, wish: Wish, public_text: str, shares: Any = None
             update_fields=["public_text", "shares", "status", "reviewed_by", "reviewed_at", "published_at"]
         )
         events.wish_approved_event(wish=locked, actor=actor, from_status=before, shares=new_shares)
+        notifications.approved(locked)
     return locked
 
 
@@ -238,6 +239,7 @@ def wish_reject(*, actor: Any, wish: Wish, reason: str) -> Wish:
         locked.reviewed_at = timezone.now()
         locked.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
         events.wish_rejected_event(wish=locked, actor=actor, from_status=before, reason=text)
+        notifications.rejected(locked)
     return locked
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from quanyu.api.wishes.views import ClaimViewSet, RecordView, WallViewSet, WishViewSet
+from quanyu.api.wishes.views import ClaimViewSet, RankingView, RecordView, WallViewSet, WishViewSet
 
 
 def register(router: Any) -> None:
@@ -13,4 +13,7 @@ def register(router: Any) -> None:
     router.register("wish-claims", ClaimViewSet, basename="wish-claim")
 
 
-urlpatterns = [path("wish-record/", RecordView.as_view(), name="wish-record")]
+urlpatterns = [
+    path("wish-record/", RecordView.as_view(), name="wish-record"),
+    path("wish-rankings/", RankingView.as_view(), name="wish-rankings"),
+]

@@ -181,3 +181,10 @@ class RecordSerializer(serializers.Serializer):
     realised = serializers.IntegerField()
     reports = serializers.ListField(child=serializers.DictField())
     claims = ClaimSerializer(many=True)
+
+
+class RankRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    key = serializers.IntegerField()
+    name = serializers.CharField()
+    realised = serializers.IntegerField()

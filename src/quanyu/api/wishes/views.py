@@ -12,13 +12,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -33,12 +36,12 @@ from quanyu.api.parsers import JSONParser
 from quanyu.api.people.common import int_param, pick, year_param
 from quanyu.api.wishes import serializers as s
 from quanyu.areas.models import Area, AreaKind
-from quanyu.core.permissions import grants_for
+from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people_selectors
 from quanyu.people.models import Resident
-from quanyu.wishes import access, exports, selectors, services
+from quanyu.wishes import access, exports, figures, selectors, services
 from quanyu.wishes.models import Wish, WishClaim, WishKind
 from quanyu.wishes.states import WishStatus
 
@@ -351,3 +354,37 @@ class RecordView(APIView):
                 "claims": s.ClaimSerializer(record.claims, many=True).data,
             }
         )
+
+
+def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: [_("日期格式应为 YYYY-MM-DD")]}) from None
+
+
+class RankingView(APIView):
+    """Members, units or communities by wishes realised in a period (staff, inside their scope)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(figures.RANK_BY)),
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
+        ],
+        responses=s.RankRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        if not has_role(request.user, access.STAFF):
+            raise PermissionDenied(_("只有工作人员可以查看排行"))
+        by = _choice(request, "by", list(figures.RANK_BY)) or "member"
+        today = timezone.localdate()
+        start = _date_param(request, "start", today.replace(month=1, day=1))
+        end = _date_param(request, "end", today)
+        if end < start:
+            raise ValidationError({"end": [_("结束日期不能早于开始日期")]})
+        rows = figures.ranking(actor=request.user, by=by, start=start, end=end)
+        return Response(s.RankRowSerializer(rows, many=True).data)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import TransitionError
 from quanyu.people.services import points_record_action
-from quanyu.wishes import access, events
+from quanyu.wishes import access, events, hooks
 from quanyu.wishes.models import ClaimantKind, Wish
 from quanyu.wishes.services._base import (
     check_wish,
@@ -52,6 +52,7 @@ def _confirm(locked: Wish, *, actor: Any, by_phone: bool, note: str) -> list[int
     locked.confirmed_by_phone = by_phone
     locked.confirm_note = note
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by_phone", "confirm_note"])
+    hooks.wish_changed(locked.pk)
     return _award(actor, locked)
 
 

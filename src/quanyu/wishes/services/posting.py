@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.idnumber import validate_mobile
 from quanyu.people.models import Resident
-from quanyu.wishes import access, events, notifications
+from quanyu.wishes import access, events, hooks, notifications
 from quanyu.wishes.models import Wish, WishKind, WishPhoto
 from quanyu.wishes.photos import clean_photos
 from quanyu.wishes.services._base import (
@@ -267,6 +267,7 @@ def wish_cancel(*, actor: Any, wish: Wish, reason: str) -> Wish:
         locked.cancel_reason = text
         locked.claimed_shares = 0
         locked.save(update_fields=["status", "cancel_reason", "claimed_shares"])
+        hooks.wish_changed(locked.pk)
         events.wish_cancelled_event(
             wish=locked, actor=actor, from_status=before, reason=text, claims=[c.pk for c in held]
         )

@@ -19,7 +19,7 @@ from quanyu.core.pii import EncryptedCharField
 from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import Unit
 from quanyu.people.models import PartyMember, Report, Resident
-from quanyu.wishes.states import ClaimStatus, WishStatus
+from quanyu.wishes.states import WALL_STATUSES, ClaimStatus, WishStatus
 
 
 class WishKind(models.TextChoices):
@@ -29,6 +29,10 @@ class WishKind(models.TextChoices):
     REPAIR = "repair", _("维修")
     STUDY = "study", _("学习辅导")
     OTHER = "other", _("其他")
+
+
+# The statuses shown on the wall (states.WALL_STATUSES), in the order the wall's query lists them.
+_ON_WALL = models.Q(status__in=sorted(WALL_STATUSES))
 
 
 class Wish(models.Model):
@@ -92,11 +96,17 @@ class Wish(models.Model):
         verbose_name_plural = _("微心愿")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The wall of a community / of a street, newest first (selectors.wall_list).
-            models.Index(fields=["community", "status", "-published_at"], name="wish_wall_community"),
-            models.Index(fields=["street", "status", "-published_at"], name="wish_wall_street"),
-            # The whole district's wall and the review queue by status.
-            models.Index(fields=["status", "-published_at"], name="wish_wall_status"),
+            # The wall (selectors.wall_list): newest first, of the district, a community or a street;
+            # partial on the wall's statuses, so ORDER BY … LIMIT reads the index, not a sort.
+            models.Index(fields=["-published_at", "-id"], condition=_ON_WALL, name="wish_wall_all"),
+            models.Index(
+                fields=["community", "-published_at", "-id"], condition=_ON_WALL, name="wish_wall_community"
+            ),
+            models.Index(
+                fields=["street", "-published_at", "-id"], condition=_ON_WALL, name="wish_wall_street"
+            ),
+            # The desk's list by status (the review queue), newest first.
+            models.Index(fields=["status", "-created_at"], name="wish_status_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -73,7 +73,8 @@ def wall_list(*, filters: WallFilters | None = None) -> QuerySet[Wish]:
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.q:
-        qs = qs.filter(public_text__icontains=f.q[:50])
+        # Chinese text has no case: LIKE without UPPER() is several times cheaper on every row.
+        qs = qs.filter(public_text__contains=f.q[:50])
     return qs.select_related("community", "street").only(*WALL_FIELDS).order_by("-published_at", "-id")
 
 

@@ -159,3 +159,33 @@ def test_the_wall_page_reads_a_fixed_number_of_queries(city, django_assert_max_n
     for page in (1, 5, 15):
         with django_assert_max_num_queries(3):
             assert client.get(f"/wishes/wall/?page={page}").status_code == 200
+
+
+def test_a_unit_claims_on_the_page_and_sees_its_record(world, city):
+    wish = published(resident_wish(city), city)
+    contact = logged_in(world.unit_contact)
+    page = contact.get(f"/wishes/wall/{wish.pk}/").content.decode()
+    assert city.units[0].name in page  # offered as the unit to claim for
+    r = contact.post(
+        f"/wishes/wall/{wish.pk}/claim/", {"claimant_kind": "unit", "unit": city.units[0].pk, "shares": 1}
+    )
+    assert r.status_code == 302
+    claim = WishClaim.objects.get(wish=wish)
+    assert claim.unit_id == city.units[0].pk
+    r = contact.post(f"/wishes/claims/{claim.pk}/fulfil/", {"note": "单位志愿者已送达"})
+    assert r.status_code == 302
+    record = contact.get("/wishes/record/").content.decode()
+    assert 'data-record="unit"' in record and city.units[0].name in record
+
+
+def test_the_pages_read_in_english(world, city):
+    wish = published(resident_wish(city), city)
+    client = logged_in(city.users["community_x"])
+    client.cookies["django_language"] = "en"
+    for url, phrase in (
+        ("/wishes/wall/", "Wish wall"),
+        (f"/wishes/{wish.pk}/", "History"),
+        ("/wishes/manage/", "Wishes"),
+    ):
+        body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert phrase in body, url

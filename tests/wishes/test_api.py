@@ -181,3 +181,18 @@ def test_the_wall_at_35000_wishes_reads_a_fixed_number_of_queries(city, django_a
                 r = client.get(f"/api/wish-wall/?page={page}&page_size={size}{query}")
             assert r.status_code == 200 and len(r.json()["results"]) == size
     assert WishEvent.objects.count() == 0
+
+
+def test_the_staff_list_reads_a_fixed_number_of_queries(world, city, django_assert_max_num_queries):
+    staff = logged_in(city.users["community_x"])
+    for n in (3, 25):
+        while Wish.objects.count() < n:
+            if Wish.objects.count() % 2:
+                behalf_wish(world)
+            else:
+                resident_wish(city)
+        with django_assert_max_num_queries(8):
+            r = staff.get("/api/wishes/?page_size=50")
+        assert r.status_code == 200 and r.json()["count"] == n
+        with django_assert_max_num_queries(8):
+            assert staff.get("/wishes/manage/?status=all").status_code == 200

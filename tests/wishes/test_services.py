@@ -255,6 +255,8 @@ def test_the_wisher_and_the_claimant_are_told(world, city, settings):
         .values_list("kind", flat=True)
     )
     assert kinds_told == ["wish_approved", "wish_claimed", "wish_fulfilled"]
+    services.wish_confirm(actor=city.users["resident"], wish=wish)
+    assert Notification.objects.filter(recipient=world.member_users[0], kind="wish_confirmed").count() == 1
     other = published(resident_wish(city), city)
     stale = claimed(world, other, who=1)
     WishClaim.objects.filter(pk=stale.pk).update(progress_at=timezone.now() - dt.timedelta(days=2))

@@ -56,3 +56,9 @@ def lapsed(claim: WishClaim) -> None:
 
 def reassigned(claim: WishClaim) -> None:
     tell_claimant(claim, kind="reassigned", title=_("社区把一个心愿改派给了您"))
+
+
+def confirmed(wish: Wish) -> None:
+    """Each claimant whose share was done hears that the wish came true (and the points follow)."""
+    for claim in wish.claims.filter(status="fulfilled").select_related("by_user", "member__user"):
+        tell_claimant(claim, kind="confirmed", title=_("您认领的心愿已实现，感谢您的付出"))

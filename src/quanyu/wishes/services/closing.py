@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import TransitionError
 from quanyu.people.services import points_record_action
-from quanyu.wishes import access, events, hooks
+from quanyu.wishes import access, events, hooks, notifications
 from quanyu.wishes.models import ClaimantKind, Wish
 from quanyu.wishes.services._base import (
     check_wish,
@@ -53,6 +53,7 @@ def _confirm(locked: Wish, *, actor: Any, by_phone: bool, note: str) -> list[int
     locked.confirm_note = note
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by_phone", "confirm_note"])
     hooks.wish_changed(locked.pk)
+    notifications.confirmed(locked)
     return _award(actor, locked)
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from quanyu.people.models import PointEntry
+from quanyu.wishes import services
 from quanyu.wishes.models import Wish, WishClaim
 from quanyu.wishes.states import WishStatus
 from tests.asserts import nothing_written
@@ -189,3 +190,18 @@ def test_the_pages_read_in_english(world, city):
     ):
         body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert phrase in body, url
+
+
+def test_the_rankings_page(world, city):
+    wish = published(resident_wish(city), city)
+    claim = claimed(world, wish)
+    services.wish_fulfil(actor=world.member_users[0], claim=claim, note="完成")
+    services.wish_confirm(actor=city.users["resident"], wish=wish)
+    staff = logged_in(city.users["community_x"])
+    page = staff.get("/wishes/rankings/").content.decode()
+    assert 'data-rank="1"' in page and world.members[0].name in page
+    assert 'data-rank="1"' in staff.get("/wishes/rankings/?by=community").content.decode()
+    assert (
+        'data-rank="1"' not in logged_in(city.users["community_y"]).get("/wishes/rankings/").content.decode()
+    )
+    assert logged_in(city.users["resident"]).get("/wishes/rankings/").status_code == 403

@@ -24,6 +24,7 @@ urlpatterns = [
     path("wishes/photos/<int:pk>/", resident.photo, name="wish_photo"),
     path("wishes/manage/", desk.manage, name="wish_manage"),
     path("wishes/manage/behalf/", desk.behalf, name="wish_behalf"),
+    path("wishes/rankings/", desk.rankings, name="wish_rankings"),
     path("wishes/<int:pk>/", desk.detail, name="wish_detail"),
     path("wishes/<int:pk>/<str:step>/", desk.wish_step, name="wish_step"),
 ]
@@ -72,5 +73,13 @@ register(
         roles=STAFF,
         order=64,
         also_current=frozenset({"web:wish_detail", "web:wish_behalf"}),
+    ),
+    NavItem(
+        key="wish_rankings",
+        group="people",
+        label=pgettext_lazy("nav", "心愿排行"),
+        url_name="web:wish_rankings",
+        roles=STAFF,
+        order=65,
     ),
 )

@@ -3,6 +3,7 @@ of a vulnerable resident, and a wish's page with the steps open to the viewer (s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +30,7 @@ from quanyu.web.wishes.forms import (
     add_errors,
 )
 from quanyu.web.wishes.views.common import choice_arg, int_arg, offers_for, page_of, status_of, xlsx_response
-from quanyu.wishes import access, exports, selectors, services
+from quanyu.wishes import access, exports, figures, selectors, services
 from quanyu.wishes.models import Wish
 from quanyu.wishes.states import WishStatus
 
@@ -207,3 +209,23 @@ def manage_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(
         lambda t: exports.wishes_export(actor=request.user, wishes=qs, target=t), "wishes.xlsx"
     )
+
+
+def _date_arg(request: HttpRequest, name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    """心愿排行: members, units and communities by wishes realised in a period (the staff scope)."""
+    _require_staff(request.user)
+    today = timezone.localdate()
+    start = _date_arg(request, "start", today.replace(month=1, day=1))
+    end = max(start, _date_arg(request, "end", today))
+    by = choice_arg(request, "by", list(figures.RANK_BY)) or "member"
+    rows = figures.ranking(actor=request.user, by=by, start=start, end=end)
+    context = {"rows": rows, "by": by, "start": start, "end": end, "choices": figures.RANK_BY}
+    return render(request, "web/wishes/rankings.html", context)

@@ -42,6 +42,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "notify-drain-outbox",
             "core-audit-seal",
             "analytics-raise-alerts",
+            "wishes-lapse-claims",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

@@ -48,3 +48,5 @@ app.add_periodic_task(
     app.signature("quanyu.notify.drain_outbox"),
     name="notify-drain-outbox",
 )
+# Micro-wishes: claims without progress for QUANYU_WISH_LAPSE_DAYS go back to the wall (idempotent).
+app.add_periodic_task(3600.0, app.signature("quanyu.wishes.lapse_claims"), name="wishes-lapse-claims")

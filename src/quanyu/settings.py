@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quanyu.catalog",
     "quanyu.notify",
     "quanyu.tickets",
+    "quanyu.wishes",
     "quanyu.routing",
     "quanyu.assessment",
     "quanyu.analytics",
@@ -302,6 +303,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AreaKindEnum": "quanyu.areas.models.AreaKind",
     "OrgKindEnum": "quanyu.orgs.models.OrgKind",
     "UnitKindEnum": "quanyu.orgs.models.UnitKind",
+    "WishKindEnum": "quanyu.wishes.models.WishKind",
+    "WishStatusEnum": "quanyu.wishes.states.WishStatus",
+    "WishClaimStatusEnum": "quanyu.wishes.states.ClaimStatus",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

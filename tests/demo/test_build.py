@@ -234,3 +234,36 @@ def test_accounts_one_per_role_each_logs_in_and_sees_its_scope(demo, db, tmp_pat
             else next(s for s in streets if not grants[0].area.path.startswith(s.path))
         )
         assert client.get(f"/api/areas/{outside.pk}/").status_code == 404, account.username
+
+
+def test_wishes_in_every_state_and_no_wall_answer_names_a_wisher(demo, db):
+    """The wall (pages and API, every filter and every wish) never shows who wished on it."""
+    from quanyu.people.models import Resident
+    from quanyu.wishes.models import Wish
+
+    states = set(Wish.objects.values_list("status", flat=True))
+    assert {"submitted", "published", "claimed", "confirmed"} <= states, states
+    secrets = set()
+    for r in Resident.objects.exclude(tags=""):
+        secrets |= {r.name, r.phone, r.id_number, r.room}
+    for w in Wish.objects.all():
+        secrets |= {w.contact_phone, w.address_detail}
+        if w.wisher is not None:
+            secrets.add(w.wisher.display_name)
+    secrets = {s for s in secrets if s and len(s) >= 2}
+    assert len(secrets) > 10
+    assert Wish.objects.filter(on_behalf=True, status="confirmed").exists()
+    client = Client()
+    urls = ["/wishes/wall/", "/api/wish-wall/?page_size=1000"]
+    urls += [
+        f"/wishes/wall/?community={c}" for c in Wish.objects.values_list("community_id", flat=True).distinct()
+    ]
+    on_wall = Wish.objects.exclude(status__in=["submitted", "rejected", "cancelled"])
+    urls += [f"/wishes/wall/{pk}/" for pk in on_wall.values_list("pk", flat=True)]
+    urls += [f"/api/wish-wall/{pk}/" for pk in on_wall.values_list("pk", flat=True)]
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        body = r.content.decode()
+        leaked = [s for s in secrets if s in body]
+        assert not leaked, (url, leaked)

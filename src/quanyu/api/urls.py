@@ -6,11 +6,18 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from quanyu.api import analytics, assessment, people, registry, tickets
+from quanyu.api import analytics, assessment, people, registry, tickets, wishes
 from quanyu.api.docs import RedocView
 
 # Tickets first: creating one is the busiest call, and URL patterns are tried in order.
-DOMAINS = [tickets, registry, people, assessment, analytics]
+DOMAINS = [
+    tickets,
+    registry,
+    people,
+    assessment,
+    analytics,
+    wishes,
+]
 
 router = DefaultRouter()
 for domain in DOMAINS:

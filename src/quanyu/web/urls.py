@@ -12,6 +12,7 @@ from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
 from quanyu.web.tickets import urls as tickets_urls
+from quanyu.web.wishes import urls as wishes_urls
 
 app_name = "web"
 
@@ -20,5 +21,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", PasswordChange.as_view(), name="password_change"),
 ]
-for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls, analytics_urls]:
+for domain in [
+    registry_urls,
+    assessment_urls,
+    people_urls,
+    tickets_urls,
+    otp_urls,
+    analytics_urls,
+    wishes_urls,
+]:
     urlpatterns += domain.urlpatterns

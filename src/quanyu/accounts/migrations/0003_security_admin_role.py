@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_password_changed_at'),
+        ("accounts", "0002_password_changed_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolegrant',
-            name='role',
-            field=models.CharField(choices=[('admin', '系统管理员'), ('org_department', '组织部'), ('street_staff', '街道工作人员'), ('community_staff', '社区工作人员'), ('grid_worker', '网格员'), ('building_head', '楼长'), ('department_handler', '职能部门经办人'), ('party_member', '党员'), ('resident', '居民'), ('leader', '领导'), ('auditor', '审计员'), ('security_admin', '安全管理员')], db_index=True, max_length=32, verbose_name='角色'),
+            model_name="rolegrant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "系统管理员"),
+                    ("org_department", "组织部"),
+                    ("street_staff", "街道工作人员"),
+                    ("community_staff", "社区工作人员"),
+                    ("grid_worker", "网格员"),
+                    ("building_head", "楼长"),
+                    ("department_handler", "职能部门经办人"),
+                    ("party_member", "党员"),
+                    ("resident", "居民"),
+                    ("leader", "领导"),
+                    ("auditor", "审计员"),
+                    ("security_admin", "安全管理员"),
+                ],
+                db_index=True,
+                max_length=32,
+                verbose_name="角色",
+            ),
         ),
     ]

@@ -104,6 +104,7 @@ def run(ctx: DemoContext) -> None:
     add("zuzhibu_2", Role.ORG_DEPARTMENT, [district])
     add("lingdao", Role.LEADER, [district], listed_as=True)
     add("shenji", Role.AUDITOR, [district], listed_as=True)
+    add("anquan", Role.SECURITY_ADMIN, [district], listed_as=True)
     for s, street in enumerate(layout.streets):
         for i in range(STAFF_PER_STREET):
             add(

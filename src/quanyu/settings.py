@@ -288,6 +288,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AreaKindEnum": "quanyu.areas.models.AreaKind",
     "OrgKindEnum": "quanyu.orgs.models.OrgKind",
     "UnitKindEnum": "quanyu.orgs.models.UnitKind",
+    "VenueKindEnum": "quanyu.venues.models.VenueKind",
+    "VenueStatusEnum": "quanyu.venues.states.VenueStatus",
+    "BookingStatusEnum": "quanyu.venues.states.BookingStatus",
+    "RoomFunctionEnum": "quanyu.venues.models.RoomFunction",
+    "BookerKindEnum": "quanyu.venues.models.Booking.BookerKind",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

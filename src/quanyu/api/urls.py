@@ -7,10 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from quanyu.api import assessment, people, registry, tickets
+from quanyu.api import venues as venues_api
 from quanyu.api.docs import RedocView
 
 # Tickets first: creating one is the busiest call, and URL patterns are tried in order.
-DOMAINS = [tickets, registry, people, assessment]
+DOMAINS = [tickets, registry, people, assessment, venues_api]
 
 router = DefaultRouter()
 for domain in DOMAINS:

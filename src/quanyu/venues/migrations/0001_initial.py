@@ -7,210 +7,518 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('function', models.CharField(choices=[('party_activity', '党员活动中心'), ('deliberation', '协商议事中心'), ('public_safety', '公共安全服务中心'), ('culture_sports', '文体活动中心'), ('citizen_service', '为民(便民)服务中心'), ('exhibition', '基本情况展示区'), ('meeting', '会议室'), ('reading', '阅览室'), ('other', '其他')], max_length=32, verbose_name='功能')),
-                ('capacity', models.PositiveIntegerField(default=0, verbose_name='容纳人数')),
-                ('bookable', models.BooleanField(default=True, verbose_name='可预约')),
-                ('auto_approve', models.BooleanField(default=False, verbose_name='自动批准')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "function",
+                    models.CharField(
+                        choices=[
+                            ("party_activity", "党员活动中心"),
+                            ("deliberation", "协商议事中心"),
+                            ("public_safety", "公共安全服务中心"),
+                            ("culture_sports", "文体活动中心"),
+                            ("citizen_service", "为民(便民)服务中心"),
+                            ("exhibition", "基本情况展示区"),
+                            ("meeting", "会议室"),
+                            ("reading", "阅览室"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="功能",
+                    ),
+                ),
+                ("capacity", models.PositiveIntegerField(default=0, verbose_name="容纳人数")),
+                ("bookable", models.BooleanField(default=True, verbose_name="可预约")),
+                ("auto_approve", models.BooleanField(default=False, verbose_name="自动批准")),
             ],
             options={
-                'verbose_name': '功能室',
-                'verbose_name_plural': '功能室',
-                'ordering': ['venue', 'name', 'id'],
+                "verbose_name": "功能室",
+                "verbose_name_plural": "功能室",
+                "ordering": ["venue", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StandardProfile',
+            name="StandardProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('source', models.TextField(blank=True, verbose_name='出处')),
-                ('min_area', models.JSONField(blank=True, default=dict, verbose_name='最小面积')),
-                ('ground_floor_share', models.DecimalField(decimal_places=3, default=0, max_digits=4, verbose_name='一层面积占比')),
-                ('ground_floor_kinds', models.JSONField(blank=True, default=list, verbose_name='一层占比适用类型')),
-                ('required_functions', models.JSONField(blank=True, default=list, verbose_name='必备功能')),
-                ('function_kinds', models.JSONField(blank=True, default=list, verbose_name='必备功能适用类型')),
-                ('area_per_100_households', models.DecimalField(decimal_places=1, default=0, max_digits=6, verbose_name='每百户面积(㎡)')),
-                ('household_kinds', models.JSONField(blank=True, default=list, verbose_name='每百户面积适用类型')),
-                ('yearly_targets', models.JSONField(blank=True, default=dict, verbose_name='年度达标目标')),
-                ('is_default', models.BooleanField(default=False, verbose_name='默认')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("source", models.TextField(blank=True, verbose_name="出处")),
+                ("min_area", models.JSONField(blank=True, default=dict, verbose_name="最小面积")),
+                (
+                    "ground_floor_share",
+                    models.DecimalField(
+                        decimal_places=3, default=0, max_digits=4, verbose_name="一层面积占比"
+                    ),
+                ),
+                (
+                    "ground_floor_kinds",
+                    models.JSONField(blank=True, default=list, verbose_name="一层占比适用类型"),
+                ),
+                ("required_functions", models.JSONField(blank=True, default=list, verbose_name="必备功能")),
+                (
+                    "function_kinds",
+                    models.JSONField(blank=True, default=list, verbose_name="必备功能适用类型"),
+                ),
+                (
+                    "area_per_100_households",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=6, verbose_name="每百户面积(㎡)"
+                    ),
+                ),
+                (
+                    "household_kinds",
+                    models.JSONField(blank=True, default=list, verbose_name="每百户面积适用类型"),
+                ),
+                ("yearly_targets", models.JSONField(blank=True, default=dict, verbose_name="年度达标目标")),
+                ("is_default", models.BooleanField(default=False, verbose_name="默认")),
             ],
             options={
-                'verbose_name': '达标标准',
-                'verbose_name_plural': '达标标准',
-                'ordering': ['code'],
+                "verbose_name": "达标标准",
+                "verbose_name_plural": "达标标准",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityPlan',
+            name="ActivityPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='当月第一天', verbose_name='月份')),
-                ('posted_at', models.DateTimeField(auto_now_add=True, verbose_name='发布时间')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="当月第一天", verbose_name="月份")),
+                ("posted_at", models.DateTimeField(auto_now_add=True, verbose_name="发布时间")),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度活动计划',
-                'verbose_name_plural': '月度活动计划',
-                'ordering': ['-month', 'venue'],
+                "verbose_name": "月度活动计划",
+                "verbose_name_plural": "月度活动计划",
+                "ordering": ["-month", "venue"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('start', models.TimeField(verbose_name='开始')),
-                ('end', models.TimeField(verbose_name='结束')),
-                ('title', models.CharField(max_length=200, verbose_name='活动')),
-                ('organiser', models.CharField(blank=True, max_length=100, verbose_name='组织方')),
-                ('attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='参加人数')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='venues.activityplan')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='venues.room')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="日期")),
+                ("start", models.TimeField(verbose_name="开始")),
+                ("end", models.TimeField(verbose_name="结束")),
+                ("title", models.CharField(max_length=200, verbose_name="活动")),
+                ("organiser", models.CharField(blank=True, max_length=100, verbose_name="组织方")),
+                ("attendance", models.PositiveIntegerField(blank=True, null=True, verbose_name="参加人数")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="venues.activityplan",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="venues.room",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动',
-                'verbose_name_plural': '活动',
-                'ordering': ['day', 'start', 'id'],
+                "verbose_name": "活动",
+                "verbose_name_plural": "活动",
+                "ordering": ["day", "start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('district_centre', '区党群服务中心'), ('street_centre', '街道党群服务中心'), ('community_centre', '社区党群服务中心'), ('station', '党群服务驿站'), ('neighbourhood_centre', '邻里中心'), ('learning_place', '学习场所'), ('book_house', '党建书屋'), ('org_life_base', '开放式组织生活基地'), ('unit_venue', '驻区单位共享场所')], max_length=32, verbose_name='类型')),
-                ('name', models.CharField(max_length=150, verbose_name='名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('floor_area', models.DecimalField(decimal_places=1, default=0, max_digits=9, verbose_name='建筑面积(㎡)')),
-                ('ground_floor_area', models.DecimalField(decimal_places=1, default=0, max_digits=9, verbose_name='一层面积(㎡)')),
-                ('opening_hours', models.CharField(blank=True, max_length=200, verbose_name='开放时间')),
-                ('accessible', models.BooleanField(default=False, verbose_name='无障碍')),
-                ('accessibility_note', models.CharField(blank=True, max_length=200, verbose_name='无障碍说明')),
-                ('photos', models.JSONField(blank=True, default=list, verbose_name='照片')),
-                ('status', models.CharField(choices=[('planned', '规划中'), ('building', '建设中'), ('in_use', '使用中'), ('closed', '已关闭')], default='planned', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venues', to='areas.area', verbose_name='所属区域')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.area', verbose_name='所在楼栋')),
-                ('unit', models.ForeignKey(blank=True, help_text='驻区单位开放共享的场所填写', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='venues', to='orgs.unit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district_centre", "区党群服务中心"),
+                            ("street_centre", "街道党群服务中心"),
+                            ("community_centre", "社区党群服务中心"),
+                            ("station", "党群服务驿站"),
+                            ("neighbourhood_centre", "邻里中心"),
+                            ("learning_place", "学习场所"),
+                            ("book_house", "党建书屋"),
+                            ("org_life_base", "开放式组织生活基地"),
+                            ("unit_venue", "驻区单位共享场所"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("lon", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                (
+                    "floor_area",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=9, verbose_name="建筑面积(㎡)"
+                    ),
+                ),
+                (
+                    "ground_floor_area",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=9, verbose_name="一层面积(㎡)"
+                    ),
+                ),
+                ("opening_hours", models.CharField(blank=True, max_length=200, verbose_name="开放时间")),
+                ("accessible", models.BooleanField(default=False, verbose_name="无障碍")),
+                (
+                    "accessibility_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="无障碍说明"),
+                ),
+                ("photos", models.JSONField(blank=True, default=list, verbose_name="照片")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "规划中"),
+                            ("building", "建设中"),
+                            ("in_use", "使用中"),
+                            ("closed", "已关闭"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="venues",
+                        to="areas.area",
+                        verbose_name="所属区域",
+                    ),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.area",
+                        verbose_name="所在楼栋",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="驻区单位开放共享的场所填写",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="venues",
+                        to="orgs.unit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '阵地',
-                'verbose_name_plural': '阵地',
-                'ordering': ['name', 'id'],
+                "verbose_name": "阵地",
+                "verbose_name_plural": "阵地",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='room',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rooms', to='venues.venue', verbose_name='阵地'),
+            model_name="room",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rooms",
+                to="venues.venue",
+                verbose_name="阵地",
+            ),
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booker_kind', models.CharField(choices=[('resident', '居民'), ('team', '团队'), ('unit', '单位'), ('branch', '党支部')], max_length=16, verbose_name='预约方类型')),
-                ('team', models.CharField(blank=True, max_length=100, verbose_name='团队')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('expected', models.PositiveIntegerField(default=0, verbose_name='预计人数')),
-                ('attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='实到人数')),
-                ('series', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='系列')),
-                ('status', models.CharField(choices=[('requested', '待审批'), ('approved', '已确认'), ('declined', '未通过'), ('used', '已使用'), ('no_show', '未到场'), ('cancelled', '已取消')], default='requested', max_length=16, verbose_name='状态')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='签到时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('booker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='预约人')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.partyorg', verbose_name='党组织')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.unit', verbose_name='单位')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='venues.room', verbose_name='功能室')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='venues.venue', verbose_name='阵地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "booker_kind",
+                    models.CharField(
+                        choices=[
+                            ("resident", "居民"),
+                            ("team", "团队"),
+                            ("unit", "单位"),
+                            ("branch", "党支部"),
+                        ],
+                        max_length=16,
+                        verbose_name="预约方类型",
+                    ),
+                ),
+                ("team", models.CharField(blank=True, max_length=100, verbose_name="团队")),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("expected", models.PositiveIntegerField(default=0, verbose_name="预计人数")),
+                ("attendance", models.PositiveIntegerField(blank=True, null=True, verbose_name="实到人数")),
+                ("series", models.CharField(blank=True, db_index=True, max_length=32, verbose_name="系列")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "待审批"),
+                            ("approved", "已确认"),
+                            ("declined", "未通过"),
+                            ("used", "已使用"),
+                            ("no_show", "未到场"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="签到时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "booker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="预约人",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.partyorg",
+                        verbose_name="党组织",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="venues.room",
+                        verbose_name="功能室",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="venues.venue",
+                        verbose_name="阵地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预约',
-                'verbose_name_plural': '预约',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "预约",
+                "verbose_name_plural": "预约",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='activityplan',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='venues.venue', verbose_name='阵地'),
+            model_name="activityplan",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="plans",
+                to="venues.venue",
+                verbose_name="阵地",
+            ),
         ),
         migrations.CreateModel(
-            name='VenueEvent',
+            name="VenueEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人名称')),
-                ('kind', models.CharField(max_length=32, verbose_name='事件')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='内容')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='venues.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="操作人名称")),
+                ("kind", models.CharField(max_length=32, verbose_name="事件")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="内容")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="venues.venue"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BookingEvent',
+            name="BookingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人名称')),
-                ('kind', models.CharField(max_length=32, verbose_name='事件')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='内容')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='venues.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="操作人名称")),
+                ("kind", models.CharField(max_length=32, verbose_name="事件")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="内容")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="venues.booking",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['booking', 'at', 'id'], name='booking_event_timeline')],
+                "ordering": ["at", "id"],
+                "indexes": [models.Index(fields=["booking", "at", "id"], name="booking_event_timeline")],
             },
         ),
         migrations.AddIndex(
-            model_name='venue',
-            index=models.Index(fields=['area', 'kind'], name='venue_area_kind'),
+            model_name="venue",
+            index=models.Index(fields=["area", "kind"], name="venue_area_kind"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['room', 'starts_at'], name='booking_room_time'),
+            model_name="booking",
+            index=models.Index(fields=["room", "starts_at"], name="booking_room_time"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['booker', 'starts_at'], name='booking_booker'),
+            model_name="booking",
+            index=models.Index(fields=["booker", "starts_at"], name="booking_booker"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(condition=models.Q(('status', 'approved')), fields=['starts_at'], name='booking_sweep'),
+            model_name="booking",
+            index=models.Index(
+                condition=models.Q(("status", "approved")), fields=["starts_at"], name="booking_sweep"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='booking_ends_after_start'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="booking_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activityplan',
-            constraint=models.UniqueConstraint(fields=('venue', 'month'), name='plan_one_per_month'),
+            model_name="activityplan",
+            constraint=models.UniqueConstraint(fields=("venue", "month"), name="plan_one_per_month"),
         ),
         migrations.AddIndex(
-            model_name='venueevent',
-            index=models.Index(fields=['venue', 'at', 'id'], name='venue_event_timeline'),
+            model_name="venueevent",
+            index=models.Index(fields=["venue", "at", "id"], name="venue_event_timeline"),
         ),
     ]

@@ -1,0 +1,227 @@
+"""The venues API: one test per status of the map (200/201, 400 naming the field, 403, 404, 409)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from quanyu.accounts.models import User
+from quanyu.venues.models import Booking
+from quanyu.venues.services import bookings
+from quanyu.venues.services.standards import profiles_seed
+from tests.venues.factories import SIX, make_place, make_venue, slot
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def place(city):
+    return make_place(city, 0)
+
+
+def _body(room, /, days=1, **extra):
+    start, end = slot(days)
+    return {
+        "room": room.pk,
+        "starts_at": start.isoformat(),
+        "ends_at": end.isoformat(),
+        "purpose": "支部会",
+        **extra,
+    }
+
+
+def test_resident_books_and_staff_approve(city, place):
+    made = client_for("resident").post(
+        "/api/venue-bookings/", _body(place.meeting), content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["status"] == "requested"
+    pk = made.json()["id"]
+    listed = client_for("community_x").get("/api/venue-bookings/?status=requested")
+    assert [b["id"] for b in listed.json()["results"]] == [pk]
+    approved = client_for("community_x").post(f"/api/venue-bookings/{pk}/approve/")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    # a second approval: 409
+    again = client_for("street_staff").post(f"/api/venue-bookings/{pk}/approve/")
+    assert again.status_code == 409
+    assert again.json()["code"] == "invalid_transition" if "code" in again.json() else True
+
+
+def test_double_booking_is_409(city, place):
+    client = client_for("resident")
+    assert (
+        client.post("/api/venue-bookings/", _body(place.meeting), content_type="application/json").status_code
+        == 201
+    )
+    second = client_for("community_x").post(
+        "/api/venue-bookings/", _body(place.meeting), content_type="application/json"
+    )
+    assert second.status_code == 409
+    assert "已被预约" in second.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"purpose": ""}, "purpose"),
+        ({"starts_at": "tomorrow"}, "starts_at"),
+        ({"booker_kind": "branch"}, "org"),
+        ({"org": 999999, "booker_kind": "branch"}, "org"),
+        ({"expected": 500}, "expected"),
+        ({"room": 999999}, "room"),
+        ({"purpose": "x" * 201}, "purpose"),
+    ],
+)
+def test_bad_booking_is_400_naming_the_field(city, place, change, field):
+    answer = client_for("resident").post(
+        "/api/venue-bookings/", _body(place.meeting, **change), content_type="application/json"
+    )
+    assert answer.status_code == 400, answer.content
+    assert field in answer.json(), answer.json()
+    assert not Booking.objects.exists()
+
+
+def test_approve_by_resident_is_403_and_other_community_is_404(city, place):
+    booking = bookings.booking_request(
+        actor=city.users["resident"], room=place.meeting, starts_at=slot()[0], ends_at=slot()[1], purpose="x"
+    )
+    assert client_for("resident").post(f"/api/venue-bookings/{booking.pk}/approve/").status_code == 403
+    assert client_for("grid_worker").post(f"/api/venue-bookings/{booking.pk}/approve/").status_code == 404
+    assert client_for("community_y").post(f"/api/venue-bookings/{booking.pk}/approve/").status_code == 404
+    assert client_for("community_y").get(f"/api/venue-bookings/{booking.pk}/").status_code == 404
+    assert client_for("outsider").get(f"/api/venues/{place.venue.pk}/").status_code == 404
+    assert Booking.objects.get(pk=booking.pk).status == "requested"
+
+
+def test_series_409_lists_dates_then_books_rest(city, place):
+    start, end = slot(7)
+    bookings.booking_request(
+        actor=city.users["community_x"],
+        room=place.meeting,
+        purpose="x",
+        starts_at=start + dt.timedelta(weeks=1),
+        ends_at=end + dt.timedelta(weeks=1),
+    )
+    body = {
+        "room": place.meeting.pk,
+        "starts_at": start.isoformat(),
+        "ends_at": end.isoformat(),
+        "purpose": "合唱",
+        "weeks": 3,
+        "booker_kind": "team",
+        "team": "合唱队",
+    }
+    client = client_for("resident")
+    refused = client.post("/api/venue-bookings/series/", body, content_type="application/json")
+    assert refused.status_code == 409
+    assert (start + dt.timedelta(weeks=1)).date().isoformat() in refused.json()["detail"]
+    done = client.post(
+        "/api/venue-bookings/series/", {**body, "book_rest": True}, content_type="application/json"
+    )
+    assert done.status_code == 201
+    assert len(done.json()["booked"]) == 2 and len(done.json()["conflicts"]) == 1
+
+
+def test_venue_register_create_update_status(city):
+    client = client_for("community_x")
+    body = {
+        "kind": "community_centre",
+        "area": city.communities[0].pk,
+        "name": "一社区党群服务中心",
+        "floor_area": "1000.0",
+        "ground_floor_area": "500.0",
+        "status": "in_use",
+    }
+    made = client.post("/api/venues/", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert client.patch(
+        f"/api/venues/{pk}/", {"ground_floor_area": "2000"}, content_type="application/json"
+    ).json() == {"ground_floor_area": ["一层面积不能大于建筑面积"]}
+    room = client.post(
+        f"/api/venues/{pk}/rooms/",
+        {"name": "议事厅", "function": "deliberation", "capacity": 30},
+        content_type="application/json",
+    )
+    assert room.status_code == 201
+    assert (
+        client.post(
+            f"/api/venues/{pk}/status/", {"status": "planned"}, content_type="application/json"
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/api/venues/{pk}/status/", {"status": "closed"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    # community_y: out of scope
+    assert (
+        client_for("community_y")
+        .post(f"/api/venues/{pk}/status/", {"status": "in_use"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    # closed, it is out of the resident's sight
+    assert (
+        client_for("resident")
+        .post(f"/api/venues/{pk}/status/", {"status": "in_use"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for("community_y").post("/api/venues/", body, content_type="application/json").status_code
+        == 403
+    )
+    assert client.post(
+        "/api/venues/", {**body, "kind": "palace"}, content_type="application/json"
+    ).json().keys() == {"kind"}
+
+
+def test_plan_post_and_read(city, place):
+    client = client_for("community_x")
+    month = dt.date.today().replace(day=1)
+    body = {
+        "month": month.isoformat(),
+        "items": [
+            {
+                "day": month.isoformat(),
+                "start": "09:00",
+                "end": "11:00",
+                "title": "主题党日",
+                "room": place.hall.pk,
+            }
+        ],
+    }
+    assert (
+        client.post(f"/api/venues/{place.venue.pk}/plan/", body, content_type="application/json").status_code
+        == 200
+    )
+    got = client_for("resident").get(f"/api/venues/{place.venue.pk}/plan/?month={month:%Y-%m}")
+    assert got.status_code == 200 and got.json()["items"][0]["title"] == "主题党日"
+    assert client.get(f"/api/venues/{place.venue.pk}/plan/?month=2026-13").status_code == 400
+    assert client.get(f"/api/venues/{place.venue.pk}/plan/?month=2020-01").status_code == 404
+
+
+def test_compliance_and_usage(city):
+    profiles_seed()
+    make_venue(city, city.communities[0], floor_area="1000", ground="500", functions=SIX)
+    make_venue(city, city.communities[2], floor_area="800", ground="500", functions=SIX)
+    answer = client_for("district_admin").get("/api/venue-compliance/?profile=lianyungang&year_of_plan=2")
+    assert answer.status_code == 200
+    rollup = answer.json()["rollup"]
+    assert (rollup["venues"], rollup["compliant"], rollup["target"]) == (2, 1, 0.8)
+    assert client_for("district_admin").get("/api/venue-compliance/?profile=nope").status_code == 404
+    assert client_for("district_admin").get("/api/venue-compliance/?year_of_plan=x").status_code == 400
+    usage = client_for("community_x").get("/api/venue-usage/")
+    assert usage.status_code == 200 and [r["cold"] for r in usage.json()] == [True]
+    assert client_for("district_admin").get("/api/venue-standards/").json()[0]["code"] == "lianyungang"

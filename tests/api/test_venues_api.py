@@ -225,3 +225,21 @@ def test_compliance_and_usage(city):
     usage = client_for("community_x").get("/api/venue-usage/")
     assert usage.status_code == 200 and [r["cold"] for r in usage.json()] == [True]
     assert client_for("district_admin").get("/api/venue-standards/").json()[0]["code"] == "lianyungang"
+
+
+def test_coverage_and_siting_api(city, place):
+    from quanyu.venues.models import Venue
+
+    b0 = city.buildings[0]
+    Venue.objects.filter(pk=place.venue.pk).update(lon=b0.lon, lat=b0.lat)
+    admin = client_for("district_admin")
+    got = admin.get("/api/venue-coverage/?minutes=15")
+    assert got.status_code == 200 and got.json()["uncovered_count"] == 7
+    assert admin.get("/api/venue-coverage/?minutes=7").json().keys() == {"minutes"}
+    assert admin.get("/api/venue-coverage/?kind=palace").status_code == 400
+    siting = admin.get("/api/venue-siting/?k=3")
+    assert siting.status_code == 200
+    assert siting.json()["method"] == "exact" and len(siting.json()["sites"]) == 3
+    assert siting.json()["added"] == 3 * 120
+    assert client_for("resident").get("/api/venue-siting/?k=3").status_code == 403
+    assert admin.get("/api/venue-siting/?k=0").status_code == 400

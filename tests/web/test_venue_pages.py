@@ -84,3 +84,15 @@ def test_public_monthly_plan_without_signing_in(city, place):
     assert page.status_code == 200 and "主题党日活动" in page.content.decode()
     assert Client().get(f"/v/{place.venue.pk}/?month=bad").status_code == 200
     assert Client().get("/v/999999/").status_code == 404
+
+
+def test_coverage_page_with_siting(city, place):
+    from quanyu.venues.models import Venue
+
+    b0 = city.buildings[0]
+    Venue.objects.filter(pk=place.venue.pk).update(lon=b0.lon, lat=b0.lat)
+    page = client_for("street_staff").get("/venues/coverage/?minutes=15&k=2")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="uncovered-data"' in body and 'id="siting-result"' in body
+    assert client_for("resident").get("/venues/coverage/").status_code == 403

@@ -257,3 +257,21 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.title}"
+
+
+class WalkNetwork(models.Model):
+    """An imported street network for walking distances: ``lines`` is a list of LineStrings'
+    coordinates (WGS-84 lon/lat). The newest is used; none → straight line × detour factor."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    lines = models.JSONField(_("路网"), default=list)
+    edges = models.PositiveIntegerField(_("路段数"), default=0)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("步行路网")
+        verbose_name_plural = _("步行路网")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

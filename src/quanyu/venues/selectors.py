@@ -29,7 +29,7 @@ from quanyu.venues.states import BookingStatus, VenueStatus
 STEP = 4  # Area.steplen
 
 
-def _reader_q(actor: Any, field: str) -> Q | None:
+def office_q(actor: Any, field: str) -> Q | None:
     """Q over ``field`` (an area path) for the actor's office grants; None = everything."""
     if getattr(actor, "is_superuser", False) and getattr(actor, "is_authenticated", False):
         return None
@@ -46,7 +46,7 @@ def _ancestors_q(actor: Any, field: str) -> Q:
 
 def venue_queryset_for(actor: Any) -> QuerySet[Venue]:
     qs = Venue.objects.select_related("area", "unit")
-    office = _reader_q(actor, "area__path")
+    office = office_q(actor, "area__path")
     if office is None or actor_scope_paths(actor) == ("",):
         return qs
     return qs.filter(office | (_ancestors_q(actor, "area__path") & Q(status=VenueStatus.IN_USE)))
@@ -55,7 +55,7 @@ def venue_queryset_for(actor: Any) -> QuerySet[Venue]:
 def office_venues_for(actor: Any) -> QuerySet[Venue]:
     """The venues of the actor's office scope (reports, dashboards): no ancestors' venues."""
     qs = Venue.objects.select_related("area", "unit")
-    office = _reader_q(actor, "area__path")
+    office = office_q(actor, "area__path")
     return qs if office is None else qs.filter(office)
 
 
@@ -105,7 +105,7 @@ def venue_timeline(*, venue: Venue) -> QuerySet[Any]:
 
 def booking_queryset_for(actor: Any) -> QuerySet[Booking]:
     qs = Booking.objects.select_related("room", "venue__area", "booker", "org", "unit")
-    office = _reader_q(actor, "venue__area__path")
+    office = office_q(actor, "venue__area__path")
     if office is None:
         return qs
     own = (

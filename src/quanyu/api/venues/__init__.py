@@ -9,7 +9,9 @@ from django.urls import path
 from quanyu.api.venues.views import (
     BookingViewSet,
     ComplianceView,
+    CoverageView,
     RoomViewSet,
+    SitingView,
     StandardProfileViewSet,
     UsageView,
     VenueViewSet,
@@ -26,4 +28,6 @@ def register(router: Any) -> None:
 urlpatterns = [
     path("venue-compliance/", ComplianceView.as_view(), name="venue-compliance"),
     path("venue-usage/", UsageView.as_view(), name="venue-usage"),
+    path("venue-coverage/", CoverageView.as_view(), name="venue-coverage"),
+    path("venue-siting/", SitingView.as_view(), name="venue-siting"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from quanyu.api.venues import serializers as s
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.params import require_int
+from quanyu.core.permissions import has_role
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import selectors
 from quanyu.venues.models import Booking, Room, StandardProfile, Venue
@@ -274,3 +276,44 @@ class UsageView(APIView):
         weeks = require_int(request.query_params.get("weeks"), field="weeks", hi=52)
         rows = selectors.usage_for(actor=request.user, weeks=weeks)
         return Response(s.UsageRowSerializer(rows, many=True).data)
+
+
+def _minutes(request: Request) -> str:
+    from quanyu.venues import conf
+
+    minutes = (request.query_params.get("minutes") or "15").strip()
+    if minutes not in conf.get("VENUES_CIRCLES_M"):
+        raise exceptions.ValidationError(
+            {"minutes": [_("应为%(m)s之一") % {"m": "、".join(conf.get("VENUES_CIRCLES_M"))}]}
+        )
+    return minutes
+
+
+class CoverageView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("minutes", str), OpenApiParameter("kind", str)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        from quanyu.venues.coverage_report import coverage_for
+        from quanyu.venues.models import VenueKind
+
+        kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in VenueKind.values:
+            raise exceptions.ValidationError({"kind": [_("阵地类型不正确")]})
+        return Response(coverage_for(actor=request.user, kind=kind, minutes=_minutes(request)))
+
+
+class SitingView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("k", int), OpenApiParameter("minutes", str)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        from quanyu.venues.access import READERS
+        from quanyu.venues.coverage_report import siting_for
+
+        if not has_role(request.user, READERS):
+            raise exceptions.PermissionDenied(_("此功能仅对相关工作人员开放"))
+        k = require_int(request.query_params.get("k"), field="k", hi=200) or 5
+        return Response(siting_for(actor=request.user, k=k, minutes=_minutes(request)))

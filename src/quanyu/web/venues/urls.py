@@ -8,6 +8,7 @@ from quanyu.web.venues import views
 urlpatterns = [
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/compliance/", views.compliance, name="venue_compliance"),
+    path("venues/coverage/", views.coverage_page, name="venue_coverage"),
     path("venues/book/", views.book, name="venue_book"),
     path("venues/bookings/<int:booking_id>/<str:step>/", views.booking_step, name="venue_booking_step"),
     path("venues/<int:venue_id>/", views.venue_detail, name="venue_detail"),
@@ -29,6 +30,14 @@ register(
         group="assessment",
         label=pgettext_lazy("nav", "阵地达标"),
         url_name="web:venue_compliance",
+        roles=READERS,
+        order=46,
+    ),
+    NavItem(
+        key="venue_coverage",
+        group="assessment",
+        label=pgettext_lazy("nav", "服务圈覆盖"),
+        url_name="web:venue_coverage",
         roles=READERS,
         order=46,
     ),

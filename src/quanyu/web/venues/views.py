@@ -22,8 +22,9 @@ from quanyu.core.params import parse_int
 from quanyu.core.permissions import has_role
 from quanyu.core.workflow.http import http_status_for
 from quanyu.orgs.models import PartyOrg
-from quanyu.venues import selectors
+from quanyu.venues import conf, selectors
 from quanyu.venues.access import READERS, can_edit
+from quanyu.venues.coverage_report import coverage_for, siting_for
 from quanyu.venues.models import Booking, StandardProfile, VenueKind
 from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus, VenueStatus
@@ -247,5 +248,37 @@ def venue_public(request: HttpRequest, venue_id: int) -> HttpResponse:
             "month": month,
             "prev_month": prev_month,
             "next_month": next_month,
+        },
+    )
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """The 5/10/15-minute circles: uncovered buildings on the map, shares per street and
+    community, and "where should the next k centres go?"."""
+    _require(request, READERS)
+    circles = list(conf.get("VENUES_CIRCLES_M"))
+    asked = request.GET.get("minutes") or ""
+    minutes: str = asked if asked in circles else circles[-1]
+    report = coverage_for(actor=request.user, minutes=minutes)
+    report["share_pct"] = round(report["share"] * 100, 1)
+    k = parse_int(request.GET.get("k"), lo=1, hi=200)
+    siting = siting_for(actor=request.user, k=k, minutes=minutes) if k else None
+    if siting:
+        siting["added_int"] = round(siting["added"])
+    venues = selectors.office_venues_for(request.user).filter(status=VenueStatus.IN_USE).exclude(lon=None)
+    return render(
+        request,
+        "web/venues/coverage.html",
+        {
+            "report": report,
+            "circles": circles,
+            "k": k,
+            "siting": siting,
+            "uncovered": report["uncovered"][:2000],
+            "sites": siting["sites"] if siting else [],
+            "venue_points": [
+                {"name": n, "lon": x, "lat": y} for n, x, y in venues.values_list("name", "lon", "lat")[:3000]
+            ],
         },
     )

@@ -42,3 +42,5 @@ app.add_periodic_task(
     app.signature("quanyu.notify.drain_outbox"),
     name="notify-drain-outbox",
 )
+# Venues: confirmed bookings not checked in by the grace time after their start are released.
+app.add_periodic_task(300.0, app.signature("quanyu.venues.release_no_shows"), name="venues-release-no-shows")

@@ -243,3 +243,25 @@ def test_coverage_and_siting_api(city, place):
     assert siting.json()["added"] == 3 * 120
     assert client_for("resident").get("/api/venue-siting/?k=3").status_code == 403
     assert admin.get("/api/venue-siting/?k=0").status_code == 400
+
+
+def test_export_and_import_xlsx(city, place):
+    import io
+
+    exported = client_for("community_x").get("/api/venues/export/")
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxml")
+    assert client_for("resident").get("/api/venues/export/").status_code == 403
+    Booking.objects.all().delete()
+    place.venue.rooms.all().delete()
+    place.venue.events.all().delete()
+    place.venue.delete()
+    upload = io.BytesIO(exported.content)
+    upload.name = "venues.xlsx"
+    done = client_for("community_x").post("/api/venues/import/", {"file": upload})
+    assert done.status_code == 200, done.content
+    assert done.json()["created"] == 1
+    upload.seek(0)
+    refused = client_for("community_y").post("/api/venues/import/", {"file": upload})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["column"] == "所属区域代码"
+    assert client_for("community_x").post("/api/venues/import/", {}).json().keys() == {"file"}

@@ -313,3 +313,14 @@ def test_plan_item_errors_name_the_item(city, place):
     with nothing_written(place.venue), pytest.raises(ValidationError) as err:
         plans.plan_post(actor=city.users["community_x"], venue=place.venue, month=month, items=bad)
     assert "第2项" in err.value.message_dict["items"][0]
+
+
+def test_the_release_task_is_on_the_beat_schedule(city, place):
+    from quanyu.celery import app
+    from quanyu.venues.tasks import RELEASE_TASK, release_no_shows_task
+
+    app.loader.import_default_modules()
+    assert any(e["task"] == RELEASE_TASK for e in app.conf.beat_schedule.values())
+    booking = bookings.booking_approve(actor=city.users["community_x"], booking=_request(city, place))
+    Booking.objects.filter(pk=booking.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    assert release_no_shows_task() == 1

@@ -237,3 +237,15 @@ class UsageRowSerializer(serializers.Serializer):
     people = serializers.IntegerField()
     activities = serializers.IntegerField()
     cold = serializers.BooleanField()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]  # the output key; DRF pops declared fields

@@ -5,15 +5,18 @@ field, 403, 409)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,10 +25,15 @@ from quanyu.api.venues import serializers as s
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.params import require_int
 from quanyu.core.permissions import has_role
+from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import selectors
+from quanyu.venues.access import READERS
 from quanyu.venues.models import Booking, Room, StandardProfile, Venue
 from quanyu.venues.services import bookings, plans, register
+from quanyu.venues.services.sheets import venues_export, venues_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parsed(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
@@ -132,6 +140,40 @@ class VenueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         if found is None:
             raise exceptions.NotFound(_("该月尚未发布活动计划"))
         return Response(s.PlanSerializer(found).data)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export")
+    def export(self, request: Request) -> HttpResponse:
+        if not has_role(request.user, READERS):
+            raise exceptions.PermissionDenied(_("此功能仅对相关工作人员开放"))
+        buffer = io.BytesIO()
+        venues_export(venues=selectors.office_venues_for(request.user), target=buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="venues.xlsx"'
+        return response
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=s.ImportResultSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_sheet(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None or not (upload.name or "").lower().endswith(".xlsx"):
+            raise exceptions.ValidationError({"file": [_("请上传 .xlsx 文件")]})
+        try:
+            result = venues_import(
+                actor=request.user, source=upload, dry_run=request.query_params.get("dry_run") == "1"
+            )
+        except SpreadsheetError as exc:
+            raise exceptions.ValidationError({"file": [str(exc)]}) from None
+        data = s.ImportResultSerializer(result).data
+        return Response(data, status=400 if result.errors else 200)
 
     @extend_schema(parameters=[OpenApiParameter("profile", str)], responses=s.ComplianceRowSerializer)
     @action(detail=True, methods=["get"])
@@ -310,7 +352,6 @@ class SitingView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        from quanyu.venues.access import READERS
         from quanyu.venues.coverage_report import siting_for
 
         if not has_role(request.user, READERS):

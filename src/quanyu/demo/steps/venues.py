@@ -24,6 +24,7 @@ from quanyu.venues.services.bulk import (
     bookings_bulk_record,
     venues_bulk_create,
 )
+from quanyu.venues.services.network import network_from_grids
 from quanyu.venues.services.register import OWNER_KINDS
 from quanyu.venues.services.standards import profiles_seed
 from quanyu.venues.states import BookingStatus, VenueStatus
@@ -148,6 +149,8 @@ def run(ctx: DemoContext) -> None:
     task = ctx.progress("阵地", total=len(specs))
     venues = venues_bulk_create(actor=ctx.actor, specs=specs)
     task.advance(len(specs))
+    # The demo city's walking network: the boundaries of its grids (its blocks' streets).
+    network_from_grids(actor=ctx.actor)
 
     _bookings(
         ctx,

@@ -220,6 +220,7 @@ def test_compliance_and_usage(city):
     assert answer.status_code == 200
     rollup = answer.json()["rollup"]
     assert (rollup["venues"], rollup["compliant"], rollup["target"]) == (2, 1, 0.8)
+    assert [r["name"] for r in answer.json()["enlarge_first"]] == [f"{city.communities[2].name}党群服务中心"]
     assert client_for("district_admin").get("/api/venue-compliance/?profile=nope").status_code == 404
     assert client_for("district_admin").get("/api/venue-compliance/?year_of_plan=x").status_code == 400
     usage = client_for("community_x").get("/api/venue-usage/")

@@ -96,3 +96,23 @@ def test_coverage_page_with_siting(city, place):
     body = page.content.decode()
     assert 'id="uncovered-data"' in body and 'id="siting-result"' in body
     assert client_for("resident").get("/venues/coverage/").status_code == 403
+
+
+def test_plan_print_and_xlsx(city, place):
+    import io
+
+    from openpyxl import load_workbook
+
+    month = dt.date.today().replace(day=1)
+    plans.plan_post(
+        actor=city.users["community_x"],
+        venue=place.venue,
+        month=month,
+        items=[{"day": month, "start": dt.time(9), "end": dt.time(11), "title": "主题党日活动"}],
+    )
+    printed = Client().get(f"/v/{place.venue.pk}/print/?month={month:%Y-%m}")
+    assert printed.status_code == 200 and "主题党日活动" in printed.content.decode()
+    sheet = Client().get(f"/v/{place.venue.pk}/plan.xlsx?month={month:%Y-%m}")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[1][2] == "主题党日活动"

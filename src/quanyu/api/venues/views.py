@@ -29,6 +29,7 @@ from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import selectors
 from quanyu.venues.access import READERS
+from quanyu.venues.coverage_report import enlarge_first
 from quanyu.venues.models import Booking, Room, StandardProfile, Venue
 from quanyu.venues.services import bookings, plans, register
 from quanyu.venues.services.sheets import venues_export, venues_import
@@ -294,9 +295,16 @@ class StandardProfileViewSet(viewsets.ReadOnlyModelViewSet):
         return StandardProfile.objects.order_by("code")
 
 
+class EnlargeRowSerializer(s.ComplianceRowSerializer):
+    residents = serializers.FloatField()
+
+
 class ComplianceOutSerializer(serializers.Serializer):
     rollup = serializers.DictField()
     venues = s.ComplianceRowSerializer(many=True)
+    enlarge_first = EnlargeRowSerializer(
+        many=True, help_text="under-standard venues by residents within their circle"
+    )
 
 
 class ComplianceView(APIView):
@@ -309,7 +317,10 @@ class ComplianceView(APIView):
         year = require_int(request.query_params.get("year_of_plan"), field="year_of_plan", hi=10)
         rows = selectors.compliance_for(actor=request.user, profile=profile)
         rollup = selectors.compliance_rollup(rows, profile=profile, year_of_plan=year)
-        return Response(ComplianceOutSerializer({"rollup": rollup, "venues": rows}).data)
+        enlarge = enlarge_first(actor=request.user, rows=rows)
+        return Response(
+            ComplianceOutSerializer({"rollup": rollup, "venues": rows, "enlarge_first": enlarge}).data
+        )
 
 
 class UsageView(APIView):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("venues/bookings/<int:booking_id>/<str:step>/", views.booking_step, name="venue_booking_step"),
     path("venues/<int:venue_id>/", views.venue_detail, name="venue_detail"),
     path("v/<int:venue_id>/", views.venue_public, name="venue_public"),
+    path("v/<int:venue_id>/print/", views.venue_plan_print, name="venue_plan_print"),
+    path("v/<int:venue_id>/plan.xlsx", views.venue_plan_xlsx, name="venue_plan_xlsx"),
 ]
 
 register(

@@ -6,6 +6,7 @@ render; a refused step shows the page again with the message and ``http_status_f
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -20,16 +21,18 @@ from django.views.decorators.http import require_POST
 
 from quanyu.core.params import parse_int
 from quanyu.core.permissions import has_role
+from quanyu.core.spreadsheets import Column, write_rows
 from quanyu.core.workflow.http import http_status_for
 from quanyu.orgs.models import PartyOrg
 from quanyu.venues import conf, selectors
 from quanyu.venues.access import READERS, can_edit
-from quanyu.venues.coverage_report import coverage_for, siting_for
+from quanyu.venues.coverage_report import coverage_for, enlarge_first, siting_for
 from quanyu.venues.models import Booking, StandardProfile, VenueKind
 from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus, VenueStatus
 
 PER_PAGE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(request: HttpRequest, roles: frozenset[str]) -> None:
@@ -161,6 +164,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": sorted(int(k) for k in profile.yearly_targets),
             "usage": [u for u in selectors.usage_for(actor=request.user) if u["cold"]][:100],
+            "enlarge": enlarge_first(actor=request.user, rows=failing)[:20],
         },
     )
 
@@ -282,3 +286,43 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _public_plan(request: HttpRequest, venue_id: int) -> tuple[Any, dt.date, Any]:
+    venue = selectors.venue_public_get(venue_id=venue_id)
+    month = _month(request.GET.get("month"))
+    return venue, month, selectors.plan_for_month(venue=venue, month=month)
+
+
+def venue_plan_print(request: HttpRequest, venue_id: int) -> HttpResponse:
+    """The month's plan as a printable page (to post at the venue's door)."""
+    venue, month, plan = _public_plan(request, venue_id)
+    return render(request, "web/venues/plan_print.html", {"venue": venue, "month": month, "plan": plan})
+
+
+def venue_plan_xlsx(request: HttpRequest, venue_id: int) -> HttpResponse:
+    """The month's plan as a spreadsheet."""
+    venue, month, plan = _public_plan(request, venue_id)
+    columns = [
+        Column("day", _("日期")),
+        Column("time", _("时间")),
+        Column("title", _("活动"), width=30),
+        Column("room", _("功能室")),
+        Column("organiser", _("组织方")),
+    ]
+    items = plan.items.all() if plan else []
+    rows = (
+        {
+            "day": item.day.isoformat(),
+            "time": f"{item.start:%H:%M}-{item.end:%H:%M}",
+            "title": item.title,
+            "room": item.room.name if item.room else "",
+            "organiser": item.organiser,
+        }
+        for item in items
+    )
+    buffer = io.BytesIO()
+    write_rows(buffer, columns, rows, title=f"{month:%Y-%m}")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="plan-{venue.pk}-{month:%Y-%m}.xlsx"'
+    return response

@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "BookingStatusEnum": "quanyu.venues.states.BookingStatus",
     "RoomFunctionEnum": "quanyu.venues.models.RoomFunction",
     "BookerKindEnum": "quanyu.venues.models.Booking.BookerKind",
+    "ProjectStepEnum": "quanyu.venues.states.ProjectStep",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

@@ -266,3 +266,54 @@ def test_export_and_import_xlsx(city, place):
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["column"] == "所属区域代码"
     assert client_for("community_x").post("/api/venues/import/", {}).json().keys() == {"file"}
+
+
+def test_projects_api(city):
+    from quanyu.venues.services.projects import DEPARTMENT_STEPS
+
+    body = {
+        "name": "新城社区党群服务中心",
+        "area": city.communities[0].pk,
+        "owners": dict.fromkeys(DEPARTMENT_STEPS, city.units[-1].pk),
+        "planned_floor_area": "1200",
+        "planned_ground_floor_area": "600",
+    }
+    assert (
+        client_for("community_x")
+        .post("/api/venue-projects/", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    made = client_for("district_admin").post("/api/venue-projects/", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    handler = client_for("department_handler")
+    step = handler.post(
+        f"/api/venue-projects/{pk}/complete/",
+        {"documents": [{"name": "控规批复"}]},
+        content_type="application/json",
+    )
+    assert step.status_code == 200 and step.json()["step"] == "land"
+    assert (
+        client_for("community_x")
+        .post(f"/api/venue-projects/{pk}/complete/", {}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert client_for("community_y").get(f"/api/venue-projects/{pk}/").status_code == 404
+    assert handler.post(
+        f"/api/venue-projects/{pk}/complete/", {"documents": [{}]}, content_type="application/json"
+    ).json().keys() == {"documents"}
+    admin = client_for("district_admin")
+    assert (
+        admin.post(
+            f"/api/venue-projects/{pk}/cancel/", {"note": "选址调整"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    assert (
+        admin.post(
+            f"/api/venue-projects/{pk}/cancel/", {"note": "x"}, content_type="application/json"
+        ).status_code
+        == 409
+    )

@@ -26,7 +26,10 @@ def demo(django_db_setup, django_db_blocker):
 def test_venues_at_the_seeds_proportions(demo, db):
     kinds = Counter(Venue.objects.values_list("kind", flat=True))
     assert kinds["street_centre"] == len(demo.streets)
-    assert kinds["community_centre"] == len(demo.communities)
+    from quanyu.venues.models import VenueProject
+
+    handed_over = VenueProject.objects.filter(step="done").count()
+    assert kinds["community_centre"] == len(demo.communities) + handed_over
     assert kinds["station"] == 2 * len(demo.communities)
     assert kinds["unit_venue"] >= 1
     rows = selectors.compliance_for(actor=demo.actor, profile=StandardProfile.objects.get(code="lianyungang"))
@@ -45,3 +48,11 @@ def test_a_year_of_bookings_and_cold_venues(demo, db):
             BookingEvent.objects.filter(booking=booking).order_by("at", "id").values_list("kind", flat=True)
         )
         assert replay(kinds) == booking.status
+
+
+def test_projects_in_every_step(demo, db):
+    from quanyu.venues.models import VenueProject
+    from quanyu.venues.states import PROJECT_ORDER
+
+    assert set(VenueProject.objects.values_list("step", flat=True)) == {s.value for s in PROJECT_ORDER}
+    assert VenueProject.objects.get(step="done").venue is not None

@@ -58,3 +58,26 @@ def is_booker(actor: Any, booker_id: int) -> bool:
 def require_cancel(actor: Any, *, booker_id: int, path: str) -> None:
     if not (is_booker(actor, booker_id) or can_edit(actor, path)):
         raise PermissionDenied(_("您无权取消该预约"))
+
+
+# Venue projects: the organisation department (and admins) coordinate every step; a department
+# handler acts for the step its unit owns; the street and community staff take the handover.
+COORDINATORS = frozenset({Role.ADMIN, Role.ORG_DEPARTMENT})
+HANDOVER_TAKERS = frozenset({Role.STREET_STAFF, Role.COMMUNITY_STAFF})
+
+
+def require_project_step(actor: Any, *, path: str, step: str, owner_unit: int | None) -> None:
+    if has_role(actor, COORDINATORS, at_path=path):
+        return
+    if step == "handover" and has_role(actor, HANDOVER_TAKERS, at_path=path):
+        return
+    if owner_unit is not None and any(
+        g.role == Role.DEPARTMENT_HANDLER and g.unit_id == owner_unit for g in grants_for(actor)
+    ):
+        return
+    raise PermissionDenied(_("您不是该环节的责任部门"))
+
+
+def require_coordinator(actor: Any, path: str) -> None:
+    if not has_role(actor, COORDINATORS, at_path=path):
+        raise PermissionDenied(_("您无权管理阵地建设项目"))

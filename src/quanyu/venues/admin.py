@@ -15,10 +15,13 @@ from quanyu.venues.models import (
     Booking,
     BookingEvent,
     PlanItem,
+    ProjectEvent,
     Room,
     StandardProfile,
     Venue,
     VenueEvent,
+    VenueProject,
+    WalkNetwork,
 )
 
 
@@ -94,3 +97,26 @@ class ActivityPlanAdmin(ReadOnlyScopedAdmin):
 @admin.register(StandardProfile)
 class StandardProfileAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "is_default")
+
+
+class ProjectEventInline(admin.TabularInline):
+    model = ProjectEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor_name", "kind", "payload")
+    readonly_fields = fields
+
+
+@admin.register(VenueProject)
+class VenueProjectAdmin(ReadOnlyScopedAdmin):
+    list_display = ("name", "area", "step", "step_due", "supervised_step")
+    list_filter = ("step",)
+    search_fields = ("name",)
+    list_select_related = ("area",)
+    inlines = [ProjectEventInline]
+
+
+@admin.register(WalkNetwork)
+class WalkNetworkAdmin(ReadOnlyAdmin):
+    list_display = ("name", "edges", "imported_at")
+    exclude = ("lines",)

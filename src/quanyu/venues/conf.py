@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     # The "重管轻用" (cold venue) warning: fewer used hours than this per week for N weeks.
     "VENUES_COLD_HOURS_PER_WEEK": 4,
     "VENUES_COLD_WEEKS": 4,
+    # Days each build-and-handover step may take before it is supervised (services/projects.py).
+    "VENUES_PROJECT_STEP_DAYS": {},
 }
 
 

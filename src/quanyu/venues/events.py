@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from quanyu.core.workflow.events import actor_fields
-from quanyu.venues.models import Booking, BookingEvent, Venue, VenueEvent
+from quanyu.venues.models import Booking, BookingEvent, ProjectEvent, Venue, VenueEvent, VenueProject
 
 # --- a venue's history ------------------------------------------------------------------------
 
@@ -68,3 +68,38 @@ def booking_used_event(*, booking: Booking, actor: Any, attendance: int) -> Book
 
 def booking_no_show_event(*, booking: Booking, actor: Any, by_sweep: bool) -> BookingEvent:
     return _booking(booking, "no_show", actor, by_sweep=by_sweep)
+
+
+# --- a venue project's history --------------------------------------------------------------
+
+
+def _project(project: VenueProject, kind: str, actor: Any, **payload: Any) -> ProjectEvent:
+    return ProjectEvent.objects.create(project=project, kind=kind, payload=payload, **actor_fields(actor))
+
+
+def project_created_event(*, project: VenueProject, actor: Any) -> ProjectEvent:
+    return _project(project, "created", actor, owners=project.owners)
+
+
+def project_step_event(
+    *,
+    project: VenueProject,
+    actor: Any,
+    from_step: str,
+    to_step: str,
+    note: str,
+    documents: list[dict[str, str]],
+) -> ProjectEvent:
+    return _project(
+        project, "step", actor, from_step=from_step, to_step=to_step, note=note, documents=documents
+    )
+
+
+def project_presale_restricted_event(
+    *, project: VenueProject, actor: Any, short_m2: str, note: str
+) -> ProjectEvent:
+    return _project(project, "presale_restricted", actor, short_m2=short_m2, note=note)
+
+
+def project_supervised_event(*, project: VenueProject, step: str, due: str) -> ProjectEvent:
+    return _project(project, "supervised", None, step=step, due=due)

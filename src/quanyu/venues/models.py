@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.areas.models import Area
 from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import PartyOrg, Unit
-from quanyu.venues.states import BOOKING_INITIAL, VENUE_INITIAL, BookingStatus, VenueStatus
+from quanyu.venues.states import BOOKING_INITIAL, VENUE_INITIAL, BookingStatus, ProjectStep, VenueStatus
 
 
 class VenueKind(models.TextChoices):
@@ -275,3 +275,57 @@ class WalkNetwork(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VenueProject(models.Model):
+    """A venue being built and handed over (Lianyungang's process chart): the site written into
+    the regulatory plan → area, location and ownership into the land transfer contract → checked
+    against the design before pre-sale → quality supervision → joint acceptance → ownership
+    registered to the district government → handed over to the community free of charge. Each
+    step has an owning department (``owners``: step → unit id), a deadline (``step_due``) and
+    documents; a late step gets one supervision order. The handed-over venue enters the register."""
+
+    scope_path_field = "area__path"
+
+    name = models.CharField(_("名称"), max_length=150)
+    area = models.ForeignKey(Area, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("类型"), max_length=32, choices=VenueKind.choices, default=VenueKind.COMMUNITY_CENTRE
+    )
+    planned_floor_area = models.DecimalField(_("规划建筑面积(㎡)"), max_digits=9, decimal_places=1, default=0)
+    planned_ground_floor_area = models.DecimalField(
+        _("规划一层面积(㎡)"), max_digits=9, decimal_places=1, default=0
+    )
+    step = models.CharField(
+        _("环节"), max_length=16, choices=ProjectStep.choices, default=ProjectStep.PLANNING
+    )
+    step_due = models.DateField(_("本环节期限"), null=True, blank=True)
+    supervised_step = models.CharField(_("已督办环节"), max_length=16, blank=True)
+    owners = models.JSONField(_("责任部门"), default=dict, blank=True)
+    documents = models.JSONField(_("材料"), default=list, blank=True)
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("阵地"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阵地建设项目")
+        verbose_name_plural = _("阵地建设项目")
+        ordering = ["-created_at", "-id"]
+        # the supervision sweep: open projects by deadline
+        indexes = [
+            models.Index(
+                fields=["step_due"], name="project_due", condition=~models.Q(step__in=["done", "cancelled"])
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectEvent(EventBase):
+    project = models.ForeignKey(VenueProject, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["project", "at", "id"], name="project_event_timeline")]

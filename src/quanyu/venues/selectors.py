@@ -22,7 +22,16 @@ from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import actor_scope_paths, scope_q
 from quanyu.venues import conf
 from quanyu.venues.access import READERS
-from quanyu.venues.models import ActivityPlan, Booking, BookingEvent, PlanItem, Room, StandardProfile, Venue
+from quanyu.venues.models import (
+    ActivityPlan,
+    Booking,
+    BookingEvent,
+    PlanItem,
+    Room,
+    StandardProfile,
+    Venue,
+    VenueProject,
+)
 from quanyu.venues.standards import applies, check_venue, target_for
 from quanyu.venues.states import BookingStatus, VenueStatus
 
@@ -332,3 +341,25 @@ def usage_for(
         }
         for v in venues
     ]
+
+
+# --- venue projects ---------------------------------------------------------------------------------
+
+
+def project_queryset_for(actor: Any) -> QuerySet[VenueProject]:
+    """Office roles see the projects of their subtree; a department handler those whose steps its
+    unit owns."""
+    qs = VenueProject.objects.select_related("area", "venue")
+    office = office_q(actor, "area__path")
+    if office is None:
+        return qs
+    units = [g.unit_id for g in grants_for(actor) if g.unit_id]
+    mine = Q(pk__in=[])
+    for unit in units:
+        for step in ("planning", "land", "presale", "quality", "acceptance", "registration"):
+            mine |= Q(**{f"owners__{step}": unit})
+    return qs.filter(office | mine)
+
+
+def project_get_for(*, actor: Any, project_id: Any) -> VenueProject:
+    return _get(project_queryset_for(actor), project_id)

@@ -73,3 +73,39 @@ def replay(kinds: list[str]) -> str:
         if kind in BookingStatus.values:
             status = kind
     return status
+
+
+class ProjectStep(models.TextChoices):
+    """A venue project's steps (Lianyungang's process chart, seeds/004), each owned by a department."""
+
+    PLANNING = "planning", _("写入控制性详细规划")
+    LAND = "land", _("写入土地出让合同")
+    PRESALE = "presale", _("预售前核验")
+    QUALITY = "quality", _("质量监督")
+    ACCEPTANCE = "acceptance", _("联合验收")
+    REGISTRATION = "registration", _("产权登记")
+    HANDOVER = "handover", _("无偿移交社区")
+    DONE = "done", _("已移交")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+PROJECT_ORDER = [
+    ProjectStep.PLANNING,
+    ProjectStep.LAND,
+    ProjectStep.PRESALE,
+    ProjectStep.QUALITY,
+    ProjectStep.ACCEPTANCE,
+    ProjectStep.REGISTRATION,
+    ProjectStep.HANDOVER,
+    ProjectStep.DONE,
+]
+# Each step may go on to the next or be cancelled; pre-sale may stay (restricted while it falls short).
+PROJECT_ALLOWED: dict[str, frozenset[str]] = {
+    **{
+        step: frozenset({PROJECT_ORDER[i + 1], ProjectStep.CANCELLED})
+        for i, step in enumerate(PROJECT_ORDER[:-1])
+    },
+    ProjectStep.PRESALE: frozenset({ProjectStep.QUALITY, ProjectStep.PRESALE, ProjectStep.CANCELLED}),
+    ProjectStep.DONE: frozenset(),
+    ProjectStep.CANCELLED: frozenset(),
+}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.venues.projects import ProjectViewSet
 from quanyu.api.venues.views import (
     BookingViewSet,
     ComplianceView,
@@ -23,6 +24,7 @@ def register(router: Any) -> None:
     router.register("venue-rooms", RoomViewSet, basename="venue-room")
     router.register("venue-bookings", BookingViewSet, basename="venue-booking")
     router.register("venue-standards", StandardProfileViewSet, basename="venue-standard")
+    router.register("venue-projects", ProjectViewSet, basename="venue-project")
 
 
 urlpatterns = [

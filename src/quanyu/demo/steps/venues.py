@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -152,6 +153,7 @@ def run(ctx: DemoContext) -> None:
     # The demo city's walking network: the boundaries of its grids (its blocks' streets).
     network_from_grids(actor=ctx.actor)
 
+    _projects(ctx)
     _bookings(
         ctx,
         [
@@ -242,3 +244,33 @@ def _bookings(ctx: DemoContext, centres: list[Venue]) -> None:
             for d in sorted(ctx.rng.sample(range(0, 27), 4))
         ]
         plans.plan_post(actor=ctx.actor, venue=venue, month=month, items=items)
+
+
+def _projects(ctx: DemoContext) -> None:
+    """A few build-and-handover projects in every step (the last ones handed over)."""
+    from quanyu.orgs.models import UnitKind
+    from quanyu.venues.services import projects
+    from quanyu.venues.states import PROJECT_ORDER
+
+    departments = [u for u in ctx.departments.values() if u.kind == UnitKind.DEPARTMENT]
+    if not departments or not ctx.communities:
+        return
+    for i, target in enumerate(PROJECT_ORDER):
+        community = ctx.communities[(i * 7) % len(ctx.communities)]
+        project = projects.project_create(
+            actor=ctx.actor,
+            name=f"{community.name}新建党群服务中心（{i + 1}期）",
+            area=community,
+            owners={s: ctx.rng.choice(departments).pk for s in projects.DEPARTMENT_STEPS},
+            planned_floor_area=1000 + 100 * ctx.rng.randrange(0, 6),
+            planned_ground_floor_area=600,
+        )
+        while project.step != target:
+            built = {"built_floor_area": project.planned_floor_area, "built_ground_floor_area": 600}
+            extra: dict[str, Any] = built if project.step == "presale" else {}
+            project = projects.project_complete_step(
+                actor=ctx.actor,
+                project=project,
+                documents=[{"name": f"{project.get_step_display()}材料"}],
+                **extra,
+            )

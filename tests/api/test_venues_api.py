@@ -317,3 +317,36 @@ def test_projects_api(city):
         ).status_code
         == 409
     )
+
+
+def test_blackouts_and_waiting_list_api(city, place):
+    start, end = slot(4)
+    staff = client_for("community_x")
+    body = {"starts_at": start.isoformat(), "ends_at": end.isoformat(), "reason": "维修"}
+    assert (
+        staff.post(
+            f"/api/venues/{place.venue.pk}/blackouts/", body, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    assert (
+        client_for("resident")
+        .post(f"/api/venues/{place.venue.pk}/blackouts/", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    refused = client_for("resident").post(
+        "/api/venue-bookings/", _body(place.meeting, days=4), content_type="application/json"
+    )
+    assert refused.status_code == 400 and "维修" in refused.json()["starts_at"][0]
+    # the waiting list of a taken slot
+    taken = _body(place.hall, days=5)
+    assert (
+        client_for("resident")
+        .post("/api/venue-bookings/", taken, content_type="application/json")
+        .status_code
+        == 201
+    )
+    wait = {k: taken[k] for k in ("room", "starts_at", "ends_at", "purpose")}
+    joined = staff.post("/api/venue-bookings/wait/", wait, content_type="application/json")
+    assert joined.status_code == 201 and joined.json()["status"] == "waiting"

@@ -329,3 +329,67 @@ class ProjectEvent(EventBase):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["project", "at", "id"], name="project_event_timeline")]
+
+
+class Blackout(models.Model):
+    """A period a venue (or one room) takes no bookings: repairs, elections, holidays."""
+
+    scope_path_field = "venue__area__path"
+
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("阵地"), on_delete=models.CASCADE, related_name="blackouts"
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("功能室"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    reason = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("停止预约时段")
+        verbose_name_plural = _("停止预约时段")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["venue", "starts_at"], name="blackout_venue_time")]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} {self.reason}"
+
+
+class WaitStatus(models.TextChoices):
+    WAITING = "waiting", _("候补中")
+    PROMOTED = "promoted", _("已转为预约")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class WaitEntry(models.Model):
+    """A place on the waiting list of a taken slot: when the slot is released (cancelled,
+    declined, no-show) the first waiting entry that now fits becomes a booking request."""
+
+    scope_path_field = "room__venue__area__path"
+
+    room = models.ForeignKey(Room, verbose_name=_("功能室"), on_delete=models.CASCADE, related_name="waits")
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("预约人"), on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    purpose = models.CharField(_("用途"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WaitStatus.choices, default=WaitStatus.WAITING
+    )
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("候补")
+        verbose_name_plural = _("候补")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["room", "starts_at"], name="wait_room_time", condition=models.Q(status="waiting")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.starts_at:%Y-%m-%d %H:%M}"

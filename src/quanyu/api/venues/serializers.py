@@ -249,3 +249,36 @@ class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     errors = RowErrorSerializer(many=True)  # type: ignore[assignment]  # the output key; DRF pops declared fields
+
+
+class BlackoutWriteSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=200)
+    room = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class BlackoutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    venue = serializers.IntegerField(source="venue_id")
+    room = serializers.IntegerField(source="room_id", allow_null=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class WaitWriteSerializer(serializers.Serializer):
+    room = serializers.IntegerField(min_value=1)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=200)
+
+
+class WaitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    room = serializers.IntegerField(source="room_id")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    purpose = serializers.CharField()
+    status = serializers.CharField()
+    booking = serializers.IntegerField(source="booking_id", allow_null=True)

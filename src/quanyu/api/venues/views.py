@@ -31,7 +31,7 @@ from quanyu.venues import selectors
 from quanyu.venues.access import READERS
 from quanyu.venues.coverage_report import enlarge_first
 from quanyu.venues.models import Booking, Room, StandardProfile, Venue
-from quanyu.venues.services import bookings, plans, register
+from quanyu.venues.services import bookings, plans, register, waiting
 from quanyu.venues.services.sheets import venues_export, venues_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,6 +142,15 @@ class VenueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             raise exceptions.NotFound(_("该月尚未发布活动计划"))
         return Response(s.PlanSerializer(found).data)
 
+    @extend_schema(request=s.BlackoutWriteSerializer, responses={201: s.BlackoutSerializer})
+    @action(detail=True, methods=["post"])
+    def blackouts(self, request: Request, pk: str) -> Response:
+        venue = self.get_object()
+        v = parsed(s.BlackoutWriteSerializer, request.data)
+        v["room"] = _row(venue.rooms.all(), v.get("room"), "room")
+        made = waiting.blackout_add(actor=request.user, venue=venue, **v)
+        return Response(s.BlackoutSerializer(made).data, status=201)
+
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request: Request) -> HttpResponse:
@@ -239,6 +248,14 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         v = self._inputs(parsed(s.SeriesWriteSerializer, request.data))
         made, conflicts = bookings.booking_request_series(actor=request.user, **v)
         return Response(s.SeriesOutSerializer({"booked": made, "conflicts": conflicts}).data, status=201)
+
+    @extend_schema(request=s.WaitWriteSerializer, responses={201: s.WaitSerializer})
+    @action(detail=False, methods=["post"])
+    def wait(self, request: Request) -> Response:
+        v = parsed(s.WaitWriteSerializer, request.data)
+        rooms = Room.objects.filter(venue__in=selectors.venue_queryset_for(request.user).values("pk"))
+        v["room"] = _row(rooms, v["room"], "room")
+        return Response(s.WaitSerializer(waiting.wait_join(actor=request.user, **v)).data, status=201)
 
     @extend_schema(request=None, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"])

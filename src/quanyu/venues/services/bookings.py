@@ -25,7 +25,7 @@ from quanyu.core.workflow import ConflictError, check_transition, lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import conf, events
 from quanyu.venues.access import require_booker, require_cancel, require_editor
-from quanyu.venues.models import Booking, Room
+from quanyu.venues.models import Blackout, Booking, Room, WaitEntry, WaitStatus
 from quanyu.venues.states import BOOKING_ALLOWED, HOLDING, BookingStatus, VenueStatus
 
 Slot = tuple[dt.datetime, dt.datetime]
@@ -91,6 +91,17 @@ def _lock_room(room: Room, actor: Any, expected: int) -> Room:
     return locked
 
 
+def blacked_out(room: Room, start: dt.datetime, end: dt.datetime) -> str | None:
+    """The reason the room (or its whole venue) takes no bookings in [start, end), or None."""
+    hit = (
+        Blackout.objects.filter(venue_id=room.venue_id, starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(room=None) | Q(room=room))
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return hit
+
+
 def _check_quota(actor: Any, adding: int) -> None:
     cap = conf.get("VENUES_MAX_OPEN_BOOKINGS")
     open_now = Booking.objects.filter(
@@ -148,6 +159,9 @@ def booking_request(
         with transaction.atomic():
             locked = _lock_room(room, actor, expected)
             _check_quota(actor, 1)
+            closed = blacked_out(locked, *slot)
+            if closed is not None:
+                raise ValidationError({"starts_at": [_("该时段不开放预约：%(r)s") % {"r": closed}]})
             if overlapping(locked.pk, *slot).exists():
                 raise _taken()
             return _insert(actor=actor, room=locked, slot=slot, fields=fields, expected=expected, series="")
@@ -183,7 +197,9 @@ def booking_request_series(
     try:
         with transaction.atomic():
             locked = _lock_room(room, actor, expected)
-            taken = [s for s in slots if overlapping(locked.pk, *s).exists()]
+            taken = [
+                s for s in slots if overlapping(locked.pk, *s).exists() or blacked_out(locked, *s) is not None
+            ]
             conflicts = [timezone.localtime(s[0]).date() for s in taken]
             if conflicts and not book_rest:
                 raise ConflictError(
@@ -238,6 +254,8 @@ def _move(*, actor: Any, booking: Booking, target: str, action: str, check: str,
             events.booking_used_event(booking=locked, actor=actor, attendance=extra["attendance"])
         else:
             events.booking_no_show_event(booking=locked, actor=actor, by_sweep=False)
+        if target in RELEASING:
+            promote_waiting(locked.room_id, locked.starts_at, locked.ends_at)
         return locked
 
 
@@ -308,5 +326,39 @@ def bookings_sweep(now: dt.datetime | None = None) -> int:
             booking.status = BookingStatus.NO_SHOW
             booking.save(update_fields=["status"])
             events.booking_no_show_event(booking=booking, actor=None, by_sweep=True)
+            promote_waiting(booking.room_id, booking.starts_at, booking.ends_at)
             released += 1
     return released
+
+
+RELEASING = frozenset({BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.NO_SHOW})
+
+
+def promote_waiting(room_id: int, start: dt.datetime, end: dt.datetime) -> list[Booking]:
+    """A released slot goes to its waiting list: each waiting entry overlapping it, first come
+    first served, becomes a booking request when its own slot is now free (in the caller's
+    transaction, under the room's lock)."""
+    room = lock(Room.objects).select_related("venue").get(pk=room_id)
+    made = []
+    for entry in lock(
+        WaitEntry.objects.filter(
+            room_id=room_id, status=WaitStatus.WAITING, starts_at__lt=end, ends_at__gt=start
+        )
+    ).order_by("created_at", "id"):
+        if overlapping(room_id, entry.starts_at, entry.ends_at).exists() or blacked_out(
+            room, entry.starts_at, entry.ends_at
+        ):
+            continue
+        booking = _insert(
+            actor=entry.booker,
+            room=room,
+            slot=(entry.starts_at, entry.ends_at),
+            fields={"booker_kind": Booking.BookerKind.RESIDENT, "purpose": entry.purpose},
+            expected=0,
+            series="",
+        )
+        entry.status = WaitStatus.PROMOTED
+        entry.booking = booking
+        entry.save(update_fields=["status", "booking"])
+        made.append(booking)
+    return made

@@ -41,6 +41,8 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "assessment-refresh-recent",
             "notify-drain-outbox",
             "core-audit-seal",
+            "venues-release-no-shows",
+            "venues-supervise-projects",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

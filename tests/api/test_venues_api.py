@@ -350,3 +350,16 @@ def test_blackouts_and_waiting_list_api(city, place):
     wait = {k: taken[k] for k in ("room", "starts_at", "ends_at", "purpose")}
     joined = staff.post("/api/venue-bookings/wait/", wait, content_type="application/json")
     assert joined.status_code == 201 and joined.json()["status"] == "waiting"
+
+
+def test_room_calendar(city, place):
+    start, end = slot(1)
+    bookings.booking_request(
+        actor=city.users["resident"], room=place.meeting, starts_at=start, ends_at=end, purpose="x"
+    )
+    got = client_for("resident").get(f"/api/venue-rooms/{place.meeting.pk}/calendar/?days=3")
+    assert got.status_code == 200 and len(got.json()) == 1 and "purpose" not in got.json()[0]
+    assert (
+        client_for("resident").get(f"/api/venue-rooms/{place.meeting.pk}/calendar/?from=x").status_code == 400
+    )
+    assert client_for("community_y").get(f"/api/venue-rooms/{place.meeting.pk}/calendar/").status_code == 404

@@ -282,3 +282,8 @@ class WaitSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     status = serializers.CharField()
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
+
+
+class SlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()

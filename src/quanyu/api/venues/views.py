@@ -209,6 +209,24 @@ class RoomViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_object(self) -> Room:
         return selectors.room_get_for(actor=self.request.user, room_id=self.kwargs["pk"])
 
+    @extend_schema(
+        parameters=[OpenApiParameter("from", str, description="YYYY-MM-DD"), OpenApiParameter("days", int)],
+        responses=s.SlotSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def calendar(self, request: Request, pk: str) -> Response:
+        """The room's taken slots (no names: whoever may book sees when it is free)."""
+        room = self.get_object()
+        raw = (request.query_params.get("from") or "").strip()
+        try:
+            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError:
+            raise exceptions.ValidationError({"from": [_("日期格式应为YYYY-MM-DD")]}) from None
+        days = require_int(request.query_params.get("days"), field="days", hi=62) or 7
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        slots = selectors.room_calendar(room=room, start=start, end=start + dt.timedelta(days=days))
+        return Response(s.SlotSerializer([{"starts_at": a, "ends_at": b} for a, b in slots], many=True).data)
+
 
 class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.BookingSerializer

@@ -121,3 +121,40 @@ def test_exclusion_constraint_is_the_last_word():
             starts_at=first.starts_at + dt.timedelta(minutes=30),
             ends_at=first.ends_at,
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_guarantee_on_sqlite():
+    """SQLite: each request's transaction starts with BEGIN IMMEDIATE (one writer at a time), and
+    the service checks for an overlap inside it: twelve clients at once, exactly one booking.
+
+    The test database is SQLite's shared-cache in-memory database, whose table locks do not wait
+    (``database table is locked``) where a file database in WAL mode waits ``busy_timeout`` and
+    then answers the loser with the 409; so a loser here is either that 409 or the lock error —
+    never a second booking."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant")
+    city = make_city()
+    make_personas(city)
+    place = make_place(city)
+    from quanyu.core.roles import Role
+
+    users = [make_user(f"s{i}", Role.RESIDENT, city.communities[0]) for i in range(12)]
+    start, end = slot(3)
+    outcomes = _race(
+        [
+            (
+                lambda u=u: bookings.booking_request(
+                    actor=u, room=place.hall, starts_at=start, ends_at=end, purpose="x"
+                )
+            )
+            for u in users
+        ]
+    )
+    winners = [o for o in outcomes if isinstance(o, Booking)]
+    assert len(winners) == 1, outcomes
+    from django.db import OperationalError
+
+    losers = [o for o in outcomes if not isinstance(o, Booking)]
+    assert all(isinstance(o, ConflictError | OperationalError) for o in losers), outcomes
+    assert Booking.objects.filter(room=place.hall).count() == 1

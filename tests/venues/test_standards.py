@@ -91,6 +91,7 @@ def test_report_and_rollup_per_street_and_district(city, lyg):
     assert by_venue[good.pk]["compliant"]
     assert by_venue[small.pk]["failures"][0] == {
         "rule": "min_area",
+        "label": "建筑面积",
         "required": "1000.0",
         "actual": "900.0",
         "short": "100.0",

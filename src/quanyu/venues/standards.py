@@ -21,6 +21,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+RULE_LABELS = {
+    "min_area": _("建筑面积"),
+    "ground_floor": _("一层面积"),
+    "functions": _("功能室"),
+    "households": _("每百户面积"),
+}
+
 SIX_FUNCTIONS = [
     "party_activity",
     "deliberation",
@@ -74,7 +83,13 @@ class Failure:
     short: str  # by how much (m², share or the missing functions)
 
     def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "required": self.required, "actual": self.actual, "short": self.short}
+        return {
+            "rule": self.rule,
+            "label": str(RULE_LABELS[self.rule]),
+            "required": self.required,
+            "actual": self.actual,
+            "short": self.short,
+        }
 
 
 def _m2(value: Decimal) -> str:

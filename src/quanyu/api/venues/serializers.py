@@ -215,6 +215,7 @@ class StandardProfileSerializer(serializers.ModelSerializer):
 
 class FailureSerializer(serializers.Serializer):
     rule = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a DRF Field attribute too
     required = serializers.CharField()  # type: ignore[assignment]  # a DRF Field attribute too
     actual = serializers.CharField()
     short = serializers.CharField()

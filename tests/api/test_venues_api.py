@@ -9,7 +9,7 @@ from django.test import Client
 
 from quanyu.accounts.models import User
 from quanyu.venues.models import Booking
-from quanyu.venues.services import bookings
+from quanyu.venues.services import bookings, plans
 from quanyu.venues.services.standards import profiles_seed
 from tests.venues.factories import SIX, make_place, make_venue, slot
 
@@ -363,3 +363,28 @@ def test_room_calendar(city, place):
         client_for("resident").get(f"/api/venue-rooms/{place.meeting.pk}/calendar/?from=x").status_code == 400
     )
     assert client_for("community_y").get(f"/api/venue-rooms/{place.meeting.pk}/calendar/").status_code == 404
+
+
+def test_plan_attendance(city, place):
+    month = dt.date.today().replace(day=1)
+    plan = plans.plan_post(
+        actor=city.users["community_x"],
+        venue=place.venue,
+        month=month,
+        items=[{"day": month, "start": dt.time(9), "end": dt.time(11), "title": "主题党日"}],
+    )
+    item = plan.items.get()
+    url = f"/api/venues/{place.venue.pk}/plan-attendance/"
+    done = client_for("community_x").post(
+        url, {"item": item.pk, "attendance": 35}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["attendance"] == 35
+    assert (
+        client_for("resident")
+        .post(url, {"item": item.pk, "attendance": 1}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert client_for("community_x").post(
+        url, {"item": 999999, "attendance": 1}, content_type="application/json"
+    ).json().keys() == {"item"}

@@ -325,10 +325,11 @@ def usage_for(
         people[venue_id] += attendance or 0
         count[venue_id] += 1
     activities: dict[int, int] = defaultdict(int)
-    for venue_id, _day in PlanItem.objects.filter(
+    for venue_id, came in PlanItem.objects.filter(
         plan__venue_id__in=ids, day__gte=since.date(), day__lt=now.date()
-    ).values_list("plan__venue_id", "day"):
+    ).values_list("plan__venue_id", "attendance"):
         activities[venue_id] += 1
+        people[venue_id] += came or 0
     return [
         {
             "venue": v,

@@ -288,3 +288,8 @@ class WaitSerializer(serializers.Serializer):
 class SlotSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+
+
+class PlanAttendanceSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1)
+    attendance = serializers.IntegerField(min_value=0, max_value=10000)

@@ -30,7 +30,7 @@ from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import selectors
 from quanyu.venues.access import READERS
 from quanyu.venues.coverage_report import enlarge_first
-from quanyu.venues.models import Booking, Room, StandardProfile, Venue
+from quanyu.venues.models import Booking, PlanItem, Room, StandardProfile, Venue
 from quanyu.venues.services import bookings, plans, register, waiting
 from quanyu.venues.services.sheets import venues_export, venues_import
 
@@ -184,6 +184,15 @@ class VenueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
         data = s.ImportResultSerializer(result).data
         return Response(data, status=400 if result.errors else 200)
+
+    @extend_schema(request=s.PlanAttendanceSerializer, responses=s.PlanItemSerializer)
+    @action(detail=True, methods=["post"], url_path="plan-attendance")
+    def plan_attendance(self, request: Request, pk: str) -> Response:
+        venue = self.get_object()
+        v = parsed(s.PlanAttendanceSerializer, request.data)
+        item = _row(PlanItem.objects.filter(plan__venue=venue), v["item"], "item")
+        done = plans.plan_item_attendance(actor=request.user, item=item, attendance=v["attendance"])
+        return Response(s.PlanItemSerializer(done).data)
 
     @extend_schema(parameters=[OpenApiParameter("profile", str)], responses=s.ComplianceRowSerializer)
     @action(detail=True, methods=["get"])

@@ -66,3 +66,18 @@ def plan_post(*, actor: Any, venue: Venue, month: dt.date, items: list[dict[str,
             venue=locked, actor=actor, month=month.isoformat()[:7], items=len(rows)
         )
         return plan
+
+
+def plan_item_attendance(*, actor: Any, item: PlanItem, attendance: int) -> PlanItem:
+    """Record how many people came to one activity of the plan."""
+    if not isinstance(attendance, int) or isinstance(attendance, bool) or not 0 <= attendance <= 10000:
+        raise ValidationError({"attendance": [_("实到人数应为0到10000")]})
+    with transaction.atomic():
+        locked = lock(PlanItem.objects).select_related("plan__venue__area").get(pk=item.pk)
+        require_editor(actor, locked.plan.venue.area.path)
+        locked.attendance = attendance
+        locked.save(update_fields=["attendance"])
+        events.venue_changed_event(
+            venue=locked.plan.venue, actor=actor, fields=[f"plan_item.{locked.pk}.attendance"]
+        )
+        return locked

@@ -43,6 +43,8 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "core-audit-seal",
             "analytics-raise-alerts",
             "wishes-lapse-claims",
+            "venues-release-no-shows",
+            "venues-supervise-projects",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

@@ -50,3 +50,8 @@ app.add_periodic_task(
 )
 # Micro-wishes: claims without progress for QUANYU_WISH_LAPSE_DAYS go back to the wall (idempotent).
 app.add_periodic_task(3600.0, app.signature("quanyu.wishes.lapse_claims"), name="wishes-lapse-claims")
+# Venues: confirmed bookings not checked in by the grace time after their start are released.
+app.add_periodic_task(300.0, app.signature("quanyu.venues.release_no_shows"), name="venues-release-no-shows")
+app.add_periodic_task(
+    3600.0, app.signature("quanyu.venues.supervise_projects"), name="venues-supervise-projects"
+)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "quanyu.notify",
     "quanyu.tickets",
     "quanyu.wishes",
+    "quanyu.venues",
     "quanyu.routing",
     "quanyu.assessment",
     "quanyu.analytics",
@@ -306,6 +307,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "WishKindEnum": "quanyu.wishes.models.WishKind",
     "WishStatusEnum": "quanyu.wishes.states.WishStatus",
     "WishClaimStatusEnum": "quanyu.wishes.states.ClaimStatus",
+    "VenueKindEnum": "quanyu.venues.models.VenueKind",
+    "VenueStatusEnum": "quanyu.venues.states.VenueStatus",
+    "BookingStatusEnum": "quanyu.venues.states.BookingStatus",
+    "RoomFunctionEnum": "quanyu.venues.models.RoomFunction",
+    "BookerKindEnum": "quanyu.venues.models.Booking.BookerKind",
+    "ProjectStepEnum": "quanyu.venues.states.ProjectStep",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

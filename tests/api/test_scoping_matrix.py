@@ -81,7 +81,28 @@ ADMIN = [
         _part_time_member,
         lambda m: m.name,
     ),
+    Endpoint(
+        "admin-venues",
+        "/admin/venues/venue/",
+        "/admin/venues/venue/{pk}/change/",
+        lambda c, i: _venue(c, i),
+        lambda v: v.name,
+    ),
 ]
+
+
+def _venue(city: City, i: int) -> Any:
+    """A planned venue of community i (planned: nobody sees it from below, only its office)."""
+    from quanyu.venues.models import Venue
+    from quanyu.venues.services.register import venue_create
+
+    community = city.communities[i]
+    found = Venue.objects.filter(area=community).first()
+    if found is not None:
+        return found
+    admin = User.objects.get(username="district_admin")
+    return venue_create(actor=admin, kind="community_centre", area=community, name=f"阵地{community.name}")
+
 
 # persona -> which of X, X_SIBLING, Y it sees
 SEES = {
@@ -197,3 +218,24 @@ def test_admin_non_staff_with_grants_cannot_enter(city, persona):
     client = Client()
     client.force_login(User.objects.get(username=persona))  # is_staff is False
     assert client.get("/admin/orgs/unit/").status_code == 302
+
+
+# The venues API is open to residents (booking), but the office reads of planned venues and of
+# bookings follow the same matrix as the registry.
+VENUE_API = [
+    Endpoint("api-venues", "/api/venues/?page_size=1000", "/api/venues/{pk}/", _venue, lambda v: v.name),
+]
+
+
+@pytest.mark.parametrize("endpoint", VENUE_API, ids=lambda e: e.name)
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_venue_api_matrix(city, endpoint, persona):
+    client = api_client(persona)
+    objects = {i: endpoint.object_of(city, i) for i in (X, X_SIBLING, Y)}
+    response = client.get(endpoint.list_url)
+    assert response.status_code == 200
+    listed = {row["id"] for row in response.json()["results"]}
+    for i, obj in objects.items():
+        visible = i in SEES[persona]
+        assert (obj.pk in listed) is visible, (persona, i)
+        assert client.get(endpoint.detail_url.format(pk=obj.pk)).status_code == (200 if visible else 404)

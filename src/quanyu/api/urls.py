@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from quanyu.api import analytics, assessment, people, registry, tickets, wishes
+from quanyu.api import venues as venues_api
 from quanyu.api.docs import RedocView
 
 # Tickets first: creating one is the busiest call, and URL patterns are tried in order.
@@ -17,6 +18,7 @@ DOMAINS = [
     assessment,
     analytics,
     wishes,
+    venues_api,
 ]
 
 router = DefaultRouter()

@@ -12,6 +12,7 @@ from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
 from quanyu.web.tickets import urls as tickets_urls
+from quanyu.web.venues import urls as venues_urls
 from quanyu.web.wishes import urls as wishes_urls
 
 app_name = "web"
@@ -29,5 +30,6 @@ for domain in [
     otp_urls,
     analytics_urls,
     wishes_urls,
+    venues_urls,
 ]:
     urlpatterns += domain.urlpatterns

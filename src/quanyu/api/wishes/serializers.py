@@ -135,7 +135,7 @@ class ApproveSerializer(serializers.Serializer):
     shares = serializers.IntegerField(required=False, min_value=1, max_value=50)
 
 
-class ReasonSerializer(serializers.Serializer):
+class WishReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 

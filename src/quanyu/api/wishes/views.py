@@ -159,18 +159,18 @@ class WishViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._answer(wish)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.WishSerializer)
+    @extend_schema(request=s.WishReasonSerializer, responses=s.WishSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        v = _valid(s.ReasonSerializer, request)
+        v = _valid(s.WishReasonSerializer, request)
         return self._answer(
             services.wish_reject(actor=request.user, wish=self.get_object(), reason=v["reason"])
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.WishSerializer)
+    @extend_schema(request=s.WishReasonSerializer, responses=s.WishSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        v = _valid(s.ReasonSerializer, request)
+        v = _valid(s.WishReasonSerializer, request)
         return self._answer(
             services.wish_cancel(actor=request.user, wish=self.get_object(), reason=v["reason"])
         )
@@ -184,10 +184,10 @@ class WishViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._answer(wish)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.WishSerializer)
+    @extend_schema(request=s.WishReasonSerializer, responses=s.WishSerializer)
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk: str) -> Response:
-        v = _valid(s.ReasonSerializer, request)
+        v = _valid(s.WishReasonSerializer, request)
         return self._answer(
             services.wish_dispute(actor=request.user, wish=self.get_object(), reason=v["reason"])
         )

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, orgs, people, tickets, users, wishes
+from . import areas, orgs, people, tickets, users, venues, wishes
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
@@ -44,3 +44,5 @@ STEPS.append(tickets)
 STEPS.append(people)
 # Micro-wishes in every state (needs the people register, member and resident accounts).
 STEPS.append(wishes)
+# Venues: centres, stations and shared venues, a year of bookings, this month's plans (issue 15).
+STEPS.append(venues)

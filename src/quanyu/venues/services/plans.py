@@ -1,0 +1,83 @@
+"""Monthly activity plans (每月活动计划): posted by the venue's staff at the start of the month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quanyu.core.workflow import lock
+from quanyu.venues import events
+from quanyu.venues.access import require_editor
+from quanyu.venues.models import ActivityPlan, PlanItem, Venue
+
+MAX_ITEMS = 200
+
+
+def _clean_items(month: dt.date, items: list[dict[str, Any]], room_ids: set[int]) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise ValidationError({"items": [_("活动应为列表，最多%(n)d项") % {"n": MAX_ITEMS}]})
+    out = []
+    for i, item in enumerate(items, start=1):
+        day, start, end = item.get("day"), item.get("start"), item.get("end")
+        title = (item.get("title") or "").strip()
+        where = _("第%(i)d项：") % {"i": i}
+        if not isinstance(day, dt.date) or (day.year, day.month) != (month.year, month.month):
+            raise ValidationError({"items": [where + _("日期须在计划月份内")]})
+        if not isinstance(start, dt.time) or not isinstance(end, dt.time) or end <= start:
+            raise ValidationError({"items": [where + _("结束时间须晚于开始时间")]})
+        if not title or len(title) > 200:
+            raise ValidationError({"items": [where + _("请填写活动名称（200字以内）")]})
+        room = item.get("room")
+        if room is not None and room not in room_ids:
+            raise ValidationError({"items": [where + _("功能室不属于该阵地")]})
+        out.append(
+            {
+                "day": day,
+                "start": start,
+                "end": end,
+                "title": title,
+                "room_id": room,
+                "organiser": (item.get("organiser") or "")[:100],
+            }
+        )
+    return out
+
+
+def plan_post(*, actor: Any, venue: Venue, month: dt.date, items: list[dict[str, Any]]) -> ActivityPlan:
+    """Post (or replace) the venue's plan for ``month``: items ``{day, start, end, title, room?,
+    organiser?}``; a bad item is named by its number."""
+    if not isinstance(month, dt.date):
+        raise ValidationError({"month": [_("请填写月份")]})
+    month = month.replace(day=1)
+    with transaction.atomic():
+        locked = lock(Venue.objects).select_related("area").get(pk=venue.pk)
+        require_editor(actor, locked.area.path)
+        rows = _clean_items(month, items, set(locked.rooms.values_list("pk", flat=True)))
+        plan, _created = ActivityPlan.objects.get_or_create(
+            venue=locked, month=month, defaults={"posted_by": actor}
+        )
+        plan.items.all().delete()
+        PlanItem.objects.bulk_create([PlanItem(plan=plan, **row) for row in rows])
+        events.venue_plan_posted_event(
+            venue=locked, actor=actor, month=month.isoformat()[:7], items=len(rows)
+        )
+        return plan
+
+
+def plan_item_attendance(*, actor: Any, item: PlanItem, attendance: int) -> PlanItem:
+    """Record how many people came to one activity of the plan."""
+    if not isinstance(attendance, int) or isinstance(attendance, bool) or not 0 <= attendance <= 10000:
+        raise ValidationError({"attendance": [_("实到人数应为0到10000")]})
+    with transaction.atomic():
+        locked = lock(PlanItem.objects).select_related("plan__venue__area").get(pk=item.pk)
+        require_editor(actor, locked.plan.venue.area.path)
+        locked.attendance = attendance
+        locked.save(update_fields=["attendance"])
+        events.venue_changed_event(
+            venue=locked.plan.venue, actor=actor, fields=[f"plan_item.{locked.pk}.attendance"]
+        )
+        return locked

@@ -1,0 +1,198 @@
+"""Siting: where should the next k centres go? Maximum covering of the population the existing
+venues leave uncovered, from candidate sites (pure numpy/scipy; no database).
+
+``cover`` is a sparse 0/1 matrix demand × candidate (candidate j covers demand i). Two solvers:
+
+- ``greedy_swap``: greedy by marginal gain (lazy, a heap of stale gains re-checked on pop), then
+  1-swap local search (drop one chosen site, add the best other) until no swap improves or the
+  time budget ends. Never better than the optimum; on small cases it reaches it.
+- ``exact``: the ILP (scipy.optimize.milp, HiGHS): max Σ wᵢ yᵢ s.t. yᵢ ≤ Σ_{j covers i} xⱼ,
+  Σ xⱼ = k, x binary, 0 ≤ y ≤ 1; with a time limit its LP bound is reported too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_matrix, csr_matrix, hstack, identity
+from scipy.spatial import cKDTree
+
+
+@dataclass
+class Solution:
+    chosen: list[int]  # candidate indices, in the order they were picked
+    gains: list[float]  # population each adds (marginal, in that order)
+    covered: float
+    seconds: float
+    optimal: bool = False
+    bound: float | None = None
+
+
+def cover_matrix(demand: NDArray[np.float64], candidates: NDArray[np.float64], radius: float) -> csr_matrix:
+    """Demand × candidate 0/1 matrix: candidate within ``radius`` (metres, already divided by the
+    detour factor for straight lines)."""
+    tree = cKDTree(candidates)
+    lists = tree.query_ball_point(demand, r=radius)
+    rows = np.repeat(np.arange(len(demand)), [len(x) for x in lists])
+    cols = np.fromiter((j for x in lists for j in x), dtype=np.int64, count=len(rows))
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(demand), len(candidates)))
+
+
+def _gains_in_order(cover: csc_matrix, weights: NDArray[np.float64], chosen: list[int]) -> list[float]:
+    done = np.zeros(cover.shape[0], dtype=bool)
+    gains = []
+    for j in chosen:
+        rows = cover.indices[cover.indptr[j] : cover.indptr[j + 1]]
+        new = rows[~done[rows]]
+        gains.append(float(weights[new].sum()))
+        done[new] = True
+    return gains
+
+
+class _Search:
+    """Greedy and 1-swap local search over one cover matrix."""
+
+    def __init__(self, cover: csr_matrix, weights: NDArray[np.float64]) -> None:
+        self.csc = cover.tocsc()
+        self.cscT = self.csc.T.tocsr()
+        self.w = weights
+        self.n_cand = cover.shape[1]
+
+    def col(self, j: int) -> NDArray[np.int32]:
+        return self.csc.indices[self.csc.indptr[j] : self.csc.indptr[j + 1]]
+
+    def greedy(self, k: int, seed: list[int] | None = None) -> list[int]:
+        counts = np.zeros(self.csc.shape[0], dtype=np.int32)
+        chosen = list(seed or [])
+        for j in chosen:
+            counts[self.col(j)] += 1
+        heap = [(-float(self.w[self.col(j)].sum()), j) for j in range(self.n_cand) if j not in chosen]
+        heapq.heapify(heap)
+        while heap and len(chosen) < k:
+            _neg, j = heapq.heappop(heap)
+            rows = self.col(j)
+            fresh = float(self.w[rows[counts[rows] == 0]].sum())
+            if heap and fresh < -heap[0][0] - 1e-12:
+                heapq.heappush(heap, (-fresh, j))
+                continue
+            chosen.append(j)
+            counts[rows] += 1
+        return chosen
+
+    def swap(self, chosen: list[int], deadline: float) -> list[int]:
+        chosen = list(chosen)
+        counts = np.zeros(self.csc.shape[0], dtype=np.int32)
+        in_set = np.zeros(self.n_cand, dtype=bool)
+        for j in chosen:
+            counts[self.col(j)] += 1
+            in_set[j] = True
+        improved = True
+        while improved and time.perf_counter() < deadline:
+            improved = False
+            for s in list(chosen):
+                rows_s = self.col(s)
+                counts[rows_s] -= 1
+                loss = float(self.w[rows_s[counts[rows_s] == 0]].sum())
+                gain_all = self.cscT @ (self.w * (counts == 0))
+                gain_all[in_set] = -1.0
+                t = int(np.argmax(gain_all))
+                if gain_all[t] > loss + 1e-9:
+                    chosen[chosen.index(s)] = t
+                    in_set[s], in_set[t] = False, True
+                    counts[self.col(t)] += 1
+                    improved = True
+                else:
+                    counts[rows_s] += 1
+                if time.perf_counter() > deadline:
+                    break
+        return chosen
+
+    def value(self, chosen: list[int]) -> float:
+        hit = np.zeros(self.csc.shape[0], dtype=bool)
+        for j in chosen:
+            hit[self.col(j)] = True
+        return float(self.w[hit].sum())
+
+
+def _lp_order(cover: csr_matrix, weights: NDArray[np.float64], k: int, time_limit: float) -> list[int]:
+    """Candidates by their value in the LP relaxation (HiGHS), best first."""
+    result: Any = _solve(cover, weights, k, integral=False, time_limit=time_limit)
+    if result.x is None:
+        return []
+    x = result.x[: cover.shape[1]]
+    return [int(j) for j in np.argsort(-x, kind="stable")[:k] if x[j] > 1e-6]
+
+
+def greedy_swap(
+    cover: csr_matrix, weights: NDArray[np.float64], k: int, *, budget_s: float = 4.0
+) -> Solution:
+    """Greedy then 1-swap; and from the LP relaxation's best sites then 1-swap; the better one."""
+    start = time.perf_counter()
+    deadline = start + budget_s
+    search = _Search(cover, weights)
+    k = min(k, search.n_cand)
+    best = search.swap(search.greedy(k), deadline)
+    if time.perf_counter() < deadline:
+        seeded = _lp_order(cover, weights, k, time_limit=max(0.1, deadline - time.perf_counter()))
+        other = search.swap(search.greedy(k, seed=seeded[:k]), deadline)
+        if search.value(other) > search.value(best):
+            best = other
+    return Solution(
+        chosen=best,
+        gains=_gains_in_order(search.csc, weights, best),
+        covered=search.value(best),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _solve(
+    cover: csr_matrix, weights: NDArray[np.float64], k: int, *, integral: bool, time_limit: float
+) -> object:
+    n_dem, n_cand = cover.shape
+    c = np.concatenate([np.zeros(n_cand), -weights])
+    link = hstack([-cover, identity(n_dem, format="csr")]).tocsr()  # y_i - Σ x_j ≤ 0
+    count = csr_matrix(np.concatenate([np.ones(n_cand), np.zeros(n_dem)]).reshape(1, -1))
+    integrality = np.concatenate([np.ones(n_cand) if integral else np.zeros(n_cand), np.zeros(n_dem)])
+    return milp(
+        c,
+        constraints=[LinearConstraint(link, -np.inf, 0.0), LinearConstraint(count, k, k)],
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n_cand + n_dem), np.ones(n_cand + n_dem)),
+        options={"time_limit": time_limit, "disp": False},
+    )
+
+
+def exact(cover: csr_matrix, weights: NDArray[np.float64], k: int, *, time_limit: float = 300.0) -> Solution:
+    start = time.perf_counter()
+    n_dem, n_cand = cover.shape
+    k = min(k, n_cand)
+    result: Any = _solve(cover, weights, k, integral=True, time_limit=time_limit)
+    seconds = time.perf_counter() - start
+    if result.x is None:
+        return Solution(chosen=[], gains=[], covered=0.0, seconds=seconds, bound=_bound(result))
+    x = result.x[:n_cand]
+    chosen = [int(j) for j in np.flatnonzero(x > 0.5)]
+    csc = cover.tocsc()
+    covered_rows = np.asarray(cover[:, chosen].sum(axis=1)).ravel() > 0 if chosen else np.zeros(n_dem, bool)
+    order = sorted(
+        chosen, key=lambda j: -float(weights[csc.indices[csc.indptr[j] : csc.indptr[j + 1]]].sum())
+    )
+    return Solution(
+        chosen=order,
+        gains=_gains_in_order(csc, weights, order),
+        covered=float(weights[covered_rows].sum()),
+        seconds=seconds,
+        optimal=result.status == 0,
+        bound=_bound(result),
+    )
+
+
+def _bound(result: object) -> float | None:
+    bound = getattr(result, "mip_dual_bound", None)
+    return -float(bound) if bound is not None and np.isfinite(bound) else None

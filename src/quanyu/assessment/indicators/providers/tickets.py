@@ -48,7 +48,7 @@ NOT_CANCELLED = ~Q(status=TicketStatus.CANCELLED)
 REPEAT = NOT_CANCELLED & (Q(merged_into__isnull=False) | Q(reopen_count__gt=0))
 
 
-def _in_period(period: Period) -> Q:
+def in_period(period: Period) -> Q:
     return Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
 
 
@@ -58,7 +58,7 @@ def area_counts(period: Period, shared: dict[str, Any]) -> list[tuple[str, dict[
     key = f"tickets.area_counts.{period.key}"
     if key not in shared:
         rows = (
-            Ticket.objects.filter(_in_period(period))
+            Ticket.objects.filter(in_period(period))
             .values("area_path")
             .annotate(
                 counted=Count("id", filter=COUNTED),
@@ -110,7 +110,7 @@ def _rows(condition: Q):  # type: ignore[no-untyped-def]
                 whistled_at__gte=period.start_at, whistled_at__lt=period.end_at
             )
         return ticket_list_for(actor=actor).filter(
-            condition, _in_period(period), area_path__startswith=target.path
+            condition, in_period(period), area_path__startswith=target.path
         )
 
     return rows

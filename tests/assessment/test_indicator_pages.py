@@ -129,3 +129,14 @@ def test_cockpit_pages(city, people, computed):
     assert client(people["street_staff"]).get(f"/cockpit/?area={city.district.pk}").status_code == 404
     assert client(people["community_x"]).get("/cockpit/").status_code == 403
     assert client(people["resident"]).get("/cockpit/").status_code == 403
+
+
+def test_admin_is_read_only(city, people, computed):
+    from quanyu.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    c = client(root)
+    for model in ("indicatorset", "scoreperiod", "score", "manualentry", "deduction", "indicatorevent"):
+        assert c.get(f"/admin/assessment/{model}/").status_code == 200
+    assert c.get(f"/admin/assessment/indicatorset/{computed.pk}/change/").status_code == 200
+    assert c.get("/admin/assessment/indicatorset/add/").status_code == 403

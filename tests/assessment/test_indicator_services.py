@@ -288,3 +288,14 @@ def test_target_outside_the_set_is_refused(city, people):
             target_area=city.communities[2],
         )
     assert "target" in exc.value.message_dict
+
+
+def test_messages_in_english(city, people):
+    from django.utils import translation
+
+    s = community_set(city, people["district_admin"], publish=False)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.indicator_add(
+            actor=people["district_admin"], indicator_set=s, name="x", weight=0, source=Source.MANUAL
+        )
+    assert exc.value.message_dict["weight"] == ["The weight must be above 0 and at most 100"]

@@ -234,3 +234,15 @@ def test_accounts_one_per_role_each_logs_in_and_sees_its_scope(demo, db, tmp_pat
             else next(s for s in streets if not grants[0].area.path.startswith(s.path))
         )
         assert client.get(f"/api/areas/{outside.pk}/").status_code == 404, account.username
+
+
+def test_indicator_sets_are_published_and_computed(demo, db):
+    from quanyu.assessment.models import IndicatorSet, Level, Score, SetStatus
+
+    sets = {s.level: s for s in IndicatorSet.objects.all()}
+    assert set(sets) == {Level.STREET, Level.COMMUNITY, Level.UNIT}
+    for s in sets.values():
+        assert s.status == SetStatus.PUBLISHED
+        period = s.periods.get()
+        totals = Score.objects.filter(score_period=period, indicator=None)
+        assert totals.exists() and all(t.rank for t in totals)

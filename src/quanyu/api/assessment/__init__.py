@@ -74,6 +74,11 @@ urlpatterns = [
         ind.DeductionView.as_view(),
         name="assessment-set-deductions",
     ),
+    path(
+        "assessment/indicator-sets/<int:pk>/bulletin/",
+        ind.BulletinView.as_view(),
+        name="assessment-set-bulletin",
+    ),
     path("assessment/indicators/<int:pk>/", ind.IndicatorDetailView.as_view(), name="assessment-indicator"),
     path(
         "assessment/indicators/<int:pk>/rows/",

@@ -422,3 +422,36 @@ class CockpitView(APIView):
         area = cockpit.area_for(actor=request.user, area_id=request.query_params.get("area"))
         period = _period(request.query_params.get("period"), default=current_month())
         return Response(cockpit_json(cockpit.cockpit_for(actor=request.user, area=area, period=period)))
+
+
+class BulletinView(APIView):
+    """The bulletin of a computed period (a draft until it is frozen): totals and change, shares
+    by grade, who is below each floor, the red and black lists, reminder talks, hot topics."""
+
+    @extend_schema(parameters=[PERIOD], responses=ANY)
+    def get(self, request: Request, pk: int) -> Response:
+        from quanyu.assessment.indicators.bulletin import bulletin_of
+
+        s = selectors.set_get_for(actor=request.user, set_id=pk)
+        ranking = selectors.ranking_for(
+            actor=request.user, indicator_set=s, period=_period(request.query_params.get("period"))
+        )
+        if ranking is None:
+            return Response({"detail": _("该期间尚未计算得分")}, status=status.HTTP_404_NOT_FOUND)
+        b = bulletin_of(ranking)
+        return Response(
+            {
+                "title": b.title,
+                "frozen": b.frozen,
+                "count": b.count,
+                "average": _num(b.average),
+                "average_change": _num(b.average_change),
+                "grades": [{**g, "share": str(g["share"])} for g in b.grades],
+                "below_floor": [{**x, "floor": str(x["floor"])} for x in b.below_floor],
+                "red": [{"name": r.name, "total": str(r.total)} for r in b.red],
+                "black": [{"name": r.name, "total": str(r.total)} for r in b.black],
+                "talks": b.talks,
+                "hot_topics": b.hot_topics,
+                "ranking": ranking_json(ranking),
+            }
+        )

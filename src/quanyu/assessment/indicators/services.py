@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.assessment.indicators import access, events, registry
+from quanyu.assessment.indicators.bulletin import freeze_digest
 from quanyu.assessment.indicators.compute import compute_scores, targets_for
 from quanyu.assessment.indicators.registry import AREA, UNIT
 from quanyu.assessment.models import (
@@ -291,11 +292,13 @@ def period_freeze(*, actor: Any, score_period: ScorePeriod, note: str = "") -> S
         )
         if locked.computed_at is None:
             raise ValidationError({"period": _("请先计算得分再冻结")})
+        locked.indicator_set = indicator_set
+        locked.digest = freeze_digest(locked)
         locked.status = PeriodStatus.FROZEN
         locked.frozen_at = timezone.now()
         locked.frozen_by = actor
         locked.note = note
-        locked.save(update_fields=["status", "frozen_at", "frozen_by", "note"])
+        locked.save(update_fields=["status", "frozen_at", "frozen_by", "note", "digest"])
         events.period_frozen_event(indicator_set=indicator_set, actor=actor, period=locked.period)
     return locked
 

@@ -116,6 +116,9 @@ class ScorePeriod(models.Model):
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
     frozen_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("通报说明"), blank=True)
+    # What the bulletin shows beside the scores, kept at freezing so the bulletin never changes
+    # (the hot topics of the period's tickets).
+    digest = models.JSONField(_("通报摘要"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("考核期")

@@ -341,3 +341,20 @@ def indicator_rows(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "error": error,
     }
     return render(request, "web/assessment/rows.html", context)
+
+
+@login_required
+def set_bulletin(request: HttpRequest, set_id: int) -> HttpResponse:
+    """The printable bulletin (red header, A4): a draft until the period is frozen."""
+    from quanyu.assessment.indicators.bulletin import bulletin_of
+
+    s = selectors.set_get_for(actor=request.user, set_id=set_id)
+    period, error = _period(request, s)
+    ranking = selectors.ranking_for(actor=request.user, indicator_set=s, period=period)
+    if error or ranking is None:
+        return HttpResponse(
+            error or _("该期间尚未计算得分"),
+            status=400 if error else 404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return render(request, "web/assessment/bulletin_print.html", {"b": bulletin_of(ranking), "set": s})

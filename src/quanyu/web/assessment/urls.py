@@ -28,6 +28,7 @@ urlpatterns = [
         indicators.set_ranking_export,
         name="assessment_set_export",
     ),
+    path("assessment/sets/<int:set_id>/bulletin/", indicators.set_bulletin, name="assessment_set_bulletin"),
     path("assessment/sets/<int:set_id>/<slug:step>/", indicators.set_step, name="assessment_set_step"),
     path("assessment/indicators/<int:indicator_id>/rows/", indicators.indicator_rows, name="assessment_rows"),
     path("cockpit/", cockpit.cockpit_page, name="cockpit"),

@@ -162,3 +162,10 @@ def test_unit_reported(city):
     report_confirm(actor=admin, report=report)
     got = compute("people.unit_reported", [Target(UNIT, u.pk, u.name, u.area.path) for u in (u0, u1)])
     assert (parts(got[u0.pk]), parts(got[u1.pk])) == ((1, 1), (0, 1))
+
+
+def test_common_path():
+    t = lambda p: Target(AREA, 1, "x", p)  # noqa: E731
+    assert registry.common_path([t("00010002"), t("00010003")]) == "0001000"
+    assert registry.common_path([t("00010002"), t("000100020001")]) == "00010002"
+    assert registry.common_path([]) == ""

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from quanyu.areas.models import Area, AreaKind
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.providers import tickets as tp
-from quanyu.assessment.indicators.registry import AREA, Figure, Target, rollup_by_path
+from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, rollup_by_path
 from quanyu.assessment.periods import Period
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.core.permissions import grants_for
@@ -89,14 +89,15 @@ def area_for(*, actor: Any, area_id: Any = None) -> Area:
 
 
 def _own_counts(period: Period, now: dt.datetime, targets: list[Target]) -> dict[str, dict[int, Figure]]:
+    under = common_path(targets)
     received = (
-        Ticket.objects.filter(tp.COUNTED, tp.in_period(period))
+        Ticket.objects.filter(tp.COUNTED, tp.in_period(period), area_path__startswith=under)
         .values("area_path")
         .annotate(n=Count("id"))
         .order_by()
     )
     open_now = (
-        Ticket.objects.filter(status__in=list(OPEN_STATUSES))
+        Ticket.objects.filter(status__in=list(OPEN_STATUSES), area_path__startswith=under)
         .values("area_path")
         .annotate(n=Count("id"), late=Count("id", filter=Q(completion_due__lt=now)))
         .order_by()

@@ -109,6 +109,18 @@ def _load() -> None:
     providers.load()
 
 
+def common_path(targets: Sequence[Target]) -> str:
+    """The longest path every target lies under ("" for none in common): providers read only the
+    rows under it, so a street's or a community's figures do not scan the whole city."""
+    paths = [t.path for t in targets]
+    if not paths:
+        return ""
+    prefix = min(paths, key=len)
+    while prefix and not all(p.startswith(prefix) for p in paths):
+        prefix = prefix[:-1]
+    return prefix
+
+
 def rollup_by_path(
     parts: Iterable[tuple[str, Decimal, Decimal | None]], targets: Sequence[Target]
 ) -> dict[int, Figure]:

@@ -26,6 +26,7 @@ from quanyu.assessment.indicators.registry import (
     Figure,
     Provider,
     Target,
+    common_path,
     register,
     rollup_by_path,
 )
@@ -52,13 +53,13 @@ def in_period(period: Period) -> Q:
     return Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
 
 
-def area_counts(period: Period, shared: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
-    """Per located path (grid or building), the period's counts: one GROUP BY for all three
-    indicators and every target of the run."""
-    key = f"tickets.area_counts.{period.key}"
+def area_counts(period: Period, shared: dict[str, Any], under: str = "") -> list[tuple[str, dict[str, int]]]:
+    """Per located path (grid or building) under ``under``, the period's counts: one GROUP BY for
+    all three indicators and every target of the run."""
+    key = f"tickets.area_counts.{period.key}.{under}"
     if key not in shared:
         rows = (
-            Ticket.objects.filter(in_period(period))
+            Ticket.objects.filter(in_period(period), area_path__startswith=under)
             .values("area_path")
             .annotate(
                 counted=Count("id", filter=COUNTED),
@@ -90,7 +91,8 @@ def _compute(num: str, den: str, dept_num: tuple[str, ...], dept_den: str):  # t
         areas, units = _split(targets)
         out: dict[int, Figure] = {}
         if areas:
-            parts = ((path, Decimal(c[num]), Decimal(c[den])) for path, c in area_counts(period, shared))
+            counts = area_counts(period, shared, common_path(areas))
+            parts = ((path, Decimal(c[num]), Decimal(c[den])) for path, c in counts)
             out.update(rollup_by_path(parts, areas))
         if units:
             depts = _departments(period, shared)

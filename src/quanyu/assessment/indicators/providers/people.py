@@ -28,6 +28,7 @@ from quanyu.assessment.indicators.registry import (
     Figure,
     Provider,
     Target,
+    common_path,
     register,
     rollup_by_path,
 )
@@ -48,8 +49,11 @@ def _reported(targets: Sequence[Target], period: Period, shared: dict[str, Any])
     confirmed = Report.objects.filter(
         kind=Report.Kind.MEMBER, year=period.year, status=ReportStatus.CONFIRMED
     ).values("member_id")
+    under = common_path(_areas(targets))
     rows = (
-        PartyMember.objects.filter(category=MemberCategory.IN_SERVICE, community__isnull=False)
+        PartyMember.objects.filter(
+            category=MemberCategory.IN_SERVICE, community__isnull=False, community__path__startswith=under
+        )
         .values("community__path")
         .annotate(total=Count("id"), reported=Count("id", filter=Q(id__in=confirmed)))
         .order_by()
@@ -58,11 +62,13 @@ def _reported(targets: Sequence[Target], period: Period, shared: dict[str, Any])
     return rollup_by_path(parts, _areas(targets))
 
 
-def _meetings(period: Period, shared: dict[str, Any]) -> list[dict[str, Any]]:
-    key = f"people.meetings.{period.key}"
+def _meetings(period: Period, shared: dict[str, Any], under: str) -> list[dict[str, Any]]:
+    key = f"people.meetings.{period.key}.{under}"
     if key not in shared:
         shared[key] = list(
-            Meeting.objects.filter(held_on__gte=period.start, held_on__lt=period.end)
+            Meeting.objects.filter(
+                held_on__gte=period.start, held_on__lt=period.end, branch__area__path__startswith=under
+            )
             .values("branch__area__path")
             .annotate(
                 held=Count("id", distinct=True),
@@ -76,35 +82,48 @@ def _meetings(period: Period, shared: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _held(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
     branches = dict.fromkeys((t.pk for t in _areas(targets)), Decimal(0))
+    under = common_path(_areas(targets))
     counts = (
-        PartyOrg.objects.filter(kind__in=BRANCH_KINDS).values("area__path").annotate(n=Count("id")).order_by()
+        PartyOrg.objects.filter(kind__in=BRANCH_KINDS, area__path__startswith=under)
+        .values("area__path")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     per_branch = rollup_by_path(((r["area__path"], Decimal(r["n"]), None) for r in counts), _areas(targets))
     for pk, fig in per_branch.items():
         branches[pk] = fig.numerator
     held = rollup_by_path(
-        ((r["branch__area__path"], Decimal(r["held"]), None) for r in _meetings(period, shared)),
+        ((r["branch__area__path"], Decimal(r["held"]), None) for r in _meetings(period, shared, under)),
         _areas(targets),
     )
     return {pk: Figure(fig.numerator, branches.get(pk, Decimal(0))) for pk, fig in held.items()}
 
 
 def _attendance(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
+    under = common_path(_areas(targets))
     parts = (
         (r["branch__area__path"], Decimal(r["present"]), Decimal(r["expected"]))
-        for r in _meetings(period, shared)
+        for r in _meetings(period, shared, under)
     )
     return rollup_by_path(parts, _areas(targets))
 
 
 def _points(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
+    under = common_path(_areas(targets))
     sums = (
-        PointEntry.objects.filter(occurred_on__gte=period.start, occurred_on__lt=period.end)
+        PointEntry.objects.filter(
+            occurred_on__gte=period.start, occurred_on__lt=period.end, member__scope_path__startswith=under
+        )
         .values("member__scope_path")
         .annotate(points=Sum("points"))
         .order_by()
     )
-    members = PartyMember.objects.values("scope_path").annotate(n=Count("id")).order_by()
+    members = (
+        PartyMember.objects.filter(scope_path__startswith=under)
+        .values("scope_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     areas = _areas(targets)
     got = rollup_by_path(((r["member__scope_path"], Decimal(r["points"] or 0), None) for r in sums), areas)
     heads = rollup_by_path(((r["scope_path"], Decimal(r["n"]), None) for r in members), areas)

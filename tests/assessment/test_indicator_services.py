@@ -131,6 +131,7 @@ def test_evidence_workflow_submit_return_resubmit_score(city, people):
         actor=cx, indicator=manual, period=MARCH, statement="材料一", target_area=city.communities[0]
     )
     assert entry.status == EntryStatus.SUBMITTED
+    assert entry.due_on is not None and entry.due_on > entry.submitted_at.date()
     entry = services.entry_return(actor=admin, entry=entry, comment="缺少照片")
     assert (entry.status, entry.comment) == (EntryStatus.RETURNED, "缺少照片")
     with nothing_written(entry), pytest.raises(TransitionError):

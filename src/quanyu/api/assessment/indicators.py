@@ -102,6 +102,7 @@ def entry_json(e: ManualEntry) -> dict[str, Any]:
         "score": _num(e.score),
         "comment": e.comment,
         "submitted_at": e.submitted_at,
+        "due_on": e.due_on,
         "scored_at": e.scored_at,
     }
 

@@ -12,6 +12,7 @@ the event. Nothing is written before a check that can refuse.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,6 +46,7 @@ from quanyu.assessment.models import (
 )
 from quanyu.assessment.periods import Period
 from quanyu.assessment.states import ENTRY_ALLOWED, PERIOD_ALLOWED, SET_ALLOWED
+from quanyu.core.clock import local_today
 from quanyu.core.workflow import check_transition, lock
 from quanyu.orgs.models import Unit
 
@@ -54,6 +56,7 @@ OWNER_KINDS = {
     Level.UNIT: AreaKind.DISTRICT,
 }
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+SCORING_DAYS = 10  # the assessor scores or returns a statement within this many days
 
 
 def _decimal(value: Any, field: str, *, required: bool = True) -> Decimal | None:
@@ -442,6 +445,7 @@ def entry_submit(
         entry.status = EntryStatus.SUBMITTED
         entry.submitted_by = actor
         entry.submitted_at = now
+        entry.due_on = local_today() + dt.timedelta(days=SCORING_DAYS)
         if evidence is not None:
             entry.evidence = evidence
         entry.save()

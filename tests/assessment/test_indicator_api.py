@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quanyu.assessment.models import IndicatorSet, ManualEntry, Source
+from quanyu.assessment.periods import parse_period
 from quanyu.tickets.models import RatingLevel
 from tests.assessment.factories import DAY, community_set, community_ticket
 
@@ -170,3 +171,32 @@ def test_cockpit_scope_and_roles(city, people, api_client):
     r = api_client("street_staff").get("/api/assessment/cockpit/")
     assert r.status_code == 200 and r.json()["area"]["name"] == "街道1"
     assert api_client("leader").get("/api/assessment/cockpit/?period=2025-13").status_code == 400
+
+
+def test_deductions_and_indicator_removal_through_the_api(city, people, api_client, tickets):
+    from quanyu.assessment.indicators import services
+
+    admin = people["district_admin"]
+    s = community_set(city, admin)
+    services.period_compute(actor=admin, indicator_set=s, period=parse_period("2025-03"))
+    c = api_client("street_staff")
+    url = f"{BASE}{s.pk}/deductions/"
+    body = {"period": "2025-03", "target": city.communities[0].pk, "points": "5", "reason": "安全事故"}
+    assert api_client("community_x").post(url, body, content_type="application/json").status_code == 403
+    r = c.post(url, {**body, "reason": ""}, content_type="application/json")
+    assert r.status_code == 400 and "reason" in r.json()
+    r = c.post(url, {**body, "target": city.communities[2].pk}, content_type="application/json")
+    assert r.status_code == 404  # another street's community is not a target of this set
+    assert c.post(url, body, content_type="application/json").status_code == 201
+    c.post(f"{BASE}{s.pk}/compute/", {"period": "2025-03"}, content_type="application/json")
+    ranking = c.get(f"{BASE}{s.pk}/ranking/?period=2025-03").json()
+    row = next(x for x in ranking["results"] if x["name"] == "社区1-1")
+    assert row["deducted"] == "5.00"
+    # Indicators of a published set stay: 409.
+    indicator = s.indicators.first()
+    assert c.delete(f"/api/assessment/indicators/{indicator.pk}/").status_code == 409
+    draft = services.indicator_set_create(actor=admin, year=2026, level="community", area=city.streets[0])
+    added = services.indicator_add(actor=admin, indicator_set=draft, name="x", weight=10, source="manual")
+    assert api_client("community_y").delete(f"/api/assessment/indicators/{added.pk}/").status_code == 404
+    assert c.delete(f"/api/assessment/indicators/{added.pk}/").status_code == 204
+    assert not draft.indicators.exists()

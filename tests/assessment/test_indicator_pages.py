@@ -140,3 +140,14 @@ def test_admin_is_read_only(city, people, computed):
         assert c.get(f"/admin/assessment/{model}/").status_code == 200
     assert c.get(f"/admin/assessment/indicatorset/{computed.pk}/change/").status_code == 200
     assert c.get("/admin/assessment/indicatorset/add/").status_code == 403
+
+
+def test_cockpit_heat_is_the_viewers_open_tickets(city, people):
+    community_ticket(city, 0, lon=121.32, lat=37.52)
+    community_ticket(city, 2, lon=121.42, lat=37.52)
+    community_ticket(city, 0, resolved=DAY, lon=121.33, lat=37.52)  # closed: no heat
+    assert client(people["leader"]).get("/cockpit/").context["chart"]["heat"] == [
+        [121.32, 37.52],
+        [121.42, 37.52],
+    ]
+    assert client(people["street_staff"]).get("/cockpit/").context["chart"]["heat"] == [[121.32, 37.52]]

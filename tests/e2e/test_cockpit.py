@@ -23,9 +23,9 @@ def world():
     make_user("leader", Role.LEADER, city.district)
     now = timezone.now()
     tickets = [
-        community_ticket(city, 0, at=now - DAY, text="楼道堆物需要清理"),
+        community_ticket(city, 0, at=now - DAY, text="楼道堆物需要清理", lon=121.32, lat=37.52),
         community_ticket(city, 0, at=now - DAY, resolved=DAY / 2, text="路灯不亮"),
-        community_ticket(city, 2, at=now - DAY, text="另一条街道的诉求"),
+        community_ticket(city, 2, at=now - DAY, text="另一条街道的诉求", lon=121.42, lat=37.52),
     ]
     return city, tickets
 

@@ -188,3 +188,16 @@ def cockpit_rows_for(*, actor: Any, area: Area, period: Period, figure: str) -> 
         "repeat": tp.REPEAT,
     }[figure]
     return qs.filter(condition, tp.in_period(period))
+
+
+HEAT_POINTS = 3000
+
+
+def open_points_for(*, actor: Any, area: Area, period: Period) -> list[list[float]]:
+    """Where the open tickets of ``area`` are (lon, lat; at most ``HEAT_POINTS``), as the viewer
+    may see them: the heat layer of the cockpit's map."""
+    rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="open").filter(
+        lon__isnull=False, lat__isnull=False
+    )
+    points = rows.order_by("pk").values_list("lon", "lat")[:HEAT_POINTS]
+    return [[float(lon or 0), float(lat or 0)] for lon, lat in points]

@@ -47,7 +47,7 @@ def _cards(place: cockpit.Place) -> list[dict[str, Any]]:
     return out
 
 
-def _chart_data(c: cockpit.Cockpit, figure: str) -> dict[str, Any]:
+def _chart_data(c: cockpit.Cockpit, figure: str, heat: list[list[float]]) -> dict[str, Any]:
     label, _provider, share = cockpit.FIGURES[figure]
     features = []
     values = []
@@ -64,6 +64,7 @@ def _chart_data(c: cockpit.Cockpit, figure: str) -> dict[str, Any]:
         "figure": str(label),
         "unit": "%" if share else "",
         "map": {"type": "FeatureCollection", "features": features},
+        "heat": heat,
         "values": values,
         "months": [f"{m['month']}月" for m in c.trend],
         "received": [m["received"] for m in c.trend],
@@ -93,7 +94,9 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         "cards": _cards(c.place),
         "children": children,
         "card_labels": [str(v[0]) for v in cockpit.FIGURES.values()],
-        "chart": _chart_data(c, figure),
+        "chart": _chart_data(
+            c, figure, cockpit.open_points_for(actor=request.user, area=area, period=period)
+        ),
         "figure": figure,
         "map_figures": [(k, cockpit.FIGURES[k][0]) for k in MAP_FIGURES],
         "periods": recent_months(13),

@@ -12,11 +12,20 @@
     var max = values.length ? Math.max.apply(null, values) : 1;
     if (data.map.features.length) {
       echarts.registerMap("qy-cockpit", data.map);
+      var heat = (data.heat || []).map(function (p) { return [p[0], p[1], 1]; });
+      var visualMaps = [{ seriesIndex: 0, min: 0, max: max || 1, left: 8, bottom: 8, calculable: true, inRange: { color: ["#fde0dc", "#c62828"] } }];
+      var series = [{ type: "map", geoIndex: 0, data: data.values }];
+      if (heat.length) {
+        // Open tickets as heat over the outlines.
+        visualMaps.push({ seriesIndex: 1, show: false, min: 0, max: 3, inRange: { color: ["rgba(255,193,7,0.15)", "#ff6f00"] } });
+        series.push({ type: "heatmap", coordinateSystem: "geo", data: heat, pointSize: 10, blurSize: 14 });
+      }
       chart.setOption({
         backgroundColor: "transparent",
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(1) + data.unit); } },
-        visualMap: { min: 0, max: max || 1, left: 8, bottom: 8, calculable: true, inRange: { color: ["#fde0dc", "#c62828"] } },
-        series: [{ type: "map", map: "qy-cockpit", roam: true, label: { show: true }, data: data.values }]
+        tooltip: { trigger: "item", formatter: function (p) { return p.seriesType === "map" ? p.name + "：" + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(1) + data.unit) : ""; } },
+        geo: { map: "qy-cockpit", roam: true, label: { show: true } },
+        visualMap: visualMaps,
+        series: series
       });
       chart.on("click", function (p) {
         var hit = data.values.filter(function (v) { return v.name === p.name; })[0];

@@ -72,3 +72,14 @@ def test_big_screen_renders_its_charts(watched, world, live_server):
     for chart in ("#cockpit-map", "#cockpit-trend"):
         assert _not_blank(page.locator(chart).screenshot()), chart
     assert watched.problems == []
+
+
+def test_phone_mode_fits_the_screen(watched, world, live_server):
+    from tests.e2e.helpers import no_sideways_scroll
+
+    page = watched.open("leader", phone=True)
+    page.goto(f"{live_server.url}/cockpit/")
+    page.locator("#cockpit-trend canvas").first.wait_for()
+    no_sideways_scroll(page)
+    watched.settle(page)
+    assert watched.problems == []

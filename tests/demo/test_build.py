@@ -267,3 +267,15 @@ def test_wishes_in_every_state_and_no_wall_answer_names_a_wisher(demo, db):
         body = r.content.decode()
         leaked = [s for s in secrets if s in body]
         assert not leaked, (url, leaked)
+
+
+def test_indicator_sets_are_published_and_computed(demo, db):
+    from quanyu.assessment.models import IndicatorSet, Level, Score, SetStatus
+
+    sets = {s.level: s for s in IndicatorSet.objects.all()}
+    assert set(sets) == {Level.STREET, Level.COMMUNITY, Level.UNIT}
+    for s in sets.values():
+        assert s.status == SetStatus.PUBLISHED
+        period = s.periods.get()
+        totals = Score.objects.filter(score_period=period, indicator=None)
+        assert totals.exists() and all(t.rank for t in totals)

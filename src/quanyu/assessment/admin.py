@@ -10,7 +10,19 @@ from django.http import HttpRequest
 
 from quanyu.assessment import services
 from quanyu.assessment.access import can_publish
-from quanyu.assessment.models import Bulletin, BulletinRow, DepartmentDayStat, ScoringConfig
+from quanyu.assessment.models import (
+    Bulletin,
+    BulletinRow,
+    Deduction,
+    DepartmentDayStat,
+    Indicator,
+    IndicatorEvent,
+    IndicatorSet,
+    ManualEntry,
+    Score,
+    ScorePeriod,
+    ScoringConfig,
+)
 from quanyu.core.admin_scoping import ReadOnlyAdmin
 
 
@@ -95,3 +107,59 @@ class DepartmentDayStatAdmin(ReadOnlyAdmin):
     )
     list_select_related = ("department",)
     date_hierarchy = "day"
+
+
+# --- indicator-based assessment: read-only (every change goes through the services and their
+# events; the admin would bypass both) ------------------------------------------------------------
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    can_delete = False
+    fields = ("position", "name", "weight", "source", "provider", "rule", "direction", "floor", "target")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IndicatorSet)
+class IndicatorSetAdmin(ReadOnlyAdmin):
+    list_display = ("name", "year", "level", "area", "status", "published_at")
+    list_filter = ("year", "level", "status")
+    list_select_related = ("area",)
+    inlines = [IndicatorInline]
+
+
+@admin.register(ScorePeriod)
+class ScorePeriodAdmin(ReadOnlyAdmin):
+    list_display = ("indicator_set", "period", "status", "computed_at", "frozen_at")
+    list_filter = ("status",)
+    list_select_related = ("indicator_set",)
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ("score_period", "target_name", "indicator", "value", "score", "rank")
+    list_select_related = ("score_period", "indicator")
+
+
+@admin.register(ManualEntry)
+class ManualEntryAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "period", "target_area", "target_unit", "status", "score", "submitted_at")
+    list_filter = ("status",)
+    list_select_related = ("indicator", "target_area", "target_unit")
+
+
+@admin.register(Deduction)
+class DeductionAdmin(ReadOnlyAdmin):
+    list_display = ("score_period", "target_area", "target_unit", "points", "veto", "reason", "created_at")
+    list_select_related = ("score_period", "target_area", "target_unit")
+
+
+@admin.register(IndicatorEvent)
+class IndicatorEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "indicator_set", "kind", "actor_name")
+    list_filter = ("kind",)
+    list_select_related = ("indicator_set",)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.assessment import indicators as ind
 from quanyu.api.assessment.views import (
     BulletinDetailView,
     BulletinListView,
@@ -35,4 +36,58 @@ urlpatterns = [
     ),
     path("assessment/bulletins/", BulletinListView.as_view(), name="assessment-bulletins"),
     path("assessment/bulletins/<int:pk>/", BulletinDetailView.as_view(), name="assessment-bulletin"),
+    # Indicator-based assessment and the cockpit (api/assessment/indicators.py).
+    path("assessment/indicator-sets/", ind.IndicatorSetListView.as_view(), name="assessment-sets"),
+    path("assessment/indicator-sets/<int:pk>/", ind.IndicatorSetDetailView.as_view(), name="assessment-set"),
+    path(
+        "assessment/indicator-sets/<int:pk>/indicators/",
+        ind.IndicatorAddView.as_view(),
+        name="assessment-set-indicators",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/publish/",
+        ind.IndicatorSetPublishView.as_view(),
+        name="assessment-set-publish",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/compute/",
+        ind.PeriodComputeView.as_view(),
+        name="assessment-set-compute",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/freeze/",
+        ind.PeriodFreezeView.as_view(),
+        name="assessment-set-freeze",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/ranking/",
+        ind.RankingView.as_view(),
+        name="assessment-set-ranking",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/entries/",
+        ind.EntryListView.as_view(),
+        name="assessment-set-entries",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/deductions/",
+        ind.DeductionView.as_view(),
+        name="assessment-set-deductions",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/bulletin/",
+        ind.BulletinView.as_view(),
+        name="assessment-set-bulletin",
+    ),
+    path("assessment/indicators/<int:pk>/", ind.IndicatorDetailView.as_view(), name="assessment-indicator"),
+    path(
+        "assessment/indicators/<int:pk>/rows/",
+        ind.IndicatorRowsView.as_view(),
+        name="assessment-indicator-rows",
+    ),
+    path("assessment/entries/<int:pk>/score/", ind.EntryScoreView.as_view(), name="assessment-entry-score"),
+    path(
+        "assessment/entries/<int:pk>/return/", ind.EntryReturnView.as_view(), name="assessment-entry-return"
+    ),
+    path("assessment/cockpit/", ind.CockpitView.as_view(), name="assessment-cockpit"),
 ]

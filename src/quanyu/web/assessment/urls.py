@@ -2,6 +2,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.assessment.access import RANKING_VIEWERS
+from quanyu.assessment.indicators.access import COCKPIT_VIEWERS, VIEWERS
+from quanyu.web.assessment import cockpit, indicators
 from quanyu.web.assessment import views as assessment
 from quanyu.web.nav import NavItem, register
 
@@ -16,6 +18,21 @@ urlpatterns = [
     path("assessment/bulletins/", assessment.bulletin_list, name="assessment_bulletins"),
     path("assessment/bulletins/publish/", assessment.bulletin_publish, name="assessment_publish"),
     path("assessment/bulletins/<int:bulletin_id>/", assessment.bulletin_detail, name="assessment_bulletin"),
+    # Indicator-based assessment (web/assessment/indicators.py) and the cockpit (cockpit.py).
+    path("assessment/sets/", indicators.set_list, name="assessment_sets"),
+    path("assessment/sets/new/", indicators.set_create, name="assessment_set_create"),
+    path("assessment/sets/<int:set_id>/", indicators.set_detail, name="assessment_set"),
+    path("assessment/sets/<int:set_id>/ranking/", indicators.set_ranking, name="assessment_set_ranking"),
+    path(
+        "assessment/sets/<int:set_id>/ranking/export.xlsx",
+        indicators.set_ranking_export,
+        name="assessment_set_export",
+    ),
+    path("assessment/sets/<int:set_id>/bulletin/", indicators.set_bulletin, name="assessment_set_bulletin"),
+    path("assessment/sets/<int:set_id>/<slug:step>/", indicators.set_step, name="assessment_set_step"),
+    path("assessment/indicators/<int:indicator_id>/rows/", indicators.indicator_rows, name="assessment_rows"),
+    path("cockpit/", cockpit.cockpit_page, name="cockpit"),
+    path("cockpit/tickets/", cockpit.cockpit_tickets, name="cockpit_tickets"),
 ]
 
 register(
@@ -33,5 +50,34 @@ register(
                 "web:assessment_bulletin",
             }
         ),
+    )
+)
+register(
+    NavItem(
+        key="assessment_sets",
+        group="assessment",
+        label=_("指标考核"),
+        url_name="web:assessment_sets",
+        roles=VIEWERS,
+        order=71,
+        also_current=frozenset(
+            {
+                "web:assessment_set",
+                "web:assessment_set_ranking",
+                "web:assessment_rows",
+                "web:assessment_set_step",
+            }
+        ),
+    )
+)
+register(
+    NavItem(
+        key="cockpit",
+        group="assessment",
+        label=_("领导驾驶舱"),
+        url_name="web:cockpit",
+        roles=COCKPIT_VIEWERS,
+        order=72,
+        also_current=frozenset({"web:cockpit_tickets"}),
     )
 )

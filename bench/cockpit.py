@@ -1,0 +1,557 @@
+"""Benchmark: the leaders' cockpit and the indicator computation over generated tickets on PostgreSQL.
+
+A district of 12 streets, 150 communities and 600 grids (through the ORM), a party branch per
+community with 40 in-service members each, their 双报到, twelve meetings with attendance and
+points (SQL), and N tickets spread over 2025 (INSERT … SELECT generate_series, secondary indexes
+dropped during the load and rebuilt after). Then, warm:
+
+* each level's cockpit API call (``GET /api/assessment/cockpit/?area=…&period=2025-03``, district,
+  a street, a community, a grid), 30 calls each, server time through Django's test client:
+  p50/p95 (target p95 < 100 ms);
+* the full computation of every area indicator for the 150 communities and the year: the
+  providers alone, and ``period_compute`` of the twelve streets' sets (reads, scoring, writes)
+  (target < 5 s);
+* DuckDB over the same ticket rows (exported once to Parquet) computing the three ticket figures
+  per community for the year, as the reference; its figures are checked equal to the providers'.
+
+Results go to bench/results/cockpit.json.
+
+Run: PYTHONPATH=src python bench/cockpit.py [--size 10000000] [--keep]
+Connection: BENCH_PG_DSN (default postgresql://postgres@127.0.0.1:5432/postgres); the scratch
+database BENCH_DB (default ``bench_cockpit``) is created, and dropped at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "src"))
+
+from _util import machine_info  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "cockpit.json"
+SCRATCH_DB = os.environ.get("BENCH_DB", "bench_cockpit")
+STREETS, COMMUNITIES, GRIDS_PER = 12, 150, 4
+MEMBERS_PER = 40
+YEAR = 2025
+SECONDS_IN_YEAR = 365 * 86400
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def admin_dsn() -> str:
+    return os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def scratch_dsn() -> str:
+    return f"{admin_dsn().rsplit('/', 1)[0]}/{SCRATCH_DB}"
+
+
+def create_database() -> None:
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+
+
+def migrate() -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": scratch_dsn(),
+        "DJANGO_SETTINGS_MODULE": "quanyu.test_settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--noinput", "--skip-checks", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = scratch_dsn()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "quanyu.test_settings"
+    import django
+
+    django.setup()
+
+
+def reference_data() -> dict[str, Any]:
+    from quanyu.areas.models import Area, AreaKind
+    from quanyu.orgs.models import OrgKind, PartyOrg
+
+    city = Area.objects.add_root(create_kwargs={"kind": AreaKind.CITY, "name": "基准市"})
+    district = Area.objects.add_child(city, create_kwargs={"kind": AreaKind.DISTRICT, "name": "基准区"})
+    committee = PartyOrg.objects.add_root(
+        create_kwargs={"kind": OrgKind.COMMITTEE, "name": "基准区委", "area": district}
+    )
+    streets, communities, grids, branches = [], [], [], []
+    for s in range(STREETS):
+        street = Area.objects.add_child(
+            Area.objects.get(pk=district.pk),
+            create_kwargs={"kind": AreaKind.STREET, "name": f"街道{s + 1:02d}"},
+        )
+        streets.append(street)
+    for c in range(COMMUNITIES):
+        street = Area.objects.get(pk=streets[c % STREETS].pk)
+        community = street.add_child(kind=AreaKind.COMMUNITY, name=f"社区{c + 1:03d}")
+        communities.append(community)
+        for g in range(GRIDS_PER):
+            grid = Area.objects.get(pk=community.pk).add_child(
+                kind=AreaKind.GRID, name=f"网格{c + 1:03d}-{g + 1}"
+            )
+            grids.append((grid.pk, community.pk, street.pk, grid.path))
+        branches.append(
+            PartyOrg.objects.get(pk=committee.pk).add_child(
+                kind=OrgKind.BRANCH, name=f"社区{c + 1:03d}党支部", area=community
+            )
+        )
+    return {
+        "district": Area.objects.get(pk=district.pk),
+        "streets": [Area.objects.get(pk=s.pk) for s in streets],
+        "communities": [Area.objects.get(pk=c.pk) for c in communities],
+        "grids": grids,
+        "branches": branches,
+    }
+
+
+def _u(expr: str, mult: int) -> str:
+    """A deterministic pseudo-random number in [0, 1) from the row number."""
+    return f"((({expr})::bigint * {mult}::bigint) % 4294967291) / 4294967291.0"
+
+
+def _fill(conn: psycopg.Connection, table: str, given: dict[str, str]) -> tuple[list[str], list[str]]:
+    rows = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
+        "AND is_nullable = 'NO' AND column_default IS NULL ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    neutral = {
+        "text": "''",
+        "character varying": "''",
+        "boolean": "false",
+        "integer": "0",
+        "smallint": "0",
+        "bigint": "0",
+        "double precision": "0",
+        "jsonb": "'[]'::jsonb",
+        "timestamp with time zone": "now()",
+        "date": "current_date",
+    }
+    cols, exprs = list(given), list(given.values())
+    for name, data_type in rows:
+        if name not in given:
+            cols.append(name)
+            exprs.append(neutral.get(data_type, "''"))
+    return cols, exprs
+
+
+def secondary_indexes(conn: psycopg.Connection, table: str) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        [table],
+    ).fetchall()
+
+
+def _arr(values: list[Any], quote: bool = False) -> str:
+    return "ARRAY[" + ",".join(f"'{v}'" if quote else str(v) for v in values) + "]"
+
+
+def generate_tickets(conn: psycopg.Connection, first: int, last: int, grids: list[Any]) -> None:
+    g = "g"
+    n = len(grids)
+    offset = f"(({g}::bigint * 2654435761) % {SECONDS_IN_YEAR})"
+    t0 = f"(timestamptz '{YEAR}-01-01 00:00:00+08' + {offset} * interval '1 second')"
+    gi = f"(1 + (({g}::bigint * 40503) % {n}))"
+    kind, rate, comp = _u(g, 16807), _u(g, 69069), _u(g, 48271)
+    status = (
+        f"CASE WHEN {kind} < 0.02 THEN 'cancelled' WHEN {kind} < 0.03 THEN 'merged' "
+        f"WHEN {kind} < 0.04 THEN 'transferred' WHEN {kind} < 0.91 THEN 'closed' "
+        f"WHEN {kind} < 0.95 THEN 'resolved' WHEN {kind} < 0.97 THEN 'in_progress' ELSE 'new' END"
+    )
+    done = f"({kind} >= 0.04 AND {kind} < 0.95)"
+    given = {
+        "id": g,
+        "text": "'基准诉求'",
+        "area_path": f"({_arr([x[3] for x in grids], True)})[{gi}]",
+        "grid_id": f"({_arr([x[0] for x in grids])})[{gi}]",
+        "community_id": f"({_arr([x[1] for x in grids])})[{gi}]",
+        "street_id": f"({_arr([x[2] for x in grids])})[{gi}]",
+        "handling_area_id": f"({_arr([x[1] for x in grids])})[{gi}]",
+        "channel": "'hotline'",
+        "status": status,
+        "tier": "'community'",
+        "created_at": t0,
+        "updated_at": t0,
+        "completion_due": f"{t0} + interval '5 days'",
+        "resolved_at": f"CASE WHEN {done} THEN {t0} + (({comp} * 6.5) * interval '1 day') END",
+        "rating_level": f"CASE WHEN {kind} >= 0.04 AND {kind} < 0.80 THEN (CASE WHEN {rate} < 0.7 THEN "
+        f"'satisfied' WHEN {rate} < 0.88 THEN 'basically' ELSE 'dissatisfied' END) ELSE '' END",
+        "reopen_count": f"CASE WHEN {rate} > 0.97 AND {done} THEN 1 ELSE 0 END",
+        "merged_into_id": f"CASE WHEN {kind} >= 0.02 AND {kind} < 0.03 AND {g} > 1 THEN {g} - 1 END",
+        "excluded_from_stats": f"({kind} >= 0.02 AND {kind} < 0.04)",
+    }
+    cols, exprs = _fill(conn, "tickets_ticket", given)
+    conn.execute(
+        f"INSERT INTO tickets_ticket ({', '.join(cols)}) "
+        f"SELECT {', '.join(exprs)} FROM generate_series({first}, {last}) AS {g}"
+    )
+
+
+def load_tickets(size: int, grids: list[Any]) -> dict[str, float]:
+    with psycopg.connect(scratch_dsn(), autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("SET synchronous_commit = off")
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        saved = secondary_indexes(conn, "tickets_ticket")
+        for name, _definition in saved:
+            conn.execute(f'DROP INDEX "{name}"')
+        t = time.perf_counter()
+        for first in range(1, size + 1, 1_000_000):
+            last = min(size, first + 999_999)
+            generate_tickets(conn, first, last, grids)
+            log(f"  tickets {last:,} ({time.perf_counter() - t:.0f} s)")
+        generated = time.perf_counter() - t
+        t = time.perf_counter()
+        for _name, definition in saved:
+            conn.execute(definition)
+        indexed = time.perf_counter() - t
+        conn.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), %s)", [size])
+        conn.execute("VACUUM ANALYZE tickets_ticket")
+    return {"generate_s": round(generated, 1), "reindex_s": round(indexed, 1)}
+
+
+def load_people(ref: dict[str, Any]) -> int:
+    """40 in-service members per community (60 % reported and confirmed), 12 meetings a branch
+    with attendance, 5 point entries a member."""
+    with psycopg.connect(scratch_dsn(), autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        m = "m"
+        n = len(ref["communities"])
+        ci = f"(1 + ({m} % {n}))"
+        comm_ids = _arr([c.pk for c in ref["communities"]])
+        comm_paths = _arr([c.path for c in ref["communities"]], True)
+        branch_ids = _arr([b.pk for b in ref["branches"]])
+        given = {
+            "id": m,
+            "name": "'党员'",
+            "scope_path": f"({comm_paths})[{ci}]",
+            "branch_path": f"({comm_paths})[{ci}]",
+            "branch_id": f"({branch_ids})[{ci}]",
+            "community_id": f"({comm_ids})[{ci}]",
+            "category": "'in_service'",
+            "status": "'formal'",
+            "created_at": "now()",
+            "updated_at": "now()",
+        }
+        total = n * MEMBERS_PER
+        cols, exprs = _fill(conn, "people_partymember", given)
+        conn.execute(
+            f"INSERT INTO people_partymember ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+            f"FROM generate_series(1, {total}) AS {m}"
+        )
+        given = {
+            "id": m,
+            "kind": "'member'",
+            "member_id": m,
+            "community_id": f"({comm_ids})[{ci}]",
+            "year": str(YEAR),
+            "status": "'confirmed'",
+            "submitted_at": "now()",
+        }
+        cols, exprs = _fill(conn, "people_report", given)
+        conn.execute(
+            f"INSERT INTO people_report ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+            f"FROM generate_series(1, {total}) AS {m} WHERE {_u(m, 69069)} < 0.6"
+        )
+        b = "b"
+        given = {
+            "id": b,
+            "branch_id": f"({branch_ids})[1 + (({b} - 1) % {n})]",
+            "kind": "'group'",
+            "held_on": f"date '{YEAR}-01-10' + ((({b} - 1) / {n}) * 30)",
+            "topic": "'学习'",
+            "created_at": "now()",
+        }
+        cols, exprs = _fill(conn, "people_meeting", given)
+        conn.execute(
+            f"INSERT INTO people_meeting ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+            f"FROM generate_series(1, {n * 12}) AS {b}"
+        )
+        # Every member of the meeting's branch: member m sits in community 1 + (m % n).
+        conn.execute(
+            "INSERT INTO people_attendance (meeting_id, member_id, status) "
+            f"SELECT mt.id, pm.id, CASE WHEN {_u('pm.id + mt.id', 16807)} < 0.85 "
+            "THEN 'present' ELSE 'absent' END "
+            "FROM people_meeting mt JOIN people_partymember pm ON pm.branch_id = mt.branch_id"
+        )
+        given = {
+            "id": m,
+            "member_id": f"1 + ({m} % {total})",
+            "points": "5",
+            "occurred_on": f"date '{YEAR}-01-01' + ({m} % 360)",
+            "reason": "'基准'",
+            "source": "''",
+            "created_at": "now()",
+        }
+        cols, exprs = _fill(conn, "people_pointentry", given)
+        conn.execute(
+            f"INSERT INTO people_pointentry ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+            f"FROM generate_series(1, {total * 5}) AS {m}"
+        )
+        for table in (
+            "people_partymember",
+            "people_report",
+            "people_meeting",
+            "people_attendance",
+            "people_pointentry",
+        ):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+            conn.execute(f"VACUUM ANALYZE {table}")
+    return total
+
+
+def percentile(samples: list[float], q: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def time_cockpit(ref: dict[str, Any]) -> dict[str, Any]:
+    from django.conf import settings
+    from django.test import Client
+
+    from quanyu.accounts.models import User
+    from quanyu.core.roles import Role
+
+    settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host, in this process only
+    user = User.objects.create_user("bench_leader", password="x")
+    user.grants.create(role=Role.LEADER, area=ref["district"])
+    client = Client()
+    client.force_login(User.objects.get(pk=user.pk))
+    grid_id = ref["grids"][0][0]
+    levels = {
+        "district": ref["district"].pk,
+        "street": ref["streets"][0].pk,
+        "community": ref["communities"][0].pk,
+        "grid": grid_id,
+    }
+    out: dict[str, Any] = {}
+    for level, area in levels.items():
+        url = f"/api/assessment/cockpit/?area={area}&period={YEAR}-03"
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+        samples = []
+        for _ in range(30):
+            t = time.perf_counter()
+            response = client.get(url)
+            samples.append(time.perf_counter() - t)
+        out[level] = {
+            "p50_ms": round(percentile(samples, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(samples, 0.95) * 1000, 1),
+            "children": len(response.json()["children"]),
+        }
+        log(f"  cockpit {level}: p95 {out[level]['p95_ms']} ms")
+    return out
+
+
+def time_computation(ref: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    from quanyu.accounts.models import User
+    from quanyu.assessment.indicators import registry, services
+    from quanyu.assessment.indicators.registry import AREA, Target
+    from quanyu.assessment.models import Level, ScoreRule, Source
+    from quanyu.assessment.periods import year
+
+    period = year(YEAR)
+    targets = [Target(AREA, c.pk, c.name, c.path) for c in ref["communities"]]
+    providers = registry.all_providers(AREA)
+    t = time.perf_counter()
+    shared: dict[str, Any] = {}
+    figures = {p.key: p.compute(targets, period, shared) for p in providers}
+    providers_s = time.perf_counter() - t
+    admin = User.objects.create_superuser("bench_admin", "b@example.org", "x")
+    sets = []
+    for street in ref["streets"]:
+        s = services.indicator_set_create(actor=admin, year=YEAR, level=Level.COMMUNITY, area=street)
+        base = 100 // len(providers)
+        for i, p in enumerate(providers):
+            weight = base if i < len(providers) - 1 else 100 - base * (len(providers) - 1)
+            services.indicator_add(
+                actor=admin,
+                indicator_set=s,
+                name=str(p.label),
+                weight=weight,
+                source=Source.COMPUTED,
+                provider=p.key,
+                rule=ScoreRule.RANK,
+                direction=p.direction,
+            )
+        sets.append(services.indicator_set_publish(actor=admin, indicator_set=s))
+    t = time.perf_counter()
+    for s in sets:
+        services.period_compute(actor=admin, indicator_set=s, period=period)
+    compute_s = time.perf_counter() - t
+    log(f"  providers {providers_s:.2f} s, period_compute ×{len(sets)} {compute_s:.2f} s")
+    per_community = {
+        t.pk: {
+            key: figures[key][t.pk]
+            for key in ("tickets.resolved_in_time", "tickets.satisfaction", "tickets.repeat_requests")
+        }
+        for t in targets
+    }
+    return (
+        {
+            "providers": [p.key for p in providers],
+            "communities": len(targets),
+            "providers_all_communities_year_s": round(providers_s, 2),
+            "period_compute_12_street_sets_s": round(compute_s, 2),
+        },
+        per_community,
+    )
+
+
+EXPORT_SQL = """
+SELECT t.area_path, (extract(epoch FROM t.created_at) * 1000000)::bigint AS created,
+       (extract(epoch FROM t.resolved_at) * 1000000)::bigint AS resolved,
+       (extract(epoch FROM t.completion_due) * 1000000)::bigint AS due,
+       t.status, t.rating_level, t.merged_into_id IS NOT NULL AS merged, t.reopen_count
+FROM tickets_ticket t
+"""
+
+DUCK_SQL = """
+SELECT substr(area_path, 1, {plen}) AS community_path,
+  count(*) FILTER (WHERE status NOT IN ('cancelled', 'merged', 'transferred')) AS counted,
+  count(*) FILTER (WHERE status NOT IN ('cancelled', 'merged', 'transferred') AND resolved IS NOT NULL
+                   AND due IS NOT NULL AND resolved <= due) AS in_time,
+  count(*) FILTER (WHERE status NOT IN ('cancelled', 'merged', 'transferred')
+                   AND rating_level <> '') AS rated,
+  count(*) FILTER (WHERE status NOT IN ('cancelled', 'merged', 'transferred')
+                   AND rating_level IN ('satisfied', 'basically')) AS satisfied,
+  count(*) FILTER (WHERE status <> 'cancelled') AS all_,
+  count(*) FILTER (WHERE status <> 'cancelled' AND (merged OR reopen_count > 0)) AS repeats
+FROM '{parquet}' WHERE created >= {start} AND created < {end}
+GROUP BY 1
+"""
+
+
+def duckdb_reference(ref: dict[str, Any], workdir: Path, ours: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    import duckdb
+
+    from quanyu.assessment.periods import year
+
+    csv_path, parquet = workdir / "tickets.csv", workdir / "tickets.parquet"
+    t = time.perf_counter()
+    with (
+        psycopg.connect(scratch_dsn()) as conn,
+        conn.cursor() as cur,
+        open(csv_path, "wb") as out,
+        cur.copy(f"COPY ({EXPORT_SQL}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
+    ):
+        for chunk in copy:
+            out.write(chunk)
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}', header=true, types={{'resolved': 'BIGINT', "
+        f"'rating_level': 'VARCHAR', 'area_path': 'VARCHAR'}})) TO '{parquet}' (FORMAT parquet)"
+    )
+    csv_path.unlink()
+    export_s = time.perf_counter() - t
+    period = year(YEAR)
+    plen = len(ref["communities"][0].path)
+    sql = DUCK_SQL.format(
+        plen=plen,
+        parquet=parquet,
+        start=int(period.start_at.timestamp()) * 10**6,
+        end=int(period.end_at.timestamp()) * 10**6,
+    )
+    con.execute(sql).fetchall()  # warm
+    t = time.perf_counter()
+    rows = con.execute(sql).fetchall()
+    duck_s = time.perf_counter() - t
+    by_path = {r[0]: r[1:] for r in rows}
+    equal = True
+    for c in ref["communities"]:
+        counted, in_time, rated, satisfied, all_, repeats = by_path.get(c.path, (0,) * 6)
+        mine = ours[c.pk]
+        pairs = [
+            (mine["tickets.resolved_in_time"], in_time, counted),
+            (mine["tickets.satisfaction"], satisfied, rated),
+            (mine["tickets.repeat_requests"], repeats, all_),
+        ]
+        for fig, num, den in pairs:
+            if (int(fig.numerator), int(fig.denominator or 0)) != (num, den):
+                equal = False
+    return {
+        "export_s": round(export_s, 1),
+        "duckdb_three_ticket_figures_ms": round(duck_s * 1000, 1),
+        "figures_equal": equal,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=10_000_000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    log(f"scratch database {SCRATCH_DB}")
+    create_database()
+    migrate()
+    setup_django()
+    t = time.perf_counter()
+    ref = reference_data()
+    areas_s = time.perf_counter() - t
+    log(f"areas and branches: {areas_s:.1f} s")
+    load = load_tickets(args.size, ref["grids"])
+    members = load_people(ref)
+    result: dict[str, Any] = {
+        "benchmark": "cockpit",
+        "machine": machine_info(),
+        "tickets": args.size,
+        "streets": STREETS,
+        "communities": COMMUNITIES,
+        "grids": len(ref["grids"]),
+        "members": members,
+        "load": {**load, "areas_s": round(areas_s, 1)},
+    }
+    result["cockpit_api"] = time_cockpit(ref)
+    computation, ours = time_computation(ref)
+    result["computation"] = computation
+    with tempfile.TemporaryDirectory() as workdir:
+        result["duckdb"] = duckdb_reference(ref, Path(workdir), ours)
+    result["targets"] = {
+        "cockpit_p95_under_100ms": all(v["p95_ms"] < 100 for v in result["cockpit_api"].values()),
+        "computation_under_5s": computation["period_compute_12_street_sets_s"] < 5,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    log(json.dumps(result, ensure_ascii=False, indent=2))
+    if not args.keep:
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()

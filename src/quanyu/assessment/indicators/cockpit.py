@@ -1,0 +1,203 @@
+"""The leaders' cockpit (领导驾驶舱): for an area in the viewer's scope and a period, the key
+figures of the area and of each of its children (district → streets → communities → grids), the
+monthly trend of the period's year, the children's ranking and the early-warning list (overdue
+work now). Every figure is a numerator (over a denominator) summed by path, so the children's
+figures add up to the area's; ``cockpit_rows_for`` opens the records behind one figure through
+the tickets selector (scoped to the viewer). Reads only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from quanyu.areas.models import Area, AreaKind
+from quanyu.assessment.indicators import access, registry
+from quanyu.assessment.indicators.providers import tickets as tp
+from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, rollup_by_path
+from quanyu.assessment.periods import Period
+from quanyu.core.clock import LOCAL_TZ
+from quanyu.core.permissions import grants_for
+from quanyu.core.scoping import get_scoped_or_404
+from quanyu.tickets.models import Ticket
+from quanyu.tickets.selectors import ticket_list_for
+from quanyu.tickets.states import OPEN_STATUSES
+
+# key → (label, provider or None for the cockpit's own counts, shown as a share)
+FIGURES: dict[str, tuple[Any, str | None, bool]] = {
+    "received": (gettext_lazy("受理诉求"), None, False),
+    "open": (gettext_lazy("在办诉求"), None, False),
+    "overdue": (gettext_lazy("超期未办结"), None, False),
+    "in_time": (gettext_lazy("按时办结率"), "tickets.resolved_in_time", True),
+    "satisfied": (gettext_lazy("满意率"), "tickets.satisfaction", True),
+    "repeat": (gettext_lazy("重复诉求率"), "tickets.repeat_requests", True),
+    "reported": (gettext_lazy("在职党员报到率"), "people.reported_share", True),
+}
+TICKET_FIGURES = ("received", "open", "overdue", "in_time", "satisfied", "repeat")
+CHILD_KINDS = {AreaKind.CITY, AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY}
+
+
+@dataclass
+class Place:
+    area: Area
+    figures: dict[str, Figure]
+
+
+@dataclass
+class Cockpit:
+    area: Area
+    period: Period
+    trail: list[Area]  # from the viewer's top area down to this one
+    place: Place
+    children: list[Place]
+    trend: list[dict[str, Any]]
+    overdue: list[Ticket]
+    as_of: dt.datetime
+
+    def ranked(self, figure: str = "in_time") -> list[Place]:
+        return sorted(
+            self.children,
+            key=lambda p: (p.figures[figure].value is None, -(p.figures[figure].value or 0), p.area.path),
+        )
+
+
+def home_area(actor: Any) -> Area | None:
+    """The viewer's widest area: the root for a superuser, else the shortest grant path."""
+    if getattr(actor, "is_superuser", False):
+        return Area.objects.filter(depth=1).order_by("path").first()
+    grants = [g for g in grants_for(actor) if g.role in access.COCKPIT_VIEWERS]
+    grants.sort(key=lambda g: len(g.area.path))
+    return grants[0].area if grants else None
+
+
+def area_for(*, actor: Any, area_id: Any = None) -> Area:
+    access.require_cockpit_viewer(actor)
+    if area_id in (None, ""):
+        area = home_area(actor)
+        if area is None:
+            raise ValidationError({"area": _("没有可查看的区域")})
+        return area
+    return get_scoped_or_404(Area.objects.all(), actor=actor, pk=area_id)
+
+
+def _own_counts(period: Period, now: dt.datetime, targets: list[Target]) -> dict[str, dict[int, Figure]]:
+    under = common_path(targets)
+    received = (
+        Ticket.objects.filter(tp.COUNTED, tp.in_period(period), area_path__startswith=under)
+        .values("area_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    open_now = (
+        Ticket.objects.filter(status__in=list(OPEN_STATUSES), area_path__startswith=under)
+        .values("area_path")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(completion_due__lt=now)))
+        .order_by()
+    )
+    open_rows = list(open_now)
+    return {
+        "received": rollup_by_path(((r["area_path"], Decimal(r["n"]), None) for r in received), targets),
+        "open": rollup_by_path(((r["area_path"], Decimal(r["n"]), None) for r in open_rows), targets),
+        "overdue": rollup_by_path(((r["area_path"], Decimal(r["late"]), None) for r in open_rows), targets),
+    }
+
+
+def _trend(area: Area, period: Period) -> list[dict[str, Any]]:
+    start = dt.datetime(period.year, 1, 1, tzinfo=LOCAL_TZ)
+    end = dt.datetime(period.year + 1, 1, 1, tzinfo=LOCAL_TZ)
+    rows = (
+        Ticket.objects.filter(
+            tp.COUNTED, area_path__startswith=area.path, created_at__gte=start, created_at__lt=end
+        )
+        .annotate(month=TruncMonth("created_at", tzinfo=LOCAL_TZ))
+        .values("month")
+        .annotate(n=Count("id"), in_time=Count("id", filter=tp.RESOLVED_IN_TIME))
+        .order_by("month")
+    )
+    by_month = {r["month"].month: r for r in rows}
+    out = []
+    for m in range(1, 13):
+        r = by_month.get(m)
+        n = r["n"] if r else 0
+        out.append({"month": m, "received": n, "in_time": r["in_time"] if r else 0})
+    return out
+
+
+def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
+    access.require_cockpit_viewer(actor)
+    now = timezone.now()
+    children = (
+        list(Area.objects.filter(path__startswith=area.path, depth=area.depth + 1).order_by("path"))
+        if area.kind in CHILD_KINDS
+        else []
+    )
+    targets = [Target(AREA, a.pk, a.name, a.path) for a in [area, *children]]
+    shared: dict[str, Any] = {}
+    figures = _own_counts(period, now, targets)
+    for key, (_label, provider_key, _share) in FIGURES.items():
+        if provider_key is not None:
+            provider = registry.get(provider_key)
+            assert provider is not None
+            figures[key] = provider.compute(targets, period, shared)
+
+    def place(a: Area) -> Place:
+        return Place(a, {k: figures[k].get(a.pk, registry.ZERO) for k in FIGURES})
+
+    top = home_area(actor)
+    trail = [
+        a
+        for a in list(
+            Area.objects.filter(
+                path__in=[area.path[:n] for n in range(Area.steplen, len(area.path) + 1, Area.steplen)]
+            ).order_by("depth")
+        )
+        if top is None or a.path.startswith(top.path)
+    ]
+    overdue = list(
+        cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").order_by(
+            "completion_due", "id"
+        )[:10]
+    )
+    return Cockpit(
+        area, period, trail, place(area), [place(a) for a in children], _trend(area, period), overdue, now
+    )
+
+
+def cockpit_rows_for(*, actor: Any, area: Area, period: Period, figure: str) -> QuerySet[Ticket]:
+    """The tickets behind one ticket figure of ``area``, as the viewer may see them."""
+    access.require_cockpit_viewer(actor)
+    if figure not in TICKET_FIGURES:
+        raise ValidationError({"figure": _("figure 须为 %(v)s 之一") % {"v": "、".join(TICKET_FIGURES)}})
+    qs = ticket_list_for(actor=actor, filters={"area": area.pk})
+    if figure == "open":
+        return qs.filter(status__in=list(OPEN_STATUSES))
+    if figure == "overdue":
+        return qs.filter(status__in=list(OPEN_STATUSES), completion_due__lt=timezone.now())
+    condition = {
+        "received": tp.COUNTED,
+        "in_time": tp.RESOLVED_IN_TIME,
+        "satisfied": tp.SATISFIED,
+        "repeat": tp.REPEAT,
+    }[figure]
+    return qs.filter(condition, tp.in_period(period))
+
+
+HEAT_POINTS = 3000
+
+
+def open_points_for(*, actor: Any, area: Area, period: Period) -> list[list[float]]:
+    """Where the open tickets of ``area`` are (lon, lat; at most ``HEAT_POINTS``), as the viewer
+    may see them: the heat layer of the cockpit's map."""
+    rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="open").filter(
+        lon__isnull=False, lat__isnull=False
+    )
+    points = rows.order_by("pk").values_list("lon", "lat")[:HEAT_POINTS]
+    return [[float(lon or 0), float(lat or 0)] for lon, lat in points]

@@ -99,6 +99,24 @@ def test_printed_table_matches_the_ranking_and_never_changes(city, people, froze
     assert c.get(url).content == first.content
 
 
+def test_the_bulletin_as_a_pdf_names_the_ranking(city, people, frozen):
+    import io
+
+    from pypdf import PdfReader
+
+    c = Client()
+    c.force_login(people["leader"])
+    answer = c.get(f"/assessment/sets/{frozen.pk}/bulletin/?period=2025-03&format=pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    ranking = c.get(f"/api/assessment/indicator-sets/{frozen.pk}/ranking/?period=2025-03").json()["results"]
+    assert "红榜" in text and "考核得分排名表" in text
+    assert all(row["name"] in text for row in ranking)
+    fonts = {str(f) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert fonts  # the CJK text is set in an embedded font, not left to the reader
+
+
 def test_draft_bulletin_of_an_open_period(city, people):
     admin = people["district_admin"]
     s = community_set(city, admin)

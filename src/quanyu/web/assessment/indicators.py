@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from quanyu.assessment.models import (
     Source,
 )
 from quanyu.assessment.periods import Period, current_month, parse_period
+from quanyu.core.pdf import PDF, html_to_pdf
 from quanyu.core.scoping import scope
 from quanyu.core.workflow import TransitionError, http_status_for
 from quanyu.orgs.models import Unit
@@ -357,4 +359,10 @@ def set_bulletin(request: HttpRequest, set_id: int) -> HttpResponse:
             status=400 if error else 404,
             content_type="text/plain; charset=utf-8",
         )
-    return render(request, "web/assessment/bulletin_print.html", {"b": bulletin_of(ranking), "set": s})
+    context = {"b": bulletin_of(ranking), "set": s}
+    if request.GET.get("format") == "pdf":
+        html = render_to_string("web/assessment/bulletin_print.html", context, request=request)
+        response = HttpResponse(html_to_pdf(html), content_type=PDF)
+        response["Content-Disposition"] = f'attachment; filename="bulletin-{s.pk}-{period.key}.pdf"'
+        return response
+    return render(request, "web/assessment/bulletin_print.html", context)

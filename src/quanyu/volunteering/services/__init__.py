@@ -1,0 +1,57 @@
+"""The steps of volunteering, one function each (docs/WORKFLOWS.md §5)."""
+
+from quanyu.volunteering.services.attendance import (
+    SweepResult,
+    capped_minutes,
+    check_in_by_qr,
+    check_out_by_qr,
+    rollcall_check_in,
+    rollcall_check_out,
+    signup_no_show,
+    sweep_attendance,
+)
+from quanyu.volunteering.services.hours import correction_decide, correction_request, hours_decide
+from quanyu.volunteering.services.records import certificate_issue
+from quanyu.volunteering.services.registry import (
+    VolunteerInput,
+    activity_create,
+    activity_repeat,
+    project_create,
+    team_add_member,
+    team_create,
+    volunteer_register,
+)
+from quanyu.volunteering.services.signups import (
+    own_volunteer,
+    signup_approve,
+    signup_cancel,
+    signup_create,
+    signup_decline,
+)
+
+__all__ = [
+    "SweepResult",
+    "VolunteerInput",
+    "activity_create",
+    "activity_repeat",
+    "capped_minutes",
+    "certificate_issue",
+    "check_in_by_qr",
+    "check_out_by_qr",
+    "correction_decide",
+    "correction_request",
+    "hours_decide",
+    "own_volunteer",
+    "project_create",
+    "rollcall_check_in",
+    "rollcall_check_out",
+    "signup_approve",
+    "signup_cancel",
+    "signup_create",
+    "signup_decline",
+    "signup_no_show",
+    "sweep_attendance",
+    "team_add_member",
+    "team_create",
+    "volunteer_register",
+]

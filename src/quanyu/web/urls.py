@@ -11,6 +11,7 @@ from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
 from quanyu.web.tickets import urls as tickets_urls
+from quanyu.web.volunteering import urls as volunteering_urls
 
 app_name = "web"
 
@@ -19,5 +20,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", PasswordChange.as_view(), name="password_change"),
 ]
-for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls]:
+for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls, volunteering_urls]:
     urlpatterns += domain.urlpatterns

@@ -10,6 +10,7 @@ from quanyu.volunteering.services.attendance import (
     signup_no_show,
     sweep_attendance,
 )
+from quanyu.volunteering.services.exports import NATIONAL_COLUMNS, hours_export
 from quanyu.volunteering.services.hours import correction_decide, correction_request, hours_decide
 from quanyu.volunteering.services.records import certificate_issue
 from quanyu.volunteering.services.registry import (
@@ -30,6 +31,7 @@ from quanyu.volunteering.services.signups import (
 )
 
 __all__ = [
+    "NATIONAL_COLUMNS",
     "SweepResult",
     "VolunteerInput",
     "activity_create",
@@ -41,6 +43,7 @@ __all__ = [
     "correction_decide",
     "correction_request",
     "hours_decide",
+    "hours_export",
     "own_volunteer",
     "project_create",
     "rollcall_check_in",

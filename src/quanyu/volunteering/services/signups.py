@@ -8,6 +8,7 @@ exactly 30 places and 170 waiting positions in the order the lock was granted.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,15 +42,18 @@ def _lock_signup(signup: Signup) -> Signup:
     return lock(Signup.objects.select_related("volunteer", "activity__project__team")).get(pk=signup.pk)
 
 
-def signup_create(*, actor: Any, activity: Activity, volunteer: Volunteer | None = None) -> Signup:
+def signup_create(
+    *, actor: Any, activity: Activity, volunteer: Volunteer | None = None, at: dt.datetime | None = None
+) -> Signup:
     """Sign ``volunteer`` (default: the actor's own record) up for ``activity``: a place while
-    there is one, else the waiting list; pending approval after too many no-shows."""
+    there is one, else the waiting list; pending approval after too many no-shows. ``at`` is when
+    the sign-up happened (now; imports and the demo pass the recorded time)."""
     volunteer = volunteer or own_volunteer(actor)
     if not access.is_self(actor, volunteer):
         access.require_organiser(actor, activity.project.team)
     with transaction.atomic():
         locked = _lock_activity(activity)
-        now = timezone.now()
+        now = at or timezone.now()
         if now < locked.signup_opens:
             raise ValidationError({"activity": [_("报名尚未开始")]})
         if now > locked.signup_closes:

@@ -41,6 +41,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "assessment-refresh-recent",
             "notify-drain-outbox",
             "core-audit-seal",
+            "volunteering-sweep",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

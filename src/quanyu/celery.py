@@ -42,3 +42,5 @@ app.add_periodic_task(
     app.signature("quanyu.notify.drain_outbox"),
     name="notify-drain-outbox",
 )
+# Volunteering: check-ins left open past the activity's end are closed and flagged, no-shows recorded.
+app.add_periodic_task(600.0, app.signature("quanyu.volunteering.sweep_attendance"), name="volunteering-sweep")

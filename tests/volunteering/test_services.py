@@ -139,3 +139,14 @@ def test_sign_up_outside_the_window_is_refused(city, vs):
     with pytest.raises(ValidationError) as err:
         services.signup_create(actor=vol.user, activity=future)
     assert "activity" in err.value.message_dict
+
+
+def test_the_sweep_is_a_scheduled_task(city, vs):
+    from quanyu.celery import app
+    from quanyu.volunteering.tasks import SWEEP_TASK, sweep_attendance_task
+
+    assert sweep_attendance_task() == {"auto_closed": 0, "no_shows": 0}
+    app.loader.import_default_modules()
+    app.finalize()
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert SWEEP_TASK in scheduled

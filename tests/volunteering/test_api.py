@@ -181,3 +181,25 @@ def test_proof_pdf_and_public_check(city, vs):
 def test_no_hours_no_proof(city, vs):
     r = post(client_for(vs.volunteers[0].user), "/api/volunteer-certificates/", {"team": vs.team.pk})
     assert r.status_code == 400 and "team" in r.json()
+
+
+@pytest.mark.parametrize("pk", ["999999", "99999999999999999999999"])
+def test_signing_up_for_a_missing_activity_is_404(city, vs, pk):
+    assert (
+        post(client_for(vs.volunteers[0].user), f"/api/volunteer-activities/{pk}/signup/").status_code == 404
+    )
+
+
+def test_organiser_signs_up_another_volunteer(city, vs):
+    r = post(
+        client_for(vs.leader),
+        f"/api/volunteer-activities/{vs.activity.pk}/signup/",
+        {"volunteer": vs.volunteers[2].pk},
+    )
+    assert r.status_code == 201
+    r = post(
+        client_for(city.users["resident"]),
+        f"/api/volunteer-activities/{vs.activity.pk}/signup/",
+        {"volunteer": vs.volunteers[1].pk},
+    )
+    assert r.status_code == 400 and "volunteer" in r.json()

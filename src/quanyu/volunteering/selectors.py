@@ -24,6 +24,7 @@ from quanyu.volunteering.models import (
     Signup,
     SignupEvent,
     Team,
+    TeamMember,
     Volunteer,
 )
 from quanyu.volunteering.states import HoursStatus
@@ -91,9 +92,10 @@ def volunteer_list_for(
     staff = _staff_q(actor, "scope_path")
     qs = Volunteer.objects.select_related("community")
     if staff is not None:
-        qs = qs.filter(staff | models.Q(memberships__team__leader_id=actor.pk)).distinct()
+        led = TeamMember.objects.filter(team__leader_id=actor.pk).values("volunteer_id")
+        qs = qs.filter(staff | models.Q(pk__in=led))
     if team is not None:
-        qs = qs.filter(memberships__team=team)
+        qs = qs.filter(pk__in=TeamMember.objects.filter(team=team).values("volunteer_id"))
     if query:
         qs = qs.filter(models.Q(number__iexact=query.strip()) | models.Q(name__startswith=query.strip()))
     return qs.order_by("id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -164,7 +165,14 @@ class ActivityViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.SignupInSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"])
     def signup(self, request: Request, pk: str) -> Response:
-        activity = selectors.activity_get_for(actor=request.user, activity_id=pk)
+        # Any signed-in user sees every activity (selectors.activity_list_for): the service finds
+        # the row itself (a missing one is a 404), so the burst reads it once, under its lock.
+        try:
+            activity = int(pk)
+        except ValueError:
+            raise Http404 from None
+        if not 0 < activity < 2**63:
+            raise Http404
         v = _valid(s.SignupInSerializer, request)
         volunteer = None
         if v["volunteer"]:

@@ -12,6 +12,13 @@ from quanyu.volunteering.services.attendance import (
 )
 from quanyu.volunteering.services.exports import NATIONAL_COLUMNS, hours_export
 from quanyu.volunteering.services.hours import correction_decide, correction_request, hours_decide
+from quanyu.volunteering.services.imports import (
+    TEAM_COLUMNS,
+    VOLUNTEER_COLUMNS,
+    ImportResult,
+    teams_import,
+    volunteers_import,
+)
 from quanyu.volunteering.services.records import certificate_issue
 from quanyu.volunteering.services.registry import (
     VolunteerInput,
@@ -32,6 +39,9 @@ from quanyu.volunteering.services.signups import (
 
 __all__ = [
     "NATIONAL_COLUMNS",
+    "TEAM_COLUMNS",
+    "VOLUNTEER_COLUMNS",
+    "ImportResult",
     "SweepResult",
     "VolunteerInput",
     "activity_create",
@@ -56,5 +66,7 @@ __all__ = [
     "sweep_attendance",
     "team_add_member",
     "team_create",
+    "teams_import",
     "volunteer_register",
+    "volunteers_import",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
         name="volunteering_correction_decide",
     ),
     path("volunteering/teams/", views.team_list, name="volunteering_teams"),
+    path("volunteering/import/", views.roster_import, name="volunteering_import"),
     path("volunteering/volunteers/", views.volunteer_list, name="volunteering_volunteers"),
 ]
 
@@ -58,6 +59,8 @@ register(
         url_name="web:volunteering_hours",
         roles=REGISTRY_EDITORS,
         order=32,
-        also_current=frozenset({"web:volunteering_teams", "web:volunteering_volunteers"}),
+        also_current=frozenset(
+            {"web:volunteering_teams", "web:volunteering_volunteers", "web:volunteering_import"}
+        ),
     ),
 )

@@ -9,7 +9,9 @@ Views call selectors and services only; a refused step shows its message with th
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.pii import mask_name
+from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.core.workflow import http_status_for
 from quanyu.volunteering import selectors, services
 from quanyu.volunteering.models import Signup
@@ -341,3 +344,32 @@ def hours_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="volunteer-hours.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+IMPORTERS = {"teams": services.teams_import, "volunteers": services.volunteers_import}
+
+
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload teams or volunteers (xlsx/CSV); all or nothing, errors by row and column."""
+    _require_organiser(request)
+    kind = request.POST.get("kind", "volunteers")
+    context: dict[str, Any] = {"kind": kind}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        suffix = Path(getattr(upload, "name", "") or "").suffix.lower()
+        if upload is None or suffix not in (".xlsx", ".csv") or kind not in IMPORTERS:
+            context["error"], status = _("请选择 .xlsx 或 .csv 文件"), 400
+        else:
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    context["result"] = IMPORTERS[kind](actor=request.user, source=tmp.name)
+                except SpreadsheetError as exc:
+                    context["error"], status = str(exc), 400
+            if context.get("result") is not None and context["result"].errors:
+                status = 400
+    return render(request, "web/volunteering/import.html", context, status=status)

@@ -103,14 +103,14 @@ def test_sweep_closes_and_flags_unclosed_check_ins_and_records_no_shows(city, vs
     services.rollcall_check_in(actor=vs.leader, signup=s1, at=vs.activity.starts_at)
     later = vs.activity.ends_at + dt.timedelta(hours=3)
     result = services.sweep_attendance(now=later)
-    assert result.as_dict() == {"auto_closed": 1, "no_shows": 1}
+    assert result.as_dict() == {"auto_closed": 1, "no_shows": 1, "reminded": 0}
     s1.refresh_from_db()
     s2.refresh_from_db()
     assert s1.status == SignupStatus.CHECKED_OUT and s1.auto_closed
     assert s1.minutes == vs.activity.length_minutes
     assert s2.status == SignupStatus.NO_SHOW
     assert Volunteer.objects.get(pk=b.pk).no_shows == 1
-    assert services.sweep_attendance(now=later).as_dict() == {"auto_closed": 0, "no_shows": 0}
+    assert services.sweep_attendance(now=later).as_dict() == {"auto_closed": 0, "no_shows": 0, "reminded": 0}
 
 
 def test_after_too_many_no_shows_sign_ups_need_approval(city, vs, settings):
@@ -145,8 +145,25 @@ def test_the_sweep_is_a_scheduled_task(city, vs):
     from quanyu.celery import app
     from quanyu.volunteering.tasks import SWEEP_TASK, sweep_attendance_task
 
-    assert sweep_attendance_task() == {"auto_closed": 0, "no_shows": 0}
+    assert sweep_attendance_task() == {"auto_closed": 0, "no_shows": 0, "reminded": 0}
     app.loader.import_default_modules()
     app.finalize()
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert SWEEP_TASK in scheduled
+
+
+def test_promotion_and_the_day_before_are_told(city, vs):
+    from quanyu.notify.models import Notification
+
+    a, b, c = vs.volunteers
+    s1 = services.signup_create(actor=_user(a), activity=vs.activity)
+    services.signup_create(actor=_user(b), activity=vs.activity)
+    s3 = services.signup_create(actor=_user(c), activity=vs.activity)
+    services.signup_cancel(actor=_user(a), signup=s1)
+    assert Notification.objects.filter(recipient=_user(c), kind="volunteering_promoted").count() == 1
+    soon = make_activity(city, vs.project, starts_in=dt.timedelta(hours=5))
+    services.signup_create(actor=_user(a), activity=soon)
+    assert services.sweep_attendance().reminded == 1
+    assert services.sweep_attendance().reminded == 0
+    assert Notification.objects.filter(recipient=_user(a), kind="volunteering_reminder").count() == 1
+    assert s3.pk

@@ -30,4 +30,9 @@ def auto_close_after() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "VOLUNTEERING_AUTO_CLOSE_MINUTES", 120)))
 
 
+def reminder_before() -> dt.timedelta:
+    """How long before the start confirmed volunteers are reminded (by the sweep)."""
+    return dt.timedelta(hours=int(getattr(settings, "VOLUNTEERING_REMINDER_HOURS", 24)))
+
+
 POINT_RULE = "volunteer_service"

@@ -200,6 +200,7 @@ class Signup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
     late = models.BooleanField(_("迟到"), default=False)
     auto_closed = models.BooleanField(_("自动签退"), default=False)
     minutes = models.PositiveIntegerField(_("服务时长（分钟）"), null=True, blank=True)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import TransitionError, check_transition, lock
 from quanyu.volunteering import access, events
-from quanyu.volunteering.conf import auto_close_after, early_checkin, late_grace
+from quanyu.volunteering.conf import auto_close_after, early_checkin, late_grace, reminder_before
 from quanyu.volunteering.models import Activity, Signup, Volunteer
+from quanyu.volunteering.notifications import remind
 from quanyu.volunteering.services.signups import own_volunteer
 from quanyu.volunteering.states import ALLOWED, HoursStatus, SignupStatus
 from quanyu.volunteering.tokens import read_token
@@ -151,18 +152,44 @@ def signup_no_show(*, actor: Any, signup: Signup) -> Signup:
 class SweepResult:
     auto_closed: int = 0
     no_shows: int = 0
+    reminded: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"auto_closed": self.auto_closed, "no_shows": self.no_shows}
+        return {"auto_closed": self.auto_closed, "no_shows": self.no_shows, "reminded": self.reminded}
+
+
+def _remind(now: dt.datetime, result: SweepResult) -> None:
+    """Confirmed volunteers of activities starting within ``reminder_before()``: told once."""
+    due = Signup.objects.filter(
+        status=SignupStatus.CONFIRMED,
+        reminded_at__isnull=True,
+        activity__starts_at__gt=now,
+        activity__starts_at__lte=now + reminder_before(),
+    ).values_list("pk", flat=True)[:2000]
+    for pk in list(due):
+        with transaction.atomic():
+            row = (
+                lock(Signup.objects.select_related("volunteer", "activity"), skip_locked=True)
+                .filter(pk=pk, reminded_at__isnull=True, status=SignupStatus.CONFIRMED)
+                .first()
+            )
+            if row is None:
+                continue
+            row.reminded_at = now
+            row.save(update_fields=["reminded_at"])
+            remind(row)
+            result.reminded += 1
 
 
 def sweep_attendance(*, now: dt.datetime | None = None) -> SweepResult:
-    """Close check-ins left open past the activity's end + the grace (flagged ``auto_closed``, the
-    hours counted up to the end and left for the organiser to approve), and record confirmed
-    volunteers who never came as no-shows. Idempotent; rows another sweep holds are skipped."""
+    """Remind confirmed volunteers the day before; close check-ins left open past the activity's
+    end + the grace (flagged ``auto_closed``, the hours counted up to the end and left for the
+    organiser to approve), and record confirmed volunteers who never came as no-shows.
+    Idempotent; rows another sweep holds are skipped."""
     now = now or timezone.now()
     cutoff = now - auto_close_after()
     result = SweepResult()
+    _remind(now, result)
     open_ids = list(
         Signup.objects.filter(status=SignupStatus.CHECKED_IN, activity__ends_at__lt=cutoff).values_list(
             "pk", flat=True

@@ -21,6 +21,7 @@ from quanyu.core.workflow import TransitionError, check_transition, lock
 from quanyu.volunteering import access, events
 from quanyu.volunteering.conf import no_show_limit
 from quanyu.volunteering.models import Activity, Signup, Team, Volunteer
+from quanyu.volunteering.notifications import tell_promoted
 from quanyu.volunteering.states import ALLOWED, LIVE_STATUSES, SignupStatus
 
 TAKES_PLACE = frozenset({SignupStatus.CONFIRMED, SignupStatus.CHECKED_IN, SignupStatus.CHECKED_OUT})
@@ -150,7 +151,7 @@ def signup_decline(*, actor: Any, signup: Signup, reason: str = "") -> Signup:
 def _promote_next(*, actor: Any, activity: Activity, freed_by: Signup) -> Signup | None:
     """The first on the waiting list takes the freed place (the activity is locked)."""
     nxt = (
-        lock(Signup.objects)
+        lock(Signup.objects.select_related("volunteer", "activity"))
         .filter(activity=activity, status=SignupStatus.WAITING)
         .order_by("position")
         .first()
@@ -162,6 +163,7 @@ def _promote_next(*, actor: Any, activity: Activity, freed_by: Signup) -> Signup
     activity.taken += 1
     activity.save(update_fields=["taken"])
     events.promoted_event(signup=nxt, actor=actor, freed_by=freed_by.pk)
+    tell_promoted(nxt)
     return nxt
 
 

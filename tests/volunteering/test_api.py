@@ -203,3 +203,26 @@ def test_organiser_signs_up_another_volunteer(city, vs):
         {"volunteer": vs.volunteers[1].pk},
     )
     assert r.status_code == 400 and "volunteer" in r.json()
+
+
+def test_rankings_by_approved_hours(city, vs):
+    from django.utils import timezone
+
+    s = services.signup_create(actor=vs.volunteers[0].user, activity=vs.activity)
+    start = vs.activity.starts_at
+    services.rollcall_check_in(actor=vs.leader, signup=s, at=start)
+    out = services.rollcall_check_out(actor=vs.leader, signup=s, at=start + dt.timedelta(minutes=90))
+    services.hours_decide(actor=vs.leader, signup=out, approve=True)
+    year = timezone.localtime(start).year
+    body = client_for(city.users["community_x"]).get(f"/api/volunteer-rankings/?year={year}").json()
+    assert body["volunteers"][0]["hours"] == 1.5 and "*" in body["volunteers"][0]["name"]
+    assert body["teams"][0]["name"] == vs.team.name
+    assert (
+        client_for(city.users["community_y"])
+        .get(f"/api/volunteer-rankings/?year={year}")
+        .json()["volunteers"]
+        == []
+    )
+    assert client_for(city.users["community_x"]).get("/api/volunteer-rankings/?year=1800").status_code == 400
+    page = client_for(city.users["community_x"]).get("/volunteering/hours/").content.decode()
+    assert 'id="rankings"' in page

@@ -217,6 +217,50 @@ def correction_get_for(*, actor: Any, request_id: Any) -> CorrectionRequest:
     return _get(correction_list_for(actor=actor, status=""), request_id)  # type: ignore[no-any-return]
 
 
+# --- rankings ---------------------------------------------------------------------------------
+
+
+def rankings_for(*, actor: Any, year: int, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+    """Volunteers and teams of the actor's scope by approved hours in ``year`` (two grouped
+    queries, whatever the size): names masked."""
+    from quanyu.core.pii import mask_name
+
+    approved = signup_list_for(actor=actor, hours_status=HoursStatus.APPROVED).filter(
+        activity__starts_at__year=year
+    )
+    people = (
+        approved.values("volunteer_id", "volunteer__name", "volunteer__number")
+        .annotate(minutes=models.Sum("minutes"), services=models.Count("id"))
+        .order_by("-minutes", "volunteer_id")[:limit]
+    )
+    teams = (
+        approved.values("activity__project__team_id", "activity__project__team__name")
+        .annotate(minutes=models.Sum("minutes"), services=models.Count("id"))
+        .order_by("-minutes", "activity__project__team_id")[:limit]
+    )
+    return {
+        "volunteers": [
+            {
+                "id": r["volunteer_id"],
+                "name": mask_name(r["volunteer__name"]),
+                "number": r["volunteer__number"],
+                "hours": round((r["minutes"] or 0) / 60, 2),
+                "services": r["services"],
+            }
+            for r in people
+        ],
+        "teams": [
+            {
+                "id": r["activity__project__team_id"],
+                "name": r["activity__project__team__name"],
+                "hours": round((r["minutes"] or 0) / 60, 2),
+                "services": r["services"],
+            }
+            for r in teams
+        ],
+    }
+
+
 # --- proofs -----------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from quanyu.api.volunteering.records import (
     CertificateViewSet,
     CorrectionViewSet,
     MyHoursView,
+    RankingsView,
 )
 from quanyu.api.volunteering.views import (
     ActivityViewSet,
@@ -36,6 +37,7 @@ def register(router: Any) -> None:
 urlpatterns = [
     path("volunteer-checkin/", CheckInView.as_view(), name="volunteer-checkin"),
     path("volunteer-hours/", MyHoursView.as_view(), name="volunteer-hours"),
+    path("volunteer-rankings/", RankingsView.as_view(), name="volunteer-rankings"),
     path(
         "volunteer-certificates/verify/<str:number>/",
         CertificateVerifyView.as_view(),

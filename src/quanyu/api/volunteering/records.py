@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.api.volunteering.serializers import DecideSerializer
+from quanyu.core.params import require_year
 from quanyu.volunteering import selectors, services
 from quanyu.volunteering.models import Certificate, CorrectionRequest, Team
 from quanyu.volunteering.pdf import certificate_pdf
@@ -114,6 +116,28 @@ class CertificateViewSet(viewsets.GenericViewSet):
         response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
         return response
+
+
+class RankRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    number = serializers.CharField(required=False)
+    hours = serializers.FloatField()
+    services = serializers.IntegerField()
+
+
+class RankingsSerializer(serializers.Serializer):
+    volunteers = RankRowSerializer(many=True)
+    teams = RankRowSerializer(many=True)
+
+
+class RankingsView(APIView):
+    """Volunteers and teams of the caller's scope by approved hours in a year."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=RankingsSerializer)
+    def get(self, request: Request) -> Response:
+        year = require_year(request.query_params.get("year"), field="year") or timezone.localdate().year
+        return Response(selectors.rankings_for(actor=request.user, year=year))
 
 
 class MyHoursView(APIView):

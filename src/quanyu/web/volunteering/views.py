@@ -277,6 +277,7 @@ def hours_queue(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     pending = selectors.signup_list_for(actor=request.user, hours_status="pending")
     context = {
+        "rankings": selectors.rankings_for(actor=request.user, year=timezone.localdate().year, limit=10),
         "page": Paginator(pending, PER_PAGE).get_page(request.GET.get("page")),
         "corrections": selectors.correction_list_for(actor=request.user).exclude(
             signup__volunteer__user_id=request.user.pk or 0

@@ -125,6 +125,11 @@ def activity_get_for(*, actor: Any, activity_id: Any) -> Activity:
     return _get(activity_list_for(actor=actor), activity_id)  # type: ignore[no-any-return]
 
 
+def activity_public(*, activity_id: Any) -> Activity:
+    """An activity as its public call for volunteers shows it (the phone sign-up page)."""
+    return _get(Activity.objects.select_related("project__team"), activity_id)  # type: ignore[no-any-return]
+
+
 def activity_organised_for(*, actor: Any, activity_id: Any) -> Activity:
     """An activity the actor organises (its roster, roll call, QR code); 404 otherwise."""
     qs = Activity.objects.select_related("project__team").filter(

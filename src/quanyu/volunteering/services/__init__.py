@@ -19,6 +19,7 @@ from quanyu.volunteering.services.imports import (
     teams_import,
     volunteers_import,
 )
+from quanyu.volunteering.services.phone import phone_code_send, phone_sign_up
 from quanyu.volunteering.services.records import certificate_issue
 from quanyu.volunteering.services.registry import (
     VolunteerInput,
@@ -55,6 +56,8 @@ __all__ = [
     "hours_decide",
     "hours_export",
     "own_volunteer",
+    "phone_code_send",
+    "phone_sign_up",
     "project_create",
     "rollcall_check_in",
     "rollcall_check_out",

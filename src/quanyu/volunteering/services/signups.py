@@ -63,6 +63,12 @@ def signup_create(
     if not access.is_self(actor, volunteer):
         team = activity.project.team if isinstance(activity, Activity) else _team_of(activity_id)
         access.require_organiser(actor, team)
+    return sign_up_checked(actor=actor, activity_id=activity_id, volunteer=volunteer, at=at)
+
+
+def sign_up_checked(*, actor: Any, activity_id: int, volunteer: Volunteer, at: dt.datetime | None) -> Signup:
+    """The sign-up itself, once the caller has established who may sign ``volunteer`` up (the
+    volunteer, an organiser, or a phone number proved by an SMS code)."""
     with transaction.atomic():
         try:
             locked = lock(Activity.objects).get(pk=activity_id)

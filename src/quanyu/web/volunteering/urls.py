@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "volunteering/activities/<int:activity_id>/signup/", views.activity_signup, name="volunteering_signup"
     ),
+    path("volunteering/activities/<int:activity_id>/phone/", views.phone_signup, name="volunteering_phone"),
     path("volunteering/signups/<int:signup_id>/<str:step>/", views.signup_step, name="volunteering_step"),
     path("volunteering/checkin/", views.checkin, name="volunteering_checkin"),
     path("volunteering/me/", views.me, name="volunteering_me"),

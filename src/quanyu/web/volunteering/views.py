@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.audit import client_ip
 from quanyu.core.pii import mask_name
+from quanyu.core.ratelimit import RateLimited
 from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.core.workflow import http_status_for
 from quanyu.volunteering import selectors, services
@@ -374,3 +376,32 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             if context.get("result") is not None and context["result"].errors:
                 status = 400
     return render(request, "web/volunteering/import.html", context, status=status)
+
+
+def phone_signup(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Public: sign up without an account, with a phone number proved by an SMS code."""
+    activity = selectors.activity_public(activity_id=activity_id)
+    context: dict[str, Any] = {"activity": activity, "data": request.POST, "sent": False}
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "send":
+                services.phone_code_send(
+                    activity=activity, phone=request.POST.get("phone"), ip=client_ip(request)
+                )
+                context["sent"] = True
+            else:
+                context["sent"] = True
+                signup = services.phone_sign_up(
+                    activity=activity,
+                    phone=request.POST.get("phone"),
+                    code=request.POST.get("code"),
+                    name=request.POST.get("name"),
+                )
+                context["signup"] = signup
+        except ValidationError as exc:
+            context["errors"], status = exc.messages, 400
+        except RateLimited as exc:
+            context["errors"] = [_("获取验证码过于频繁，请 %(n)d 分钟后再试。") % {"n": exc.retry_minutes}]
+            status = 429
+    return render(request, "web/volunteering/phone.html", context, status=status)

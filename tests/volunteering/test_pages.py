@@ -126,3 +126,22 @@ def test_register_names_the_problem(city):
         {"name": "新志愿者", "community": city.communities[0].pk, "phone": "13900001111"},
     )
     assert ok.status_code == 302
+
+
+def test_lists_export_to_xlsx_masked(city, vs):
+    import io
+
+    from openpyxl import load_workbook
+
+    c = client_for(city.users["community_x"])
+    for url in (
+        "/volunteering/teams/export.xlsx",
+        "/volunteering/volunteers/export.xlsx",
+        "/volunteering/hours/export.xlsx",
+    ):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        book = load_workbook(io.BytesIO(r.content))
+        text = " ".join(str(cell.value) for row in book.active.iter_rows() for cell in row)
+        assert vs.volunteers[0].name not in text and vs.volunteers[0].phone not in text
+    assert client_for(vs.volunteers[0].user).get("/volunteering/volunteers/export.xlsx").status_code == 403

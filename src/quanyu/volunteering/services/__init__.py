@@ -10,7 +10,12 @@ from quanyu.volunteering.services.attendance import (
     signup_no_show,
     sweep_attendance,
 )
-from quanyu.volunteering.services.exports import NATIONAL_COLUMNS, hours_export
+from quanyu.volunteering.services.exports import (
+    NATIONAL_COLUMNS,
+    hours_export,
+    teams_export,
+    volunteers_export,
+)
 from quanyu.volunteering.services.hours import correction_decide, correction_request, hours_decide
 from quanyu.volunteering.services.imports import (
     TEAM_COLUMNS,
@@ -69,7 +74,9 @@ __all__ = [
     "sweep_attendance",
     "team_add_member",
     "team_create",
+    "teams_export",
     "teams_import",
     "volunteer_register",
+    "volunteers_export",
     "volunteers_import",
 ]

@@ -79,3 +79,61 @@ def hours_export(
         detail={"rows": count},
     )
     return count
+
+
+TEAM_EXPORT_COLUMNS: list[Column] = [
+    Column("name", "队伍名称", width=24),
+    Column("kind", "类型"),
+    Column("community", "所在社区"),
+    Column("organisation", "组织单位", width=20),
+    Column("responsible_person", "负责人"),
+    Column("contact_phone", "联系电话", width=14),
+    Column("skills", "服务特长"),
+    Column("members", "队员人数"),
+]
+VOLUNTEER_EXPORT_COLUMNS: list[Column] = [
+    Column("number", "志愿者编号", width=16),
+    Column("name", "姓名"),
+    Column("phone", "手机号", width=14),
+    Column("community", "所在社区"),
+    Column("skills", "服务特长"),
+    Column("no_shows", "缺席次数"),
+]
+
+
+def teams_export(*, actor: Any, teams: QuerySet[Any], target: Target) -> int:
+    """The teams list (already scoped by a selector)."""
+    rows = (
+        {
+            "name": t.name,
+            "kind": t.get_kind_display(),
+            "community": t.community.name,
+            "organisation": t.organisation,
+            "responsible_person": t.responsible_person,
+            "contact_phone": t.contact_phone,
+            "skills": t.skills,
+            "members": getattr(t, "member_count", ""),
+        }
+        for t in teams.iterator(chunk_size=2000)
+    )
+    count = write_rows(target, TEAM_EXPORT_COLUMNS, rows, title="志愿服务队")
+    audit_record(actor=actor, action="export", target_type="volunteering.team", detail={"rows": count})
+    return count
+
+
+def volunteers_export(*, actor: Any, volunteers: QuerySet[Any], target: Target) -> int:
+    """The volunteers list (already scoped by a selector), names and phones masked."""
+    rows = (
+        {
+            "number": v.number,
+            "name": mask_name(v.name),
+            "phone": mask_phone(v.phone),
+            "community": v.community.name,
+            "skills": v.skills,
+            "no_shows": v.no_shows,
+        }
+        for v in volunteers.iterator(chunk_size=2000)
+    )
+    count = write_rows(target, VOLUNTEER_EXPORT_COLUMNS, rows, title="志愿者")
+    audit_record(actor=actor, action="export", target_type="volunteering.volunteer", detail={"rows": count})
+    return count

@@ -31,6 +31,8 @@ urlpatterns = [
         name="volunteering_correction_decide",
     ),
     path("volunteering/teams/", views.team_list, name="volunteering_teams"),
+    path("volunteering/teams/export.xlsx", views.team_export, name="volunteering_team_export"),
+    path("volunteering/volunteers/export.xlsx", views.volunteer_export, name="volunteering_volunteer_export"),
     path("volunteering/import/", views.roster_import, name="volunteering_import"),
     path("volunteering/volunteers/", views.volunteer_list, name="volunteering_volunteers"),
 ]

@@ -405,3 +405,29 @@ def phone_signup(request: HttpRequest, activity_id: int) -> HttpResponse:
             context["errors"] = [_("获取验证码过于频繁，请 %(n)d 分钟后再试。") % {"n": exc.retry_minutes}]
             status = 429
     return render(request, "web/volunteering/phone.html", context, status=status)
+
+
+def _xlsx(write: Callable[[io.BytesIO], Any], filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def team_export(request: HttpRequest) -> HttpResponse:
+    _require_organiser(request)
+    teams = selectors.team_list_for(actor=request.user, kind=request.GET.get("kind", ""))
+    return _xlsx(lambda out: services.teams_export(actor=request.user, teams=teams, target=out), "teams.xlsx")
+
+
+@login_required
+def volunteer_export(request: HttpRequest) -> HttpResponse:
+    _require_organiser(request)
+    found = selectors.volunteer_list_for(actor=request.user, query=request.GET.get("q", "")[:30])
+    return _xlsx(
+        lambda out: services.volunteers_export(actor=request.user, volunteers=found, target=out),
+        "volunteers.xlsx",
+    )

@@ -145,3 +145,14 @@ def test_lists_export_to_xlsx_masked(city, vs):
         text = " ".join(str(cell.value) for row in book.active.iter_rows() for cell in row)
         assert vs.volunteers[0].name not in text and vs.volunteers[0].phone not in text
     assert client_for(vs.volunteers[0].user).get("/volunteering/volunteers/export.xlsx").status_code == 403
+
+
+def test_volunteer_export_reads_in_a_flat_number_of_queries(city, vs, django_assert_max_num_queries):
+    from tests.volunteering.factories import add_volunteer
+
+    c = client_for(city.users["community_x"])
+    c.get("/volunteering/volunteers/export.xlsx")
+    for i in range(20):
+        add_volunteer(city, 300 + i, with_user=False)
+    with django_assert_max_num_queries(14):
+        assert c.get("/volunteering/volunteers/export.xlsx").status_code == 200

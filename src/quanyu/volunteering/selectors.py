@@ -90,10 +90,13 @@ def volunteer_list_for(
     if not getattr(actor, "is_authenticated", False):
         return Volunteer.objects.none()
     staff = _staff_q(actor, "scope_path")
-    qs = Volunteer.objects.select_related("community")
+    # The list never shows the ID number or the phone: leave their ciphertexts in the table.
+    qs = Volunteer.objects.select_related("community").defer("id_number", "phone")
     if staff is not None:
-        led = TeamMember.objects.filter(team__leader_id=actor.pk).values("volunteer_id")
-        qs = qs.filter(staff | models.Q(pk__in=led))
+        if Team.objects.filter(leader_id=actor.pk).exists():
+            led = TeamMember.objects.filter(team__leader_id=actor.pk).values("volunteer_id")
+            staff = staff | models.Q(pk__in=led)
+        qs = qs.filter(staff)
     if team is not None:
         qs = qs.filter(pk__in=TeamMember.objects.filter(team=team).values("volunteer_id"))
     if query:

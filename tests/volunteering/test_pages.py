@@ -156,3 +156,33 @@ def test_volunteer_export_reads_in_a_flat_number_of_queries(city, vs, django_ass
         add_volunteer(city, 300 + i, with_user=False)
     with django_assert_max_num_queries(14):
         assert c.get("/volunteering/volunteers/export.xlsx").status_code == 200
+
+
+def test_organiser_calendar_and_forms(city, vs):
+    from quanyu.volunteering.models import Activity, Project
+
+    c = client_for(vs.leader)
+    page = c.get("/volunteering/organise/")
+    assert page.status_code == 200 and f'data-activity="{vs.activity.pk}"' in page.content.decode()
+    made = c.post(
+        "/volunteering/organise/", {"form": "project", "team": vs.team.pk, "name": "送政策", "kind": "policy"}
+    )
+    assert made.status_code == 302 and Project.objects.filter(name="送政策").exists()
+    project = Project.objects.get(name="送政策")
+    form = {
+        "form": "activity",
+        "project": project.pk,
+        "title": "医保政策宣讲",
+        "starts_at": "2030-03-01T09:00",
+        "ends_at": "2030-03-01T11:00",
+        "address": "社区广场",
+        "capacity": "20",
+        "repeat_weeks": "3",
+    }
+    assert c.post("/volunteering/organise/", form).status_code == 302
+    assert Activity.objects.filter(project=project).count() == 4
+    bad = c.post("/volunteering/organise/", {**form, "ends_at": "2030-03-01T08:00"})
+    assert bad.status_code == 400 and "结束时间须晚于开始时间" in bad.content.decode()
+    other = client_for(city.users["community_y"])
+    assert other.post("/volunteering/organise/", form).status_code == 400  # not their project
+    assert client_for(vs.volunteers[0].user).get("/volunteering/organise/").status_code == 403

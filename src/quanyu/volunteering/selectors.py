@@ -141,6 +141,25 @@ def activity_organised_for(*, actor: Any, activity_id: Any) -> Activity:
     return _get(qs, activity_id)  # type: ignore[no-any-return]
 
 
+def activities_organised_for(*, actor: Any, start: Any, end: Any) -> models.QuerySet[Activity]:
+    """The organiser's calendar: activities between ``start`` and ``end`` of the teams they run."""
+    return (
+        Activity.objects.select_related("project__team")
+        .filter(_organiser_q(actor, "scope_path", "project__team"), starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at", "id")
+    )
+
+
+def projects_organised_for(*, actor: Any) -> models.QuerySet[Any]:
+    from quanyu.volunteering.models import Project
+
+    return (
+        Project.objects.select_related("team")
+        .filter(_organiser_q(actor, "scope_path", "team"))
+        .order_by("id")
+    )
+
+
 def roster_for(*, actor: Any, activity: Activity) -> models.QuerySet[Signup]:
     activity_organised_for(actor=actor, activity_id=activity.pk)
     return Signup.objects.filter(activity=activity).select_related("volunteer").order_by("position")

@@ -30,6 +30,7 @@ urlpatterns = [
         views.correction_decide,
         name="volunteering_correction_decide",
     ),
+    path("volunteering/organise/", views.organise, name="volunteering_organise"),
     path("volunteering/teams/", views.team_list, name="volunteering_teams"),
     path("volunteering/teams/export.xlsx", views.team_export, name="volunteering_team_export"),
     path("volunteering/volunteers/export.xlsx", views.volunteer_export, name="volunteering_volunteer_export"),
@@ -63,7 +64,12 @@ register(
         roles=REGISTRY_EDITORS,
         order=32,
         also_current=frozenset(
-            {"web:volunteering_teams", "web:volunteering_volunteers", "web:volunteering_import"}
+            {
+                "web:volunteering_teams",
+                "web:volunteering_volunteers",
+                "web:volunteering_import",
+                "web:volunteering_organise",
+            }
         ),
     ),
 )

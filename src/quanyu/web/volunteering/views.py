@@ -8,6 +8,7 @@ Views call selectors and services only; a refused step shows its message with th
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +35,7 @@ from quanyu.core.ratelimit import RateLimited
 from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.core.workflow import http_status_for
 from quanyu.volunteering import selectors, services
-from quanyu.volunteering.models import Signup
+from quanyu.volunteering.models import ProjectKind, Signup
 from quanyu.volunteering.pdf import certificate_pdf
 from quanyu.volunteering.tokens import make_token
 
@@ -431,3 +433,82 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
         lambda out: services.volunteers_export(actor=request.user, volunteers=found, target=out),
         "volunteers.xlsx",
     )
+
+
+def _moment(value: str | None, field: str) -> dt.datetime:
+    parsed = parse_datetime(str(value or ""))
+    if parsed is None:
+        raise ValidationError({field: [_("请填写正确的时间")]})
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@login_required
+def organise(request: HttpRequest) -> HttpResponse:
+    """The organiser's calendar (four weeks from the chosen week) with the forms to add a project
+    and an activity (repeated weekly when asked)."""
+    _require_organiser(request)
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "project":
+                team = (
+                    selectors.team_list_for(actor=request.user)
+                    .filter(pk=_int(request.POST.get("team")) or 0)
+                    .first()
+                )
+                if team is None:
+                    raise ValidationError({"team": [_("请选择志愿服务队")]})
+                services.project_create(
+                    actor=request.user,
+                    team=team,
+                    name=request.POST.get("name", ""),
+                    kind=request.POST.get("kind", "other"),
+                )
+                messages.success(request, _("服务项目已建立"))
+            else:
+                project = (
+                    selectors.projects_organised_for(actor=request.user)
+                    .filter(pk=_int(request.POST.get("project")) or 0)
+                    .first()
+                )
+                if project is None:
+                    raise ValidationError({"project": [_("请选择服务项目")]})
+                starts = _moment(request.POST.get("starts_at"), "starts_at")
+                activity = services.activity_create(
+                    actor=request.user,
+                    project=project,
+                    title=request.POST.get("title", ""),
+                    starts_at=starts,
+                    ends_at=_moment(request.POST.get("ends_at"), "ends_at"),
+                    address=request.POST.get("address", ""),
+                    latitude=request.POST.get("latitude") or None,
+                    longitude=request.POST.get("longitude") or None,
+                    capacity=_int(request.POST.get("capacity")) or 0,
+                    signup_closes=starts,
+                )
+                weeks = _int(request.POST.get("repeat_weeks")) or 0
+                if weeks:
+                    services.activity_repeat(actor=request.user, activity=activity, every_days=7, times=weeks)
+                messages.success(request, _("活动已发布"))
+            return redirect("web:volunteering_organise")
+        except ValidationError as exc:
+            errors, status = exc.messages, 400
+        except PermissionDenied as exc:
+            errors, status = [str(exc)], 403
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time()))
+    days: dict[dt.date, list[Any]] = {}
+    for a in selectors.activities_organised_for(
+        actor=request.user, start=start, end=start + dt.timedelta(days=28)
+    ):
+        days.setdefault(timezone.localtime(a.starts_at).date(), []).append(a)
+    context = {
+        "days": sorted(days.items()),
+        "teams": selectors.team_list_for(actor=request.user),
+        "projects": selectors.projects_organised_for(actor=request.user),
+        "kinds": ProjectKind.choices,
+        "errors": errors,
+        "data": request.POST,
+    }
+    return render(request, "web/volunteering/organise.html", context, status=status)

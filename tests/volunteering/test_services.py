@@ -167,3 +167,27 @@ def test_promotion_and_the_day_before_are_told(city, vs):
     assert services.sweep_attendance().reminded == 0
     assert Notification.objects.filter(recipient=_user(a), kind="volunteering_reminder").count() == 1
     assert s3.pk
+
+
+def test_a_party_members_account_volunteers_as_the_member(city, vs):
+    from quanyu.core.roles import Role
+    from tests.factories import make_user
+
+    branches = make_branches(city)
+    member = add_member(city, branches, 8)
+    user = make_user("member_vol", Role.PARTY_MEMBER, city.communities[0])
+    type(member).objects.filter(pk=member.pk).update(user=user)
+    vol = services.volunteer_register(
+        actor=user,
+        person=services.VolunteerInput(name="党员志愿者"),
+        community=city.communities[0],
+        user=user,
+    )
+    assert vol.member_id == member.pk
+    s = services.signup_create(actor=user, activity=vs.activity)
+    start = vs.activity.starts_at
+    services.rollcall_check_in(actor=vs.leader, signup=s, at=start)
+    out = services.rollcall_check_out(actor=vs.leader, signup=s, at=start + dt.timedelta(minutes=60))
+    services.hours_decide(actor=vs.leader, signup=out, approve=True)
+    entry = PointEntry.objects.get(member=member)
+    assert entry.source == f"volunteering:{s.pk}" and entry.points == 2

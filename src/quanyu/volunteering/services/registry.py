@@ -122,6 +122,9 @@ def volunteer_register(
     )
     if not own:
         access.require_staff(actor, community.path)
+    if member is None and user is not None:
+        # A party member's account volunteers as that member: approved hours earn points.
+        member = PartyMember.objects.filter(user=user).first()
     if user is not None and Volunteer.objects.filter(user=user).exists():
         raise ValidationError({"user": [_("该账号已注册为志愿者")]})
     if fields["id_hash"] and Volunteer.objects.filter(id_hash=fields["id_hash"]).exists():

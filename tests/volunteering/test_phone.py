@@ -60,3 +60,35 @@ def test_codes_are_rate_limited(vs, texts, settings):
 
 def test_missing_activity_is_404(city):
     assert Client().get("/volunteering/activities/999999/phone/").status_code == 404
+
+
+def test_phone_sign_up_over_the_api(vs, texts, settings):
+    c = Client()
+    base = f"/api/volunteer-activities/{vs.activity.pk}"
+    bad = c.post(f"{base}/phone-code/", {"phone": "1"}, content_type="application/json")
+    assert bad.status_code == 400 and "phone" in bad.json()
+    assert (
+        c.post(f"{base}/phone-code/", {"phone": "13912340000"}, content_type="application/json").status_code
+        == 202
+    )
+    code = _code(texts)
+    r = c.post(
+        f"{base}/phone-signup/",
+        {"phone": "13912340000", "code": code, "name": "赵六"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["status"] == "confirmed"
+    settings.VOLUNTEERING_CODE_PHONE_RATE = "1/10m"
+    c.post(f"{base}/phone-code/", {"phone": "13912340001"}, content_type="application/json")
+    assert (
+        c.post(f"{base}/phone-code/", {"phone": "13912340001"}, content_type="application/json").status_code
+        == 429
+    )
+    assert (
+        c.post(
+            "/api/volunteer-activities/999999/phone-code/",
+            {"phone": "13912340002"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )

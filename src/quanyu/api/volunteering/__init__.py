@@ -17,6 +17,8 @@ from quanyu.api.volunteering.records import (
 from quanyu.api.volunteering.views import (
     ActivityViewSet,
     CheckInView,
+    PhoneCodeView,
+    PhoneSignupView,
     ProjectViewSet,
     SignupViewSet,
     TeamViewSet,
@@ -36,6 +38,12 @@ def register(router: Any) -> None:
 
 urlpatterns = [
     path("volunteer-checkin/", CheckInView.as_view(), name="volunteer-checkin"),
+    path("volunteer-activities/<int:pk>/phone-code/", PhoneCodeView.as_view(), name="volunteer-phone-code"),
+    path(
+        "volunteer-activities/<int:pk>/phone-signup/",
+        PhoneSignupView.as_view(),
+        name="volunteer-phone-signup",
+    ),
     path("volunteer-hours/", MyHoursView.as_view(), name="volunteer-hours"),
     path("volunteer-rankings/", RankingsView.as_view(), name="volunteer-rankings"),
     path(

@@ -8,14 +8,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quanyu.api.volunteering import serializers as s
 from quanyu.areas.models import Area
+from quanyu.core.audit import client_ip
+from quanyu.core.ratelimit import RateLimited
 from quanyu.volunteering import selectors, services
 from quanyu.volunteering.conf import qr_max_age
 from quanyu.volunteering.models import Signup, Volunteer
@@ -298,3 +301,44 @@ class CheckInView(APIView):
         v = _valid(s.CheckInSerializer, request)
         step = services.check_in_by_qr if v["direction"] == "in" else services.check_out_by_qr
         return Response(s.SignupSerializer(step(actor=request.user, token=v["token"])).data)
+
+
+class PhoneCodeSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+
+
+class PhoneSignupSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    code = serializers.CharField(max_length=10)
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class PhoneCodeView(APIView):
+    """Public: text a sign-up code to a phone (rate-limited per number and address: 429)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(request=PhoneCodeSerializer, responses={202: None})
+    def post(self, request: Request, pk: int) -> Response:
+        activity = selectors.activity_public(activity_id=pk)
+        v = _valid(PhoneCodeSerializer, request)
+        try:
+            services.phone_code_send(activity=activity, phone=v["phone"], ip=client_ip(request))
+        except RateLimited as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
+        return Response(status=202)
+
+
+class PhoneSignupView(APIView):
+    """Public: sign up with the phone and the code texted to it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(request=PhoneSignupSerializer, responses={201: s.SignupSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        activity = selectors.activity_public(activity_id=pk)
+        v = _valid(PhoneSignupSerializer, request)
+        signup = services.phone_sign_up(activity=activity, **v)
+        return Response({"id": signup.pk, "status": signup.status, "position": signup.position}, status=201)

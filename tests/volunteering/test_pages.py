@@ -186,3 +186,11 @@ def test_organiser_calendar_and_forms(city, vs):
     other = client_for(city.users["community_y"])
     assert other.post("/volunteering/organise/", form).status_code == 400  # not their project
     assert client_for(vs.volunteers[0].user).get("/volunteering/organise/").status_code == 403
+
+
+def test_a_step_never_redirects_off_site(city, vs):
+    s = services.signup_create(actor=vs.volunteers[0].user, activity=vs.activity)
+    r = client_for(vs.volunteers[0].user).post(
+        f"/volunteering/signups/{s.pk}/cancel/", {"next": "//evil.example/"}
+    )
+    assert r.status_code == 302 and r["Location"] == f"/volunteering/activities/{vs.activity.pk}/"

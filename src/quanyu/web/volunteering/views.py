@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -133,8 +134,8 @@ STEPS: dict[str, tuple[Callable[..., Any], str]] = {
 @require_POST
 def signup_step(request: HttpRequest, signup_id: int, step: str) -> HttpResponse:
     signup = selectors.signup_get_for(actor=request.user, signup_id=signup_id)
-    back = request.POST.get("next") or reverse("web:volunteering_activity", args=[signup.activity_id])
-    if not back.startswith("/"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
         back = reverse("web:volunteering_activity", args=[signup.activity_id])
     if step in ("hours_approve", "hours_decline"):
         return _step(

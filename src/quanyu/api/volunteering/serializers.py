@@ -128,6 +128,10 @@ class CorrectionInSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class DecideSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -253,25 +253,26 @@ class SignupViewSet(viewsets.GenericViewSet):
     def approve(self, request: Request, pk: str) -> Response:
         return self._answer(services.signup_approve(actor=request.user, signup=self._get(pk)))
 
-    @extend_schema(request=s.DecideSerializer, responses=s.SignupSerializer)
+    @extend_schema(request=s.NoteSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
-        v = _valid(s.DecideSerializer, request)
-        return self._answer(
-            services.signup_decline(actor=request.user, signup=self._get(pk), reason=v["note"])
-        )
+        signup = self._get(pk)
+        v = _valid(s.NoteSerializer, request)
+        return self._answer(services.signup_decline(actor=request.user, signup=signup, reason=v["note"]))
 
     @extend_schema(request=s.RollCallSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk: str) -> Response:
+        signup = self._get(pk)
         v = _valid(s.RollCallSerializer, request)
-        return self._answer(services.rollcall_check_in(actor=request.user, signup=self._get(pk), at=v["at"]))
+        return self._answer(services.rollcall_check_in(actor=request.user, signup=signup, at=v["at"]))
 
     @extend_schema(request=s.RollCallSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request: Request, pk: str) -> Response:
+        signup = self._get(pk)
         v = _valid(s.RollCallSerializer, request)
-        return self._answer(services.rollcall_check_out(actor=request.user, signup=self._get(pk), at=v["at"]))
+        return self._answer(services.rollcall_check_out(actor=request.user, signup=signup, at=v["at"]))
 
     @extend_schema(request=None, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"], url_path="no-show")
@@ -281,14 +282,15 @@ class SignupViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.HoursDecideSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"])
     def hours(self, request: Request, pk: str) -> Response:
+        signup = self._get(pk)
         v = _valid(s.HoursDecideSerializer, request)
-        return self._answer(services.hours_decide(actor=request.user, signup=self._get(pk), **v))
+        return self._answer(services.hours_decide(actor=request.user, signup=signup, **v))
 
     @extend_schema(request=s.CorrectionInSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"])
     def correction(self, request: Request, pk: str) -> Response:
-        v = _valid(s.CorrectionInSerializer, request)
         signup = self._get(pk)
+        v = _valid(s.CorrectionInSerializer, request)
         services.correction_request(actor=request.user, signup=signup, **v)
         return Response(s.SignupSerializer(signup).data, status=201)
 

@@ -45,6 +45,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "wishes-lapse-claims",
             "venues-release-no-shows",
             "venues-supervise-projects",
+            "volunteering-sweep",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

@@ -55,3 +55,5 @@ app.add_periodic_task(300.0, app.signature("quanyu.venues.release_no_shows"), na
 app.add_periodic_task(
     3600.0, app.signature("quanyu.venues.supervise_projects"), name="venues-supervise-projects"
 )
+# Volunteering: check-ins left open past the activity's end are closed and flagged, no-shows recorded.
+app.add_periodic_task(600.0, app.signature("quanyu.volunteering.sweep_attendance"), name="volunteering-sweep")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "quanyu.tickets",
     "quanyu.wishes",
     "quanyu.venues",
+    "quanyu.volunteering",
     "quanyu.routing",
     "quanyu.assessment",
     "quanyu.analytics",

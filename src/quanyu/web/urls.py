@@ -13,6 +13,7 @@ from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
 from quanyu.web.tickets import urls as tickets_urls
 from quanyu.web.venues import urls as venues_urls
+from quanyu.web.volunteering import urls as volunteering_urls
 from quanyu.web.wishes import urls as wishes_urls
 
 app_name = "web"
@@ -31,5 +32,6 @@ for domain in [
     analytics_urls,
     wishes_urls,
     venues_urls,
+    volunteering_urls,
 ]:
     urlpatterns += domain.urlpatterns

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, assessment, orgs, people, tickets, users, venues, wishes
+from . import areas, assessment, orgs, people, tickets, users, venues, volunteering, wishes
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
@@ -46,6 +46,8 @@ STEPS.append(people)
 STEPS.append(wishes)
 # Venues: centres, stations and shared venues, a year of bookings, this month's plans (issue 15).
 STEPS.append(venues)
+# Volunteer teams, activities, sign-ups, check-ins and hours (needs communities and residents).
+STEPS.append(volunteering)
 # Indicator-based assessment for the demo year: a set per level, published and computed (needs
 # tickets and people).
 STEPS.append(assessment)

@@ -199,13 +199,18 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quanyu 全域 API",
-    "DESCRIPTION": "Party-building-led urban grassroots governance: registry, requests, people, assessment.",
+    "DESCRIPTION": (
+        "Party-building-led urban grassroots governance: registry, requests, people, early warning, "
+        "wishes, volunteering, venues, assessment."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 190 operations under 40 tags: the tags start folded and a filter box finds one.
+    "SWAGGER_UI_SETTINGS": {"docExpansion": "none", "filter": True},
 }
 
 # One cache for every web node in production (rate limits, throttles): QUANYU_CACHE_URL=redis://…;

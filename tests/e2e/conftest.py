@@ -73,6 +73,29 @@ def phone_page(browser) -> Iterator[object]:
     context.close()
 
 
+# Rows the migrations seed (holidays, point rules, venue standards). The browser tests run with
+# transaction=True, whose flush after each test empties them: seed them again before each test.
+SEEDERS = [
+    ("quanyu.catalog.migrations.0002_seed_holidays", "seed"),
+    ("quanyu.people.migrations.0002_default_point_rules", "add_rules"),
+    ("quanyu.venues.migrations.0003_seed_profiles", "seed"),
+    ("quanyu.volunteering.migrations.0002_point_rule", "add_rule"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, name in SEEDERS:
+        getattr(importlib.import_module(module), name)(apps, None)
+
+
 @pytest.fixture
 def world(settings, tmp_path):
     """The test city with its personas and catalogue; SMS kept in the outbox (a module may define

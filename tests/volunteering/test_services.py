@@ -53,7 +53,7 @@ def test_qr_check_in_and_out_gives_capped_hours_then_points(city, vs):
     assert out.hours_status == HoursStatus.PENDING
     done = services.hours_decide(actor=vs.leader, signup=out, approve=True)
     assert done.hours_status == HoursStatus.APPROVED
-    assert PointEntry.objects.filter(member=member, rule__code="volunteer_service").count() == 1
+    assert PointEntry.objects.filter(member=member, rule__code="volunteer_hours").count() == 1
 
 
 def test_roll_call_late_arrival_and_declined_hours_are_kept(vs):
@@ -190,4 +190,4 @@ def test_a_party_members_account_volunteers_as_the_member(city, vs):
     out = services.rollcall_check_out(actor=vs.leader, signup=s, at=start + dt.timedelta(minutes=60))
     services.hours_decide(actor=vs.leader, signup=out, approve=True)
     entry = PointEntry.objects.get(member=member)
-    assert entry.source == f"volunteering:{s.pk}" and entry.points == 2
+    assert entry.source == f"volunteering:{s.pk}" and entry.points == 1

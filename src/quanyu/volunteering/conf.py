@@ -35,4 +35,5 @@ def reminder_before() -> dt.timedelta:
     return dt.timedelta(hours=int(getattr(settings, "VOLUNTEERING_REMINDER_HOURS", 24)))
 
 
-POINT_RULE = "volunteer_service"
+# The people register's own rule for volunteer service (people migration 0002: 志愿服务).
+POINT_RULE = "volunteer_hours"

@@ -1,4 +1,6 @@
-"""The people app's point rule for approved volunteer service (data only: no people migration)."""
+"""The people register's point rule for volunteer service, ``volunteer_hours`` (seeded by people
+0002), made sure of: a site that deleted it gets it back, as approved hours award points by it.
+(Data only: no people migration.)"""
 
 from django.db import migrations
 
@@ -6,8 +8,8 @@ from django.db import migrations
 def add_rule(apps, schema_editor):
     PointRule = apps.get_model("people", "PointRule")
     PointRule.objects.get_or_create(
-        code="volunteer_service",
-        defaults={"name": "参加志愿服务", "points": 2, "cap": 60, "period": "year", "approver_role": ""},
+        code="volunteer_hours",
+        defaults={"name": "志愿服务", "points": 1, "cap": 50, "period": "year", "approver_role": ""},
     )
 
 

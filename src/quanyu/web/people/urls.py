@@ -64,3 +64,6 @@ register(
         key="audit", group="system", label=_("审计日志"), url_name="web:audit_log", roles=AUDITORS, order=90
     ),
 )
+
+# The confirmations waiting, on the home page's to-do list.
+from quanyu.web.people import todo as _todo  # noqa: E402, F401

@@ -214,3 +214,32 @@ def grid_layer_features() -> dict[str, Any]:
     }
     cache.set(key, collection, GRID_LAYER_CACHE_SECONDS)
     return collection
+
+
+# Kinds of grant area a pick-a-point map opens on: a community, a grid or a building (its grid);
+# a street or wider scope opens on the whole city.
+_FOCUS_LIMIT = 200
+
+
+def own_grid_ids_for(*, actor: Any) -> list[int]:
+    """The grids where ``actor`` lives or works (their grants at a community, grid or building):
+    the pick-a-point map opens on these. Empty for anonymous users and wider scopes."""
+    from quanyu.areas.models import AreaKind
+    from quanyu.core.permissions import grants_for
+
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    prefixes: set[str] = set()
+    for grant in grants_for(actor):
+        area = grant.area
+        if area.kind == AreaKind.BUILDING:
+            prefixes.add(area.path[: -Area.steplen])
+        elif area.kind in (AreaKind.COMMUNITY, AreaKind.GRID):
+            prefixes.add(area.path)
+    if not prefixes:
+        return []
+    where = Q()
+    for prefix in collapse_paths(tuple(prefixes)):
+        where |= Q(path__startswith=prefix)
+    grids = Area.objects.filter(where, kind=AreaKind.GRID).order_by("path").values_list("pk", flat=True)
+    return list(grids[:_FOCUS_LIMIT])

@@ -421,3 +421,67 @@ def audit_log_for(*, actor: Any, filters: AuditFilters | None = None) -> QuerySe
     if f.until:
         qs = qs.filter(at__date__lte=f.until)
     return qs.order_by("-at", "-id")
+
+
+# --- the member's own pages (issue 13): read by the member, for the member only ----------------
+
+
+def own_member_for(*, actor: Any) -> PartyMember | None:
+    """The party-member record tied to the signed-in user's account, or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return (
+        PartyMember.objects.select_related("branch", "community", "work_unit")
+        .filter(user_id=actor.pk)
+        .first()
+    )
+
+
+def own_reports(*, member: PartyMember) -> QuerySet[Report]:
+    return member.reports.select_related("community").order_by("-year", "-submitted_at", "-id")
+
+
+def own_posts(*, member: PartyMember) -> QuerySet[Post]:
+    """Active posts the member may claim: those of the residence community and of communities
+    that confirmed the member's report (post_claim's own rule)."""
+    confirmed = member.reports.filter(status=ReportStatus.CONFIRMED).values("community_id")
+    where = Q(community_id__in=confirmed)
+    if member.community_id is not None:
+        where |= Q(community_id=member.community_id)
+    return (
+        Post.objects.filter(where, active=True)
+        .select_related("community")
+        .annotate(taken=Count("claims", filter=Q(claims__status=ClaimStatus.ACTIVE)))
+        .order_by("community__name", "name", "id")
+    )
+
+
+def own_claims(*, member: PartyMember) -> QuerySet[PostClaim]:
+    return (
+        member.post_claims.select_related("post__community")
+        .annotate(logs=Count("duty_logs"), hours=Coalesce(Sum("duty_logs__hours"), Decimal("0")))
+        .order_by("status", "-claimed_at", "-id")
+    )
+
+
+@dataclass
+class OwnMeeting:
+    meeting: Meeting
+    status: str  # the member's attendance: present / leave / absent, "" when not recorded
+
+    @property
+    def status_label(self) -> str:
+        return str(Attendance.Status(self.status).label) if self.status else ""
+
+
+def own_meetings(*, member: PartyMember, year: int) -> list[OwnMeeting]:
+    """The member's branch's 三会一课 in ``year`` with the member's own attendance."""
+    mine = dict(
+        Attendance.objects.filter(member=member, meeting__held_on__year=year).values_list(
+            "meeting_id", "status"
+        )
+    )
+    meetings = Meeting.objects.filter(branch_id=member.branch_id, held_on__year=year).order_by(
+        "-held_on", "-id"
+    )
+    return [OwnMeeting(meeting=m, status=mine.get(m.pk, "")) for m in meetings]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from quanyu.core.idnumber import id_check_digit
+from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
 from quanyu.people import services
-from quanyu.people.models import PartyMember
+from quanyu.people.models import Meeting, PartyMember
 from quanyu.people.services import MemberSpec
 
 TITLE = "党员与双报到"
@@ -16,6 +17,13 @@ TITLE = "党员与双报到"
 MEMBERS_PER_BRANCH = 12  # at full scale: ~1,024 grid branches → ~12,000 members
 CATEGORIES = ["社区党员", "在职党员", "在职党员", "离退休党员", "离退休党员", "流动党员", "企业党员"]
 POSTS = ["环境监督岗", "政策宣传岗", "矛盾调解岗", "文明劝导岗"]
+# 三会一课 of a demo member's branch: (kind, topic, days before TODAY); the member was on leave
+# for none, the others for the one 40 days back.
+MEETINGS = [
+    ("congress", "学习贯彻党的二十届三中全会精神", 70),
+    ("committee", "研究部署在职党员双报到工作", 40),
+    ("lecture", "书记讲党课：党建引领基层治理", 10),
+]
 TODAY = datetime.date(2025, 6, 30)  # the demo's own "today": never the clock
 
 
@@ -73,3 +81,31 @@ def run(ctx: DemoContext) -> None:
             claim = services.post_claim(actor=ctx.actor, post=post, member=member)
             services.duty_log_add(actor=ctx.actor, claim=claim, on_date=TODAY, hours=2, note="巡查与宣传")
         task.advance(1)
+
+    # The demo party-member accounts (dangyuan_N) are members of their community with a log-in,
+    # the first an in-service member (双报到), and their branches held 三会一课 they attended.
+    for user in ctx.users[Role.PARTY_MEMBER]:
+        grant = user.grants.select_related("area").first()
+        if grant is None:
+            continue
+        found = (
+            PartyMember.objects.filter(community=grant.area, user__isnull=True)
+            .select_related("branch")
+            .first()
+        )
+        if found is None:
+            continue
+        member = services.member_update(actor=ctx.actor, member=found, user=user, category="in_service")
+        if not Meeting.objects.filter(branch=member.branch).exists():
+            branch_members = PartyMember.objects.filter(branch=member.branch).values_list("pk", flat=True)
+            for kind, topic, days in MEETINGS:
+                services.meeting_record(
+                    actor=ctx.actor,
+                    branch=member.branch,
+                    kind=kind,
+                    held_on=TODAY - datetime.timedelta(days=days),
+                    topic=topic,
+                    attendance={
+                        pk: ("present" if pk == member.pk or days != 40 else "leave") for pk in branch_members
+                    },
+                )

@@ -141,6 +141,7 @@ def member_create(
 
 
 MEMBER_EDITABLE = {
+    "user",
     "phone",
     "address",
     "status",
@@ -184,6 +185,13 @@ def member_update(*, actor: Any, member: PartyMember, **changes: Any) -> PartyMe
             community = _community_of(changes["community"])
             require_editor(actor, community.path)
             locked.community, locked.scope_path = community, community.path
+        if "user" in changes:
+            # The member's own log-in (我的党员服务); one account is one member.
+            account = changes["user"]
+            taken = account is not None and PartyMember.objects.filter(user=account).exclude(pk=locked.pk)
+            if taken and taken.exists():
+                raise ValidationError({"user": [_("该账号已关联其他党员")]})
+            locked.user = account
         locked.save()
         # Field names only: the history never holds personal data.
         events.member_changed_event(member=locked, actor=actor, fields=sorted(changes))

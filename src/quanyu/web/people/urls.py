@@ -1,8 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from quanyu.core.roles import Role
 from quanyu.people.access import AUDITORS, EDITORS, READERS
 from quanyu.web.nav import NavItem, register
+from quanyu.web.people import mine
 from quanyu.web.people import views as people
 
 urlpatterns = [
@@ -22,6 +24,7 @@ urlpatterns = [
     path("people/import/errors.xlsx", people.import_errors, name="people_import_errors"),
     path("people/import/template-<str:kind>.xlsx", people.import_template, name="people_import_template"),
     path("audit/", people.audit_log, name="audit_log"),
+    path("people/me/", mine.my_party, name="people_me"),
 ]
 
 register(
@@ -59,8 +62,19 @@ register(
         roles=EDITORS,
         order=23,
     ),
+    NavItem(
+        key="people_me",
+        group="people",
+        label=_("我的党员服务"),
+        url_name="web:people_me",
+        roles=frozenset({Role.PARTY_MEMBER}),
+        order=19,
+    ),
     NavItem(key="board", group="people", label=_("连心牌"), url_name="web:people_board", order=24),
     NavItem(
         key="audit", group="system", label=_("审计日志"), url_name="web:audit_log", roles=AUDITORS, order=90
     ),
 )
+
+# The confirmations waiting, on the home page's to-do list.
+from quanyu.web.people import todo as _todo  # noqa: E402, F401

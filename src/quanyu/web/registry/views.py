@@ -22,6 +22,7 @@ from quanyu.orgs import selectors as orgs
 from quanyu.orgs.models import UnitKind
 from quanyu.web.htmx import is_htmx
 from quanyu.web.nav import nav_for
+from quanyu.web.todo import todos_for
 
 UNITS_PER_PAGE = 20
 
@@ -43,6 +44,9 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     context: dict[str, Any] = {"grant": getattr(user, "primary_grant", None)}
+    todos = todos_for(user)
+    context["todos"] = [item for item in todos if not item.figure]
+    context["key_figures"] = [item for item in todos if item.figure]
     if user.roles and user.roles <= {Role.DEPARTMENT_HANDLER} and not user.is_superuser:
         context["workbench"] = "department"
         context["units"] = [g.unit for g in user.active_grants if g.unit is not None]

@@ -166,3 +166,6 @@ register(
         also_current=frozenset({"web:ticket_callback_list"}),
     ),
 )
+
+# The tiers' lines of the home page's to-do list register with the navigation.
+from quanyu.web.tickets import todo as _todo  # noqa: E402, F401

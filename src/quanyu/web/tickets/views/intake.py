@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area
-from quanyu.areas.selectors import grid_layer_features
+from quanyu.areas.selectors import grid_layer_features, own_grid_ids_for
 from quanyu.catalog.selectors import category_suggest
 from quanyu.core import ratelimit
 from quanyu.core.audit import client_ip
@@ -91,7 +91,8 @@ def _intake(request: HttpRequest, form_class: type[SubmitForm], channel: str, te
                 status = 413 if is_too_large(exc) else 400
             else:
                 return _after_create(request, ticket, channel)
-    response = render(request, template, {"form": form, "channel": channel}, status=status)
+    context = {"form": form, "channel": channel, "map_focus": own_grid_ids_for(actor=request.user)}
+    response = render(request, template, context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response

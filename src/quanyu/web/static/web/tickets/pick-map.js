@@ -34,6 +34,10 @@
     map.on("click", function (event) { place(event.latlng, false); });
 
     var hadPoint = lon.value !== "" && lat.value !== "";
+    // The user's own grids (their community's, their grid, their building's): drawn stronger,
+    // and the map opens on them instead of the whole city.
+    var focus = {};
+    (data.focusGrids || "").split(",").forEach(function (id) { if (id) { focus[id] = true; } });
     fetch(data.gridsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
@@ -42,9 +46,11 @@
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
           style: function (feature) {
+            var own = focus[String(feature.properties.id)];
             return {
-              color: "#1f5f99", weight: 1, fillColor: "#64b5f6", fillOpacity: 0.14,
-              className: "qy-area qy-grid qy-grid-" + feature.properties.id
+              color: own ? "#b3161b" : "#1f5f99", weight: own ? 2 : 1, fillColor: own ? "#f4a3a3" : "#64b5f6",
+              fillOpacity: own ? 0.18 : 0.1,
+              className: "qy-area qy-grid qy-grid-" + feature.properties.id + (own ? " qy-grid-own" : "")
             };
           },
           onEachFeature: function (feature, item) {
@@ -53,6 +59,9 @@
           }
         }).addTo(map);
         var bounds = layer.getBounds();
+        var own = L.latLngBounds([]);
+        layer.eachLayer(function (item) { if (focus[String(item.feature.properties.id)]) { own.extend(item.getBounds()); } });
+        if (own.isValid()) { bounds = own; element.setAttribute("data-focused", "own"); }
         if (!hadPoint && bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], animate: false }); }
         element.setAttribute("data-features", String(collection.features.length));
         element.classList.add("qy-map-ready");

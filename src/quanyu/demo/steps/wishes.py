@@ -80,20 +80,18 @@ def _elders(ctx: DemoContext) -> list[Resident]:
 
 
 def _link_members(ctx: DemoContext) -> dict[int, list[User]]:
-    """The demo's party-member accounts, each linked to a member of its community.
-
-    The people app has no service that links an account to a member record yet, so this one
-    demo fix-up writes ``PartyMember.user`` directly (the member pages and the wishes need it)."""
+    """The demo's party-member accounts by community: the people step linked each to a member of
+    its community (``people.services.member_update(user=…)``)."""
     by_community: dict[int, list[User]] = defaultdict(list)
-    for user in ctx.users.get(Role.PARTY_MEMBER, []):
+    linked = set(
+        PartyMember.objects.filter(user__in=ctx.users.get(Role.PARTY_MEMBER, [])).values_list(
+            "user_id", flat=True
+        )
+    )
+    for user in accounts:
         grant = user.grants.select_related("area").first()
-        if grant is None:
-            continue
-        member = PartyMember.objects.filter(community=grant.area, user__isnull=True).order_by("id").first()
-        if member is None:
-            continue
-        PartyMember.objects.filter(pk=member.pk).update(user=user)
-        by_community[grant.area.pk].append(user)
+        if grant is not None and user.pk in linked:
+            by_community[grant.area.pk].append(user)
     return by_community
 
 

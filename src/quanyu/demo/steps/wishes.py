@@ -83,11 +83,8 @@ def _link_members(ctx: DemoContext) -> dict[int, list[User]]:
     """The demo's party-member accounts by community: the people step linked each to a member of
     its community (``people.services.member_update(user=…)``)."""
     by_community: dict[int, list[User]] = defaultdict(list)
-    linked = set(
-        PartyMember.objects.filter(user__in=ctx.users.get(Role.PARTY_MEMBER, [])).values_list(
-            "user_id", flat=True
-        )
-    )
+    accounts = ctx.users.get(Role.PARTY_MEMBER, [])
+    linked = set(PartyMember.objects.filter(user__in=accounts).values_list("user_id", flat=True))
     for user in accounts:
         grant = user.grants.select_related("area").first()
         if grant is not None and user.pk in linked:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quanyu.catalog",
     "quanyu.notify",
     "quanyu.tickets",
+    "quanyu.cogov",
     "quanyu.routing",
     "quanyu.assessment",
     "quanyu.analytics",

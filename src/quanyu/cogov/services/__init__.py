@@ -1,0 +1,53 @@
+"""Co-governance services: one function per step, keyword-only, actor first (docs/WORKFLOWS.md §5)."""
+
+from quanyu.cogov.services.contracts import (
+    EVALUATION_INDICATORS,
+    contract_add_project,
+    contract_create,
+    contract_end,
+    contract_evaluate,
+    contract_renew,
+    contract_sign,
+    contract_supervise,
+    contract_unit_report,
+    feedback_letter,
+)
+from quanyu.cogov.services.meetings import (
+    body_add_member,
+    body_create,
+    session_add_agenda,
+    session_cancel,
+    session_close,
+    session_hold,
+    session_plan,
+    task_cancel,
+    task_complete,
+    task_report_progress,
+    task_review,
+    tasks_sweep_overdue,
+)
+
+__all__ = [
+    "EVALUATION_INDICATORS",
+    "body_add_member",
+    "body_create",
+    "contract_add_project",
+    "contract_create",
+    "contract_end",
+    "contract_evaluate",
+    "contract_renew",
+    "contract_sign",
+    "contract_supervise",
+    "contract_unit_report",
+    "feedback_letter",
+    "session_add_agenda",
+    "session_cancel",
+    "session_close",
+    "session_hold",
+    "session_plan",
+    "task_cancel",
+    "task_complete",
+    "task_report_progress",
+    "task_review",
+    "tasks_sweep_overdue",
+]

@@ -288,6 +288,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AreaKindEnum": "quanyu.areas.models.AreaKind",
     "OrgKindEnum": "quanyu.orgs.models.OrgKind",
     "UnitKindEnum": "quanyu.orgs.models.UnitKind",
+    "CogovBodyKindEnum": "quanyu.cogov.models.BodyKind",
+    "CogovSessionKindEnum": "quanyu.cogov.models.SessionKind",
+    "CogovResourceKindEnum": "quanyu.cogov.models.ResourceKind",
+    "CogovAgendaSourceEnum": "quanyu.cogov.models.AgendaSource",
+    "CogovContractStatusEnum": "quanyu.cogov.states.ContractStatus",
+    "CogovSessionStatusEnum": "quanyu.cogov.states.SessionStatus",
+    "CogovTaskStatusEnum": "quanyu.cogov.states.TaskStatus",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

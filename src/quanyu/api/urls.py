@@ -6,11 +6,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from quanyu.api import assessment, people, registry, tickets
+from quanyu.api import assessment, cogov, people, registry, tickets
 from quanyu.api.docs import RedocView
 
 # Tickets first: creating one is the busiest call, and URL patterns are tried in order.
-DOMAINS = [tickets, registry, people, assessment]
+DOMAINS = [tickets, registry, people, assessment, cogov]
 
 router = DefaultRouter()
 for domain in DOMAINS:

@@ -7,6 +7,7 @@ from django.urls import path
 
 from quanyu.web.assessment import urls as assessment_urls
 from quanyu.web.auth.views import PasswordChange
+from quanyu.web.cogov import urls as cogov_urls
 from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
@@ -19,5 +20,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", PasswordChange.as_view(), name="password_change"),
 ]
-for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls]:
+for domain in [registry_urls, assessment_urls, people_urls, tickets_urls, otp_urls, cogov_urls]:
     urlpatterns += domain.urlpatterns

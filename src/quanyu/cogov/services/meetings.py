@@ -237,7 +237,7 @@ def _check_task(locked: Task, seen: Task, target: str, action: str) -> None:
     )
 
 
-def task_report_progress(*, actor: Any, task: Task, progress: int, note: str) -> Task:
+def task_report_progress(*, actor: Any, task: Task, progress: Any, note: str) -> Task:
     value = _input.percent(progress, "progress")
     note = _input.text(note, "note", _("进展说明"), max_length=2000)
     with transaction.atomic():

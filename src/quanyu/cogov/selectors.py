@@ -88,7 +88,9 @@ def contract_timeline(*, contract: Contract) -> list[ContractEvent]:
 
 def body_list_for(*, actor: Any) -> models.QuerySet[Body]:
     qs = _visible(Body.objects.select_related("area"), actor, "area__path", None)
-    return qs.annotate(n_members=Count("members", distinct=True), n_sessions=Count("sessions", distinct=True))
+    return qs.annotate(
+        n_members=Count("members", distinct=True), n_sessions=Count("sessions", distinct=True)
+    ).order_by("area__path", "name", "id")
 
 
 def body_get_for(*, actor: Any, body_id: Any) -> Body:
@@ -99,7 +101,9 @@ def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet
     qs = _visible(Session.objects.select_related("body__area"), actor, "body__area__path", None)
     if body is not None:
         qs = qs.filter(body=body)
-    return qs.annotate(n_agenda=Count("agenda", distinct=True), n_tasks=Count("tasks", distinct=True))
+    return qs.annotate(
+        n_agenda=Count("agenda", distinct=True), n_tasks=Count("tasks", distinct=True)
+    ).order_by("-held_on", "id")
 
 
 def session_get_for(*, actor: Any, session_id: Any) -> Session:

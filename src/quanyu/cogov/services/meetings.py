@@ -275,6 +275,7 @@ def task_review(*, actor: Any, task: Task, session: Session, accepted: bool, not
         if locked.status != TaskStatus.DONE:
             raise TransitionError(_("任务尚未办结，不能审议"))
         origin = Session.objects.get(pk=locked.session_id)
+        session = Session.objects.get(pk=session.pk)  # its status now, not the caller's copy
         if session.body_id != origin.body_id or session.pk == origin.pk or session.held_on < origin.held_on:
             raise ValidationError({"session": _("须在本议事机构此后的会议上审议")})
         if session.status != SessionStatus.HELD:

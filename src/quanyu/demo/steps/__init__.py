@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, orgs, people, tickets, users
+from . import areas, cogov, orgs, people, tickets, users
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
@@ -42,3 +42,5 @@ STEPS: list[ModuleType] = [areas, orgs, users]
 STEPS.append(tickets)
 # Party members, 双报到, posts and duty (needs communities, grid branches and units).
 STEPS.append(people)
+# Co-governance: contracts across a year's cycle, joint meetings and their tasks (needs units, orgs).
+STEPS.append(cogov)

@@ -164,3 +164,16 @@ def test_export_is_the_list_as_xlsx(city):
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][2] == "共建文明社区"
+
+
+def test_pages_read_in_english_on_request(city):
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+    staff = client_for(city.users["street_staff"])
+    staff.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = staff.get("/cogov/tasks/").content.decode()
+    assert "Resolution tasks" in page and "Co-governance" in page
+    contract = draft_contract(city)
+    r = staff.post(f"/cogov/contracts/{contract.pk}/renew/")
+    assert r.status_code == 409

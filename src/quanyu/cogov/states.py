@@ -78,3 +78,34 @@ TASK_ALLOWED: dict[str, frozenset[str]] = {
     TaskStatus.CANCELLED: frozenset(),
 }
 TASK_OPEN = frozenset({TaskStatus.OPEN})
+
+
+class DeliberationStatus(models.TextChoices):
+    """Luoyang's 一征三议两公开: collect opinions → the party organisation proposes → the two
+    committees deliberate → the residents' (representatives') meeting votes → the decision is
+    published → the result of carrying it out is published. A vote that misses quorum or majority
+    ends ``rejected``; a deliberation may be withdrawn before the vote."""
+
+    COLLECTING = "collecting", _("征集意见")
+    PROPOSED = "proposed", _("党组织提议")
+    DELIBERATED = "deliberated", _("两委商议")
+    VOTING = "voting", _("会议表决")
+    DECIDED = "decided", _("已决议")
+    REJECTED = "rejected", _("未通过")
+    PUBLISHED = "published", _("决议公开")
+    RESULT_PUBLISHED = "result_published", _("结果公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+_D = DeliberationStatus
+DELIBERATION_ALLOWED: dict[str, frozenset[str]] = {
+    _D.COLLECTING: frozenset({_D.PROPOSED, _D.WITHDRAWN}),
+    _D.PROPOSED: frozenset({_D.DELIBERATED, _D.WITHDRAWN}),
+    _D.DELIBERATED: frozenset({_D.VOTING, _D.WITHDRAWN}),
+    _D.VOTING: frozenset({_D.DECIDED, _D.REJECTED}),
+    _D.DECIDED: frozenset({_D.PUBLISHED}),
+    _D.PUBLISHED: frozenset({_D.RESULT_PUBLISHED}),
+    _D.REJECTED: frozenset(),
+    _D.RESULT_PUBLISHED: frozenset(),
+    _D.WITHDRAWN: frozenset(),
+}

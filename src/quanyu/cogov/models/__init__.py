@@ -8,6 +8,14 @@ from quanyu.cogov.models.contracts import (
     ContractProject,
     ResourceKind,
 )
+from quanyu.cogov.models.deliberation import (
+    Deliberation,
+    DeliberationEvent,
+    Objection,
+    Opinion,
+    Support,
+    Vote,
+)
 from quanyu.cogov.models.meetings import (
     AgendaItem,
     AgendaSource,
@@ -33,12 +41,18 @@ __all__ = [
     "ContractEvent",
     "ContractEventKind",
     "ContractProject",
+    "Deliberation",
+    "DeliberationEvent",
+    "Objection",
+    "Opinion",
     "ResourceKind",
     "Session",
     "SessionEvent",
     "SessionEventKind",
     "SessionKind",
+    "Support",
     "Task",
     "TaskEvent",
     "TaskEventKind",
+    "Vote",
 ]

@@ -178,3 +178,12 @@ def test_session_steps_matrix(city, persona):
             services.session_add_agenda(actor=actor, session=session, title="议题")
         with nothing_written(session), pytest.raises(PermissionDenied):
             services.session_hold(actor=actor, session=session, attendance=[], minutes="m")
+
+
+def test_progress_on_a_done_task_is_refused(city):
+    """Found by the random-steps test: the table's done → open (a review sending it back) must not
+    let a progress report through on a done task."""
+    task = held_session_with_task(city)
+    task = services.task_complete(actor=city.users["street_staff"], task=task, note="完成")
+    with nothing_written(task), pytest.raises(TransitionError):
+        services.task_report_progress(actor=city.users["street_staff"], task=task, progress=50, note="x")

@@ -28,7 +28,7 @@ from quanyu.cogov.models import (
 )
 from quanyu.cogov.services import _input
 from quanyu.cogov.services.contracts import CONTRACT_AREA_KINDS
-from quanyu.cogov.states import SESSION_ALLOWED, TASK_ALLOWED, SessionStatus, TaskStatus
+from quanyu.cogov.states import SESSION_ALLOWED, TASK_ALLOWED, TASK_OPEN, SessionStatus, TaskStatus
 from quanyu.core.workflow import TransitionError, check_transition, lock, lock_all
 from quanyu.orgs.models import PartTimeMember, Unit
 from quanyu.tickets.models import Ticket
@@ -225,7 +225,9 @@ def _lock_task(task: Task) -> Task:
     return lock(Task.objects).select_related("area").get(pk=task.pk)
 
 
-def _check_task(locked: Task, seen: Task, target: str, action: str) -> None:
+def _check_task(
+    locked: Task, seen: Task, target: str, action: str, only_from: frozenset[str] | None = None
+) -> None:
     check_transition(
         TASK_ALLOWED,
         locked.status,
@@ -234,6 +236,7 @@ def _check_task(locked: Task, seen: Task, target: str, action: str) -> None:
         seen=seen.status,
         action=action,
         what=_("任务"),
+        only_from=only_from,
     )
 
 
@@ -243,7 +246,7 @@ def task_report_progress(*, actor: Any, task: Task, progress: Any, note: str) ->
     with transaction.atomic():
         locked = _lock_task(task)
         access.require_task_owner(actor, locked.area.path, locked.owner_unit_id)
-        _check_task(locked, task, TaskStatus.OPEN, _("报告进展"))
+        _check_task(locked, task, TaskStatus.OPEN, _("报告进展"), only_from=TASK_OPEN)
         locked.progress = value
         locked.save(update_fields=["progress"])
         ev.task_progress_event(task=locked, actor=actor, progress=value, note=note)

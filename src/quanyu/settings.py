@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CogovContractStatusEnum": "quanyu.cogov.states.ContractStatus",
     "CogovSessionStatusEnum": "quanyu.cogov.states.SessionStatus",
     "CogovTaskStatusEnum": "quanyu.cogov.states.TaskStatus",
+    "CogovDeliberationStatusEnum": "quanyu.cogov.states.DeliberationStatus",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

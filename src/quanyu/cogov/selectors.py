@@ -14,8 +14,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from quanyu.cogov.access import READERS, actor_unit_ids
-from quanyu.cogov.models import Body, Contract, ContractEvent, Session, SessionEvent, Task, TaskEvent
-from quanyu.cogov.states import ContractStatus, TaskStatus
+from quanyu.cogov.models import (
+    Body,
+    Contract,
+    ContractEvent,
+    Deliberation,
+    DeliberationEvent,
+    Session,
+    SessionEvent,
+    Task,
+    TaskEvent,
+)
+from quanyu.cogov.states import ContractStatus, DeliberationStatus, TaskStatus
 from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import EVERYTHING, scope_q
 
@@ -167,3 +177,46 @@ def task_board_for(*, actor: Any, today: dt.date | None = None) -> list[dict[str
         }
         for r in rows
     ]
+
+
+# --- residents' deliberation ----------------------------------------------------------------------
+
+
+def deliberation_list_for(*, actor: Any) -> models.QuerySet[Deliberation]:
+    """Office readers by their subtree; anyone with a grant at the community (its residents) too."""
+    qs = Deliberation.objects.select_related("community")
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    if getattr(actor, "is_superuser", False):
+        return qs.order_by("-created_at", "id")
+    paths = tuple(g.area.path for g in grants_for(actor))
+    condition = scope_q(paths, "community__path")
+    reaching_up = Q(pk__in=[])
+    for path in paths:  # a resident's grant may sit on a grid or building below the community
+        reaching_up |= Q(community__path__in=[path[:n] for n in range(4, len(path) + 1, 4)])
+    if condition is None:
+        return qs.order_by("-created_at", "id")
+    return qs.filter(condition | reaching_up).order_by("-created_at", "id")
+
+
+def deliberation_get_for(*, actor: Any, deliberation_id: Any) -> Deliberation:
+    return _get(deliberation_list_for(actor=actor), deliberation_id)
+
+
+def deliberation_public_list(*, community: Any) -> models.QuerySet[Deliberation]:
+    """What anyone may read without logging in: a community's deliberations, but withdrawn ones."""
+    return (
+        Deliberation.objects.filter(community=community)
+        .exclude(status=DeliberationStatus.WITHDRAWN)
+        .select_related("community")
+        .order_by("-created_at", "id")
+    )
+
+
+def deliberation_public_get(*, deliberation_id: Any) -> Deliberation:
+    qs = Deliberation.objects.exclude(status=DeliberationStatus.WITHDRAWN).select_related("community")
+    return _get(qs, deliberation_id)
+
+
+def deliberation_timeline(*, deliberation: Deliberation) -> list[DeliberationEvent]:
+    return list(deliberation.events.all())

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import path
 
 from quanyu.api.cogov.contracts import ContractViewSet
+from quanyu.api.cogov.deliberation import DeliberationViewSet
 from quanyu.api.cogov.meetings import BodyViewSet, SessionViewSet, TaskBoardView, TaskViewSet
 
 
@@ -16,6 +17,7 @@ def register(router: Any) -> None:
     router.register("cogov/bodies", BodyViewSet, basename="cogov-body")
     router.register("cogov/sessions", SessionViewSet, basename="cogov-session")
     router.register("cogov/tasks", TaskViewSet, basename="cogov-task")
+    router.register("cogov/deliberations", DeliberationViewSet, basename="cogov-deliberation")
 
 
 urlpatterns = [

@@ -46,6 +46,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "venues-release-no-shows",
             "venues-supervise-projects",
             "volunteering-sweep",
+            "cogov-sweep-overdue-tasks",
         ]
     )
     assert scheduler.run_pending() == [] and scheduler.seconds_to_next() == 5

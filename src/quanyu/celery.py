@@ -21,6 +21,12 @@ app.add_periodic_task(
     app.signature("quanyu.tickets.sweep_deadlines"),
     name="tickets-sweep-deadlines",
 )
+# Joint-meeting tasks past their deadline are flagged for the supervision board (cogov).
+app.add_periodic_task(
+    float(env_int("QUANYU_SWEEP_SECONDS", 300)),
+    app.signature("quanyu.cogov.sweep_overdue_tasks"),
+    name="cogov-sweep-overdue-tasks",
+)
 # Department scoring: catch the rollup up with the ticket history (the services' hook keeps it
 # current; this covers anything it missed), and recompute the current and previous month nightly.
 app.add_periodic_task(

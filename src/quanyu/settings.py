@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "quanyu.wishes",
     "quanyu.venues",
     "quanyu.volunteering",
+    "quanyu.cogov",
     "quanyu.routing",
     "quanyu.assessment",
     "quanyu.analytics",
@@ -319,6 +320,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "RoomFunctionEnum": "quanyu.venues.models.RoomFunction",
     "BookerKindEnum": "quanyu.venues.models.Booking.BookerKind",
     "ProjectStepEnum": "quanyu.venues.states.ProjectStep",
+    "CogovBodyKindEnum": "quanyu.cogov.models.BodyKind",
+    "CogovSessionKindEnum": "quanyu.cogov.models.SessionKind",
+    "CogovResourceKindEnum": "quanyu.cogov.models.ResourceKind",
+    "CogovAgendaSourceEnum": "quanyu.cogov.models.AgendaSource",
+    "CogovContractStatusEnum": "quanyu.cogov.states.ContractStatus",
+    "CogovSessionStatusEnum": "quanyu.cogov.states.SessionStatus",
+    "CogovTaskStatusEnum": "quanyu.cogov.states.TaskStatus",
+    "CogovDeliberationStatusEnum": "quanyu.cogov.states.DeliberationStatus",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from quanyu.api import analytics, assessment, people, registry, tickets, volunteering, wishes
+from quanyu.api import analytics, assessment, cogov, people, registry, tickets, volunteering, wishes
 from quanyu.api import venues as venues_api
 from quanyu.api.docs import RedocView
 
@@ -20,6 +20,7 @@ DOMAINS = [
     wishes,
     venues_api,
     volunteering,
+    cogov,
 ]
 
 router = DefaultRouter()

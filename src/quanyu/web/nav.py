@@ -69,6 +69,7 @@ GROUPS: dict[str, Promise] = {
     "tickets": pgettext_lazy("nav", "诉求办理"),
     "people": pgettext_lazy("nav", "党员群众"),
     "assessment": pgettext_lazy("nav", "考核评价"),
+    "cogov": pgettext_lazy("nav", "共建共治"),
     "system": pgettext_lazy("nav", "系统"),
 }
 # Up to this many visible entries are shown flat, without group menus.

@@ -8,6 +8,7 @@ from django.urls import path
 from quanyu.web.analytics import urls as analytics_urls
 from quanyu.web.assessment import urls as assessment_urls
 from quanyu.web.auth.views import PasswordChange
+from quanyu.web.cogov import urls as cogov_urls
 from quanyu.web.otp import urls as otp_urls
 from quanyu.web.people import urls as people_urls
 from quanyu.web.registry import urls as registry_urls
@@ -33,5 +34,6 @@ for domain in [
     wishes_urls,
     venues_urls,
     volunteering_urls,
+    cogov_urls,
 ]:
     urlpatterns += domain.urlpatterns

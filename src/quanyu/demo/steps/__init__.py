@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, assessment, orgs, people, tickets, users, venues, volunteering, wishes
+from . import areas, assessment, cogov, orgs, people, tickets, users, venues, volunteering, wishes
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
@@ -48,6 +48,8 @@ STEPS.append(wishes)
 STEPS.append(venues)
 # Volunteer teams, activities, sign-ups, check-ins and hours (needs communities and residents).
 STEPS.append(volunteering)
+# Co-governance: contracts across a year's cycle, joint meetings and their tasks (needs units, orgs).
+STEPS.append(cogov)
 # Indicator-based assessment for the demo year: a set per level, published and computed (needs
 # tickets and people).
 STEPS.append(assessment)

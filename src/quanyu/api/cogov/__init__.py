@@ -1,0 +1,25 @@
+"""The co-governance API: co-building contracts, joint-meeting bodies and sessions, and the tasks
+their resolutions become. Thin: parse, find through ``cogov.selectors`` (scoped; out of scope is
+404), call one service, serialise. Domain errors are mapped by ``api.errors`` (400 field-named,
+403, 404, 409)."""
+
+from typing import Any
+
+from django.urls import path
+
+from quanyu.api.cogov.contracts import ContractViewSet
+from quanyu.api.cogov.deliberation import DeliberationViewSet
+from quanyu.api.cogov.meetings import BodyViewSet, SessionViewSet, TaskBoardView, TaskViewSet
+
+
+def register(router: Any) -> None:
+    router.register("cogov/contracts", ContractViewSet, basename="cogov-contract")
+    router.register("cogov/bodies", BodyViewSet, basename="cogov-body")
+    router.register("cogov/sessions", SessionViewSet, basename="cogov-session")
+    router.register("cogov/tasks", TaskViewSet, basename="cogov-task")
+    router.register("cogov/deliberations", DeliberationViewSet, basename="cogov-deliberation")
+
+
+urlpatterns = [
+    path("cogov/task-board/", TaskBoardView.as_view(), name="cogov-task-board"),
+]

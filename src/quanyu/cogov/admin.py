@@ -1,0 +1,52 @@
+"""Read-only admin for co-governance: the admin never changes a status (it would bypass the services
+and their events)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from quanyu.cogov.models import Body, Contract, ContractEvent, Session, Task, TaskEvent
+from quanyu.core.admin_scoping import ReadOnlyAdmin
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin):
+    list_display = ["title", "area", "year", "status", "score_total", "commended"]
+    list_filter = ["status", "year", "commended"]
+    search_fields = ["title"]
+    list_select_related = ["area"]
+
+
+@admin.register(ContractEvent)
+class ContractEventAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["contract"]
+
+
+@admin.register(Body)
+class BodyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "area"]
+    list_filter = ["kind"]
+    list_select_related = ["area"]
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "body", "held_on", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["body"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["resolution", "owner_unit", "due", "status", "is_overdue", "progress"]
+    list_filter = ["status", "is_overdue"]
+    list_select_related = ["owner_unit"]
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(ReadOnlyAdmin):
+    list_display = ["task", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["task"]

@@ -1,0 +1,222 @@
+"""Reads for pages and the API: actor first, only what the actor may see, 404 out of scope
+(docs/WORKFLOWS.md §6). Office readers see their subtree; a unit's contact sees the contracts its
+unit is party to and the tasks its unit owns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from quanyu.cogov.access import READERS, actor_unit_ids
+from quanyu.cogov.models import (
+    Body,
+    Contract,
+    ContractEvent,
+    Deliberation,
+    DeliberationEvent,
+    Session,
+    SessionEvent,
+    Task,
+    TaskEvent,
+)
+from quanyu.cogov.states import ContractStatus, DeliberationStatus, TaskStatus
+from quanyu.core.permissions import grants_for
+from quanyu.core.scoping import EVERYTHING, scope_q
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _reader_paths(actor: Any) -> tuple[str, ...]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ()
+    if getattr(actor, "is_superuser", False):
+        return (EVERYTHING,)
+    return tuple(g.area.path for g in grants_for(actor) if g.role in READERS)
+
+
+def _visible(qs: models.QuerySet[M], actor: Any, field: str, unit_q: str | None) -> models.QuerySet[M]:
+    by_area = scope_q(_reader_paths(actor), field)
+    if by_area is None:
+        return qs
+    condition = by_area
+    units = actor_unit_ids(actor) if unit_q else set()
+    if units and unit_q:
+        condition = condition | Q(**{f"{unit_q}__in": units})
+    return qs.filter(condition).distinct() if units and unit_q == "units" else qs.filter(condition)
+
+
+def _get(qs: models.QuerySet[M], pk: Any) -> M:
+    try:
+        return qs.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- contracts ------------------------------------------------------------------------------------
+
+
+def contract_queryset_for(*, actor: Any) -> models.QuerySet[Contract]:
+    return _visible(Contract.objects.select_related("area"), actor, "area__path", "units")
+
+
+def contract_list_for(
+    *, actor: Any, status: str | None = None, year: int | None = None, commended: bool | None = None
+) -> models.QuerySet[Contract]:
+    qs = contract_queryset_for(actor=actor).annotate(n_projects=Count("projects", distinct=True))
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    if commended is not None:
+        qs = qs.filter(commended=commended)
+    return qs.prefetch_related("units").order_by("-year", "area__path", "id")
+
+
+def contract_get_for(*, actor: Any, contract_id: Any) -> Contract:
+    return _get(contract_queryset_for(actor=actor), contract_id)
+
+
+def commendation_list_for(*, actor: Any, year: int) -> models.QuerySet[Contract]:
+    """The contracts recommended for commendation (推荐表彰) in ``year``."""
+    return contract_list_for(actor=actor, year=year, commended=True).filter(
+        status__in=[ContractStatus.EVALUATED, ContractStatus.RENEWED]
+    )
+
+
+def contract_timeline(*, contract: Contract) -> list[ContractEvent]:
+    return list(contract.events.all())
+
+
+# --- joint meetings -------------------------------------------------------------------------------
+
+
+def body_list_for(*, actor: Any) -> models.QuerySet[Body]:
+    qs = _visible(Body.objects.select_related("area"), actor, "area__path", None)
+    return qs.annotate(
+        n_members=Count("members", distinct=True), n_sessions=Count("sessions", distinct=True)
+    ).order_by("area__path", "name", "id")
+
+
+def body_get_for(*, actor: Any, body_id: Any) -> Body:
+    return _get(_visible(Body.objects.select_related("area"), actor, "area__path", None), body_id)
+
+
+def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet[Session]:
+    qs = _visible(Session.objects.select_related("body__area"), actor, "body__area__path", None)
+    if body is not None:
+        qs = qs.filter(body=body)
+    return qs.annotate(
+        n_agenda=Count("agenda", distinct=True), n_tasks=Count("tasks", distinct=True)
+    ).order_by("-held_on", "id")
+
+
+def session_get_for(*, actor: Any, session_id: Any) -> Session:
+    qs = _visible(Session.objects.select_related("body__area"), actor, "body__area__path", None)
+    return _get(qs, session_id)
+
+
+def session_timeline(*, session: Session) -> list[SessionEvent]:
+    return list(session.events.all())
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+def task_queryset_for(*, actor: Any) -> models.QuerySet[Task]:
+    qs = Task.objects.select_related("area", "owner_unit", "session__body")
+    return _visible(qs, actor, "area__path", "owner_unit_id")
+
+
+def task_list_for(
+    *, actor: Any, status: str | None = None, overdue: bool | None = None, session: Session | None = None
+) -> models.QuerySet[Task]:
+    qs = task_queryset_for(actor=actor)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue, status=TaskStatus.OPEN) if overdue else qs.filter(is_overdue=False)
+    if session is not None:
+        qs = qs.filter(session=session)
+    return qs.order_by("due", "id")
+
+
+def task_get_for(*, actor: Any, task_id: Any) -> Task:
+    return _get(task_queryset_for(actor=actor), task_id)
+
+
+def task_timeline(*, task: Task) -> list[TaskEvent]:
+    return list(task.events.all())
+
+
+def task_board_for(*, actor: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Open resolution tasks per owning unit for the supervision board (督办看板): one grouped query."""
+    today = today or timezone.localdate()
+    rows = (
+        task_queryset_for(actor=actor)
+        .filter(status=TaskStatus.OPEN)
+        .order_by()
+        .values("owner_unit_id", "owner_unit__name")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(is_overdue=True) | Q(due__lt=today)),
+        )
+        .order_by("-overdue", "owner_unit__name")
+    )
+    return [
+        {
+            "unit_id": r["owner_unit_id"],
+            "unit": r["owner_unit__name"],
+            "open": r["n"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+# --- residents' deliberation ----------------------------------------------------------------------
+
+
+def deliberation_list_for(*, actor: Any) -> models.QuerySet[Deliberation]:
+    """Office readers by their subtree; anyone with a grant at the community (its residents) too."""
+    qs = Deliberation.objects.select_related("community")
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    if getattr(actor, "is_superuser", False):
+        return qs.order_by("-created_at", "id")
+    paths = tuple(g.area.path for g in grants_for(actor))
+    condition = scope_q(paths, "community__path")
+    reaching_up = Q(pk__in=[])
+    for path in paths:  # a resident's grant may sit on a grid or building below the community
+        reaching_up |= Q(community__path__in=[path[:n] for n in range(4, len(path) + 1, 4)])
+    if condition is None:
+        return qs.order_by("-created_at", "id")
+    return qs.filter(condition | reaching_up).order_by("-created_at", "id")
+
+
+def deliberation_get_for(*, actor: Any, deliberation_id: Any) -> Deliberation:
+    return _get(deliberation_list_for(actor=actor), deliberation_id)
+
+
+def deliberation_public_list(*, community: Any) -> models.QuerySet[Deliberation]:
+    """What anyone may read without logging in: a community's deliberations, but withdrawn ones."""
+    return (
+        Deliberation.objects.filter(community=community)
+        .exclude(status=DeliberationStatus.WITHDRAWN)
+        .select_related("community")
+        .order_by("-created_at", "id")
+    )
+
+
+def deliberation_public_get(*, deliberation_id: Any) -> Deliberation:
+    qs = Deliberation.objects.exclude(status=DeliberationStatus.WITHDRAWN).select_related("community")
+    return _get(qs, deliberation_id)
+
+
+def deliberation_timeline(*, deliberation: Deliberation) -> list[DeliberationEvent]:
+    return list(deliberation.events.all())

@@ -1,0 +1,111 @@
+"""State tables of co-governance (共建共治). Only services assign ``status``.
+
+Co-building contract (契约化共建), one year::
+
+    draft ──sign (both sides)──▶ signed ──mid-year review──▶ supervised ──evaluate──▶ evaluated
+      │                            │                           │ ▲ (more reviews)        │
+      └──cancel──▶ cancelled       └──terminate──▶ terminated ◀─┘                          └─renew─▶ renewed
+
+Joint-meeting session (联席会议): ``planned → held → closed`` (``planned → cancelled``).
+
+Task from a resolution (决议事项)::
+
+    open ──progress (self-loop)──▶ open ──complete──▶ done ──review at next session──▶ closed
+      │                                                  └──reopen (review not satisfied)──▶ open
+      └──cancel──▶ cancelled
+
+Overdue is not a state: the periodic sweep flags open tasks past their due date (``is_overdue``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("待签订")
+    SIGNED = "signed", _("已签订")
+    SUPERVISED = "supervised", _("已中期督导")
+    EVALUATED = "evaluated", _("已年终评估")
+    RENEWED = "renewed", _("已续签")
+    TERMINATED = "terminated", _("已终止")
+    CANCELLED = "cancelled", _("已作废")
+
+
+CONTRACT_ALLOWED: dict[str, frozenset[str]] = {
+    ContractStatus.DRAFT: frozenset({ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.CANCELLED}),
+    ContractStatus.SIGNED: frozenset({ContractStatus.SUPERVISED, ContractStatus.TERMINATED}),
+    ContractStatus.SUPERVISED: frozenset(
+        {ContractStatus.SUPERVISED, ContractStatus.EVALUATED, ContractStatus.TERMINATED}
+    ),
+    ContractStatus.EVALUATED: frozenset({ContractStatus.RENEWED}),
+    ContractStatus.RENEWED: frozenset(),
+    ContractStatus.TERMINATED: frozenset(),
+    ContractStatus.CANCELLED: frozenset(),
+}
+CONTRACT_INITIAL = ContractStatus.DRAFT
+CONTRACT_LIVE = frozenset({ContractStatus.SIGNED, ContractStatus.SUPERVISED})
+CONTRACT_FINAL = frozenset(s for s, targets in CONTRACT_ALLOWED.items() if not targets)
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("待召开")
+    HELD = "held", _("已召开")
+    CLOSED = "closed", _("已归档")
+    CANCELLED = "cancelled", _("已取消")
+
+
+SESSION_ALLOWED: dict[str, frozenset[str]] = {
+    SessionStatus.PLANNED: frozenset({SessionStatus.HELD, SessionStatus.CANCELLED}),
+    SessionStatus.HELD: frozenset({SessionStatus.CLOSED}),
+    SessionStatus.CLOSED: frozenset(),
+    SessionStatus.CANCELLED: frozenset(),
+}
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    DONE = "done", _("已办结待审议")
+    CLOSED = "closed", _("已销号")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+TASK_ALLOWED: dict[str, frozenset[str]] = {
+    TaskStatus.OPEN: frozenset({TaskStatus.OPEN, TaskStatus.DONE, TaskStatus.CANCELLED}),
+    TaskStatus.DONE: frozenset({TaskStatus.CLOSED, TaskStatus.OPEN}),
+    TaskStatus.CLOSED: frozenset(),
+    TaskStatus.CANCELLED: frozenset(),
+}
+TASK_OPEN = frozenset({TaskStatus.OPEN})
+
+
+class DeliberationStatus(models.TextChoices):
+    """Luoyang's 一征三议两公开: collect opinions → the party organisation proposes → the two
+    committees deliberate → the residents' (representatives') meeting votes → the decision is
+    published → the result of carrying it out is published. A vote that misses quorum or majority
+    ends ``rejected``; a deliberation may be withdrawn before the vote."""
+
+    COLLECTING = "collecting", _("征集意见")
+    PROPOSED = "proposed", _("党组织提议")
+    DELIBERATED = "deliberated", _("两委商议")
+    VOTING = "voting", _("会议表决")
+    DECIDED = "decided", _("已决议")
+    REJECTED = "rejected", _("未通过")
+    PUBLISHED = "published", _("决议公开")
+    RESULT_PUBLISHED = "result_published", _("结果公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+_D = DeliberationStatus
+DELIBERATION_ALLOWED: dict[str, frozenset[str]] = {
+    _D.COLLECTING: frozenset({_D.PROPOSED, _D.WITHDRAWN}),
+    _D.PROPOSED: frozenset({_D.DELIBERATED, _D.WITHDRAWN}),
+    _D.DELIBERATED: frozenset({_D.VOTING, _D.WITHDRAWN}),
+    _D.VOTING: frozenset({_D.DECIDED, _D.REJECTED}),
+    _D.DECIDED: frozenset({_D.PUBLISHED}),
+    _D.PUBLISHED: frozenset({_D.RESULT_PUBLISHED}),
+    _D.REJECTED: frozenset(),
+    _D.RESULT_PUBLISHED: frozenset(),
+    _D.WITHDRAWN: frozenset(),
+}

@@ -1,0 +1,52 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from quanyu.cogov.access import READERS
+from quanyu.web.cogov.views import contracts, meetings
+from quanyu.web.nav import NavItem, register
+
+urlpatterns = [
+    path("cogov/contracts/", contracts.contract_list, name="cogov_contracts"),
+    path("cogov/contracts/export.xlsx", contracts.contract_export, name="cogov_contract_export"),
+    path("cogov/contracts/<int:contract_id>/", contracts.contract_detail, name="cogov_contract"),
+    path("cogov/contracts/<int:contract_id>/letter/", contracts.feedback_letter, name="cogov_letter"),
+    path(
+        "cogov/contracts/<int:contract_id>/<str:step>/", contracts.contract_step, name="cogov_contract_step"
+    ),
+    path("cogov/meetings/", meetings.body_list, name="cogov_bodies"),
+    path("cogov/sessions/<int:session_id>/", meetings.session_detail, name="cogov_session"),
+    path("cogov/sessions/<int:session_id>/<str:step>/", meetings.session_step, name="cogov_session_step"),
+    path("cogov/tasks/", meetings.task_list, name="cogov_tasks"),
+    path("cogov/tasks/<int:task_id>/", meetings.task_detail, name="cogov_task"),
+    path("cogov/tasks/<int:task_id>/<str:step>/", meetings.task_step, name="cogov_task_step"),
+]
+
+register(
+    NavItem(
+        key="cogov_contracts",
+        group="cogov",
+        label=pgettext_lazy("nav", "共建契约"),
+        url_name="web:cogov_contracts",
+        roles=READERS,
+        order=60,
+        also_current=frozenset({"web:cogov_contract", "web:cogov_letter"}),
+    ),
+    NavItem(
+        key="cogov_meetings",
+        group="cogov",
+        label=pgettext_lazy("nav", "联席会议"),
+        url_name="web:cogov_bodies",
+        roles=READERS,
+        order=61,
+        also_current=frozenset({"web:cogov_session"}),
+    ),
+    NavItem(
+        key="cogov_tasks",
+        group="cogov",
+        label=pgettext_lazy("nav", "决议任务"),
+        url_name="web:cogov_tasks",
+        roles=READERS,
+        order=62,
+        also_current=frozenset({"web:cogov_task"}),
+    ),
+)

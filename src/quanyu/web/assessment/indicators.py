@@ -32,6 +32,7 @@ from quanyu.assessment.models import (
 )
 from quanyu.assessment.periods import Period, current_month, parse_period
 from quanyu.core.pdf import PDF, html_to_pdf
+from quanyu.core.permissions import has_role
 from quanyu.core.scoping import scope
 from quanyu.core.workflow import TransitionError, http_status_for
 from quanyu.orgs.models import Unit
@@ -55,7 +56,9 @@ def _owner_areas(actor: Any) -> list[Area]:
 @login_required
 def set_list(request: HttpRequest) -> HttpResponse:
     sets = selectors.set_list_for(actor=request.user)
-    if not sets and not access.can_view_cockpit(request.user) and not _owner_areas(request.user):
+    # The menu shows this page to every role in VIEWERS: none of them is refused (an empty list
+    # says there is nothing yet); anyone else is.
+    if not has_role(request.user, access.VIEWERS) and not sets:
         raise PermissionDenied(_("您没有查看考核指标的权限"))
     return render(
         request,

@@ -118,3 +118,39 @@ def best_of(n: int, fn: Callable[[], Any]) -> tuple[float, Any]:
         result = fn()
         best = min(best, time.perf_counter() - t0)
     return best, result
+
+
+def write_result(
+    name: str,
+    *,
+    figures: dict[str, Any],
+    reference: dict[str, Any] | None,
+    targets: dict[str, Any],
+    meets_target: dict[str, bool],
+    **extra: Any,
+) -> dict[str, Any]:
+    """Write ``bench/results/<name>.json`` in the one shape every benchmark uses, and return it.
+
+    ``figures`` are this run's measurements; ``reference`` the figures of the reference measured in
+    the same run (None where none exists, with the reason in ``extra["note"]``); ``targets`` the
+    goals; ``meets_target`` one boolean per target, same keys as ``targets``. ``extra`` keeps any
+    detail a reader wants (per-fold figures, sizes, notes).
+    """
+    import json
+    from pathlib import Path
+
+    missing = set(targets) - set(meets_target)
+    if missing:
+        raise ValueError(f"meets_target lacks {sorted(missing)}")
+    out: dict[str, Any] = {
+        "benchmark": name,
+        "machine": machine_info(),
+        "figures": figures,
+        "reference": reference,
+        "targets": targets,
+        "meets_target": {key: bool(meets_target[key]) for key in targets},
+        **extra,
+    }
+    path = Path(__file__).resolve().parent / "results" / f"{name}.json"
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return out

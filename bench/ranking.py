@@ -20,7 +20,6 @@ database ``bench_ranking`` is created, and dropped at the end unless --keep.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -458,6 +457,42 @@ def measure(size: int, workdir: Path) -> dict[str, Any]:
     }
 
 
+# "Interactive" (the issue's word) read as: the month's ranking answers within 100 ms at the largest
+# size, equal to the references, and faster than DuckDB scanning the same rows.
+TARGET_RANKING_MS = 100
+
+
+def write_ranking(out: dict[str, Any]) -> None:
+    """Write the results so far through the common writer: figures of the largest size run."""
+    from _util import write_result
+
+    last = out["runs"][-1]
+    figures = {
+        "tickets": last["tickets"],
+        "ranking_ms": last["ranking_ms"],
+        "rankings_equal": last["rankings_equal"],
+        "ratio_duckdb_parquet_over_ranking": last["ratio_duckdb_parquet_over_ranking"],
+    }
+    reference = {
+        key: last[key]
+        for key in ("duckdb_parquet_scan_ms", "duckdb_memory_table_ms", "postgres_direct_group_by_ms")
+    }
+    targets = {
+        "ranking_ms": TARGET_RANKING_MS,
+        "rankings_equal": True,
+        "ratio_duckdb_parquet_over_ranking": 1,
+    }
+    meets = {
+        "ranking_ms": figures["ranking_ms"] < TARGET_RANKING_MS,
+        "rankings_equal": bool(figures["rankings_equal"]),
+        "ratio_duckdb_parquet_over_ranking": figures["ratio_duckdb_parquet_over_ranking"] > 1,
+    }
+    extra = {k: v for k, v in out.items() if k not in ("benchmark", "machine")}
+    write_result(
+        "ranking", figures=figures, reference=reference, targets=targets, meets_target=meets, **extra
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -494,8 +529,7 @@ def main() -> None:
                 log(f"  {loaded}")
                 run = {**measure(size, Path(tmp)), "load": loaded}
                 out["runs"].append(run)
-                RESULTS.parent.mkdir(parents=True, exist_ok=True)
-                RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                write_ranking(out)
                 r = run
                 log(
                     f"{size:,}: ranking {r['ranking_ms']} ms; "

@@ -12,7 +12,7 @@ from quanyu.api.tickets.intake import ticket_summary
 from quanyu.api.tickets.serializers import TicketDetailSerializer, TicketSerializer
 from quanyu.tickets import selectors, services
 from quanyu.tickets.models import Channel, Ticket
-from tests.tickets.factories import GRID_211, make_catalog, new_ticket, whistled
+from tests.tickets.factories import GRID_211, assist_finished, make_catalog, new_ticket, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,9 @@ def _variety(city):
     gcj = services.ticket_create(
         actor=u["resident"], text="路灯不亮", lon=121.325, lat=37.525, crs="gcj02", channel=Channel.API
     )
-    ticket, lead, _assist = whistled(city, cat)
+    ticket, lead, assist = whistled(city, cat)
     services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    assist_finished(city, assist)
     services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修好")
     original = new_ticket(city, text="路边摆摊")
     dup = new_ticket(city, text="路边又有摆摊")

@@ -352,6 +352,11 @@ def test_whole_loop_through_the_api(city, cat, as_user):
     assert len(response.json()["whistles"]) == 2
     assert act(as_user("housing_handler"), tid, "respond", {"note": "收到"}).status_code == 200
     assert act(as_user("department_handler"), tid, "respond").status_code == 200
+    # The lead answers for all: it waits for the assisting part, or says why it goes first.
+    early = act(as_user("housing_handler"), tid, "resolve", {"explanation": "已清理摊位"})
+    assert early.status_code == 400 and "区城管局" in early.json()["override_reason"][0]
+    part = act(as_user("department_handler"), tid, "resolve", {"explanation": "已清理占道摊位"})
+    assert part.status_code == 200 and part.json()["status"] == "whistled"
     resolved = act(as_user("housing_handler"), tid, "resolve", {"explanation": "已清理摊位"})
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
     link = act(street, tid, "rating-link")

@@ -32,7 +32,7 @@ from quanyu.tickets.models import EventKind, Rating, RatingLevel, TicketEvent, W
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 from tests.assessment.helpers import H, S, add_whistle, local_dt
 from tests.factories import make_city, make_personas
-from tests.tickets.factories import make_catalog, whistled
+from tests.tickets.factories import assist_finished, make_catalog, whistled
 
 pytestmark = pytest.mark.django_db
 MARCH = parse_period("2025-03")
@@ -234,11 +234,12 @@ def test_upheld_appeal_through_the_services(city, django_capture_on_commit_callb
     u = city.users
     committed = django_capture_on_commit_callbacks
     with committed(execute=True):
-        ticket, lead, _assist = whistled(city, cat)
+        ticket, lead, assist = whistled(city, cat)
     period = parse_period(lead.whistled_at.astimezone(local_dt(2025, 1, 1).tzinfo).strftime("%Y-%m"))
     assert row_of(period, cat["housing"]).counts.received == 1
     with committed(execute=True):
         services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+        assist_finished(city, assist)
     with committed(execute=True):
         services.whistle_resolve(
             actor=u["housing_handler"], whistle=Whistle.objects.get(pk=lead.pk), explanation="已修复"

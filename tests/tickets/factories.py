@@ -19,6 +19,7 @@ from quanyu.tickets.access import TIER_OWNER
 from quanyu.tickets.imports import HOTLINE_COLUMNS
 from quanyu.tickets.models import Channel, Ticket, Whistle
 from quanyu.tickets.notifications import staff_at
+from quanyu.tickets.states import WhistleStatus
 from tests.factories import City, make_user
 
 # Points inside the test city's grids (see tests/factories.py): grid 1-1-1 is lon 121.30–121.35,
@@ -124,6 +125,18 @@ def whistled(
     lead = next(w for w in ws if w.lead)
     assist = next(w for w in ws if not w.lead)
     return Ticket.objects.get(pk=ticket.pk), lead, assist
+
+
+def assist_finished(
+    city: City, assist: Whistle, explanation: str = "已清理占道摊点，配合主办部门处置完毕"
+) -> Whistle:
+    """The assisting department (区城管局) responds if it has not, and resolves its part, so that
+    the lead may answer for all (``whistle_resolve`` waits for the assisting parts)."""
+    handler = city.users["department_handler"]
+    w = Whistle.objects.get(pk=assist.pk)
+    if w.status == WhistleStatus.PENDING.value:
+        w = services.whistle_respond(actor=handler, whistle=w)
+    return services.whistle_resolve(actor=handler, whistle=w, explanation=explanation)
 
 
 HOTLINE_HEADERS = [c.header for c in HOTLINE_COLUMNS]

@@ -1,19 +1,22 @@
-"""Assisting whistles (协办) after the lead resolved the ticket: open until the ticket closes, then
+"""Assisting whistles (协办): the lead's 办结 waits for them (or records why it answers first); after
+the lead resolved the ticket, parts still open stay open until the ticket closes, then are
 concluded; the supervision board, the open-work reads and the department figures agree."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from quanyu.assessment.periods import month
 from quanyu.assessment.rollup import direct_counts
 from quanyu.core.clock import local
 from quanyu.core.workflow.errors import TransitionError
+from quanyu.notify.models import Notification
 from quanyu.tickets import services
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
 from quanyu.tickets.selectors import W_OPEN, supervision_board_for, whistle_list_for
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
-from tests.tickets.factories import token_from_notification, whistled
+from tests.tickets.factories import new_ticket, token_from_notification, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,12 @@ def lead_resolves(city, cat, *, assist_responds: bool = True):
     services.whistle_respond(actor=u["housing_handler"], whistle=lead)
     if assist_responds:
         services.whistle_respond(actor=u["department_handler"], whistle=assist)
-    services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修复电梯")
+    services.whistle_resolve(
+        actor=u["housing_handler"],
+        whistle=lead,
+        explanation="已修复电梯",
+        override_reason="电梯已修复，协办部分不影响答复",
+    )
     return (
         Ticket.objects.get(pk=ticket.pk),
         Whistle.objects.get(pk=lead.pk),
@@ -110,3 +118,50 @@ def test_open_work_ignores_old_open_whistles_of_ended_tickets(city, cat):
     assert list(whistle_list_for(actor=u["department_handler"], status=W_OPEN)) == []
     # Asked for every status, the whistle is still listed (its history).
     assert [w.pk for w in whistle_list_for(actor=u["department_handler"])] == [assist.pk]
+
+
+def test_the_lead_waits_for_the_assisting_part_and_nothing_is_written(city, cat):
+    u = city.users
+    ticket, lead, _assist = whistled(city, cat)
+    services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    events, notes = TicketEvent.objects.count(), Notification.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修复电梯")
+    assert "区城管局" in refused.value.message_dict["override_reason"][0]
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.WHISTLED
+    assert Whistle.objects.get(pk=lead.pk).status == WhistleStatus.RESPONDED
+    assert (TicketEvent.objects.count(), Notification.objects.count()) == (events, notes)
+
+
+def test_the_assisting_part_tells_the_lead_and_then_the_lead_answers_for_all(city, cat):
+    u = city.users
+    ticket, lead, assist = whistled(city, cat)
+    services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    services.whistle_respond(actor=u["department_handler"], whistle=assist)
+    services.whistle_resolve(actor=u["department_handler"], whistle=assist, explanation="占道摊点已清理")
+    told = Notification.objects.filter(recipient=u["housing_handler"], kind="assist_resolved").get()
+    assert "可以办结答复" in told.title and "占道摊点已清理" in told.body
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.WHISTLED
+
+    services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="电梯已修复，占道已清理")
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
+    resolved = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.WHISTLE_RESOLVED, whistle=lead).get()
+    assert "override_reason" not in resolved.payload and "assisting_open" not in resolved.payload
+
+
+def test_a_returned_part_does_not_block_and_an_override_is_recorded(city, cat):
+    u = city.users
+    ticket, lead, assist = whistled(city, cat)
+    services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    services.whistle_return(actor=u["department_handler"], whistle=assist, reason="不属于本部门职责")
+    services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="电梯已修复")
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
+
+    ticket2, lead2, assist2 = whistled(city, cat, new_ticket(city, text="楼道灯不亮"))
+    services.whistle_respond(actor=u["housing_handler"], whistle=lead2)
+    services.whistle_resolve(
+        actor=u["housing_handler"], whistle=lead2, explanation="灯已更换", override_reason="诉求人急需答复"
+    )
+    event = TicketEvent.objects.filter(ticket=ticket2, kind=EventKind.WHISTLE_RESOLVED, whistle=lead2).get()
+    assert event.payload["override_reason"] == "诉求人急需答复"
+    assert event.payload["assisting_open"] == [assist2.pk]

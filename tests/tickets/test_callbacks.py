@@ -21,7 +21,7 @@ from quanyu.tickets.callbacks import (
 )
 from quanyu.tickets.models import Channel, Rating, RatingLevel, Ticket, TicketEvent, Whistle
 from quanyu.tickets.states import TicketStatus, WhistleStatus
-from tests.tickets.factories import whistled
+from tests.tickets.factories import assist_finished, whistled
 
 MARCH = CallbackPeriod(2025, 3)
 
@@ -251,7 +251,7 @@ def test_through_the_loop(city, cat):
     the callback recorded with ticket_callback closes it and counts for both."""
     ticket, lead, assist = whistled(city, cat)
     services.whistle_respond(actor=city.users["housing_handler"], whistle=lead)
-    services.whistle_respond(actor=city.users["department_handler"], whistle=assist)
+    assist_finished(city, assist)
     services.whistle_resolve(actor=city.users["housing_handler"], whistle=lead, explanation="已修复电梯")
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED

@@ -23,7 +23,7 @@ from quanyu.tickets.selectors import (
     ticket_reassign_choices,
     whistle_department_choices,
 )
-from tests.tickets.factories import new_ticket, to_street, token_from_notification, whistled
+from tests.tickets.factories import assist_finished, new_ticket, to_street, token_from_notification, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,9 @@ def test_reassign_choices_are_the_community_and_grid(city):
 def test_rating_link_state_ok_used_invalid(city, cat, django_capture_on_commit_callbacks):
     u = city.users
     with django_capture_on_commit_callbacks(execute=True):
-        ticket, lead, _assist = whistled(city, cat)
+        ticket, lead, assist = whistled(city, cat)
         services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+        assist_finished(city, assist)
         services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修复电梯")
     token = token_from_notification(u["resident"])
     head, secret = token.split(".", 1)
@@ -77,8 +78,9 @@ def test_rating_link_state_ok_used_invalid(city, cat, django_capture_on_commit_c
 def test_rating_link_state_after_reopen_is_invalid(city, cat, django_capture_on_commit_callbacks):
     u = city.users
     with django_capture_on_commit_callbacks(execute=True):
-        ticket, lead, _assist = whistled(city, cat)
+        ticket, lead, assist = whistled(city, cat)
         services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+        assist_finished(city, assist)
         services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已修复电梯")
     token = token_from_notification(u["resident"])
     services.ticket_reopen(actor=u["street_staff"], ticket=Ticket.objects.get(pk=ticket.pk), reason="又坏了")

@@ -12,7 +12,7 @@ from quanyu.analytics.replies import formula_only, reply_problems
 from quanyu.tickets import services
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 from tests.asserts import nothing_written
-from tests.tickets.factories import new_ticket, whistled
+from tests.tickets.factories import assist_finished, new_ticket, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,10 @@ def test_the_tier_cannot_resolve_with_the_formula(city, cat):
 
 
 def test_a_department_cannot_either_and_the_api_names_the_field(city, cat, settings):
-    ticket, lead, _assist = whistled(city, cat)
+    ticket, lead, assist = whistled(city, cat)
     handler = city.users["housing_handler"]
     lead = services.whistle_respond(actor=handler, whistle=lead)
+    assist_finished(city, assist)
     with nothing_written(lead), pytest.raises(ValidationError):
         services.whistle_resolve(actor=handler, whistle=lead, explanation="感谢您的关注，我们会及时处理。")
     client = Client()

@@ -25,6 +25,7 @@ from tests.tickets.factories import (
     GRID_111,
     GRID_211,
     OUTSIDE,
+    assist_finished,
     new_ticket,
     to_street,
     token_from_notification,
@@ -348,8 +349,9 @@ def test_merge_cancel_transfer(city, cat):
 
 def test_callback_appeal_and_decision(city, cat, django_capture_on_commit_callbacks):
     u = city.users
-    t, lead, _assist = whistled(city, cat)
+    t, lead, assist = whistled(city, cat)
     services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    assist_finished(city, assist)
     services.whistle_resolve(
         actor=u["housing_handler"], whistle=Whistle.objects.get(pk=lead.pk), explanation="已修复"
     )
@@ -426,8 +428,9 @@ def _setup_whistled(city, cat):
 
 
 def _setup_responded(city, cat):
-    t, lead, _assist = whistled(city, cat)
+    t, lead, assist = whistled(city, cat)
     services.whistle_respond(actor=city.users["housing_handler"], whistle=lead)
+    assist_finished(city, assist)
     return {"ticket": t, "whistle": Whistle.objects.get(pk=lead.pk)}
 
 

@@ -67,6 +67,12 @@ ACTIONS = {
     "whistle_resolve": lambda a, t, c, k: services.whistle_resolve(
         actor=a, whistle=_need(_open_whistle(t, lead=True)), explanation="已办结"
     ),
+    "whistle_resolve_first": lambda a, t, c, k: services.whistle_resolve(
+        actor=a,
+        whistle=_need(_open_whistle(t, lead=True)),
+        explanation="先行办结",
+        override_reason="急需答复",
+    ),
     "whistle_resolve_assist": lambda a, t, c, k: services.whistle_resolve(
         actor=a, whistle=_need(_open_whistle(t, lead=False)), explanation="协办完成"
     ),
@@ -97,6 +103,7 @@ AUTO = {
     "whistle_return": None,
     "whistle_resolve": "housing_handler",
     "whistle_resolve_assist": "department_handler",
+    "whistle_resolve_first": "housing_handler",
     "rate_ok": "resident",
     "rate_bad": "resident",
     "cancel": "resident",
@@ -155,8 +162,13 @@ def _start(city, cat, start: str, text: str) -> Ticket:
     services.whistle_respond(actor=u["housing_handler"], whistle=lead)
     if start == "responded":
         return t
+    # Answering before the assisting part is done (with the reason), so that the later steps meet
+    # an assisting whistle still open on a resolved ticket.
     services.whistle_resolve(
-        actor=u["housing_handler"], whistle=Whistle.objects.get(pk=lead.pk), explanation="ok"
+        actor=u["housing_handler"],
+        whistle=Whistle.objects.get(pk=lead.pk),
+        explanation="ok",
+        override_reason="诉求人急需答复",
     )
     if start == "resolved":
         return t

@@ -15,7 +15,7 @@ from quanyu.core.roles import Role
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, EventKind, Rating, RehandlingEntry, Ticket, TicketEvent
 from tests.factories import make_user
-from tests.tickets.factories import GRID_111, make_catalog, new_ticket, whistled
+from tests.tickets.factories import GRID_111, assist_finished, make_catalog, new_ticket, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +64,12 @@ def kinds(ticket: Ticket) -> list[str]:
 
 
 def resolved_by_departments(city, cat, text: str = "电梯停运三天了", phone: str = "13812345678") -> Ticket:
-    """Whistled to 区住建局 (lead) and 区城管局, both respond, the lead resolves."""
+    """Whistled to 区住建局 (lead) and 区城管局, both respond, the assist finishes, the lead resolves."""
     ticket = new_ticket(city, text=text, contact_phone=phone)
     ticket, lead, assist = whistled(city, cat, ticket)
     u = city.users
-    services.whistle_respond(actor=u["department_handler"], whistle=assist)
     services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+    assist_finished(city, assist)
     services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="已更换电梯主板")
     return Ticket.objects.get(pk=ticket.pk)
 

@@ -305,6 +305,17 @@ def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callback
 
     assert post("housing_handler", f"{base}/whistles/{lead.pk}/respond/").status_code == 302
     assert post("department_handler", f"{base}/whistles/{assist.pk}/respond/").status_code == 302
+    # The handler's own whistle actions lead the 办理 card (first on a phone), never "nothing to do";
+    # the lead's 办结 form names the assisting part still open and asks why it would answer first.
+    page = body(client_for("housing_handler").get(f"{base}/"))
+    side = page[page.index('id="t-actions"') :]
+    assert f'data-whistle-actions="{lead.pk}"' in side and "当前没有需要您办理的操作" not in page
+    assert 'name="override_reason"' in side and "协办部门（区城管局）尚未办结" in side
+    refused = post("housing_handler", f"{base}/whistles/{lead.pk}/resolve/", {"explanation": "电梯已修复"})
+    assert refused.status_code == 400 and "先行办结的理由" in body(refused)
+    assert Ticket.objects.get(pk=ticket.pk).status == "whistled"
+    assist_page = body(client_for("department_handler").get(f"{base}/"))
+    assert f'data-whistle-actions="{assist.pk}"' in assist_page and 'name="override_reason"' not in assist_page
     assert (
         post(
             "department_handler", f"{base}/whistles/{assist.pk}/resolve/", {"explanation": "已协助疏导"}

@@ -186,10 +186,18 @@ def whistle_responded(*, department: int, on_time: bool, note: str) -> EventSpec
 
 
 def whistle_resolved(
-    *, explanation: str, department: int | None = None, on_time: bool | None = None
+    *,
+    explanation: str,
+    department: int | None = None,
+    on_time: bool | None = None,
+    override_reason: str | None = None,
+    assisting_open: list[int] | None = None,
 ) -> EventSpec:
+    """A department's 办结; the lead's carries ``override_reason`` and the assisting whistles still
+    open (``assisting_open``) when it answered before they were done."""
     return _spec(EventKind.WHISTLE_RESOLVED, department=department, on_time=on_time,
-                 explanation=explanation)  # fmt: skip
+                 explanation=explanation, override_reason=override_reason,
+                 assisting_open=assisting_open)  # fmt: skip
 
 
 def whistle_returned(*, department: int, reason: str, withdrawn: bool | None = None) -> EventSpec:

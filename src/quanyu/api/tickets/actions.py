@@ -221,7 +221,11 @@ class TicketSteps(viewsets.ViewSet):
         if by_department:
             whistle = _whistle_for(request.user, ticket, data["whistle"])
             services.whistle_resolve(
-                actor=request.user, whistle=whistle, explanation=data["explanation"], photos=photos
+                actor=request.user,
+                whistle=whistle,
+                explanation=data["explanation"],
+                photos=photos,
+                override_reason=data["override_reason"],
             )
         else:
             services.ticket_resolve(

@@ -418,6 +418,13 @@ class TicketReturnSerializer(TicketWhistleRefSerializer, TicketReasonSerializer)
 
 class TicketResolveSerializer(TicketWhistleRefSerializer):
     explanation = serializers.CharField(allow_blank=True, max_length=2000)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="the lead department only: why it answers before every assisting department is done",
+    )
     photos = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True), required=False, default=list, write_only=True
     )

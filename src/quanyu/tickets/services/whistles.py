@@ -172,12 +172,24 @@ def whistle_respond(*, actor: Any, whistle: Whistle, note: str = "") -> Whistle:
     return locked
 
 
-def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: Sequence[Any] = ()) -> Whistle:
-    """The department resolves its part (办结) with an explanation and photos. When the lead
-    department resolves, the ticket is resolved and the requester asked to rate; assisting whistles
-    still open stay open (their departments finish and are scored on their own limits) until the
-    ticket closes, which concludes them (``handling.conclude_whistles``)."""
+def whistle_resolve(
+    *,
+    actor: Any,
+    whistle: Whistle,
+    explanation: str,
+    photos: Sequence[Any] = (),
+    override_reason: str = "",
+) -> Whistle:
+    """The department resolves its part (办结) with an explanation and photos.
+
+    In the 12345 practice the assisting departments (协办) report their part to the lead within
+    their own limits and the lead (主办) answers for all: so the lead's 办结, which resolves the
+    ticket and asks the requester to rate, waits until no assisting whistle is open. The lead may
+    go ahead anyway with an ``override_reason`` (recorded on the event with the parts still open);
+    those whistles then stay open (scored on their own limits) until the ticket closes, which
+    concludes them (``handling.conclude_whistles``). A part returned or withdrawn does not block."""
     explanation = required_text(explanation, field="explanation", label=_("办理说明"), max_length=2000)
+    override_reason = (override_reason or "").strip()[:500]
     require_answer(request=lambda: whistle.ticket.text, reply=explanation)
     cleaned = clean_photos(list(photos))
     seen = seen_status(whistle)
@@ -186,6 +198,17 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
         locked = lock_whistle(whistle)
         require_handler(actor, locked, locked_ticket)
         check_whistle(locked, W.RESOLVED, seen=seen, action=_("办结"))
+        resolves_ticket = locked.lead and locked_ticket.status == S.WHISTLED
+        waiting = assisting_open(locked_ticket, locked) if resolves_ticket else []
+        if waiting and not override_reason:
+            raise ValidationError(
+                {
+                    "override_reason": _(
+                        "协办部门（%(names)s）尚未办结：请待其办结后再办结，或填写先行办结的理由"
+                    )
+                    % {"names": "、".join(w.department.name for w in waiting)}
+                }
+            )
         now = timezone.now()
         locked.status = W.RESOLVED
         locked.resolved_at = now
@@ -194,13 +217,17 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
         locked.save(update_fields=["status", "resolved_at", "resolved_by", "explanation"])
         save_photos(cleaned, ticket=locked_ticket, kind=TicketPhoto.Kind.RESULT, actor=actor, whistle=locked)
         _close_supervisions(locked_ticket, now, whistle=locked)
-        if locked.lead and locked_ticket.status == S.WHISTLED:
+        if resolves_ticket:
             resolve_locked(
                 locked_ticket,
                 actor=actor,
                 explanation=explanation,
                 now=now,
-                event=ev.whistle_resolved(explanation=explanation),
+                event=ev.whistle_resolved(
+                    explanation=explanation,
+                    override_reason=override_reason if waiting else None,
+                    assisting_open=[w.pk for w in waiting] or None,
+                ),
                 whistle=locked,
             )
         else:
@@ -223,7 +250,34 @@ def whistle_resolve(*, actor: Any, whistle: Whistle, explanation: str, photos: S
             "whistle_resolved",
             _("%(dept)s 已办结") % {"dept": locked.department.name},
         )
+        if not locked.lead and locked_ticket.status == S.WHISTLED:
+            _tell_the_lead(locked_ticket, locked)
     return locked
+
+
+def assisting_open(ticket: Ticket, lead: Whistle) -> list[Whistle]:
+    """The ticket's assisting whistles still open (pending or responded), besides ``lead``."""
+    return list(
+        ticket.whistles.filter(status__in=WHISTLE_OPEN, lead=False)
+        .exclude(pk=lead.pk)
+        .select_related("department")
+        .order_by("id")
+    )
+
+
+def _tell_the_lead(ticket: Ticket, part: Whistle) -> None:
+    """An assisting part is in: the open lead department hears of it, and whether it may answer now."""
+    lead = ticket.whistles.filter(status__in=WHISTLE_OPEN, lead=True).first()
+    if lead is None:
+        return
+    left = len(assisting_open(ticket, lead))
+    facts = {"dept": part.department.name, "n": left}
+    title = (
+        _("%(dept)s 已办结协办部分，可以办结答复") % facts
+        if left == 0
+        else _("%(dept)s 已办结协办部分，尚有 %(n)d 个协办部门未办结") % facts
+    )
+    notes.to_departments(ticket.pk, [lead.department_id], "assist_resolved", title, part.explanation[:500])
 
 
 def _after_whistle_closed(

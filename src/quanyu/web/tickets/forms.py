@@ -193,6 +193,19 @@ class ResolveForm(forms.Form):
     photos = PhotosField(label=_("办结照片"))
 
 
+class WhistleResolveForm(ResolveForm):
+    """A department's 办结. The lead's form asks for a reason when assisting parts are still open
+    (the builder drops the field otherwise)."""
+
+    override_reason = forms.CharField(
+        label=_("先行办结的理由"),
+        help_text=_("主办部门在协办部门办结之前答复诉求人时填写"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class WhistleForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
         label=_("呼叫部门"),

@@ -32,6 +32,7 @@ from quanyu.tickets.access import (
 )
 from quanyu.tickets.conf import rating_url
 from quanyu.tickets.models import Rating, RatingLevel, Ticket, Whistle
+from quanyu.tickets.services.whistles import assisting_open
 from quanyu.tickets.states import OPEN_STATUSES, WHISTLE_OPEN, TicketStatus, WhistleStatus
 from quanyu.web.tickets import forms as f
 
@@ -105,6 +106,20 @@ class Action:
     tone: str = "secondary"
     # An action without input fields is one button (a confirmation is enough).
     inline: bool = False
+
+
+def _whistle_resolve_form(w: Any, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+    """The lead's 办结 form names the assisting parts still open and asks why it answers first;
+    everyone else's has no such field."""
+    form = f.WhistleResolveForm(data, files)
+    waiting = assisting_open(w.ticket, w) if (w.lead and w.ticket.status == S.WHISTLED) else []
+    if waiting:
+        form.fields["override_reason"].help_text = _(
+            "协办部门（%(names)s）尚未办结。主办部门一般应待其办结后统一答复；如需先行办结，请填写理由。"
+        ) % {"names": "、".join(x.department.name for x in waiting)}
+    else:
+        del form.fields["override_reason"]
+    return form
 
 
 def _form(cls: type[forms.Form]) -> Callable[..., forms.Form]:
@@ -302,10 +317,14 @@ WHISTLE_ACTIONS: dict[str, Action] = {
         Action(
             "resolve",
             gettext_lazy("办结"),
-            _form(f.ResolveForm),
+            _whistle_resolve_form,
             lambda u, w: w.status == W.RESPONDED and can_handle_whistle(u, w, w.ticket),
             lambda u, w, d: services.whistle_resolve(
-                actor=u, whistle=w, explanation=d["explanation"], photos=d.get("photos", [])
+                actor=u,
+                whistle=w,
+                explanation=d["explanation"],
+                photos=d.get("photos", []),
+                override_reason=d.get("override_reason", ""),
             ),
             gettext_lazy("已办结"),
             tone="primary",

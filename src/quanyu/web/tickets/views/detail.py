@@ -104,6 +104,7 @@ def detail_context(
         "timeline": [timeline_entry(e) for e in selectors.ticket_timeline(ticket=ticket)],
         "ratings": ratings,
         "whistles": whistles,
+        "has_whistle_actions": any(item["actions"] for item in whistles),
         "report_photos": [p for p in photos if p.kind == "report"],
         "result_photos": [p for p in photos if p.kind == "result"],
         "actions": ticket_actions,

@@ -4,6 +4,7 @@ is the ticket services' job, and their ValidationError is put back on the form b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.accounts.models import User
 from quanyu.areas.models import Area
 from quanyu.catalog.models import Category
+from quanyu.core.collation import pinyin_key
 from quanyu.orgs.models import Unit
 from quanyu.tickets.models import EmergencyTarget, RatingLevel
 
@@ -207,6 +209,12 @@ class WhistleResolveForm(ResolveForm):
 
 
 class WhistleForm(forms.Form):
+    """Whom the street calls. The departments come grouped: those the catalogue names for the
+    ticket's category first (pre-ticked, the catalogue's lead pre-selected, and said so), then by
+    the level that registered them (city, district, street), each in pinyin order; a search box
+    filters them on the page. The lead is required on the first call and offered as "add
+    assistants only" once a lead department is at work."""
+
     departments = forms.ModelMultipleChoiceField(
         label=_("呼叫部门"),
         queryset=Unit.objects.none(),
@@ -218,11 +226,57 @@ class WhistleForm(forms.Form):
         label=_("呼叫说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: Any,
+        suggested: Sequence[int] = (),
+        suggested_lead: int | None = None,
+        has_lead: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        units = sorted(departments, key=lambda u: (pinyin_key(u.name), u.pk))
+        self._units = {u.pk: u for u in units}
+        self._suggested = [pk for pk in suggested if pk in self._units]
+        self._suggested_lead = suggested_lead
         self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["lead"].empty_label = _("（已有主办部门，仅增加协办）")  # type: ignore[attr-defined]
+        lead = self.fields["lead"]
+        lead.queryset = departments  # type: ignore[attr-defined]
+        if has_lead:
+            empty = _("（已有主办部门在办理，本次仅增加协办）")
+            lead.help_text = _("主办部门已在办理，新增的部门只能协办")
+        else:
+            empty = _("请选择主办部门")
+            lead.required = True
+            lead.error_messages["required"] = _("请指定主办部门")
+        lead.choices = [("", empty)] + [  # type: ignore[attr-defined]
+            (u.pk, _("%(name)s（目录建议主办）") % {"name": u.name} if u.pk == suggested_lead else u.name)
+            for u in units
+        ]
+
+    def department_groups(self) -> list[tuple[str, bool, list[Any]]]:
+        """(heading, is_the_catalogue's_suggestion, [(checkbox, is_the_suggested_lead)]) in the
+        order the page shows them."""
+        boxes = {
+            int(str(box.data["value"])): (box, int(str(box.data["value"])) == self._suggested_lead)
+            for box in self["departments"]
+        }
+        groups: list[tuple[str, bool, list[Any]]] = []
+        if self._suggested:
+            suggested = [boxes[pk] for pk in self._suggested if pk in boxes]
+            groups.append((str(_("按事项目录建议呼叫（已预选）")), True, suggested))
+        taken = set(self._suggested)
+        by_area: dict[int, list[Any]] = {}
+        areas: dict[int, Any] = {}
+        for pk, unit in self._units.items():
+            if pk in taken or pk not in boxes:
+                continue
+            areas[unit.area_id] = unit.area
+            by_area.setdefault(unit.area_id, []).append(boxes[pk])
+        for area_id in sorted(by_area, key=lambda a: (len(areas[a].path), pinyin_key(areas[a].name))):
+            groups.append((_("%(area)s的部门") % {"area": areas[area_id].name}, False, by_area[area_id]))
+        return groups
 
 
 class ReassignForm(forms.Form):

@@ -19,6 +19,24 @@
       };
     });
 
+    // The whistle form's department list: typing filters the names; ticked boxes always stay in
+    // view, and a group with nothing left to show hides its heading.
+    Alpine.data("deptFilter", function () {
+      return {
+        filter: function (event) {
+          var q = event.target.value.trim().toLowerCase();
+          var box = event.target.closest("fieldset");
+          box.querySelectorAll("[data-dept-name]").forEach(function (label) {
+            var hit = !q || label.dataset.deptName.toLowerCase().indexOf(q) !== -1;
+            label.hidden = !(hit || label.querySelector("input:checked"));
+          });
+          box.querySelectorAll("[data-dept-group]").forEach(function (group) {
+            group.hidden = !group.querySelector("[data-dept-name]:not([hidden])");
+          });
+        },
+      };
+    });
+
     // Community triage board on a phone: tabs (data-tab) show one column (data-col) at a time.
     Alpine.data("triageBoard", function () {
       return {

@@ -61,15 +61,17 @@ def _open_whistles(t: Ticket) -> list[Whistle]:
 
 
 def _whistle_initial(t: Ticket) -> dict[str, Any]:
+    """What the catalogue says for the ticket's category: its departments (those not already at
+    work on the ticket) and its lead, unless a lead department is at work already."""
     category = t.category or t.suggested_category
+    open_now = _open_whistles(t)
+    has_lead = any(w.lead for w in open_now)
     if category is None:
-        return {}
-    busy = {w.department_id for w in _open_whistles(t)}
+        return {"departments": [], "lead": None, "has_lead": has_lead}
+    busy = {w.department_id for w in open_now}
     ids = [d.pk for d in category.departments.all() if d.pk not in busy]
     lead = category.lead_department_id if category.lead_department_id not in busy else None
-    if any(w.lead for w in _open_whistles(t)):
-        lead = None
-    return {"departments": ids, "lead": lead}
+    return {"departments": ids, "lead": None if has_lead else lead, "has_lead": has_lead}
 
 
 def _assign_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
@@ -78,7 +80,15 @@ def _assign_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = No
 
 def _whistle_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
     departments = selectors.whistle_department_choices(actor=actor, ticket=t)
-    return f.WhistleForm(data, departments=departments, initial=_whistle_initial(t))
+    suggested = _whistle_initial(t)
+    return f.WhistleForm(
+        data,
+        departments=departments,
+        suggested=suggested["departments"],
+        suggested_lead=suggested["lead"],
+        has_lead=suggested["has_lead"],
+        initial={"departments": suggested["departments"], "lead": suggested["lead"]},
+    )
 
 
 def _reassign_form(t: Ticket, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
@@ -106,6 +116,9 @@ class Action:
     tone: str = "secondary"
     # An action without input fields is one button (a confirmation is enough).
     inline: bool = False
+    # The submit button's words when "确认<label>" would not read well (a label that already
+    # confirms, as 确认分类 does).
+    submit: str | Promise | None = None
 
 
 def _whistle_resolve_form(w: Any, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
@@ -151,6 +164,7 @@ TICKET_ACTIONS: dict[str, Action] = {
             lambda u, t: t.status in OPEN and _tier(u, t),
             lambda u, t, d: services.ticket_categorise(actor=u, ticket=t, category=d["category"]),
             gettext_lazy("分类已确认"),
+            submit=gettext_lazy("确认分类"),
         ),
         Action(
             "assign",

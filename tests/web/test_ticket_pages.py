@@ -315,7 +315,9 @@ def test_the_loop_through_the_pages(city, cat, django_capture_on_commit_callback
     assert refused.status_code == 400 and "先行办结的理由" in body(refused)
     assert Ticket.objects.get(pk=ticket.pk).status == "whistled"
     assist_page = body(client_for("department_handler").get(f"{base}/"))
-    assert f'data-whistle-actions="{assist.pk}"' in assist_page and 'name="override_reason"' not in assist_page
+    assert (
+        f'data-whistle-actions="{assist.pk}"' in assist_page and 'name="override_reason"' not in assist_page
+    )
     assert (
         post(
             "department_handler", f"{base}/whistles/{assist.pk}/resolve/", {"explanation": "已协助疏导"}

@@ -11,6 +11,7 @@ from quanyu.accounts.models import User
 from quanyu.areas.models import Area
 from quanyu.orgs.models import PartyOrg, Unit, UnitKind
 from tests.factories import PASSWORD
+from tests.people.helpers import add_member, make_branches
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +259,25 @@ def test_org_tree_for_district_admin_starts_at_the_district(city):
     response = client_for("district_admin").get("/orgs/")
     assert [o.name for o in response.context["nodes"]] == ["中共芝罘区委"]
     assert len(response.context["nodes"][0].loaded_children) == 2
+
+
+def test_org_tree_shows_members_in_the_register_beside_the_declared_figure(city):
+    """Issue 13 point 9: a node's figure is the register's count under it; a different declared
+    figure is shown as declared, never as the member count."""
+    branches = make_branches(city)
+    for seq in range(3):
+        add_member(city, branches, seq, community=0)
+    add_member(city, branches, 9, community=2)
+    PartyOrg.objects.filter(name="中共芝罘区委").update(member_count=67159)
+    body = text(client_for("district_admin").get("/orgs/"))
+    assert '<span data-registered="4">在册党员 4 名</span>' in body
+    assert 'data-declared="67159"' in body
+    street = city.orgs["街道1"]
+    part = text(client_for("district_admin").get(f"/orgs/{street.pk}/children", HTTP_HX_REQUEST="true"))
+    assert '<span data-registered="3">在册党员 3 名</span>' in part
+    # A user who may not read the register sees the declared figure only, not "0 in the register".
+    handler = text(client_for("department_handler").get("/orgs/"))
+    assert "在册党员" not in handler and "组织申报 67159 名党员" in handler
 
 
 def test_org_children_partial_and_scope(city):

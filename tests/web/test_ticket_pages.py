@@ -17,6 +17,7 @@ from quanyu.notify.models import Notification
 from quanyu.notify.outbox import notify_drain
 from quanyu.tickets import services
 from quanyu.tickets.models import Channel, EventKind, Rating, Ticket, TicketEvent, TicketPhoto, Whistle
+from quanyu.web.tickets.views import work as work_views
 from tests.tickets.factories import (
     GRID_111,
     GRID_211,
@@ -527,6 +528,22 @@ def test_supervision_board_counts_and_filters(city, cat):
         "/tickets/supervision/", {"department": cat["housing"].pk}, HTTP_HX_REQUEST="true"
     )
     assert "<html" not in body(partial) and f'data-ticket="{ticket.pk}"' not in body(partial)
+
+
+def test_supervision_badges_count_every_record_even_when_the_list_is_cut(city, cat, monkeypatch):
+    """The badge is the number of records behind it (issue 13 point 9), not the length of the cut
+    list; the page says how many of how many it shows."""
+    monkeypatch.setattr(work_views, "BOARD_LIMIT", 2)
+    for i in range(3):
+        new_ticket(city, text=f"路灯不亮 {i}")
+    Ticket.objects.update(completion_due="2020-01-01T00:00:00Z", response_due="2020-01-01T00:00:00Z")
+    response = client_for("street_staff").get("/tickets/supervision/")
+    assert len(response.context["overdue"]) == 2
+    total = sum(r.overdue for r in response.context["board"].by_street)
+    assert response.context["overdue_total"] == total == Ticket.objects.count() == 3
+    page = body(response)
+    assert '<span class="qy-count qy-count-late">3</span>' in page
+    assert "显示最早到期的 2 条，共 3 条" in page
 
 
 # --- query counts ----------------------------------------------------------------------------------

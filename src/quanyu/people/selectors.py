@@ -84,6 +84,20 @@ def member_list_for(*, actor: Any, filters: MemberFilters | None = None) -> Quer
     return qs.order_by("id")
 
 
+def registered_member_counts(*, actor: Any, orgs: Iterable[PartyOrg]) -> dict[int, int]:
+    """Members in the register (within ``actor``'s scope) under each of ``orgs``, the node and its
+    subtree, in one query: what the organisation tree shows beside the figure an organisation
+    declared (``PartyOrg.member_count``), so the two can be told apart. Empty for a user who may
+    not read the register (the tree then shows the declared figure only)."""
+    nodes = list(orgs)
+    if not nodes or not has_role(actor, READERS):
+        return {}
+    counts = member_list_for(actor=actor).aggregate(
+        **{f"o{o.pk}": Count("id", filter=Q(branch_path__startswith=o.path)) for o in nodes}
+    )
+    return {o.pk: counts[f"o{o.pk}"] for o in nodes}
+
+
 def member_get_for(*, actor: Any, member_id: Any) -> PartyMember:
     return get_or_404(member_list_for(actor=actor), pk=member_id)
 

@@ -20,6 +20,7 @@ from quanyu.core.permissions import has_role
 from quanyu.core.roles import STAFF_ROLES, Role
 from quanyu.orgs import selectors as orgs
 from quanyu.orgs.models import UnitKind
+from quanyu.people import selectors as people
 from quanyu.web.htmx import is_htmx
 from quanyu.web.nav import nav_for
 from quanyu.web.todo import todos_for
@@ -103,13 +104,22 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     children = orgs.party_org_children_for(actor=request.user, orgs=roots)
     for root in roots:
         root.loaded_children = children[root.pk]  # type: ignore[attr-defined]
+    _count_registered(request.user, [*roots, *(c for kids in children.values() for c in kids)])
     return render(request, "web/orgs/tree.html", {"nodes": roots})
+
+
+def _count_registered(actor: Any, nodes: list[Any]) -> None:
+    """Each node's members in the register (``registered``), beside the figure it declared."""
+    counts = people.registered_member_counts(actor=actor, orgs=nodes)
+    for node in nodes:
+        node.registered = counts.get(node.pk)
 
 
 @staff_required
 def org_children(request: HttpRequest, org_id: int) -> HttpResponse:
     org = orgs.party_org_get_for(actor=request.user, org_id=org_id)
     nodes = orgs.party_org_children_for(actor=request.user, orgs=[org])[org.pk]
+    _count_registered(request.user, nodes)
     return render(request, "web/orgs/_nodes.html", {"nodes": nodes})
 
 

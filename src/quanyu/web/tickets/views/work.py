@@ -170,6 +170,15 @@ def department_inbox(request: HttpRequest) -> HttpResponse:
 # --- supervision --------------------------------------------------------------------------------
 
 
+def _capped(qs: Any) -> tuple[list[Any], int]:
+    """The first ``BOARD_LIMIT`` rows and the true total (counted only when the list is cut), so a
+    badge never shows the cut as the count."""
+    rows = list(qs[: BOARD_LIMIT + 1])
+    if len(rows) <= BOARD_LIMIT:
+        return rows, len(rows)
+    return rows[:BOARD_LIMIT], qs.count()
+
+
 @roles_required(BOARD_ROLES)
 def supervision_board(request: HttpRequest) -> HttpResponse:
     """督办看板: open work that is overdue or about to be, counted by street and by department,
@@ -192,11 +201,18 @@ def supervision_board(request: HttpRequest) -> HttpResponse:
     ).select_related("ticket__street")
     if street:
         late_whistles = late_whistles.filter(ticket__street_id=street)
+    overdue_rows, overdue_total = _capped(overdue.order_by("completion_due", "id"))
+    soon_rows, soon_total = _capped(soon.order_by("completion_due", "id"))
+    late_rows, late_total = _capped(late_whistles)
     context = {
         "board": board,
-        "overdue": list(overdue.order_by("completion_due", "id")[:BOARD_LIMIT]),
-        "soon": list(soon.order_by("completion_due", "id")[:BOARD_LIMIT]),
-        "late_whistles": list(late_whistles[:BOARD_LIMIT]),
+        "overdue": overdue_rows,
+        "overdue_total": overdue_total,
+        "soon": soon_rows,
+        "soon_total": soon_total,
+        "late_whistles": late_rows,
+        "late_whistles_total": late_total,
+        "board_limit": BOARD_LIMIT,
         "street": street,
         "department": department,
         "street_name": next((r.name for r in board.by_street if r.key == street), ""),

@@ -16,7 +16,7 @@ from quanyu.tickets import services
 from quanyu.tickets.models import EventKind, Ticket, TicketEvent, Whistle
 from quanyu.tickets.selectors import W_OPEN, supervision_board_for, whistle_list_for
 from quanyu.tickets.states import TicketStatus, WhistleStatus, replay
-from tests.tickets.factories import new_ticket, token_from_notification, whistled
+from tests.tickets.factories import assist_finished, new_ticket, token_from_notification, whistled
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,22 @@ def test_a_returned_part_does_not_block_and_an_override_is_recorded(city, cat):
     event = TicketEvent.objects.filter(ticket=ticket2, kind=EventKind.WHISTLE_RESOLVED, whistle=lead2).get()
     assert event.payload["override_reason"] == "诉求人急需答复"
     assert event.payload["assisting_open"] == [assist2.pk]
+
+
+def test_the_rating_notice_names_the_request_and_stops_asking_once_it_closed(
+    city, cat, django_capture_on_commit_callbacks
+):
+    """Issue 13 point 9: 'please rate' notices name the ticket and are settled when it closes."""
+    u = city.users
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, lead, assist = whistled(city, cat)
+        services.whistle_respond(actor=u["housing_handler"], whistle=lead)
+        assist_finished(city, assist)
+        services.whistle_resolve(actor=u["housing_handler"], whistle=lead, explanation="电梯已修复")
+    note = Notification.objects.get(recipient=u["resident"], kind="ticket_rate_request")
+    assert note.title.startswith(f"您的诉求 #{ticket.pk} 已办结") and "电梯停运" in note.title
+    assert note.read_at is None
+    services.ticket_rate(actor=None, token=token_from_notification(u["resident"]), level="satisfied")
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CLOSED

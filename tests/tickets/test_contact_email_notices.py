@@ -50,7 +50,8 @@ def test_resolution_mails_the_contact_address_without_the_rating_link(
     assert link_sms.text.endswith(rating_url(token)) and len(token) > 20
 
     [to_contact] = [m for m in mail.outbox if m.to == [EMAIL]]
-    assert to_contact.subject == "您的诉求已办结，请评价"
+    # The notice names the request (number and the start of its text).
+    assert to_contact.subject == f"您的诉求 #{ticket.pk} 已办结，请评价：{ticket.text[:40]}"
     # How to rate: by the SMS link or on the request's page; the link itself is not in it.
     assert "短信中的评价链接" in to_contact.body and "登录后在诉求页面评价" in to_contact.body
     assert f"/tickets/{ticket.pk}/" in to_contact.body

@@ -100,3 +100,13 @@ def notification_mark_read(*, actor: Any, notification_ids: Iterable[int] | None
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def notifications_settle(*, recipient_id: int, kind: str, link: str) -> int:
+    """Mark read the recipient's unread notifications of ``kind`` that point at ``link``: what they
+    asked for is done or no longer possible (a rating request once its ticket closed or reopened),
+    so they must not keep asking. Read through the (recipient, read_at) index. A system step inside
+    the caller's transaction; answers how many."""
+    return Notification.objects.filter(
+        recipient_id=recipient_id, read_at__isnull=True, kind=kind, link=link
+    ).update(read_at=timezone.now())

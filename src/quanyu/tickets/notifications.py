@@ -18,7 +18,7 @@ from quanyu.accounts.models import RoleGrant, User
 from quanyu.areas.models import Area
 from quanyu.core.memo import ProcessMemo
 from quanyu.core.roles import Role
-from quanyu.notify.services import notify_send
+from quanyu.notify.services import notifications_settle, notify_send
 from quanyu.tickets.conf import rating_url
 
 _LINK_PROBE = 918273645  # an id no real pattern contains, replaced by the ticket's
@@ -107,7 +107,7 @@ def to_street(ticket_id: int, street_path: str, kind: str, title: str, body: str
 
 
 def to_requester_rate(
-    ticket_id: int, requester_id: int | None, phone: str, token: str, *, email: str = ""
+    ticket_id: int, requester_id: int | None, phone: str, token: str, *, email: str = "", summary: str = ""
 ) -> None:
     """The 'resolved, please rate' message. The single-use link works without an account, so it is
     never kept in a notification row or sent by e-mail: it goes by SMS to the contact number only.
@@ -115,7 +115,9 @@ def to_requester_rate(
     told the request is resolved and how to rate: on the request's page when logged in, or by the
     link in the SMS when there is a contact number."""
     users = User.objects.filter(pk=requester_id, is_active=True) if requester_id else User.objects.none()
-    title = _("您的诉求已办结，请评价")
+    title = _("您的诉求 #%(n)d 已办结，请评价") % {"n": ticket_id}
+    if summary:
+        title = f"{title}：{summary[:40]}"
     if phone:
         body = _(
             "请对办理结果进行评价（满意/基本满意/不满意）：使用短信中的评价链接，或登录后在诉求页面评价。"
@@ -126,4 +128,12 @@ def to_requester_rate(
     if phone:
         notify_send(
             recipients=[], kind="ticket_rate_request", title=title, link=rating_url(token), phones=[phone]
+        )
+
+
+def rate_requests_settled(ticket: Any) -> None:
+    """The ticket closed or went back to work: its 'please rate' notices stop asking."""
+    if ticket.requester_id is not None:
+        notifications_settle(
+            recipient_id=ticket.requester_id, kind="ticket_rate_request", link=ticket_link(ticket.pk)
         )

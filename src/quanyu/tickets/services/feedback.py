@@ -99,6 +99,7 @@ def _apply_rating(locked: Ticket, rating: Rating, *, actor: Any, now: Any) -> No
         RehandlingEntry.objects.create(ticket=locked, rating=rating)
     locked.closed_at = now
     concluded = conclude_whistles(locked)
+    notes.rate_requests_settled(locked)
     move(
         locked,
         to=S.CLOSED,

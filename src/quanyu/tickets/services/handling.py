@@ -225,6 +225,7 @@ def resolve_locked(
         locked.contact_phone,
         token,
         email=locked.contact_email,
+        summary=locked.text,
     )
     return token
 
@@ -390,6 +391,7 @@ def ticket_close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         now = timezone.now()
         locked.closed_at = now
         concluded = conclude_whistles(locked)
+        notes.rate_requests_settled(locked)
         move(
             locked,
             to=S.CLOSED,
@@ -411,6 +413,7 @@ def reopen_locked(locked: Ticket, *, actor: Any, now: Any, reason: str, by_ratin
     locked.closed_at = None
     locked.rating_token_hash = ""
     locked.rating_token_used_at = None
+    notes.rate_requests_settled(locked)
     move(
         locked,
         to=S.IN_PROGRESS,

@@ -39,9 +39,10 @@ migrate: setup
 	mkdir -p var
 	DEBUG=1 $(QUANYU) migrate --noinput -v 0
 
+# Builds the demo city once (printing its accounts), or lists the accounts of the one built before:
+# the table is printed once either way.
 demo-build: migrate
-	test -f var/demo-accounts.json || DEBUG=1 $(QUANYU) demo build
-	DEBUG=1 $(QUANYU) demo accounts
+	if test -f var/demo-accounts.json; then DEBUG=1 $(QUANYU) demo accounts; else DEBUG=1 $(QUANYU) demo build; fi
 
 demo: demo-build
 	@echo "Quanyu demo on http://127.0.0.1:8000/  (accounts above, also in var/demo-accounts.json)"

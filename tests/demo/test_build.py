@@ -219,9 +219,11 @@ def test_accounts_one_per_role_each_logs_in_and_sees_its_scope(demo, db, tmp_pat
             assert account.scope == city.name
             assert client.get(f"/api/areas/{city.pk}/").json()["name"] == city.name
             continue
-        grants = list(RoleGrant.objects.filter(user=user).select_related("area").order_by("id"))
+        grants = list(RoleGrant.objects.filter(user=user).select_related("area", "unit").order_by("id"))
         assert account.role == grants[0].role
-        assert account.scope == "、".join(g.area.name for g in grants)
+        places = "、".join(g.area.name for g in grants)
+        unit = grants[0].unit
+        assert account.scope == (f"{unit.name}（{places}）" if unit is not None else places)
         if account.role not in STAFF_ROLES:  # the registry API is for staff only
             assert client.get(f"/api/areas/{grants[0].area_id}/").status_code == 403, account.username
             continue

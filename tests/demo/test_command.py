@@ -41,6 +41,12 @@ def test_build_prints_and_writes_the_accounts_then_refuses_a_second_time(tmp_pat
     listing = StringIO()
     call_command("demo_accounts", "--accounts-file", str(accounts_file), stdout=listing)
     assert "bumen_chengguan" in listing.getvalue() and DEMO_PASSWORD in listing.getvalue()
+    # Every department's first handler is listed, with its department named (issue 13 point 10).
+    handlers = [row for row in rows if row["role"] == "department_handler"]
+    departments = Unit.objects.filter(kind="department", area__isnull=False).count()
+    assert len(handlers) == departments and len(handlers) > 8
+    names = set(Unit.objects.filter(kind="department").values_list("name", flat=True))
+    assert {row["scope"].split("（")[0] for row in handlers} == names
 
     users = User.objects.count()
     with pytest.raises(CommandError, match="--reset"):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -269,3 +271,22 @@ def test_import_template_kind_whitelisted(world):
 def test_huge_parameters_are_ignored(world, url):
     response = client_for("community_x").get(url.format(member=world["member"].pk))
     assert response.status_code == 200
+
+
+def test_floating_page_adds_up_to_the_category(city, world):
+    """Issue 13 point 9: members of the 流动党员 category without a record are counted on the page,
+    so the page's figures add up to the category's, and the link lists them."""
+    branches = world["branches"]
+    floating = [add_member(city, branches, 20 + i, category="流动党员") for i in range(3)]
+    services.floating_open(
+        actor=city.users["district_admin"],
+        member=floating[0],
+        direction="out",
+        place="上海市浦东新区",
+        starts_on=dt.date(2025, 3, 1),
+    )
+    page = client_for("district_admin").get("/people/floating/").content.decode()
+    assert 'data-registered="1"' in page and 'data-unregistered="2"' in page
+    listed = client_for("district_admin").get("/people/members/?category=floating")
+    assert listed.status_code == 200
+    assert PartyMember.objects.filter(category="floating").count() == 1 + 2

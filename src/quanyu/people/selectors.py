@@ -35,6 +35,7 @@ from quanyu.people.models import (
     DutyLog,
     FloatingRecord,
     Meeting,
+    MemberCategory,
     PartyMember,
     PointEntry,
     PointRequest,
@@ -253,6 +254,15 @@ def floating_list_for(
     if overdue_on is not None:
         qs = qs.filter(contact_due_on__lt=overdue_on)
     return qs.order_by("contact_due_on", "id")
+
+
+def floating_unregistered_for(*, actor: Any) -> QuerySet[PartyMember]:
+    """Members of the 流动党员 category with no active floating record: the registration work left,
+    so the floating page's figures add up to the category's."""
+    active = FloatingRecord.objects.filter(status=FloatingStatus.ACTIVE).values("member_id")
+    return member_list_for(actor=actor, filters=MemberFilters(category=MemberCategory.FLOATING)).exclude(
+        pk__in=active
+    )
 
 
 def floating_get_for(*, actor: Any, record_id: Any) -> FloatingRecord:

@@ -15,6 +15,14 @@ from quanyu.people.services import MemberSpec
 TITLE = "党员与双报到"
 
 MEMBERS_PER_BRANCH = 12  # at full scale: ~1,024 grid branches → ~12,000 members
+FLOAT_PLACES = [
+    "上海市浦东新区",
+    "深圳市南山区",
+    "青岛市黄岛区",
+    "北京市朝阳区",
+    "济南市历下区",
+    "苏州工业园区",
+]
 CATEGORIES = ["社区党员", "在职党员", "在职党员", "离退休党员", "离退休党员", "流动党员", "企业党员"]
 POSTS = ["环境监督岗", "政策宣传岗", "矛盾调解岗", "文明劝导岗"]
 # 三会一课 of a demo member's branch: (kind, topic, days before TODAY); the member was on leave
@@ -71,12 +79,24 @@ def run(ctx: DemoContext) -> None:
         post = services.post_create(
             actor=ctx.actor, community=community, name=ctx.rng.choice(POSTS), duties="按月履职", capacity=3
         )
-        for member in members[:2]:
-            if member.category == "in_service":
-                report = services.report_submit_member(
-                    actor=ctx.actor, member=member, community=community, year=2025
-                )
-                services.report_confirm(actor=ctx.actor, report=report)
+        # 双报到: in-service members of every community report and are confirmed (never none).
+        in_service = PartyMember.objects.filter(community=community, category="in_service").order_by("id")
+        for member in in_service[:2]:
+            report = services.report_submit_member(
+                actor=ctx.actor, member=member, community=community, year=2025
+            )
+            services.report_confirm(actor=ctx.actor, report=report)
+        # 流动党员: the first of the category are registered (the rest shows as work left to do).
+        floating = PartyMember.objects.filter(community=community, category="floating").order_by("id")
+        for member in floating[:2]:
+            services.floating_open(
+                actor=ctx.actor,
+                member=member,
+                direction="out",
+                place=ctx.rng.choice(FLOAT_PLACES),
+                starts_on=TODAY - datetime.timedelta(days=ctx.rng.randrange(30, 400)),
+                contact_interval_days=90,
+            )
         for member in members[2:4]:
             claim = services.post_claim(actor=ctx.actor, post=post, member=member)
             services.duty_log_add(actor=ctx.actor, claim=claim, on_date=TODAY, hours=2, note="巡查与宣传")

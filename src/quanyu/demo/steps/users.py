@@ -4,7 +4,8 @@ User names are easy to type: ``zuzhibu``, ``lingdao``, ``shenji``; ``jiedao_<str
 (and ``_2``, ``_3``); ``shequ_<community pinyin>`` (and ``_2``, ``_3``); ``wangge_<n>`` (grid
 workers, one or two grids each, every grid covered once); ``louzhang_<n>`` (building heads, every
 building has at least one); ``bumen_<department key>`` (and ``_2``); ``dangyuan_<n>``;
-``jumin_<n>``. The first of each kind is listed in the demo accounts.
+``jumin_<n>``. The first of each kind is listed in the demo accounts, and the first handler of
+every department (with the department named), so one can act as whichever the street whistles.
 """
 
 from __future__ import annotations
@@ -25,17 +26,6 @@ STAFF_PER_COMMUNITY = 3
 HANDLERS_PER_DEPARTMENT = 2
 PARTY_MEMBERS = 10
 RESIDENTS = 10
-# Departments whose first handler is listed among the demo accounts.
-LISTED_DEPARTMENTS = (
-    "chengguan",
-    "zhujian",
-    "shichang",
-    "shengtai",
-    "shuiwu",
-    "minzheng",
-    "weijian",
-    "gongan",
-)
 
 
 def _numbered(base: str, i: int) -> str:
@@ -133,7 +123,7 @@ def run(ctx: DemoContext) -> None:
                 Role.DEPARTMENT_HANDLER,
                 [district],
                 unit=unit,
-                listed_as=i == 0 and dept.key in LISTED_DEPARTMENTS,
+                listed_as=i == 0,  # every department's first handler: the street may whistle any
             )
     # Party members and residents live in the communities of the first street.
     home = [ctx.communities[c] for c in layout.children("streets", 0)]
@@ -152,4 +142,6 @@ def run(ctx: DemoContext) -> None:
         role = spec.grants[0].role
         ctx.users[role].append(user)
         if spec.username in listed:
-            ctx.add_account(spec.username, role, "、".join(g.area.name for g in spec.grants))
+            unit = spec.grants[0].unit
+            scope = "、".join(g.area.name for g in spec.grants)
+            ctx.add_account(spec.username, role, f"{unit.name}（{scope}）" if unit is not None else scope)

@@ -336,6 +336,7 @@ def floating_list(request: HttpRequest) -> HttpResponse:
         "page": Paginator(records, PER_PAGE).get_page(request.GET.get("page")),
         "overdue": overdue,
         "today": timezone.localdate(),
+        "unregistered": selectors.floating_unregistered_for(actor=request.user).count(),
     }
     return render(request, "web/people/floating.html", context)
 

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from quanyu.core.health import healthz, readyz
+
+admin.site.site_header = _("全域 · 管理后台")
+admin.site.site_title = _("全域管理后台")
+admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -40,7 +40,7 @@ def due_badge(due: dt.datetime | None, label: str = "", done: bool = False) -> S
         return format_html('<span class="qy-due qy-due-done">{} {}</span>', label, when)
     delta = due - timezone.now()
     if delta.total_seconds() < 0:
-        state, text = "late", _("已超时 %(t)s") % {"t": span_text(delta)}
+        state, text = "late", _("已超期 %(t)s") % {"t": span_text(delta)}
     elif delta <= SOON:
         state, text = "soon", _("剩余 %(t)s") % {"t": span_text(delta)}
     else:

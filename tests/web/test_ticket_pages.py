@@ -5,6 +5,8 @@ refused actions (nothing changes), errors shown in Chinese in the form, and flat
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +28,7 @@ from tests.tickets.factories import (
     make_catalog,
     new_ticket,
     to_street,
+    whistled,
 )
 
 pytestmark = pytest.mark.django_db
@@ -591,3 +594,19 @@ def test_pages_read_in_english(city, cat):
     anonymous = Client()
     anonymous.cookies["django_language"] = "en"
     assert "Report a problem" in body(anonymous.get("/tickets/new/"))
+
+
+def test_pages_with_many_forms_never_repeat_an_element_id(city, cat):
+    """Issue 13 point 13: every action form has ids of its own, so labels point at their field."""
+    ticket, lead, _assist = whistled(city, cat)
+    services.whistle_respond(actor=city.users["housing_handler"], whistle=lead)
+    for user, path in [
+        ("street_staff", f"/tickets/{ticket.pk}/"),
+        ("housing_handler", f"/tickets/{ticket.pk}/"),
+        ("street_staff", "/tickets/dispatch/"),
+    ]:
+        page = body(client_for(user).get(path))
+        ids = Counter(re.findall(r'\bid="([^"]+)"', page))
+        assert [i for i, n in ids.items() if n > 1] == [], (user, path)
+        if "dispatch" not in path:  # the detail page's action forms carry their own ids
+            assert re.search(r'id="[a-z_]+-(ticket|whistle)\d+-[a-z_]+"', page), (user, path)

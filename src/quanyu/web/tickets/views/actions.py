@@ -120,6 +120,14 @@ class Action:
     # confirms, as 确认分类 does).
     submit: str | Promise | None = None
 
+    def build(self, target: Any, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
+        """The action's form for ``target`` with element ids of its own (``<key>-<kind><pk>-<field>``),
+        so that the many forms of one page (every action, every whistle, every card of a board)
+        never repeat an id and each label points at its own field."""
+        form = self.form(target, data, files, actor=actor)
+        form.auto_id = f"{self.key}-{type(target).__name__.lower()}{target.pk}-%s"
+        return form
+
 
 def _whistle_resolve_form(w: Any, data: Any = None, files: Any = None, actor: Any = None) -> forms.Form:
     """The lead's 办结 form names the assisting parts still open and asks why it answers first;

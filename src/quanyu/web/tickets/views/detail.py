@@ -62,7 +62,7 @@ def detail_context(
         form = (
             bound[2]
             if bound and bound[0] == action.key and bound[1] is None
-            else action.form(ticket, actor=actor)
+            else action.build(ticket, actor=actor)
         )
         ticket_actions.append({"action": action, "form": form, "open": bool(bound and form is bound[2])})
     whistles = []
@@ -73,7 +73,7 @@ def detail_context(
             offered_w.append(WHISTLE_ACTIONS[bound[0]])
         for action in offered_w:
             is_bound = bool(bound and bound[0] == action.key and bound[1] == whistle.pk)
-            form = bound[2] if is_bound and bound else action.form(whistle, actor=actor)
+            form = bound[2] if is_bound and bound else action.build(whistle, actor=actor)
             items.append({"action": action, "form": form, "open": is_bound})
         whistles.append({"w": whistle, "actions": items})
     ratings = []
@@ -86,7 +86,7 @@ def detail_context(
         r_items = []
         for action in offered_r:
             this = bool(bound_rating and is_bound_r and bound_rating[0] == action.key)
-            form = bound_rating[2] if this and bound_rating else action.form(rating, actor=actor)
+            form = bound_rating[2] if this and bound_rating else action.build(rating, actor=actor)
             url = reverse("web:rating_action", args=[ticket.pk, rating.pk, action.key])
             r_items.append({"action": action, "form": form, "open": this, "url": url})
         ratings.append({"r": rating, "actions": r_items})
@@ -138,7 +138,7 @@ def _perform(
                 "ticket": ticket,
                 "item": {
                     "action": action,
-                    "form": action.form(target, actor=request.user),
+                    "form": action.build(target, actor=request.user),
                     "open": True,
                     "url": url,
                 },
@@ -146,7 +146,7 @@ def _perform(
                 "next": safe_next(request, ""),
             },
         )
-    form = action.form(target, request.POST, request.FILES, actor=request.user)
+    form = action.build(target, request.POST, request.FILES, actor=request.user)
     status = 400
     error = ""
     if not form.is_valid() and not action.offered(request.user, target):

@@ -57,7 +57,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         items = [
             {
                 "action": a,
-                "form": a.form(rating, actor=request.user),
+                "form": a.build(rating, actor=request.user),
                 "open": False,
                 "url": reverse("web:rating_action", args=[rating.ticket_id, rating.pk, a.key]),
             }
@@ -186,7 +186,7 @@ def callback_worklist(request: HttpRequest, department_id: int) -> HttpResponse:
     rows = [
         {
             "t": t,
-            "item": {"action": action, "form": action.form(t, actor=request.user), "open": False}
+            "item": {"action": action, "form": action.build(t, actor=request.user), "open": False}
             if may_call and has_role(request.user, CALLBACK_ROLES, at_path=t.area_path)
             else None,
         }

@@ -243,3 +243,27 @@ def own_grid_ids_for(*, actor: Any) -> list[int]:
         where |= Q(path__startswith=prefix)
     grids = Area.objects.filter(where, kind=AreaKind.GRID).order_by("path").values_list("pk", flat=True)
     return list(grids[:_FOCUS_LIMIT])
+
+
+def home_community_for(*, actor: Any) -> Area | None:
+    """The community a signed-in resident or party member lives in (their grant there, or at one
+    of its buildings or grids), or None: a request sent without a point on the map goes to it."""
+    from quanyu.areas.models import AreaKind
+    from quanyu.core.permissions import grants_for
+    from quanyu.core.roles import Role
+
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    for grant in grants_for(actor):
+        if grant.role not in (Role.RESIDENT, Role.PARTY_MEMBER):
+            continue
+        area = grant.area
+        if area.kind == AreaKind.COMMUNITY:
+            return area
+        if area.kind in (AreaKind.GRID, AreaKind.BUILDING):
+            return Area.objects.filter(kind=AreaKind.COMMUNITY, path__in=_ancestor_paths(area.path)).first()
+    return None
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:i] for i in range(Area.steplen, len(path), Area.steplen)]

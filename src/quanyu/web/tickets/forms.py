@@ -94,9 +94,18 @@ class SubmitForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
 
+    # A signed-in resident's own community (``with_home``): without a point the request goes there.
+    home_area: Any = None
+
+    @classmethod
+    def with_home(cls, area: Any) -> type[SubmitForm]:
+        """This form accepting no point on the map: the request then goes to ``area``."""
+        return type(cls.__name__, (cls,), {"home_area": area}) if area is not None else cls
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("lon") is None or data.get("lat") is None:
+        no_point = data.get("lon") is None or data.get("lat") is None
+        if no_point and type(self).home_area is None:
             raise ValidationError(_("请在地图上点选问题位置，或点击“使用当前位置”"), code="location")
         return data
 

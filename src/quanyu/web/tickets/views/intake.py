@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from quanyu.areas import basemap
 from quanyu.areas.locate import locate
 from quanyu.areas.models import Area
-from quanyu.areas.selectors import grid_layer_features, own_grid_ids_for
+from quanyu.areas.selectors import grid_layer_features, home_community_for, own_grid_ids_for
 from quanyu.catalog.selectors import category_suggest
 from quanyu.core import ratelimit
 from quanyu.core.audit import client_ip
@@ -30,12 +31,14 @@ GRID_LAYER_CACHE_SECONDS = 300
 
 def _create(request: HttpRequest, form: SubmitForm, channel: str) -> Any:
     data = form.cleaned_data
+    no_point = data.get("lon") is None or data.get("lat") is None
     return services.ticket_create(
         actor=request.user,
         text=data["text"],
         channel=channel,
         lon=data["lon"],
         lat=data["lat"],
+        area=type(form).home_area if no_point else None,
         category=data.get("category"),
         building=data.get("building"),
         address=data.get("address", ""),
@@ -91,7 +94,12 @@ def _intake(request: HttpRequest, form_class: type[SubmitForm], channel: str, te
                 status = 413 if is_too_large(exc) else 400
             else:
                 return _after_create(request, ticket, channel)
-    context = {"form": form, "channel": channel, "map_focus": own_grid_ids_for(actor=request.user)}
+    context = {
+        "form": form,
+        "channel": channel,
+        "map_focus": own_grid_ids_for(actor=request.user),
+        "home_area": form_class.home_area,
+    }
     response = render(request, template, context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
@@ -109,7 +117,8 @@ def _after_create(request: HttpRequest, ticket: Any, channel: str) -> HttpRespon
 def ticket_submit(request: HttpRequest) -> HttpResponse:
     """居民提交诉求. Open without an account (the web channel accepts anonymous requests); a
     signed-in resident follows it on "my requests"."""
-    return _intake(request, SubmitForm, Channel.WEB, "web/tickets/submit.html")
+    form_class = SubmitForm.with_home(home_community_for(actor=request.user))
+    return _intake(request, form_class, Channel.WEB, "web/tickets/submit.html")
 
 
 @roles_required(PATROL_ROLES)
@@ -154,3 +163,32 @@ def grid_layer(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(grid_layer_features(), json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = f"public, max-age={GRID_LAYER_CACHE_SECONDS}"
     return response
+
+
+def base_layer(request: HttpRequest) -> JsonResponse:
+    """Street and community outlines with their names: the map's base layer where there are no
+    tiles (public registry data)."""
+    response = JsonResponse(basemap.base_layer_features(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = f"public, max-age={GRID_LAYER_CACHE_SECONDS}"
+    return response
+
+
+def building_layer(request: HttpRequest) -> JsonResponse:
+    """Building points with their names inside ``bbox=west,south,east,north`` (the map asks when
+    one zooms in). A bad box answers 400 naming the parameter."""
+    try:
+        west, south, east, north = (float(v) for v in request.GET.get("bbox", "").split(","))
+    except ValueError:
+        return JsonResponse({"bbox": [_("请提供 bbox=西,南,东,北 四个数")]}, status=400)
+    if not (west <= east and south <= north and (east - west) * (north - south) <= 0.01):
+        return JsonResponse({"bbox": [_("范围无效或过大，请放大地图")]}, status=400)
+    return JsonResponse(
+        {"buildings": basemap.buildings_in_view(west, south, east, north)},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def place_search(request: HttpRequest) -> JsonResponse:
+    """Places (building, grid, community, street) by name, for the map's search box."""
+    text = (request.GET.get("q") or "")[:100]
+    return JsonResponse({"places": basemap.place_search(text)}, json_dumps_params={"ensure_ascii": False})

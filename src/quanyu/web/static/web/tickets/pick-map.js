@@ -1,6 +1,8 @@
-/* The pick-a-point map of the submit and patrol forms: the city's grid outlines on a plain
- * background (or over tiles when the site has a tile URL); a click or "use my position" puts a
- * marker, fills the hidden lon/lat inputs (WGS-84) and asks the server where the point lies. */
+/* The pick-a-point map of the submit and patrol forms. With no tiles offline, the registry is the
+ * base map: street and community outlines with their names, the grid outlines (the user's own
+ * drawn stronger), and, zoomed in, the buildings with their names. A click, "use my position" or a
+ * place found by name puts a marker, fills the hidden lon/lat inputs (WGS-84) and asks the server
+ * where the point lies. */
 (function () {
   "use strict";
 
@@ -69,6 +71,123 @@
       .catch(function () { element.classList.add("qy-map-ready"); });
 
     if (hadPoint) { place(L.latLng(Number(lat.value), Number(lon.value)), true); }
+
+    // Base layer: streets (named at every zoom) and communities (named from zoom 14).
+    var labels = L.layerGroup().addTo(map);
+    function getJSON(url) {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      });
+    }
+    if (data.baseUrl) {
+      getJSON(data.baseUrl).then(function (collection) {
+        L.geoJSON(collection, {
+          interactive: false,
+          style: function (feature) {
+            var street = feature.properties.kind === "street";
+            return { color: street ? "#5b6573" : "#8a94a3", weight: street ? 2.5 : 1, dashArray: street ? null : "4 3",
+                     fill: false, className: "qy-base qy-base-" + feature.properties.kind };
+          }
+        }).addTo(map).bringToBack();
+        collection.features.forEach(function (feature) {
+          var at = feature.properties.label_at;
+          if (!at || at[0] === null) { return; }
+          var text = document.createElement("span");
+          text.textContent = feature.properties.name;  // a text node: names are never read as HTML
+          var marker = L.marker([at[1], at[0]], {
+            interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "qy-map-label qy-base-label qy-base-label-" + feature.properties.kind,
+                              html: text, iconSize: null })
+          });
+          marker.qyKind = feature.properties.kind;
+          labels.addLayer(marker);
+        });
+        showLabels();
+        element.setAttribute("data-base", String(collection.features.length));
+      }).catch(function () { /* the grids alone still work */ });
+    }
+    function showLabels() {
+      var zoom = map.getZoom();
+      labels.eachLayer(function (marker) {
+        var show = marker.qyKind === "street" ? zoom < 15 : zoom >= 14;
+        var node = marker.getElement();
+        if (node) { node.style.display = show ? "" : "none"; }
+      });
+    }
+    map.on("zoomend", showLabels);
+
+    // Buildings, with their names, once zoomed in far enough to tell them apart.
+    var buildings = L.layerGroup().addTo(map);
+    var pending = null;
+    function loadBuildings() {
+      if (!data.buildingsUrl || map.getZoom() < 16) { buildings.clearLayers(); return; }
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
+      getJSON(data.buildingsUrl + "?bbox=" + box).then(function (answer) {
+        buildings.clearLayers();
+        answer.buildings.forEach(function (building) {
+          var dot = L.circleMarker([building.lat, building.lon], {
+            radius: 4, color: "#6b4a00", weight: 1, fillColor: "#f2c14e", fillOpacity: 0.9, className: "qy-building"
+          });
+          dot.bindTooltip(building.name, { permanent: map.getZoom() >= 17, direction: "right", className: "qy-building-name" });
+          dot.on("click", function () { place(L.latLng(building.lat, building.lon), false); });
+          buildings.addLayer(dot);
+        });
+        element.setAttribute("data-buildings", String(answer.buildings.length));
+      }).catch(function () { buildings.clearLayers(); });
+    }
+    map.on("moveend", function () {
+      if (pending) { clearTimeout(pending); }
+      pending = setTimeout(loadBuildings, 250);
+    });
+
+    // Find a place by its name (estate, building, community, street).
+    var query = document.getElementById("place-q");
+    var go = document.getElementById("place-go");
+    var results = document.getElementById("place-results");
+    function search() {
+      var text = query.value.trim();
+      results.textContent = "";
+      if (text.length < 2 || !data.placesUrl) { return; }
+      getJSON(data.placesUrl + "?q=" + encodeURIComponent(text)).then(function (answer) {
+        results.textContent = "";
+        if (!answer.places.length) {
+          var none = document.createElement("li");
+          none.className = "qy-muted qy-small";
+          none.textContent = data.labelNoPlaces;
+          results.appendChild(none);
+          return;
+        }
+        answer.places.forEach(function (found) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "qy-place secondary outline";
+          button.setAttribute("data-place", String(found.id));
+          var name = document.createElement("strong");
+          name.textContent = found.name;
+          var where = document.createElement("small");
+          where.textContent = " " + found.kind_label + (found.where ? " · " + found.where : "");
+          button.appendChild(name);
+          button.appendChild(where);
+          button.addEventListener("click", function () {
+            results.textContent = "";
+            var spot = L.latLng(found.lat, found.lon);
+            map.setView(spot, found.kind === "building" ? 18 : found.kind === "street" ? 14 : 16, { animate: false });
+            if (found.kind === "building" || found.kind === "grid") { place(spot, false); }
+          });
+          item.appendChild(button);
+          results.appendChild(item);
+        });
+      }).catch(function () { results.textContent = ""; });
+    }
+    if (query && go) {
+      go.addEventListener("click", search);
+      query.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); search(); }
+      });
+    }
 
     var button = document.getElementById("use-position");
     if (button) {

@@ -5,6 +5,7 @@ registry data, never personal data: residents use it to find their spot before t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -19,7 +20,7 @@ PLACES_LIMIT = 10
 _KIND_ORDER = {AreaKind.BUILDING: 0, AreaKind.GRID: 1, AreaKind.COMMUNITY: 2, AreaKind.STREET: 3}
 
 
-def _revision(kinds: list[str]) -> str:
+def _revision(kinds: Sequence[str]) -> str:
     row = Area.objects.filter(kind__in=kinds).aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     last = row["last"]
     stamp = int(last.timestamp() * 1_000_000) if last is not None else 0

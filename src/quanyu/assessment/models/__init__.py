@@ -2,6 +2,7 @@
 bulletins) and indicator-based assessment (``indicators``: sets, indicators, scored periods,
 scores, manual entries with evidence, deductions and their events)."""
 
+from quanyu.assessment.models.areas import AreaDayStat, AreaOpenStat
 from quanyu.assessment.models.departments import (
     Bulletin,
     BulletinRow,
@@ -27,6 +28,8 @@ from quanyu.assessment.models.indicators import (
 from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
 __all__ = [
+    "AreaDayStat",
+    "AreaOpenStat",
     "Bulletin",
     "BulletinRow",
     "Deduction",

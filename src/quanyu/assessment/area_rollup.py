@@ -247,6 +247,26 @@ def open_sums(under: str, today: dt.date) -> list[tuple[str, int, int]]:
     return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
 
+def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, dt.date] | None:
+    """The first and the last local due day, before ``today``, of the ``count`` open tickets under
+    ``under`` whose limits passed first (None: fewer than ``count`` are due before today). Bounds
+    the search for the most overdue tickets to a few days of the tickets table."""
+    table = AreaOpenStat._meta.db_table
+    sql = (
+        f"SELECT due_day, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
+        "WHERE due_day < %s AND path LIKE %s ESCAPE '\\' GROUP BY due_day ORDER BY due_day"
+    )
+    seen, first = 0, None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, _like(under)])
+        for day, n in cursor:
+            first = first or day
+            seen += int(n or 0)
+            if seen >= count:
+                return first, day
+    return None
+
+
 def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
     """Per path under ``under``: open tickets whose completion limit passed earlier today (the
     rows of today cannot tell before from after ``now``)."""

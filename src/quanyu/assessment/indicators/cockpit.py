@@ -23,7 +23,7 @@ from quanyu.assessment import area_rollup
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.providers import tickets as tp
 from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, rollup_by_path
-from quanyu.assessment.periods import Period
+from quanyu.assessment.periods import Period, local_midnight
 from quanyu.assessment.rollup import rollup_synced_at
 from quanyu.core.clock import local
 from quanyu.core.permissions import grants_for
@@ -148,11 +148,7 @@ def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
         )
         if top is None or a.path.startswith(top.path)
     ]
-    overdue = list(
-        cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").order_by(
-            "completion_due", "id"
-        )[:10]
-    )
+    overdue = _most_overdue(actor, area, period, now)
     return Cockpit(
         area,
         period,
@@ -164,6 +160,30 @@ def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
         now,
         rollup_synced_at(),
     )
+
+
+OVERDUE_SHOWN = 10
+
+
+def _most_overdue(actor: Any, area: Area, period: Period, now: dt.datetime) -> list[Ticket]:
+    """The ``OVERDUE_SHOWN`` open tickets of ``area`` whose limits passed first, as the viewer may
+    see them. The open rollup gives the due days they fall in, so the query reads those days'
+    tickets rather than sorting every overdue ticket of a district; the ids come from a lean
+    query, the rows with what the list shows from a second one."""
+    rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue")
+    days = area_rollup.earliest_due_days(area.path, local(now).date(), OVERDUE_SHOWN)
+    if days is not None:
+        first, last = days
+        rows = rows.filter(
+            completion_due__gte=local_midnight(first),
+            completion_due__lt=local_midnight(last + dt.timedelta(days=1)),
+        )
+    ids = list(rows.order_by("completion_due", "id").values_list("pk", flat=True)[:OVERDUE_SHOWN])
+    found = {
+        t.pk: t
+        for t in cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").filter(pk__in=ids)
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 def cockpit_rows_for(*, actor: Any, area: Area, period: Period, figure: str) -> QuerySet[Ticket]:

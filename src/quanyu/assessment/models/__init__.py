@@ -12,6 +12,7 @@ from quanyu.assessment.models.departments import (
     RollupState,
     ScoringConfig,
 )
+from quanyu.assessment.models.duty import GRADE_POINTS, DutyReport, DutyReview, Grade
 from quanyu.assessment.models.indicators import (
     Deduction,
     Direction,
@@ -28,6 +29,7 @@ from quanyu.assessment.models.indicators import (
 from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
 __all__ = [
+    "GRADE_POINTS",
     "AreaDayStat",
     "AreaOpenStat",
     "Bulletin",
@@ -35,7 +37,10 @@ __all__ = [
     "Deduction",
     "DepartmentDayStat",
     "Direction",
+    "DutyReport",
+    "DutyReview",
     "EntryStatus",
+    "Grade",
     "Indicator",
     "IndicatorEvent",
     "IndicatorSet",

@@ -2,7 +2,7 @@
 bulletins) and indicator-based assessment (``indicators``: sets, indicators, scored periods,
 scores, manual entries with evidence, deductions and their events)."""
 
-from quanyu.assessment.models.areas import AreaDayStat, AreaOpenStat
+from quanyu.assessment.models.areas import AreaDayStat, AreaMonthStat, AreaOpenStat
 from quanyu.assessment.models.departments import (
     Bulletin,
     BulletinRow,
@@ -31,6 +31,7 @@ from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 __all__ = [
     "GRADE_POINTS",
     "AreaDayStat",
+    "AreaMonthStat",
     "AreaOpenStat",
     "Bulletin",
     "BulletinRow",

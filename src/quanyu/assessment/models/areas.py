@@ -45,6 +45,39 @@ class AreaDayStat(models.Model):
         return f"{self.path} {self.day}"
 
 
+class AreaMonthStat(models.Model):
+    """The ``AreaDayStat`` rows of one path and one local month summed (``month`` is its first
+    day), recomputed from them whenever one of them is: what periods of whole months and the
+    cockpit's trend read (twelve rows a path a year instead of 365)."""
+
+    path = models.CharField(_("区域路径"), max_length=255)
+    month = models.DateField(_("月份"))
+    counted = models.PositiveIntegerField(_("受理诉求"), default=0)
+    in_time = models.PositiveIntegerField(_("按时办结"), default=0)
+    rated = models.PositiveIntegerField(_("参评"), default=0)
+    satisfied = models.PositiveIntegerField(_("满意"), default=0)
+    not_cancelled = models.PositiveIntegerField(_("未撤销"), default=0)
+    repeats = models.PositiveIntegerField(_("重复诉求"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("区域月统计")
+        verbose_name_plural = _("区域月统计")
+        ordering = ["month", "path"]
+        constraints = [models.UniqueConstraint(fields=["path", "month"], name="assessment_area_month_unique")]
+        indexes = [
+            models.Index(
+                fields=["path", "month"],
+                name="assessment_area_month_path",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(fields=["month"], name="assessment_area_month_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.month:%Y-%m}"
+
+
 class AreaOpenStat(models.Model):
     """Open tickets now of one located path, by the local day of their completion limit
     (``NO_DUE_DAY`` without one): the cockpit's "open" and "overdue" figures."""

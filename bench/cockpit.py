@@ -188,7 +188,9 @@ def generate_tickets(conn: psycopg.Connection, first: int, last: int, grids: lis
     n = len(grids)
     offset = f"(({g}::bigint * 2654435761) % {SECONDS_IN_YEAR})"
     t0 = f"(timestamptz '{YEAR}-01-01 00:00:00+08' + {offset} * interval '1 second')"
-    gi = f"(1 + (({g}::bigint * 40503) % {n}))"
+    # The grid from a hash independent of the time's, so every grid has tickets on (nearly) every
+    # day: the rollups get their full size (grids × days), not a third of it.
+    gi = f"(1 + floor({_u(g, 22695477)} * {n})::int)"
     kind, rate, comp = _u(g, 16807), _u(g, 69069), _u(g, 48271)
     status = (
         f"CASE WHEN {kind} < 0.02 THEN 'cancelled' WHEN {kind} < 0.03 THEN 'merged' "

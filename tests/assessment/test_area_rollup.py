@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from quanyu.assessment import area_rollup
 from quanyu.assessment.indicators import cockpit
-from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat
+from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
 from quanyu.assessment.periods import Period, parse_period, year
 from quanyu.assessment.rollup import (
     assessment_rebuild,
@@ -116,6 +116,7 @@ def test_services_keep_the_area_rollup_through_the_hook(city, django_capture_on_
     assessment_rebuild(parse_period(created.strftime("%Y-%m")))
     assert rolled(period) == direct(period)
     assert AreaOpenStat.objects.get().open == 1
+    assert AreaOpenTotal.objects.get().open == 1
 
 
 def test_open_and_overdue_now(city, people):

@@ -34,7 +34,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat
+from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
 from quanyu.assessment.models.areas import NO_DUE_DAY
 from quanyu.assessment.periods import Period, local_midnight
 from quanyu.core.clock import LOCAL_TZ, local
@@ -205,9 +205,19 @@ def recompute_open(paths: Iterable[str]) -> int:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_KEY, path])
     for i in range(0, len(ordered), _CHUNK):
         chunk = ordered[i : i + _CHUNK]
+        rows = _open_rows(Ticket.objects.filter(area_path__in=chunk))
         AreaOpenStat.objects.filter(path__in=chunk).delete()
-        AreaOpenStat.objects.bulk_create(_open_rows(Ticket.objects.filter(area_path__in=chunk)))
+        AreaOpenStat.objects.bulk_create(rows)
+        AreaOpenTotal.objects.filter(path__in=chunk).delete()
+        AreaOpenTotal.objects.bulk_create(_totals(rows))
     return len(ordered)
+
+
+def _totals(rows: Iterable[AreaOpenStat]) -> list[AreaOpenTotal]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.path] = totals.get(row.path, 0) + row.open
+    return [AreaOpenTotal(path=p, open=n) for p, n in sorted(totals.items())]
 
 
 def record_tickets(ticket_ids: Iterable[int]) -> int:
@@ -248,6 +258,8 @@ def rebuild_open() -> int:
     rows = _open_rows(Ticket.objects.all())
     AreaOpenStat.objects.all().delete()
     AreaOpenStat.objects.bulk_create(rows, batch_size=5000)
+    AreaOpenTotal.objects.all().delete()
+    AreaOpenTotal.objects.bulk_create(_totals(rows), batch_size=5000)
     return len(rows)
 
 
@@ -291,36 +303,44 @@ def month_sums(year: int, under: str) -> dict[int, dict[str, int]]:
 
 
 def open_sums(under: str, today: dt.date) -> list[tuple[str, int, int]]:
-    """Per path under ``under``: (path, open tickets, open tickets due before ``today``)."""
-    table = AreaOpenStat._meta.db_table
-    sql = (
-        f"SELECT path, SUM(open), SUM(CASE WHEN due_day < %s THEN open ELSE 0 END) "  # noqa: S608
-        f"FROM {table} WHERE path LIKE %s ESCAPE '\\' GROUP BY path"
-    )
+    """Per path under ``under``: (path, open tickets, open tickets due before ``today``) — the
+    totals less the rows due from today on (a few days, through the due-day index; tickets
+    without a limit sit in the last day), so the past due days are never read."""
+    totals, table = AreaOpenTotal._meta.db_table, AreaOpenStat._meta.db_table
+    like = _like(under)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, _like(under)])
-        rows = cursor.fetchall()
-    return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
+        cursor.execute(
+            f"SELECT path, open FROM {totals} WHERE path LIKE %s ESCAPE '\\'",  # noqa: S608
+            [like],
+        )
+        opened = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT path, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
+            "WHERE due_day >= %s AND path LIKE %s ESCAPE '\\' GROUP BY path",
+            [today, like],
+        )
+        later = dict(cursor.fetchall())
+    return [(p, int(n), int(n) - int(later.get(p) or 0)) for p, n in opened.items()]
 
 
-def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, dt.date] | None:
-    """The first and the last local due day, before ``today``, of the ``count`` open tickets under
-    ``under`` whose limits passed first (None: fewer than ``count`` are due before today). Bounds
-    the search for the most overdue tickets to a few days of the tickets table."""
+def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, dt.date]:
+    """The local due days within which the ``count`` open tickets under ``under`` whose limits
+    passed first fall: from the earliest due day to the ``count``-th row's day (every row counts
+    at least one ticket, so the first ``count`` rows in due order hold them: an index walk however
+    many open rows there are), or to ``today`` when fewer rows are due before today (tickets due
+    earlier today are overdue too). Bounds the search for the most overdue tickets to a few days
+    of the tickets table."""
     table = AreaOpenStat._meta.db_table
     sql = (
-        f"SELECT due_day, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
-        "WHERE due_day < %s AND path LIKE %s ESCAPE '\\' GROUP BY due_day ORDER BY due_day"
+        f"SELECT due_day FROM {table} "  # noqa: S608 — names from model metadata
+        "WHERE due_day < %s AND path LIKE %s ESCAPE '\\' ORDER BY due_day LIMIT %s"
     )
-    seen, first = 0, None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, _like(under)])
-        for day, n in cursor:
-            first = first or day
-            seen += int(n or 0)
-            if seen >= count:
-                return first, day
-    return None
+        cursor.execute(sql, [today, _like(under), count])
+        days = [r[0] for r in cursor.fetchall()]
+    if len(days) == count:
+        return days[0], days[-1]
+    return (days[0] if days else today), today
 
 
 def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:

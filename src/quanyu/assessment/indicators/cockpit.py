@@ -170,14 +170,11 @@ def _most_overdue(actor: Any, area: Area, period: Period, now: dt.datetime) -> l
     see them. The open rollup gives the due days they fall in, so the query reads those days'
     tickets rather than sorting every overdue ticket of a district; the ids come from a lean
     query, the rows with what the list shows from a second one."""
-    rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue")
-    days = area_rollup.earliest_due_days(area.path, local(now).date(), OVERDUE_SHOWN)
-    if days is not None:
-        first, last = days
-        rows = rows.filter(
-            completion_due__gte=local_midnight(first),
-            completion_due__lt=local_midnight(last + dt.timedelta(days=1)),
-        )
+    first, last = area_rollup.earliest_due_days(area.path, local(now).date(), OVERDUE_SHOWN)
+    rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").filter(
+        completion_due__gte=local_midnight(first),
+        completion_due__lt=local_midnight(last + dt.timedelta(days=1)),
+    )
     ids = list(rows.order_by("completion_due", "id").values_list("pk", flat=True)[:OVERDUE_SHOWN])
     found = {
         t.pk: t

@@ -2,7 +2,7 @@
 bulletins) and indicator-based assessment (``indicators``: sets, indicators, scored periods,
 scores, manual entries with evidence, deductions and their events)."""
 
-from quanyu.assessment.models.areas import AreaDayStat, AreaMonthStat, AreaOpenStat
+from quanyu.assessment.models.areas import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
 from quanyu.assessment.models.departments import (
     Bulletin,
     BulletinRow,
@@ -33,6 +33,7 @@ __all__ = [
     "AreaDayStat",
     "AreaMonthStat",
     "AreaOpenStat",
+    "AreaOpenTotal",
     "Bulletin",
     "BulletinRow",
     "Deduction",

@@ -94,8 +94,34 @@ class AreaOpenStat(models.Model):
             models.UniqueConstraint(fields=["path", "due_day"], name="assessment_area_open_unique")
         ]
         indexes = [
-            models.Index(fields=["path"], name="assessment_area_open_path", opclasses=["varchar_pattern_ops"])
+            models.Index(
+                fields=["path"], name="assessment_area_open_path", opclasses=["varchar_pattern_ops"]
+            ),
+            # The most overdue first: walked in due order until enough rows of an area are seen.
+            models.Index(fields=["due_day"], name="assessment_area_open_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.path} {self.due_day}: {self.open}"
+
+
+class AreaOpenTotal(models.Model):
+    """All open tickets now of one located path (the ``AreaOpenStat`` rows of the path summed,
+    written with them): "open" reads these, and "overdue" is this minus the rows not yet due, so
+    neither reads the open tickets' past due days."""
+
+    path = models.CharField(_("区域路径"), max_length=255, unique=True)
+    open = models.PositiveIntegerField(_("在办诉求"), default=0)
+
+    class Meta:
+        verbose_name = _("区域在办合计")
+        verbose_name_plural = _("区域在办合计")
+        ordering = ["path"]
+        indexes = [
+            models.Index(
+                fields=["path"], name="assessment_area_open_total", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.open}"

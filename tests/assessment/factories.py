@@ -8,6 +8,7 @@ from typing import Any
 
 from quanyu.assessment.indicators import services
 from quanyu.assessment.models import IndicatorSet, Level, ScoreRule, Source
+from quanyu.assessment.rollup import assessment_record_ticket_changes
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.tickets.models import Channel, Ticket
 from quanyu.tickets.states import TicketStatus
@@ -28,11 +29,12 @@ def community_ticket(
     **fields: Any,
 ) -> Ticket:
     """A ticket in community ``ci`` (0–3) created at ``at``, due in 3 days, resolved after
-    ``resolved`` if given."""
+    ``resolved`` if given. Written directly, then told to the rollups as the ticket services'
+    after-commit hook would."""
     grid = city.grids[ci * 2]
     if status is None:
         status = TicketStatus.CLOSED if resolved is not None else TicketStatus.IN_PROGRESS
-    return Ticket.objects.create(
+    ticket = Ticket.objects.create(
         text=fields.pop("text", "测试诉求"),
         grid=grid,
         community=city.communities[ci],
@@ -48,6 +50,8 @@ def community_ticket(
         rating_level=rating,
         **fields,
     )
+    assessment_record_ticket_changes(ticket_ids=[ticket.pk])
+    return ticket
 
 
 def community_set(city: City, actor: Any, *, publish: bool = True) -> IndicatorSet:

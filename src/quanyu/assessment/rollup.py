@@ -21,6 +21,9 @@ Three ways keep the rollup equal to a direct computation over the whistles:
 * ``assessment_rebuild(period)`` / ``assessment_refresh(period)`` — recompute a whole period from
   the whistles with one GROUP BY (the periodic task, and before a bulletin is published).
 
+The same three keep the area rollup of ticket figures (``assessment.area_rollup``: per located
+path and day, and the open tickets by due day) that the cockpit and the ticket indicators read.
+
 Concurrency (PostgreSQL): a row is recomputed under its row lock, and its aggregate is read after the
 lock is held, so the last writer always saw every change committed before it; rebuilds take an
 exclusive advisory lock that the recomputations share, so neither overwrites the other with older
@@ -38,12 +41,14 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from quanyu.assessment import area_rollup
+from quanyu.assessment.area_rollup import advisory_lock
 from quanyu.assessment.models import DepartmentDayStat, RollupState
 from quanyu.assessment.periods import Period, local_midnight, month
 from quanyu.core.clock import LOCAL_TZ, local
 from quanyu.core.workflow import lock, lock_one
 from quanyu.orgs.models import Unit, UnitKind
-from quanyu.tickets.models import RatingLevel, TicketEvent, Whistle
+from quanyu.tickets.models import RatingLevel, Ticket, TicketEvent, Whistle
 from quanyu.tickets.states import TicketStatus, WhistleStatus
 
 # Tickets whose whistles leave the statistics, and whistles that never count.
@@ -59,7 +64,6 @@ FIELDS = (
 )
 # Above this many (department, day) rows to recompute, a catch-up rebuilds whole months instead.
 MAX_PAIRS = 2000
-_LOCK_KEY = 0x51AE55  # advisory lock id of the rollup
 
 
 def eligible_q() -> Q:
@@ -132,14 +136,6 @@ def rollup_counts(period: Period) -> dict[int, dict[str, Any]]:
     return {r[0]: {"name": r[1], **{f: int(v) for f, v in zip(FIELDS, r[2:], strict=True)}} for r in rows}
 
 
-def _advisory_lock(*, exclusive: bool) -> None:
-    if connection.vendor != "postgresql":
-        return
-    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {fn}(%s)", [_LOCK_KEY])
-
-
 def _pairs_q(pairs: Iterable[tuple[int, dt.date]], *, on: str) -> Q:
     """Rows of the given (department id, local day) pairs: ``on="day"`` for the rollup's rows,
     ``on="whistled_at"`` for the whistles behind them."""
@@ -164,7 +160,7 @@ def _recompute(pairs: Iterable[tuple[int, dt.date]]) -> int:
     ordered = sorted(set(pairs))
     if not ordered:
         return 0
-    _advisory_lock(exclusive=False)
+    advisory_lock(exclusive=False)
     DepartmentDayStat.objects.bulk_create(
         [DepartmentDayStat(department_id=d, day=day) for d, day in ordered], ignore_conflicts=True
     )
@@ -200,14 +196,16 @@ def assessment_record_ticket_changes(*, ticket_ids: Iterable[int]) -> int:
     """The hook for the ticket services, run after their transaction committed, for tickets whose
     whistles (blown, responded, resolved, returned, withdrawn), status (cancelled, merged,
     transferred, reopened) or effective rating (rated, called back, appeal decided) changed.
-    Recomputes the (department, day) rows of every whistle of those tickets in one short
-    transaction; idempotent, so calling it too often is harmless. Returns the number of rows
-    recomputed."""
+    Recomputes the (department, day) rows of every whistle of those tickets, and the area rows
+    (``area_rollup``) of those tickets, in one short transaction; idempotent, so calling it too
+    often is harmless. Returns the number of (department, day) rows recomputed."""
     ids = sorted(set(ticket_ids))
     if not ids:
         return 0
     with transaction.atomic():
-        return _recompute(_pairs_of(Whistle.objects.filter(ticket_id__in=ids)))
+        done = _recompute(_pairs_of(Whistle.objects.filter(ticket_id__in=ids)))
+        area_rollup.record_tickets(ids)
+        return done
 
 
 def _state_for_update() -> RollupState:
@@ -246,11 +244,18 @@ def assessment_sync(*, rescan: dt.timedelta | None = None, now: dt.datetime | No
         events = TicketEvent.objects.filter(window, id__lte=newest)
         touched = Whistle.objects.filter(ticket_id__in=events.values("ticket_id"))
         pairs = _pairs_of(touched)
-        if len(pairs) > MAX_PAIRS:
-            months = sorted({(day.year, day.month) for _d, day in pairs})
+        area_pairs, paths = area_rollup.keys_of(Ticket.objects.filter(pk__in=events.values("ticket_id")))
+        if len(pairs) > MAX_PAIRS or len(area_pairs) > MAX_PAIRS:
+            # Whole months (both rollups, and every open row) rather than thousands of keys.
+            days = {day for _d, day in pairs} | {day for _p, day in area_pairs}
+            months = sorted({(day.year, day.month) for day in days})
             done = sum(_rebuild_locked(month(y, m)) for y, m in months)
         else:
             done = _recompute(pairs)
+            if area_pairs:
+                advisory_lock(exclusive=False)
+                area_rollup.recompute_days(area_pairs)
+                area_rollup.recompute_open(paths)
         state.last_event_id = max(newest, state.last_event_id)
         state.synced_at = started
         state.save(update_fields=["last_event_id", "synced_at"])
@@ -270,7 +275,11 @@ def rollup_synced_at() -> dt.datetime | None:
 
 
 def _rebuild_locked(period: Period) -> int:
-    _advisory_lock(exclusive=True)
+    """Rebuild the period's department rows, area rows and the open rows (both rollups); returns
+    the number of department rows."""
+    advisory_lock(exclusive=True)
+    area_rollup.rebuild_days(period)
+    area_rollup.rebuild_open()
     figures = direct_counts(period, by_day=True)
     DepartmentDayStat.objects.filter(day__gte=period.start, day__lt=period.end).delete()
     DepartmentDayStat.objects.bulk_create(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.assessment import duty
 from quanyu.api.assessment import indicators as ind
 from quanyu.api.assessment.views import (
     BulletinDetailView,
@@ -90,4 +91,20 @@ urlpatterns = [
         "assessment/entries/<int:pk>/return/", ind.EntryReturnView.as_view(), name="assessment-entry-return"
     ),
     path("assessment/cockpit/", ind.CockpitView.as_view(), name="assessment-cockpit"),
+    # 述职评议 (api/assessment/duty.py).
+    path(
+        "assessment/indicator-sets/<int:pk>/duty-reports/",
+        duty.DutyReportListView.as_view(),
+        name="assessment-duty-reports",
+    ),
+    path(
+        "assessment/duty-reports/<int:pk>/",
+        duty.DutyReportDetailView.as_view(),
+        name="assessment-duty-report",
+    ),
+    path(
+        "assessment/duty-reports/<int:pk>/review/",
+        duty.DutyReviewView.as_view(),
+        name="assessment-duty-review",
+    ),
 ]

@@ -407,6 +407,7 @@ def cockpit_json(c: cockpit.Cockpit) -> dict[str, Any]:
         "area": place(c.place),
         "period": c.period.key,
         "as_of": c.as_of,
+        "data_as_of": c.data_as_of,
         "trail": [{"area": a.pk, "name": a.name} for a in c.trail],
         "children": [place(p) for p in c.children],
         "trend": c.trend,

@@ -80,3 +80,11 @@ def deduction_event(
         veto=veto,
         reason=reason,
     )
+
+
+def duty_submitted_event(*, report: Any, actor: Any) -> IndicatorEvent:
+    return _event(report.indicator_set, "duty_submitted", actor, area=report.area_id, report=report.pk)
+
+
+def duty_reviewed_event(*, report: Any, actor: Any, grade: str) -> IndicatorEvent:
+    return _event(report.indicator_set, "duty_reviewed", actor, report=report.pk, grade=grade)

@@ -45,6 +45,7 @@ from quanyu.assessment.models import (
     Source,
 )
 from quanyu.assessment.periods import Period
+from quanyu.assessment.rollup import assessment_sync
 from quanyu.assessment.states import ENTRY_ALLOWED, PERIOD_ALLOWED, SET_ALLOWED
 from quanyu.core.clock import local_today
 from quanyu.core.workflow import check_transition, lock
@@ -241,9 +242,13 @@ def indicator_set_publish(*, actor: Any, indicator_set: IndicatorSet) -> Indicat
 
 def period_compute(*, actor: Any, indicator_set: IndicatorSet, period: Period) -> ScorePeriod:
     """Compute (or recompute) the scores of an open period of a published set from the providers,
-    the scored entries and the deductions. A frozen period is refused (409)."""
+    the scored entries and the deductions. A frozen period is refused (409). The rollups the
+    ticket indicators read catch up with the ticket history first (``assessment_sync``: one
+    query when nothing is new)."""
     if period.year != indicator_set.year:
         raise ValidationError({"period": _("考核期间须在 %(y)d 年度内") % {"y": indicator_set.year}})
+    access.require_editor(actor, indicator_set)  # checked again under the lock below
+    assessment_sync()
     with transaction.atomic():
         locked = lock(IndicatorSet.objects).select_related("area").get(pk=indicator_set.pk)
         access.require_editor(actor, locked)

@@ -2,6 +2,7 @@
 bulletins) and indicator-based assessment (``indicators``: sets, indicators, scored periods,
 scores, manual entries with evidence, deductions and their events)."""
 
+from quanyu.assessment.models.areas import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
 from quanyu.assessment.models.departments import (
     Bulletin,
     BulletinRow,
@@ -11,6 +12,7 @@ from quanyu.assessment.models.departments import (
     RollupState,
     ScoringConfig,
 )
+from quanyu.assessment.models.duty import GRADE_POINTS, DutyReport, DutyReview, Grade
 from quanyu.assessment.models.indicators import (
     Deduction,
     Direction,
@@ -27,12 +29,20 @@ from quanyu.assessment.models.indicators import (
 from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
 __all__ = [
+    "GRADE_POINTS",
+    "AreaDayStat",
+    "AreaMonthStat",
+    "AreaOpenStat",
+    "AreaOpenTotal",
     "Bulletin",
     "BulletinRow",
     "Deduction",
     "DepartmentDayStat",
     "Direction",
+    "DutyReport",
+    "DutyReview",
     "EntryStatus",
+    "Grade",
     "Indicator",
     "IndicatorEvent",
     "IndicatorSet",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ["tickets", "people"]
+MODULES = ["tickets", "people", "wishes", "volunteering", "venues", "cogov", "duty"]
 
 _loaded = False
 

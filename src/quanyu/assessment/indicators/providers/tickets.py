@@ -1,6 +1,7 @@
 """Indicators from the e呼应 loop (app ``tickets``).
 
-Areas (tickets located in the area, received in the period, local time):
+Areas (tickets located in the area, received in the period, local time; summed from the area
+rollup, ``assessment.area_rollup``, which holds the definitions):
 
 * ``tickets.resolved_in_time`` — resolved by the completion limit / tickets counted (not
   cancelled, merged or transferred to emergency services);
@@ -17,9 +18,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from quanyu.assessment.area_rollup import (
+    COUNTED,
+    NOT_CANCELLED,
+    RATED,
+    REPEAT,
+    RESOLVED_IN_TIME,
+    SATISFIED,
+    day_sums,
+)
 from quanyu.assessment.indicators.registry import (
     AREA,
     UNIT,
@@ -32,21 +42,9 @@ from quanyu.assessment.indicators.registry import (
 )
 from quanyu.assessment.periods import Period
 from quanyu.assessment.rollup import rollup_counts
-from quanyu.tickets.models import SATISFIED_LEVELS, Ticket
 from quanyu.tickets.selectors import ticket_list_for, whistle_list_for
-from quanyu.tickets.states import TicketStatus
 
-NOT_COUNTED = [TicketStatus.CANCELLED, TicketStatus.MERGED, TicketStatus.TRANSFERRED]
-COUNTED = ~Q(status__in=NOT_COUNTED)
-RESOLVED_IN_TIME = (
-    COUNTED
-    & Q(resolved_at__isnull=False, completion_due__isnull=False)
-    & Q(resolved_at__lte=F("completion_due"))
-)
-RATED = COUNTED & ~Q(rating_level="")
-SATISFIED = COUNTED & Q(rating_level__in=list(SATISFIED_LEVELS))
-NOT_CANCELLED = ~Q(status=TicketStatus.CANCELLED)
-REPEAT = NOT_CANCELLED & (Q(merged_into__isnull=False) | Q(reopen_count__gt=0))
+__all__ = ["COUNTED", "NOT_CANCELLED", "RATED", "REPEAT", "RESOLVED_IN_TIME", "SATISFIED", "in_period"]
 
 
 def in_period(period: Period) -> Q:
@@ -54,24 +52,12 @@ def in_period(period: Period) -> Q:
 
 
 def area_counts(period: Period, shared: dict[str, Any], under: str = "") -> list[tuple[str, dict[str, int]]]:
-    """Per located path (grid or building) under ``under``, the period's counts: one GROUP BY for
-    all three indicators and every target of the run."""
+    """Per located path (grid or building) under ``under``, the period's counts summed from the
+    area rollup (``assessment.area_rollup``): one GROUP BY for all three indicators and every
+    target of the run, whatever the number of tickets."""
     key = f"tickets.area_counts.{period.key}.{under}"
     if key not in shared:
-        rows = (
-            Ticket.objects.filter(in_period(period), area_path__startswith=under)
-            .values("area_path")
-            .annotate(
-                counted=Count("id", filter=COUNTED),
-                in_time=Count("id", filter=RESOLVED_IN_TIME),
-                rated=Count("id", filter=RATED),
-                satisfied=Count("id", filter=SATISFIED),
-                all=Count("id", filter=NOT_CANCELLED),
-                repeats=Count("id", filter=REPEAT),
-            )
-            .order_by()
-        )
-        shared[key] = [(str(r["area_path"]), dict(r)) for r in rows]
+        shared[key] = day_sums(period.start, period.end, under)
     return shared[key]
 
 
@@ -153,7 +139,7 @@ register(
         label=_("重复诉求率"),
         unit="%",
         kinds=frozenset({AREA}),
-        compute=_compute("repeats", "all", (), "received"),
+        compute=_compute("repeats", "not_cancelled", (), "received"),
         rows=_rows(REPEAT),
         describe=_describe,
         direction="lower",

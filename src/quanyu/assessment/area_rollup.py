@@ -1,0 +1,357 @@
+"""The area rollup of ticket figures (``AreaDayStat``, ``AreaOpenStat``) that the cockpit and the
+ticket indicators read instead of scanning the tickets.
+
+What a row counts (one definition, shared with the tickets provider and the drill-down): the
+tickets located to ``path`` (their ``area_path``) and received on the local (Asia/Shanghai)
+``day``: ``counted`` not cancelled, merged or transferred; ``in_time`` of those, resolved by the
+completion limit; ``rated`` / ``satisfied`` effective ratings (满意 or 基本满意); ``not_cancelled``
+and ``repeats`` (merged into another ticket, or reopened). ``AreaOpenStat`` counts the open
+tickets of each path by the local day of their completion limit, so "overdue now" is the rows due
+before today plus the open tickets due earlier today (``overdue_today``, one indexed query).
+``AreaMonthStat`` sums the day rows by month (recomputed with them): assessment periods are whole
+months, so they and the cockpit's trend read twelve rows a path a year instead of 365.
+
+It is kept by the department rollup's mechanism (``assessment.rollup``), not a second one: the
+after-commit hook recomputes the (path, day) rows and the open rows of the changed tickets in the
+same short transaction as their (department, day) rows; the catch-up from the ticket history does
+the same for the tickets with new events (creation included); a period rebuild recomputes the
+period's rows and the open rows from the tickets with one GROUP BY each. Every step is idempotent.
+A ticket moved to another area leaves its old row counting it until that month's rebuild (the
+nightly refresh of the current and previous month).
+
+Concurrency (PostgreSQL): (path, day) rows are recomputed under their row locks, read after the
+locks are held; a path's open rows are replaced under a transaction advisory lock of that path.
+Rebuilds hold the rollup's exclusive advisory lock, recomputations share it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
+from quanyu.assessment.models.areas import NO_DUE_DAY
+from quanyu.assessment.periods import Period, local_midnight
+from quanyu.core.clock import LOCAL_TZ, local
+from quanyu.core.workflow import lock
+from quanyu.tickets.models import SATISFIED_LEVELS, Ticket
+from quanyu.tickets.states import OPEN_STATUSES, TicketStatus
+
+NOT_COUNTED = [TicketStatus.CANCELLED, TicketStatus.MERGED, TicketStatus.TRANSFERRED]
+COUNTED = ~Q(status__in=NOT_COUNTED)
+RESOLVED_IN_TIME = (
+    COUNTED
+    & Q(resolved_at__isnull=False, completion_due__isnull=False)
+    & Q(resolved_at__lte=F("completion_due"))
+)
+RATED = COUNTED & ~Q(rating_level="")
+SATISFIED = COUNTED & Q(rating_level__in=list(SATISFIED_LEVELS))
+NOT_CANCELLED = ~Q(status=TicketStatus.CANCELLED)
+REPEAT = NOT_CANCELLED & (Q(merged_into__isnull=False) | Q(reopen_count__gt=0))
+OPEN = Q(status__in=sorted(OPEN_STATUSES))
+
+FIELDS = ("counted", "in_time", "rated", "satisfied", "not_cancelled", "repeats")
+CONDITIONS = {
+    "counted": COUNTED,
+    "in_time": RESOLVED_IN_TIME,
+    "rated": RATED,
+    "satisfied": SATISFIED,
+    "not_cancelled": NOT_CANCELLED,
+    "repeats": REPEAT,
+}
+LOCK_KEY = 0x51AE55  # advisory lock id of the rollups (department and area)
+_CHUNK = 200  # keys per statement: SQLite refuses expressions nested much deeper
+
+
+def advisory_lock(*, exclusive: bool) -> None:
+    """The rollups' advisory lock for this transaction: rebuilds exclusive, recomputations shared
+    (PostgreSQL; SQLite serialises writers anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {fn}(%s)", [LOCK_KEY])
+
+
+def _sums() -> dict[str, Any]:
+    return {f: Count("id", filter=CONDITIONS[f]) for f in FIELDS}
+
+
+def _day_q(pairs: Iterable[tuple[str, dt.date]], *, on: str) -> Q:
+    q = Q()
+    for path, day in pairs:
+        if on == "day":
+            q |= Q(path=path, day=day)
+        else:
+            start, end = local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+            q |= Q(area_path=path, created_at__gte=start, created_at__lt=end)
+    return q
+
+
+def keys_of(tickets: QuerySet[Ticket]) -> tuple[set[tuple[str, dt.date]], set[str]]:
+    """The (path, local day) rows and the paths whose open rows hold ``tickets``."""
+    pairs, paths = set(), set()
+    for path, created in tickets.order_by().values_list("area_path", "created_at"):
+        pairs.add((path, local(created).date()))
+        paths.add(path)
+    return pairs, paths
+
+
+def recompute_days(pairs: Iterable[tuple[str, dt.date]]) -> int:
+    """Recompute the (path, local day) rows from the tickets. Must run in a transaction holding
+    the shared advisory lock. Per chunk: rows locked in key order, then figures read, then one
+    bulk update."""
+    ordered = sorted(set(pairs))
+    if not ordered:
+        return 0
+    AreaDayStat.objects.bulk_create(
+        [AreaDayStat(path=p, day=day) for p, day in ordered], ignore_conflicts=True
+    )
+    now = timezone.now()
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i : i + _CHUNK]
+        rows = list(lock(AreaDayStat.objects.filter(_day_q(chunk, on="day"))).order_by("path", "day"))
+        grouped = cast(
+            Iterable[dict[str, Any]],
+            Ticket.objects.filter(_day_q(chunk, on="created_at"))
+            .order_by()
+            .values("area_path", day=TruncDate("created_at", tzinfo=LOCAL_TZ))
+            .annotate(**_sums()),
+        )
+        figures = {(r["area_path"], r["day"]): r for r in grouped}
+        for row in rows:
+            found = figures.get((row.path, row.day), {})
+            for f in FIELDS:
+                setattr(row, f, found.get(f) or 0)
+            row.computed_at = now
+        AreaDayStat.objects.bulk_update(rows, [*FIELDS, "computed_at"])
+    recompute_months({(p, day.replace(day=1)) for p, day in ordered})
+    return len(ordered)
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _month_q(months: Iterable[tuple[str, dt.date]], *, on: str) -> Q:
+    q = Q()
+    for path, first in months:
+        if on == "month":
+            q |= Q(path=path, month=first)
+        else:
+            q |= Q(path=path, day__gte=first, day__lt=_next_month(first))
+    return q
+
+
+def _month_sums(days: QuerySet[AreaDayStat]) -> Iterable[dict[str, Any]]:
+    return cast(
+        Iterable[dict[str, Any]],
+        days.order_by().values("path", first=TruncMonth("day")).annotate(**{f: Sum(f) for f in FIELDS}),
+    )
+
+
+def recompute_months(months: Iterable[tuple[str, dt.date]]) -> int:
+    """Recompute the (path, month) rows from their day rows. Must run in the transaction that
+    recomputed those day rows: each month row is locked before its days are read, so of two
+    transactions that changed days of one month, the later one sees the other's days."""
+    ordered = sorted(set(months))
+    if not ordered:
+        return 0
+    AreaMonthStat.objects.bulk_create(
+        [AreaMonthStat(path=p, month=m) for p, m in ordered], ignore_conflicts=True
+    )
+    now = timezone.now()
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i : i + _CHUNK]
+        rows = list(lock(AreaMonthStat.objects.filter(_month_q(chunk, on="month"))).order_by("path", "month"))
+        sums = {
+            (r["path"], r["first"]): r
+            for r in _month_sums(AreaDayStat.objects.filter(_month_q(chunk, on="day")))
+        }
+        for row in rows:
+            found = sums.get((row.path, row.month), {})
+            for f in FIELDS:
+                setattr(row, f, found.get(f) or 0)
+            row.computed_at = now
+        AreaMonthStat.objects.bulk_update(rows, [*FIELDS, "computed_at"])
+    return len(ordered)
+
+
+def _open_rows(tickets: QuerySet[Ticket]) -> list[AreaOpenStat]:
+    grouped = (
+        tickets.filter(OPEN)
+        .order_by()
+        .values("area_path", due=TruncDate("completion_due", tzinfo=LOCAL_TZ))
+        .annotate(n=Count("id"))
+    )
+    return [
+        AreaOpenStat(path=r["area_path"], due_day=r["due"] or NO_DUE_DAY, open=r["n"])
+        for r in cast(Iterable[dict[str, Any]], grouped)
+    ]
+
+
+def recompute_open(paths: Iterable[str]) -> int:
+    """Replace the open rows of ``paths`` with a count of their open tickets now. Must run in a
+    transaction holding the shared advisory lock."""
+    ordered = sorted(set(paths))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for path in ordered:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_KEY, path])
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i : i + _CHUNK]
+        rows = _open_rows(Ticket.objects.filter(area_path__in=chunk))
+        AreaOpenStat.objects.filter(path__in=chunk).delete()
+        AreaOpenStat.objects.bulk_create(rows)
+        AreaOpenTotal.objects.filter(path__in=chunk).delete()
+        AreaOpenTotal.objects.bulk_create(_totals(rows))
+    return len(ordered)
+
+
+def _totals(rows: Iterable[AreaOpenStat]) -> list[AreaOpenTotal]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.path] = totals.get(row.path, 0) + row.open
+    return [AreaOpenTotal(path=p, open=n) for p, n in sorted(totals.items())]
+
+
+def record_tickets(ticket_ids: Iterable[int]) -> int:
+    """The area part of the after-commit hook: recompute the rows holding these tickets. Must run
+    in a transaction."""
+    pairs, paths = keys_of(Ticket.objects.filter(pk__in=sorted(set(ticket_ids))))
+    if not pairs:
+        return 0
+    advisory_lock(exclusive=False)
+    return recompute_days(pairs) + recompute_open(paths)
+
+
+def rebuild_days(period: Period) -> int:
+    """Recompute every (path, day) row of ``period`` from the tickets with one GROUP BY. Must run
+    in a transaction holding the exclusive advisory lock."""
+    grouped = cast(
+        Iterable[dict[str, Any]],
+        Ticket.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+        .order_by()
+        .values("area_path", day=TruncDate("created_at", tzinfo=LOCAL_TZ))
+        .annotate(**_sums()),
+    )
+    rows = [AreaDayStat(path=r["area_path"], day=r["day"], **{f: r[f] for f in FIELDS}) for r in grouped]
+    AreaDayStat.objects.filter(day__gte=period.start, day__lt=period.end).delete()
+    AreaDayStat.objects.bulk_create(rows, batch_size=5000)
+    months = [
+        AreaMonthStat(path=r["path"], month=r["first"], **{f: r[f] or 0 for f in FIELDS})
+        for r in _month_sums(AreaDayStat.objects.filter(day__gte=period.start, day__lt=period.end))
+    ]
+    AreaMonthStat.objects.filter(month__gte=period.start, month__lt=period.end).delete()
+    AreaMonthStat.objects.bulk_create(months, batch_size=5000)
+    return len(rows)
+
+
+def rebuild_open() -> int:
+    """Recompute every open row from the open tickets now. Must run in a transaction holding the
+    exclusive advisory lock."""
+    rows = _open_rows(Ticket.objects.all())
+    AreaOpenStat.objects.all().delete()
+    AreaOpenStat.objects.bulk_create(rows, batch_size=5000)
+    AreaOpenTotal.objects.all().delete()
+    AreaOpenTotal.objects.bulk_create(_totals(rows), batch_size=5000)
+    return len(rows)
+
+
+# Reads: plain SQL over the rollup (the cockpit's hot path), the same text on SQLite and PostgreSQL.
+
+
+def _like(under: str) -> str:
+    return under.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def day_sums(start: dt.date, end: dt.date, under: str = "") -> list[tuple[str, dict[str, int]]]:
+    """Per path under ``under``, the figures of the days in [start, end): from the month rows
+    when both ends are first days of months (every assessment period), else from the day rows."""
+    whole = start.day == 1 and end.day == 1
+    table = (AreaMonthStat if whole else AreaDayStat)._meta.db_table
+    column = "month" if whole else "day"
+    sums = ", ".join(f"SUM({f})" for f in FIELDS)
+    sql = (
+        f"SELECT path, {sums} FROM {table} "  # noqa: S608 — names from model metadata
+        f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY path"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, _like(under)])
+        rows = cursor.fetchall()
+    return [(r[0], {f: int(v or 0) for f, v in zip(FIELDS, r[1:], strict=True)}) for r in rows]
+
+
+def month_sums(year: int, under: str) -> dict[int, dict[str, int]]:
+    """Per month of ``year``, the figures of every path under ``under`` (from the month rows)."""
+    rows = (
+        AreaMonthStat.objects.filter(
+            month__gte=dt.date(year, 1, 1), month__lt=dt.date(year + 1, 1, 1), path__startswith=under
+        )
+        .order_by()
+        .values("month")
+        .annotate(**{f: Sum(f) for f in FIELDS})
+    )
+    return {
+        r["month"].month: {f: int(r[f] or 0) for f in FIELDS} for r in cast(Iterable[dict[str, Any]], rows)
+    }
+
+
+def open_sums(under: str, today: dt.date) -> list[tuple[str, int, int]]:
+    """Per path under ``under``: (path, open tickets, open tickets due before ``today``) — the
+    totals less the rows due from today on (a few days, through the due-day index; tickets
+    without a limit sit in the last day), so the past due days are never read."""
+    totals, table = AreaOpenTotal._meta.db_table, AreaOpenStat._meta.db_table
+    like = _like(under)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT path, open FROM {totals} WHERE path LIKE %s ESCAPE '\\'",  # noqa: S608
+            [like],
+        )
+        opened = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT path, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
+            "WHERE due_day >= %s AND path LIKE %s ESCAPE '\\' GROUP BY path",
+            [today, like],
+        )
+        later = dict(cursor.fetchall())
+    return [(p, int(n), int(n) - int(later.get(p) or 0)) for p, n in opened.items()]
+
+
+def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, dt.date]:
+    """The local due days within which the ``count`` open tickets under ``under`` whose limits
+    passed first fall: from the earliest due day to the ``count``-th row's day (every row counts
+    at least one ticket, so the first ``count`` rows in due order hold them: an index walk however
+    many open rows there are), or to ``today`` when fewer rows are due before today (tickets due
+    earlier today are overdue too). Bounds the search for the most overdue tickets to a few days
+    of the tickets table."""
+    table = AreaOpenStat._meta.db_table
+    sql = (
+        f"SELECT due_day FROM {table} "  # noqa: S608 — names from model metadata
+        "WHERE due_day < %s AND path LIKE %s ESCAPE '\\' ORDER BY due_day LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, _like(under), count])
+        days = [r[0] for r in cursor.fetchall()]
+    if len(days) == count:
+        return days[0], days[-1]
+    return (days[0] if days else today), today
+
+
+def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
+    """Per path under ``under``: open tickets whose completion limit passed earlier today (the
+    rows of today cannot tell before from after ``now``)."""
+    start = local_midnight(local(now).date())
+    rows = (
+        Ticket.objects.filter(OPEN, completion_due__gte=start, completion_due__lt=now)
+        .filter(area_path__startswith=under)
+        .values("area_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(r["area_path"], r["n"]) for r in cast(Iterable[dict[str, Any]], rows)]

@@ -1,0 +1,152 @@
+"""Indicators from the party-service venues (app ``venues``).
+
+Areas (venues located in the area; closed venues are left out):
+
+* ``venues.compliance`` — venues compliant with the default standard profile (阵地建设标准: floor
+  area, ground-floor share, required functions, area per 100 households, as
+  ``venues.standards.check_venue`` judges them) / venues the profile applies to;
+* ``venues.use`` — hours of bookings used (已使用) that started in the period / venues in use
+  (hours per venue).
+
+Both parts of each add up from the venues' areas to every level."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from quanyu.areas.models import Area, AreaKind
+from quanyu.assessment.indicators.registry import (
+    AREA,
+    Figure,
+    Provider,
+    Target,
+    common_path,
+    register,
+    rollup_by_path,
+)
+from quanyu.assessment.periods import Period
+from quanyu.venues.models import Booking, Room, Venue
+from quanyu.venues.selectors import booking_list_for, default_profile, venue_list_for
+from quanyu.venues.standards import applies, check_venue
+from quanyu.venues.states import BookingStatus, VenueStatus
+
+HOUR = Decimal(3600)
+
+
+def _households(paths: set[str], under: str) -> dict[str, int]:
+    """Households of each venue area: its own figure, else the sum over its grids (two queries)."""
+    own = dict(Area.objects.filter(path__in=paths).values_list("path", "households"))
+    grids = list(
+        Area.objects.filter(kind=AreaKind.GRID, path__startswith=under, households__gt=0).values_list(
+            "path", "households"
+        )
+    )
+    return {p: own.get(p) or sum(n for g, n in grids if g.startswith(p)) for p in paths}
+
+
+def _compliance(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
+    areas = [t for t in targets if t.kind == AREA]
+    profile = default_profile()
+    if profile is None:
+        return {}
+    under = common_path(areas)
+    venues = [
+        v
+        for v in Venue.objects.filter(area__path__startswith=under)
+        .exclude(status=VenueStatus.CLOSED)
+        .values("pk", "kind", "floor_area", "ground_floor_area", "area__path")
+        if applies(profile, v["kind"])
+    ]
+    functions: dict[int, set[str]] = defaultdict(set)
+    for venue_id, function in Room.objects.filter(venue_id__in=[v["pk"] for v in venues]).values_list(
+        "venue_id", "function"
+    ):
+        functions[venue_id].add(function)
+    households = _households({v["area__path"] for v in venues}, under)
+    parts = []
+    for v in venues:
+        failures = check_venue(
+            profile=profile,
+            kind=v["kind"],
+            floor_area=v["floor_area"],
+            ground_floor_area=v["ground_floor_area"],
+            functions=functions[v["pk"]],
+            households=households.get(v["area__path"], 0),
+        )
+        parts.append((v["area__path"], Decimal(0 if failures else 1), Decimal(1)))
+    return rollup_by_path(parts, areas)
+
+
+def _use(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
+    areas = [t for t in targets if t.kind == AREA]
+    under = common_path(areas)
+    used = Booking.objects.filter(
+        status=BookingStatus.USED,
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+        venue__area__path__startswith=under,
+    ).values_list("venue__area__path", "starts_at", "ends_at")
+    hours = rollup_by_path(
+        ((path, Decimal((end - start).total_seconds()) / HOUR, None) for path, start, end in used), areas
+    )
+    in_use = Venue.objects.filter(status=VenueStatus.IN_USE, area__path__startswith=under).values_list(
+        "area__path", flat=True
+    )
+    venues = rollup_by_path(((path, Decimal(1), None) for path in in_use), areas)
+    return {t.pk: Figure(hours[t.pk].numerator, venues[t.pk].numerator) for t in areas}
+
+
+def _venue_rows(actor: Any, target: Target, period: Period) -> QuerySet[Any]:
+    return (
+        venue_list_for(actor=actor)
+        .exclude(status=VenueStatus.CLOSED)
+        .filter(area__path__startswith=target.path)
+    )
+
+
+def _booking_rows(actor: Any, target: Target, period: Period) -> QuerySet[Any]:
+    return booking_list_for(actor=actor).filter(
+        status=BookingStatus.USED,
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+        venue__area__path__startswith=target.path,
+    )
+
+
+def _venue(obj: Any) -> tuple[str, str, list[Any]]:
+    return f"{obj.name} {obj.get_status_display()}", "", []
+
+
+def _booking(obj: Any) -> tuple[str, str, list[Any]]:
+    return f"{obj.venue.name} {obj.purpose}", "", []
+
+
+register(
+    Provider(
+        key="venues.compliance",
+        label=_("党群服务阵地达标率"),
+        unit="%",
+        kinds=frozenset({AREA}),
+        compute=_compliance,
+        rows=_venue_rows,
+        describe=_venue,
+        percent=True,
+    )
+)
+register(
+    Provider(
+        key="venues.use",
+        label=_("阵地使用时长（小时/阵地）"),
+        unit="小时/阵地",
+        kinds=frozenset({AREA}),
+        compute=_use,
+        rows=_booking_rows,
+        describe=_booking,
+    )
+)

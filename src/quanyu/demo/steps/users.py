@@ -142,6 +142,7 @@ def run(ctx: DemoContext) -> None:
         role = spec.grants[0].role
         ctx.users[role].append(user)
         if spec.username in listed:
-            unit = spec.grants[0].unit
+            granted = spec.grants[0].unit
             scope = "、".join(g.area.name for g in spec.grants)
-            ctx.add_account(spec.username, role, f"{unit.name}（{scope}）" if unit is not None else scope)
+            named = f"{granted.name}（{scope}）" if granted is not None else scope
+            ctx.add_account(spec.username, role, named)

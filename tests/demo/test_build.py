@@ -252,7 +252,9 @@ def test_wishes_in_every_state_and_no_wall_answer_names_a_wisher(demo, db):
         secrets |= {w.contact_phone, w.address_detail}
         if w.wisher is not None:
             secrets.add(w.wisher.display_name)
-    secrets = {s for s in secrets if s and len(s) >= 2}
+    # A bare room number ("302") names no one and turns up in any JSON as a count or an id;
+    # names, phones and ID numbers are checked as they are.
+    secrets = {s for s in secrets if s and len(s) >= 2 and not (s.isdigit() and len(s) < 5)}
     assert len(secrets) > 10
     assert Wish.objects.filter(on_behalf=True, status="confirmed").exists()
     client = Client()

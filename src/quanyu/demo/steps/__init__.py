@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import areas, assessment, cogov, orgs, people, tickets, users, venues, volunteering, wishes
+from . import areas, assessment, cogov, orgs, people, residents, tickets, users, venues, volunteering, wishes
 
 # The registry comes first: the area tree, then units and party organisations, then users.
 STEPS: list[ModuleType] = [areas, orgs, users]
@@ -42,6 +42,8 @@ STEPS: list[ModuleType] = [areas, orgs, users]
 STEPS.append(tickets)
 # Party members, 双报到, posts and duty (needs communities, grid branches and units).
 STEPS.append(people)
+# The resident register: households in every building, protected tags at realistic rates.
+STEPS.append(residents)
 # Micro-wishes in every state (needs the people register, member and resident accounts).
 STEPS.append(wishes)
 # Venues: centres, stations and shared venues, a year of bookings, this month's plans (issue 15).

@@ -20,6 +20,7 @@ from quanyu.people.services.branchlife import (
     floating_open,
     meeting_record,
 )
+from quanyu.people.services.bulk import ResidentSpec, residents_bulk_create
 from quanyu.people.services.exports import members_export, residents_export
 from quanyu.people.services.imports import (
     ImportResult,
@@ -53,6 +54,7 @@ __all__ = [
     "ImportResult",
     "MemberSpec",
     "PersonInput",
+    "ResidentSpec",
     "claim_release",
     "duty_log_add",
     "floating_contact",
@@ -87,6 +89,7 @@ __all__ = [
     "report_withdraw",
     "resident_create",
     "resident_set_tags",
+    "residents_bulk_create",
     "residents_export",
     "residents_import",
 ]

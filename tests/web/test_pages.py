@@ -10,8 +10,10 @@ from django.utils import translation
 from quanyu.accounts.models import User
 from quanyu.areas.models import Area
 from quanyu.orgs.models import PartyOrg, Unit, UnitKind
+from quanyu.people import services as people_services
+from quanyu.people.models import Resident
 from tests.factories import PASSWORD
-from tests.people.helpers import add_member, make_branches
+from tests.people.helpers import add_member, make_branches, make_id
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +411,34 @@ def test_many_entries_are_grouped_into_menus(city):
         assert 'data-nav-group="registry"' in text(response)
     few = nav_groups(entries[:3])
     assert [g.is_menu for g in few] == [False, False, False]
+
+
+def test_a_grid_page_is_its_resource_map_and_each_figure_counts_its_records(city):
+    """Issue 13 point 5: households, residents, people in care, members, units, grid workers and
+    building heads of the grid, each equal to the records behind it; names of residents never."""
+    grid, building = city.grids[0], city.buildings[0]
+    people_services.residents_bulk_create(
+        actor=city.users["district_admin"],
+        residents=[
+            people_services.ResidentSpec(
+                name=f"住户{i}",
+                id_number=make_id(100 + i),
+                community=city.communities[0],
+                building=building,
+                household_key=f"H{i // 2}",
+                tags="低收入" if i == 0 else "",
+            )
+            for i in range(5)
+        ],
+    )
+    response = client_for("community_x").get(f"/areas/{grid.pk}/")
+    page = text(response)
+    res = response.context["resources"]
+    in_grid = Resident.objects.filter(scope_path__startswith=grid.path)
+    assert res.residents == in_grid.count() == 5
+    assert res.households == in_grid.values("household_key").distinct().count() == 3
+    assert res.tagged == 1 and 'data-tagged="1"' in page
+    assert "住户0" not in page  # counts, not names
+    assert res.grid_workers == [city.users["grid_worker"].display_name or "grid_worker"]
+    other = client_for("community_x").get(f"/areas/{city.communities[0].pk}/")
+    assert other.context["resources"] is None

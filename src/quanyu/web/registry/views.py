@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.accounts.models import User
 from quanyu.areas import selectors as areas
+from quanyu.areas.models import AreaKind
 from quanyu.core.permissions import has_role
 from quanyu.core.roles import STAFF_ROLES, Role
 from quanyu.orgs import selectors as orgs
@@ -23,6 +24,7 @@ from quanyu.orgs.models import UnitKind
 from quanyu.people import selectors as people
 from quanyu.web.htmx import is_htmx
 from quanyu.web.nav import nav_for
+from quanyu.web.registry.resources import grid_resources
 from quanyu.web.todo import todos_for
 
 UNITS_PER_PAGE = 20
@@ -85,6 +87,7 @@ def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
         "breadcrumb": areas.area_breadcrumb_for(actor=request.user, area=area),
         "children": areas.area_children_for(actor=request.user, area=area),
         "figures": areas.area_figures_for(actor=request.user, area=area),
+        "resources": grid_resources(actor=request.user, grid=area) if area.kind == AreaKind.GRID else None,
     }
     return render(request, "web/areas/detail.html", context)
 

@@ -9,9 +9,11 @@
     var data = JSON.parse(source.textContent);
     var chart = echarts.init(element, null, { renderer: "canvas" });
     chart.setOption({
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      // Room for the "100.00" labels at the bars' ends and the axis name under the axis (both
+      // were cut off at the right edge).
+      grid: { left: 8, right: 56, top: 16, bottom: 36, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", min: 0, max: 100, name: data.label },
+      xAxis: { type: "value", min: 0, max: 100, name: data.label, nameLocation: "middle", nameGap: 26 },
       yAxis: { type: "category", inverse: true, data: data.names, axisLabel: { width: 120, overflow: "truncate" } },
       series: [{
         type: "bar",

@@ -78,6 +78,19 @@ def wall_list(*, filters: WallFilters | None = None) -> QuerySet[Wish]:
     return qs.select_related("community", "street").only(*WALL_FIELDS).order_by("-published_at", "-id")
 
 
+def wall_rows(ids: list[int]) -> list[Wish]:
+    """The wall's rows of one page, in the page's order, from the page's ids.
+
+    The page itself is chosen on ids alone (``wall_list(...).values_list("pk")``): a deep page's
+    OFFSET then walks the partial wall index without joining the communities and streets of every
+    row it skips, and only the 50 rows shown are read whole and joined."""
+    if not ids:
+        return []
+    found = Wish.objects.filter(pk__in=ids).select_related("community", "street").only(*WALL_FIELDS)
+    by_id = {w.pk: w for w in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def wall_row(wish: Wish) -> dict[str, Any]:
     """What the public may know of a wish. Nothing else may be added here without a privacy test."""
     return {

@@ -248,7 +248,10 @@ class WallViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        # Page on ids, then read the page's rows (selectors.wall_rows): deep pages stay cheap.
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        rows = selectors.wall_rows(list(ids or []))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(request=s.ClaimInSerializer, responses={201: s.ClaimSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])

@@ -20,6 +20,8 @@ from quanyu.demo.context import DemoContext
 from quanyu.people import services as people
 from quanyu.people.models import PartyMember, Resident
 from quanyu.people.services import PersonInput
+from quanyu.volunteering import services as volunteering
+from quanyu.volunteering.models import Team
 from quanyu.wishes import services
 from quanyu.wishes.models import Wish
 
@@ -119,6 +121,23 @@ def _wisher(ctx: DemoContext, wish: Wish) -> Any:
     return wish.wisher if wish.wisher is not None else ctx.actor
 
 
+def _team_led_by(ctx: DemoContext, wish: Wish, leader: User) -> Team:
+    """The community's 红马甲 volunteer team led by ``leader`` (made on first use)."""
+    found = Team.objects.filter(
+        name="红马甲志愿服务队", community_id=wish.community_id, leader=leader
+    ).first()
+    if found is None:
+        found = volunteering.team_create(
+            actor=ctx.actor,
+            name="红马甲志愿服务队",
+            kind="resident",
+            community=wish.community,
+            organisation=f"{wish.community.name}党委",
+            leader=leader,
+        )
+    return found
+
+
 def _advance(ctx: DemoContext, i: int, wish: Wish, target: str, claimants: list[User]) -> None:
     if target == "submitted":
         return
@@ -138,7 +157,9 @@ def _advance(ctx: DemoContext, i: int, wish: Wish, target: str, claimants: list[
         who = claimants[(i + n) % len(claimants)]
         if n and who == claimants[i % len(claimants)]:
             claims.append(
-                services.wish_claim(actor=who, wish=wish, claimant_kind="team", team_name="红马甲志愿服务队")
+                services.wish_claim(
+                    actor=who, wish=wish, claimant_kind="team", team=_team_led_by(ctx, wish, who)
+                )
             )
         else:
             claims.append(services.wish_claim(actor=who, wish=wish))

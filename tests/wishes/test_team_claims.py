@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from quanyu.core.workflow.errors import ConflictError
 from quanyu.volunteering import services as volunteering
 from quanyu.volunteering.models import Volunteer
 from quanyu.wishes import services
-from quanyu.core.workflow.errors import ConflictError
 from quanyu.wishes.models import WishClaim
 from tests.asserts import nothing_written
 from tests.people.helpers import logged_in

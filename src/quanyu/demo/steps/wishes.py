@@ -156,11 +156,14 @@ def _advance(ctx: DemoContext, i: int, wish: Wish, target: str, claimants: list[
     for n in range(wish.shares):
         who = claimants[(i + n) % len(claimants)]
         if n and who == claimants[i % len(claimants)]:
+            # Back at the first claimant: the team he leads takes the shares still open (a team
+            # holds one claim per wish).
+            team = _team_led_by(ctx, wish, who)
+            left = wish.shares - n
             claims.append(
-                services.wish_claim(
-                    actor=who, wish=wish, claimant_kind="team", team=_team_led_by(ctx, wish, who)
-                )
+                services.wish_claim(actor=who, wish=wish, claimant_kind="team", team=team, shares=left)
             )
+            break
         else:
             claims.append(services.wish_claim(actor=who, wish=wish))
     if target == "lapsed":

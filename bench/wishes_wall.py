@@ -12,7 +12,6 @@ Results go to bench/results/wishes_wall.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -24,9 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
-from _util import machine_info  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "wishes_wall.json"
+from _util import write_result  # noqa: E402
 
 
 def dsn() -> str:
@@ -145,14 +142,22 @@ def main() -> None:
             flush=True,
         )
     Wish.objects.filter(text="bench").delete()
-    out = {
-        "wishes": args.wishes,
-        "requests_per_case": args.requests,
-        "machine": machine_info(),
-        "cases": results,
-    }
-    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
+    worst = max(r["p95_ms"] for r in results.values())
+    by_page_size = {name: r["queries"] for name, r in results.items()}
+    flat = (
+        len({r["queries"] for name, r in results.items() if name.startswith(("page", "middle", "last"))}) == 1
+    )
+    out = write_result(
+        "wishes_wall",
+        figures={"worst_p95_ms": worst, "queries_by_case": by_page_size, "cases": results},
+        reference=None,
+        targets={"p95_ms": 100, "queries_flat": True},
+        meets_target={"p95_ms": worst < 100, "queries_flat": flat},
+        note="no reference implementation: the target is the issue's (p95 < 100 ms at 35,000 wishes)",
+        wishes=args.wishes,
+        requests_per_case=args.requests,
+    )
+    print(f"worst p95 {worst} ms, meets {out['meets_target']}; written bench/results/wishes_wall.json")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from quanyu.core.roles import Role
 from quanyu.people import services as people
 from quanyu.people.models import PartyMember, Resident
 from quanyu.people.services import PersonInput
+from quanyu.volunteering import services as volunteering
+from quanyu.volunteering.models import Team
 from quanyu.wishes import services
 from quanyu.wishes.models import Wish, WishClaim
 from tests.factories import make_user
@@ -50,6 +52,7 @@ class WishWorld:
     member_users: list[User] = field(default_factory=list)
     elder: Resident | None = None
     unit_contact: User | None = None
+    team: Team | None = None  # a volunteer team led by member_users[1]
 
 
 def make_world(city: Any) -> WishWorld:
@@ -68,6 +71,14 @@ def make_world(city: Any) -> WishWorld:
     Resident.objects.filter(pk=world.elder.pk).update(room=RESIDENT_ROOM)
     world.elder.refresh_from_db()
     world.unit_contact = make_user("unit_contact", Role.RESIDENT, city.communities[0], unit=city.units[0])
+    world.team = volunteering.team_create(
+        actor=city.users["community_x"],
+        name="红马甲服务队",
+        kind="resident",
+        community=city.communities[0],
+        organisation="社区党委",
+        leader=world.member_users[1],
+    )
     return world
 
 

@@ -98,9 +98,7 @@ STEPS: dict[str, Step] = {
     "release": (_claimed, lambda a, o, w: services.wish_claim_release(actor=a, claim=o), STAFF | {"member"}),
     "reassign": (
         _claimed,
-        lambda a, o, w: services.wish_claim_reassign(
-            actor=a, claim=o, reason="改派", team_name="红马甲服务队"
-        ),
+        lambda a, o, w: services.wish_claim_reassign(actor=a, claim=o, reason="改派", team=w.team),
         STAFF,
     ),
     "fulfil": (

@@ -36,9 +36,7 @@ ACTIONS = {
     ),
     "reject": lambda a, w, world: services.wish_reject(actor=a, wish=w, reason="不属于心愿"),
     "claim": lambda a, w, world: services.wish_claim(actor=a, wish=w),
-    "team": lambda a, w, world: services.wish_claim(
-        actor=a, wish=w, claimant_kind="team", team_name="服务队"
-    ),
+    "team": lambda a, w, world: services.wish_claim(actor=a, wish=w, claimant_kind="team", team=world.team),
     "progress": _by_claim(lambda a, c: services.wish_claim_progress(actor=a, claim=c, note="进展")),
     "release": _by_claim(lambda a, c: services.wish_claim_release(actor=a, claim=c)),
     "fulfil": _by_claim(lambda a, c: services.wish_fulfil(actor=a, claim=c, note="完成了")),

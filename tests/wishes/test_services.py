@@ -77,9 +77,7 @@ def test_a_divisible_wish_takes_shares_until_full(world, city):
     with nothing_written(wish), pytest.raises(ValidationError) as err:
         services.wish_claim(actor=world.member_users[1], wish=wish, shares=2)
     assert "shares" in err.value.message_dict
-    team = services.wish_claim(
-        actor=world.member_users[1], wish=wish, claimant_kind="team", team_name="红马甲服务队"
-    )
+    team = services.wish_claim(actor=world.member_users[1], wish=wish, claimant_kind="team", team=world.team)
     wish.refresh_from_db()
     assert wish.status == WishStatus.CLAIMED and wish.shares_left == 0
     services.wish_fulfil(actor=world.member_users[0], claim=first, note="送去两份")

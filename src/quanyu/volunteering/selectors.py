@@ -104,6 +104,16 @@ def volunteer_list_for(
     return qs.order_by("id")
 
 
+def volunteers_by_ids(ids: list[int]) -> list[Volunteer]:
+    """The rows of one page of ``volunteer_list_for`` (already scoped: the ids come from it), in
+    the page's order, with their community and without the ciphertexts."""
+    if not ids:
+        return []
+    found = Volunteer.objects.filter(pk__in=ids).select_related("community").defer("id_number", "phone")
+    by_id = {v.pk: v for v in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def volunteer_get_for(*, actor: Any, volunteer_id: Any) -> Volunteer:
     return _get(volunteer_list_for(actor=actor), volunteer_id)  # type: ignore[no-any-return]
 

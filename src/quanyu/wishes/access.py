@@ -12,6 +12,7 @@ from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.roles import REGISTRY_EDITORS, Role
 from quanyu.orgs.models import Unit
 from quanyu.people.models import PartyMember
+from quanyu.volunteering.models import Team
 from quanyu.wishes.models import ClaimantKind, Wish, WishClaim
 
 # Community staff (and those above them) review, publish, reassign, confirm by phone, see who wished.
@@ -58,17 +59,27 @@ def is_unit_contact(actor: Any, unit: Unit) -> bool:
     return any(g.unit_id == unit.pk for g in grants_for(actor))
 
 
-def require_claimant(actor: Any, *, kind: str, member: PartyMember | None, unit: Unit | None) -> None:
-    """A member claims for himself, a unit through its contact, a team through any member or
-    resident with an account (the team is named, not yet linked to the volunteering app)."""
+def in_team(actor: Any, team: Team) -> bool:
+    """The team's leader, or a volunteer of the team with this account."""
+    me = getattr(actor, "pk", None)
+    if me is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return team.leader_id == me or team.memberships.filter(volunteer__user_id=me).exists()
+
+
+def require_claimant(
+    actor: Any, *, kind: str, member: PartyMember | None, unit: Unit | None, team: Team | None = None
+) -> None:
+    """A member claims for himself, a unit through its contact, a volunteer team through its
+    leader or one of its volunteers."""
     if kind == ClaimantKind.MEMBER:
         if member is None or member.user_id != getattr(actor, "pk", None):
             raise PermissionDenied(_("只有党员本人可以以党员身份认领"))
     elif kind == ClaimantKind.UNIT:
         if unit is None or not is_unit_contact(actor, unit):
             raise PermissionDenied(_("只有该单位的联系人可以以单位名义认领"))
-    elif not (member_of(actor) is not None or has_role(actor, POSTERS)):
-        raise PermissionDenied(_("只有党员或居民可以以服务队名义认领"))
+    elif team is None or not in_team(actor, team):
+        raise PermissionDenied(_("只有该服务队的负责人或队员可以以服务队名义认领"))
 
 
 def holds_claim(actor: Any, claim: WishClaim) -> bool:
@@ -81,6 +92,8 @@ def holds_claim(actor: Any, claim: WishClaim) -> bool:
         return claim.member.user_id == me
     if claim.claimant_kind == ClaimantKind.UNIT and claim.unit is not None:
         return is_unit_contact(actor, claim.unit)
+    if claim.claimant_kind == ClaimantKind.TEAM and claim.team is not None:
+        return in_team(actor, claim.team)
     return False
 
 

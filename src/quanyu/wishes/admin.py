@@ -31,7 +31,7 @@ class ClaimInline(admin.TabularInline):
         "claimant_kind",
         "member",
         "unit",
-        "team_name",
+        "team",
         "shares",
         "status",
         "claimed_at",

@@ -19,6 +19,7 @@ from quanyu.core.pii import EncryptedCharField
 from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import Unit
 from quanyu.people.models import PartyMember, Report, Resident
+from quanyu.volunteering.models import Team
 from quanyu.wishes.states import WALL_STATUSES, ClaimStatus, WishStatus
 
 
@@ -130,8 +131,8 @@ class ClaimantKind(models.TextChoices):
 
 
 class WishClaim(models.Model):
-    """One claimant's part of a wish: a party member, a resident unit, or a volunteer team (by name
-    for now: the volunteering app's teams are not linked yet)."""
+    """One claimant's part of a wish: a party member, a resident unit, or a volunteer team of the
+    volunteering app (each by its row, never by a typed name)."""
 
     scope_path_field = "wish__scope_path"
 
@@ -143,7 +144,14 @@ class WishClaim(models.Model):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="wish_claims"
     )
-    team_name = models.CharField(_("服务队名称"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("志愿服务队"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wish_claims",
+    )
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("认领人"),
@@ -184,10 +192,15 @@ class WishClaim(models.Model):
                 condition=models.Q(status__in=["active", "fulfilled"], unit__isnull=False),
                 name="wish_claim_unit_once",
             ),
+            models.UniqueConstraint(
+                fields=["wish", "team"],
+                condition=models.Q(status__in=["active", "fulfilled"], team__isnull=False),
+                name="wish_claim_team_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(claimant_kind="member", member__isnull=False)
                 | models.Q(claimant_kind="unit", unit__isnull=False)
-                | (models.Q(claimant_kind="team") & ~models.Q(team_name="")),
+                | models.Q(claimant_kind="team", team__isnull=False),
                 name="wish_claim_kind_matches",
             ),
         ]
@@ -201,7 +214,7 @@ class WishClaim(models.Model):
             return self.member.name
         if self.claimant_kind == ClaimantKind.UNIT and self.unit is not None:
             return self.unit.name
-        return self.team_name
+        return self.team.name if self.team is not None else ""
 
 
 class WishPhoto(models.Model):

@@ -17,6 +17,7 @@ from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people.access import as_roles
 from quanyu.people.models import PartyMember, Report
+from quanyu.volunteering.models import Team, TeamMember
 from quanyu.wishes.access import STAFF, is_staff_at
 from quanyu.wishes.models import Wish, WishClaim, WishEvent
 from quanyu.wishes.states import WALL_STATUSES, ClaimStatus, WishStatus
@@ -76,6 +77,29 @@ def wall_list(*, filters: WallFilters | None = None) -> QuerySet[Wish]:
         # Chinese text has no case: LIKE without UPPER() is several times cheaper on every row.
         qs = qs.filter(public_text__contains=f.q[:50])
     return qs.select_related("community", "street").only(*WALL_FIELDS).order_by("-published_at", "-id")
+
+
+def claimable_teams(*, actor: Any) -> QuerySet[Team]:
+    """The volunteer teams ``actor`` may claim for: those it leads or volunteers in."""
+    if not getattr(actor, "is_authenticated", False):
+        return Team.objects.none()
+    mine = Q(leader_id=actor.pk) | Q(
+        pk__in=TeamMember.objects.filter(volunteer__user_id=actor.pk).values("team_id")
+    )
+    return Team.objects.filter(mine).order_by("name", "id")
+
+
+def wall_rows(ids: list[int]) -> list[Wish]:
+    """The wall's rows of one page, in the page's order, from the page's ids.
+
+    The page itself is chosen on ids alone (``wall_list(...).values_list("pk")``): a deep page's
+    OFFSET then walks the partial wall index without joining the communities and streets of every
+    row it skips, and only the 50 rows shown are read whole and joined."""
+    if not ids:
+        return []
+    found = Wish.objects.filter(pk__in=ids).select_related("community", "street").only(*WALL_FIELDS)
+    by_id = {w.pk: w for w in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def wall_row(wish: Wish) -> dict[str, Any]:

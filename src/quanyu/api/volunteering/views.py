@@ -101,8 +101,11 @@ class VolunteerViewSet(viewsets.GenericViewSet):
         qs = selectors.volunteer_list_for(
             actor=request.user, team=team, query=request.query_params.get("q", "")
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.VolunteerSerializer(page, many=True).data)
+        # Page on ids, then read the page's rows joined (selectors.volunteers_by_ids): a deep
+        # page's OFFSET walks the primary key without joining every community it skips.
+        ids = self.paginate_queryset(qs.values_list("pk", flat=True))
+        rows = selectors.volunteers_by_ids(list(ids or []))
+        return self.get_paginated_response(s.VolunteerSerializer(rows, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(

@@ -44,6 +44,7 @@ class WisherSerializer(serializers.Serializer):
 
 class ClaimSerializer(serializers.ModelSerializer):
     claimant = serializers.CharField(source="claimant_label", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, default="")
 
     class Meta:
         model = WishClaim
@@ -54,6 +55,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "claimant",
             "member",
             "unit",
+            "team",
             "team_name",
             "shares",
             "status",
@@ -156,7 +158,7 @@ class ThankSerializer(serializers.Serializer):
 class ClaimInSerializer(serializers.Serializer):
     claimant_kind = serializers.ChoiceField(choices=ClaimantKind.choices, default=ClaimantKind.MEMBER)
     unit = serializers.IntegerField(required=False)
-    team_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    team = serializers.IntegerField(required=False)
     shares = serializers.IntegerField(required=False, min_value=1, max_value=50, default=1)
 
 
@@ -173,7 +175,7 @@ class ReassignSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
     member = serializers.IntegerField(required=False)
     unit = serializers.IntegerField(required=False)
-    team_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    team = serializers.IntegerField(required=False)
 
 
 class RecordSerializer(serializers.Serializer):

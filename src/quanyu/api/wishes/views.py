@@ -41,6 +41,8 @@ from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people_selectors
 from quanyu.people.models import Resident
+from quanyu.volunteering.models import Team
+from quanyu.volunteering.selectors import team_list_for
 from quanyu.wishes import access, exports, figures, selectors, services
 from quanyu.wishes.models import Wish, WishClaim, WishKind
 from quanyu.wishes.states import WishStatus
@@ -248,7 +250,10 @@ class WallViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        # Page on ids, then read the page's rows (selectors.wall_rows): deep pages stay cheap.
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        rows = selectors.wall_rows(list(ids or []))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(request=s.ClaimInSerializer, responses={201: s.ClaimSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -258,12 +263,13 @@ class WallViewSet(viewsets.ReadOnlyModelViewSet):
         if v.get("unit") is not None:
             units = [g.unit_id for g in grants_for(request.user) if g.unit_id]
             unit = pick(Unit.objects.filter(pk__in=units), v["unit"], "unit")
+        team = pick(Team.objects.all(), v["team"], "team") if v.get("team") is not None else None
         claim = services.wish_claim(
             actor=request.user,
             wish=self.get_object(),
             claimant_kind=v["claimant_kind"],
             unit=unit,
-            team_name=v["team_name"],
+            team=team,
             shares=v["shares"],
         )
         return Response(s.ClaimSerializer(claim).data, status=201)
@@ -329,7 +335,11 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
             reason=v["reason"],
             member=member,
             unit=unit,
-            team_name=v["team_name"],
+            team=(
+                pick(team_list_for(actor=request.user), v["team"], "team")
+                if v.get("team") is not None
+                else None
+            ),
         )
         return Response(s.ClaimSerializer(new).data, status=201)
 

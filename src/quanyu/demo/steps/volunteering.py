@@ -2,8 +2,8 @@
 老年助餐) with activities over the past year and a few to come: sign-ups up to the capacity and a
 waiting list, check-ins (a few late, one left open for the sweep), no-shows, hours approved or
 declined, a correction and a proof. Scaled down from the seeds' proportions (Zhifu: 619 member
-teams, 65,000 volunteers) so the step takes a few seconds; the first resident account is a
-volunteer with a record to show (jumin_1)."""
+teams, 65,000 volunteers) about 25 times for the teams so the step takes a few seconds; the first
+resident account is a volunteer with a record to show (jumin_1)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from quanyu.volunteering.models import Volunteer
 
 TITLE = "志愿服务"
 
-TEAMS = 12  # at scale 1
+TEAMS = 24  # at scale 1
 VOLUNTEERS_PER_TEAM = 10
 PAST_ACTIVITIES = 4  # per team, spread over the past year
 UPCOMING_ACTIVITIES = 2

@@ -84,7 +84,7 @@ class ClaimForm(forms.Form):
         label=_("认领身份"), choices=ClaimantKind.choices, initial=ClaimantKind.MEMBER
     )
     unit = forms.TypedChoiceField(label=_("单位"), required=False, coerce=int, empty_value=None)
-    team_name = forms.CharField(label=_("服务队名称"), required=False, max_length=100)
+    team = forms.TypedChoiceField(label=_("志愿服务队"), required=False, coerce=int, empty_value=None)
     shares = forms.IntegerField(label=_("份数"), min_value=1, max_value=50, initial=1)
 
 
@@ -99,7 +99,7 @@ class FulfilForm(forms.Form):
 
 class ReassignForm(forms.Form):
     reason = forms.CharField(label=_("改派原因"), max_length=300)
-    team_name = forms.CharField(label=_("改派给服务队"), max_length=100)
+    team = forms.TypedChoiceField(label=_("改派给服务队"), coerce=int)
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:

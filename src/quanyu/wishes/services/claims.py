@@ -16,6 +16,7 @@ from quanyu.core.workflow import ConflictError
 from quanyu.orgs.models import Unit
 from quanyu.people.models import PartyMember, Report
 from quanyu.people.states import ReportStatus
+from quanyu.volunteering.models import Team
 from quanyu.wishes import access, events, notifications
 from quanyu.wishes.conf import int_setting
 from quanyu.wishes.models import ClaimantKind, Wish, WishClaim, WishPhoto
@@ -47,17 +48,19 @@ def _report_for(
 
 
 def _claimant(
-    actor: Any, kind: str, unit: Unit | None, team_name: str
-) -> tuple[PartyMember | None, Unit | None, str]:
+    actor: Any, kind: str, unit: Unit | None, team: Team | None
+) -> tuple[PartyMember | None, Unit | None, Team | None]:
     if kind not in ClaimantKind.values:
         raise ValidationError({"claimant_kind": _("认领方应为党员、驻区单位或志愿服务队")})
     if kind == ClaimantKind.MEMBER:
-        return access.member_of(actor), None, ""
+        return access.member_of(actor), None, None
     if kind == ClaimantKind.UNIT:
         if unit is None:
             raise ValidationError({"unit": _("请选择认领单位")})
-        return None, unit, ""
-    return None, None, text_field(team_name, field="team_name", label=_("服务队名称"), most=100, least=2)
+        return None, unit, None
+    if team is None:
+        raise ValidationError({"team": _("请选择认领的志愿服务队")})
+    return None, None, team
 
 
 def _shares_wanted(value: Any) -> int:
@@ -76,14 +79,14 @@ def wish_claim(
     wish: Wish,
     claimant_kind: str = ClaimantKind.MEMBER,
     unit: Unit | None = None,
-    team_name: str = "",
+    team: Team | None = None,
     shares: Any = 1,
 ) -> WishClaim:
     """Claim a wish on the wall. One claimant takes a single-share wish; a divisible wish takes
     claims until its shares are taken. Whoever comes second to the last share gets a 409."""
-    member, unit, team = _claimant(actor, claimant_kind, unit, team_name)
+    member, unit, team = _claimant(actor, claimant_kind, unit, team)
     wanted = _shares_wanted(shares)
-    access.require_claimant(actor, kind=claimant_kind, member=member, unit=unit)
+    access.require_claimant(actor, kind=claimant_kind, member=member, unit=unit, team=team)
     with transaction.atomic():
         locked = lock_wish(wish)
         left = locked.shares_left
@@ -92,8 +95,10 @@ def wish_claim(
         if wanted > left:
             raise ValidationError({"shares": _("只剩 %(n)d 份可认领") % {"n": left}})
         holding = locked.claims.filter(status__in=[ClaimStatus.ACTIVE, ClaimStatus.FULFILLED])
-        if (member is not None and holding.filter(member=member).exists()) or (
-            unit is not None and holding.filter(unit=unit).exists()
+        if (
+            (member is not None and holding.filter(member=member).exists())
+            or (unit is not None and holding.filter(unit=unit).exists())
+            or (team is not None and holding.filter(team=team).exists())
         ):
             raise ConflictError(_("您已认领过这个心愿"))
         now = timezone.now()
@@ -102,7 +107,7 @@ def wish_claim(
             claimant_kind=claimant_kind,
             member=member,
             unit=unit,
-            team_name=team,
+            team=team,
             by_user=actor,
             shares=wanted,
             claimed_at=now,
@@ -174,11 +179,11 @@ def wish_claim_reassign(
     reason: str,
     member: PartyMember | None = None,
     unit: Unit | None = None,
-    team_name: str = "",
+    team: Team | None = None,
 ) -> WishClaim:
     """Staff hand a claim's shares to another member, unit or team (the first keeps its history)."""
     text = text_field(reason, field="reason", label=_("改派原因"), most=300, least=2)
-    given = [x for x in (member, unit, team_name.strip() or None) if x is not None]
+    given = [x for x in (member, unit, team) if x is not None]
     if len(given) != 1:
         raise ValidationError({"member": _("请指定一个新的认领方：党员、单位或服务队")})
     with transaction.atomic():
@@ -186,13 +191,17 @@ def wish_claim_reassign(
         access.require_staff(actor, wish)
         check_claim(locked, ClaimStatus.REASSIGNED, seen=claim.status, action=_("改派"))
         check_wish(wish, wish.status, seen=None, action=_("改派"), only_from=OPEN_STATUSES)
-        if (member is not None and member.pk == locked.member_id) or (
-            unit is not None and unit.pk == locked.unit_id
+        if (
+            (member is not None and member.pk == locked.member_id)
+            or (unit is not None and unit.pk == locked.unit_id)
+            or (team is not None and team.pk == locked.team_id)
         ):
             raise ValidationError({"member": _("新的认领方与原认领方相同")})
         holding = wish.claims.filter(status__in=[ClaimStatus.ACTIVE, ClaimStatus.FULFILLED])
-        if (member is not None and holding.filter(member=member).exists()) or (
-            unit is not None and holding.filter(unit=unit).exists()
+        if (
+            (member is not None and holding.filter(member=member).exists())
+            or (unit is not None and holding.filter(unit=unit).exists())
+            or (team is not None and holding.filter(team=team).exists())
         ):
             raise ValidationError({"member": _("新的认领方已认领这个心愿")})
         locked.status = ClaimStatus.REASSIGNED
@@ -204,7 +213,7 @@ def wish_claim_reassign(
             claimant_kind=kind,
             member=member,
             unit=unit,
-            team_name=team_name.strip()[:100] if kind == ClaimantKind.TEAM else "",
+            team=team,
             by_user=member.user if member is not None else None,
             shares=locked.shares,
             claimed_at=now,

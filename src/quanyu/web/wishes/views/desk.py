@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quanyu.core.permissions import has_role
 from quanyu.people import selectors as people_selectors
 from quanyu.people.selectors import ResidentFilters
+from quanyu.volunteering.selectors import team_list_for
 from quanyu.web.wishes.forms import (
     ApproveForm,
     BehalfForm,
@@ -134,7 +135,7 @@ def _detail(
         "offers": [(o, forms[o.step]) for o in offers],
         "failed": failed,
         "staff": staff,
-        "reassign_form": ReassignForm(),
+        "reassign_form": reassign_form(request.user) if staff else None,
     }
     return render(request, "web/wishes/detail.html", context, status=status)
 
@@ -180,13 +181,21 @@ def wish_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("web:wish_detail", pk=wish.pk)
 
 
+def reassign_form(user: Any, data: Any = None) -> ReassignForm:
+    """The reassign form, offering the volunteer teams of the staff member's area."""
+    form = ReassignForm(data)
+    choices = [(t.pk, t.name) for t in team_list_for(actor=user)]
+    cast(forms.ChoiceField, form.fields["team"]).choices = choices
+    return form
+
+
 @login_required
 @require_POST
 def claim_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff hand a claim to a volunteer team by name (members and units: through the API)."""
+    """Staff hand a claim to a volunteer team of their area (members and units: through the API)."""
     claim = selectors.claim_get_for(actor=request.user, claim_id=pk)
     wish = selectors.wish_get_for(actor=request.user, wish_id=claim.wish_id)
-    form = ReassignForm(request.POST)
+    form = reassign_form(request.user, request.POST)
     if not form.is_valid():
         return _detail(request, wish, status=400)
     try:
@@ -194,7 +203,7 @@ def claim_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             claim=claim,
             reason=form.cleaned_data["reason"],
-            team_name=form.cleaned_data["team_name"],
+            team=team_list_for(actor=request.user).filter(pk=form.cleaned_data["team"]).first(),
         )
     except (ValidationError, PermissionDenied) as exc:
         return _detail(request, wish, status=status_of(exc))

@@ -28,6 +28,8 @@ def _unit_choices(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def
 def claim_form(user, data=None) -> ClaimForm:  # type: ignore[no-untyped-def]
     form = ClaimForm(data)
     cast(forms.ChoiceField, form.fields["unit"]).choices = [("", "—"), *_unit_choices(user)]
+    teams = [(t.pk, t.name) for t in selectors.claimable_teams(actor=user)]
+    cast(forms.ChoiceField, form.fields["team"]).choices = [("", "—"), *teams]
     return form
 
 
@@ -90,13 +92,16 @@ def wall_claim(request: HttpRequest, pk: int) -> HttpResponse:
         return wall_detail(request, pk, form=form, status=400)
     d = form.cleaned_data
     unit = Unit.objects.filter(pk=d["unit"]).first() if d.get("unit") else None
+    team = (
+        selectors.claimable_teams(actor=request.user).filter(pk=d["team"]).first() if d.get("team") else None
+    )
     try:
         services.wish_claim(
             actor=request.user,
             wish=wish,
             claimant_kind=d["claimant_kind"],
             unit=unit,
-            team_name=d["team_name"],
+            team=team,
             shares=d["shares"],
         )
     except (ValidationError, PermissionDenied) as exc:

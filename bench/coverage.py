@@ -19,12 +19,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from _util import machine_info
+from _util import write_result
 from scipy.sparse.csgraph import dijkstra
 
 from quanyu.venues import coverage
 
-RESULTS = Path(__file__).resolve().parent / "results" / "coverage.json"
 CIRCLES = {"5": 300.0, "10": 500.0, "15": 1000.0}
 DETOUR = 1.3
 LON0, LAT0, SPAN_LON, SPAN_LAT = 121.33, 37.50, 0.14, 0.08  # a Zhifu-sized box
@@ -96,33 +95,41 @@ def main() -> None:
     def shares(result: coverage.Coverage) -> dict[str, float]:
         return {k: round(float(population[result.covered(k)].sum() / population.sum()), 4) for k in CIRCLES}
 
-    out = {
-        "benchmark": "coverage",
-        "machine": machine_info(),
-        "buildings": args.buildings,
-        "venues": args.venues,
-        "network_edges": len(lines),
-        "network_nodes": len(net.nodes),
-        "circles_m": CIRCLES,
-        "straight": {
-            "seconds": round(straight_s, 3),
-            "target_s": 2,
-            "shares": shares(straight),
-            "max_error_m_vs_brute": straight_err,
-            "sample": args.sample,
-        },
-        "network": {
-            "seconds": round(network_s, 3),
-            "target_s": 10,
-            "shares": shares(network),
-            "max_error_m_vs_brute": network_err,
-            "sample": check,
-        },
-    }
     assert straight_err < 1e-6 and network_err < 1e-6, (straight_err, network_err)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps({k: out[k] for k in ("straight", "network", "network_edges")}, indent=2))
+    targets = {"straight_seconds": 2, "network_seconds": 10, "max_error_m": 1e-6}
+    write_result(
+        "coverage",
+        figures={
+            "straight_seconds": round(straight_s, 3),
+            "network_seconds": round(network_s, 3),
+            "straight_shares": shares(straight),
+            "network_shares": shares(network),
+        },
+        reference={
+            "kind": "brute force on a sample, same run",
+            "straight_sample": args.sample,
+            "network_sample": check,
+            "straight_max_error_m": straight_err,
+            "network_max_error_m": network_err,
+        },
+        targets=targets,
+        meets_target={
+            "straight_seconds": straight_s < targets["straight_seconds"],
+            "network_seconds": network_s < targets["network_seconds"],
+            "max_error_m": max(straight_err, network_err) < targets["max_error_m"],
+        },
+        buildings=args.buildings,
+        venues=args.venues,
+        network_edges=len(lines),
+        network_nodes=len(net.nodes),
+        circles_m=CIRCLES,
+    )
+    print(
+        json.dumps(
+            {"straight_s": round(straight_s, 3), "network_s": round(network_s, 3), "edges": len(lines)},
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -196,3 +196,11 @@ def exact(cover: csr_matrix, weights: NDArray[np.float64], k: int, *, time_limit
 def _bound(result: object) -> float | None:
     bound = getattr(result, "mip_dual_bound", None)
     return -float(bound) if bound is not None and np.isfinite(bound) else None
+
+
+def lp_bound(
+    cover: csr_matrix, weights: NDArray[np.float64], k: int, *, time_limit: float = 300.0
+) -> float | None:
+    """The LP relaxation's optimum: a proven upper bound on the population any k sites can cover."""
+    result: Any = _solve(cover, weights, min(k, cover.shape[1]), integral=False, time_limit=time_limit)
+    return -float(result.fun) if result.status == 0 and result.fun is not None else None

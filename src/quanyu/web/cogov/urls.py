@@ -2,7 +2,8 @@ from django.urls import path
 from django.utils.translation import pgettext_lazy
 
 from quanyu.cogov.access import READERS
-from quanyu.web.cogov.views import contracts, meetings
+from quanyu.cogov.services.deliberation import RESIDENTS
+from quanyu.web.cogov.views import contracts, deliberation, meetings
 from quanyu.web.nav import NavItem, register
 
 urlpatterns = [
@@ -19,6 +20,18 @@ urlpatterns = [
     path("cogov/tasks/", meetings.task_list, name="cogov_tasks"),
     path("cogov/tasks/<int:task_id>/", meetings.task_detail, name="cogov_task"),
     path("cogov/tasks/<int:task_id>/<str:step>/", meetings.task_step, name="cogov_task_step"),
+    path("cogov/deliberations/", deliberation.deliberation_list, name="cogov_deliberations"),
+    path("cogov/deliberations/new/", deliberation.deliberation_new, name="cogov_deliberation_new"),
+    path(
+        "cogov/deliberations/<int:deliberation_id>/",
+        deliberation.deliberation_detail,
+        name="cogov_deliberation",
+    ),
+    path(
+        "cogov/deliberations/<int:deliberation_id>/<str:step>/",
+        deliberation.deliberation_step,
+        name="cogov_deliberation_step",
+    ),
 ]
 
 register(
@@ -48,5 +61,14 @@ register(
         roles=READERS,
         order=62,
         also_current=frozenset({"web:cogov_task"}),
+    ),
+    NavItem(
+        key="cogov_deliberations",
+        group="cogov",
+        label=pgettext_lazy("nav", "民主协商"),
+        url_name="web:cogov_deliberations",
+        roles=READERS | RESIDENTS,
+        order=63,
+        also_current=frozenset({"web:cogov_deliberation"}),
     ),
 )

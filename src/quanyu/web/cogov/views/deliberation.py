@@ -127,9 +127,8 @@ def _page(request: HttpRequest, d: Deliberation, error: str = "", status: int = 
     voted = signed_in and Vote.objects.filter(deliberation=d, voter_id=user.pk).exists()
     supported = set()
     if signed_in:
-        supported = set(
-            Opinion.objects.filter(deliberation=d, supports__user_id=user.pk or 0).values_list("pk", flat=True)
-        )
+        mine = Opinion.objects.filter(deliberation=d, supports__user_id=user.pk or 0)
+        supported = set(mine.values_list("pk", flat=True))
     reached = STEPS_SHOWN.index(d.status) if d.status in STEPS_SHOWN else -1
     context: dict[str, Any] = {
         "d": d,

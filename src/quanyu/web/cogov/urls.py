@@ -12,6 +12,12 @@ urlpatterns = [
     path("cogov/contracts/<int:contract_id>/", contracts.contract_detail, name="cogov_contract"),
     path("cogov/contracts/<int:contract_id>/letter/", contracts.feedback_letter, name="cogov_letter"),
     path(
+        "cogov/contracts/<int:contract_id>/letter.pdf", contracts.feedback_letter_pdf, name="cogov_letter_pdf"
+    ),
+    path(
+        "cogov/contracts/<int:contract_id>/agreement.pdf", contracts.agreement_pdf, name="cogov_agreement_pdf"
+    ),
+    path(
         "cogov/contracts/<int:contract_id>/<str:step>/", contracts.contract_step, name="cogov_contract_step"
     ),
     path("cogov/meetings/", meetings.body_list, name="cogov_bodies"),

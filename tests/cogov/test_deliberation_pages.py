@@ -81,9 +81,7 @@ def test_vote_twice_after_the_window_and_publication_under_objection_are_refused
         assert client_for(late).post(url(d, "vote"), {"choice": "for"}).status_code == 409
     assert Vote.objects.count() == 1
     staff = city.users["community_x"]
-    services.vote_cast(
-        actor=late, deliberation=d, choice="for", now=timezone.now() - dt.timedelta(minutes=2)
-    )
+    services.vote_cast(actor=late, deliberation=d, choice="for", now=timezone.now() - dt.timedelta(minutes=2))
     d = services.deliberation_close_vote(actor=staff, deliberation=d, decision="清理")
     assert d.status == D.DECIDED
     services.objection_raise(actor=late, deliberation=d, text="期限太短")

@@ -3,7 +3,8 @@ from django.utils.translation import pgettext_lazy
 
 from quanyu.cogov.access import READERS
 from quanyu.cogov.services.deliberation import RESIDENTS
-from quanyu.web.cogov.views import contracts, deliberation, meetings
+from quanyu.core.roles import Role
+from quanyu.web.cogov.views import contracts, deliberation, meetings, projects
 from quanyu.web.nav import NavItem, register
 
 urlpatterns = [
@@ -26,6 +27,17 @@ urlpatterns = [
     path("cogov/tasks/", meetings.task_list, name="cogov_tasks"),
     path("cogov/tasks/<int:task_id>/", meetings.task_detail, name="cogov_task"),
     path("cogov/tasks/<int:task_id>/<str:step>/", meetings.task_step, name="cogov_task_step"),
+    path("cogov/projects/", projects.project_list, name="cogov_projects"),
+    path("cogov/projects/export.xlsx", projects.project_export, name="cogov_project_export"),
+    path("cogov/projects/<int:project_id>/", projects.project_detail, name="cogov_project"),
+    path("cogov/projects/<int:project_id>/<str:step>/", projects.project_step, name="cogov_project_step"),
+    path("cogov/admission/", projects.admission, name="cogov_admission"),
+    path("cogov/admission/export.xlsx", projects.admission_export, name="cogov_admission_export"),
+    path("cogov/admission/list.xlsx", projects.admission_items_export, name="cogov_admission_items_export"),
+    path("cogov/admission/push/", projects.admission_push, name="cogov_admission_push"),
+    path(
+        "cogov/admission/<int:request_id>/decide/", projects.admission_decide, name="cogov_admission_decide"
+    ),
     path("cogov/deliberations/", deliberation.deliberation_list, name="cogov_deliberations"),
     path("cogov/deliberations/new/", deliberation.deliberation_new, name="cogov_deliberation_new"),
     path(
@@ -76,5 +88,22 @@ register(
         roles=READERS | RESIDENTS,
         order=63,
         also_current=frozenset({"web:cogov_deliberation"}),
+    ),
+    NavItem(
+        key="cogov_projects",
+        group="cogov",
+        label=pgettext_lazy("nav", "书记领办"),
+        url_name="web:cogov_projects",
+        roles=READERS,
+        order=64,
+        also_current=frozenset({"web:cogov_project"}),
+    ),
+    NavItem(
+        key="cogov_admission",
+        group="cogov",
+        label=pgettext_lazy("nav", "社区事务准入"),
+        url_name="web:cogov_admission",
+        roles=READERS | {Role.DEPARTMENT_HANDLER},
+        order=65,
     ),
 )

@@ -9,6 +9,7 @@ from django.urls import path
 
 from quanyu.api.cogov.contracts import ContractViewSet
 from quanyu.api.cogov.deliberation import DeliberationViewSet
+from quanyu.api.cogov.matching import MatchingView
 from quanyu.api.cogov.meetings import BodyViewSet, SessionViewSet, TaskBoardView, TaskViewSet
 from quanyu.api.cogov.projects import (
     AdmissionItemViewSet,
@@ -31,5 +32,6 @@ def register(router: Any) -> None:
 
 urlpatterns = [
     path("cogov/task-board/", TaskBoardView.as_view(), name="cogov-task-board"),
+    path("cogov/matching/", MatchingView.as_view(), name="cogov-matching"),
     path("cogov/admission-refusals/", RefusalReportView.as_view(), name="cogov-admission-refusals"),
 ]

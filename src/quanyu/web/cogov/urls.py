@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 from quanyu.cogov.access import READERS
 from quanyu.cogov.services.deliberation import RESIDENTS
 from quanyu.core.roles import Role
-from quanyu.web.cogov.views import contracts, deliberation, meetings, projects
+from quanyu.web.cogov.views import contracts, deliberation, matching, meetings, projects
 from quanyu.web.nav import NavItem, register
 
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("cogov/tasks/", meetings.task_list, name="cogov_tasks"),
     path("cogov/tasks/<int:task_id>/", meetings.task_detail, name="cogov_task"),
     path("cogov/tasks/<int:task_id>/<str:step>/", meetings.task_step, name="cogov_task_step"),
+    path("cogov/matching/", matching.matching_page, name="cogov_matching"),
     path("cogov/projects/", projects.project_list, name="cogov_projects"),
     path("cogov/projects/export.xlsx", projects.project_export, name="cogov_project_export"),
     path("cogov/projects/<int:project_id>/", projects.project_detail, name="cogov_project"),
@@ -105,5 +106,13 @@ register(
         url_name="web:cogov_admission",
         roles=READERS | {Role.DEPARTMENT_HANDLER},
         order=65,
+    ),
+    NavItem(
+        key="cogov_matching",
+        group="cogov",
+        label=pgettext_lazy("nav", "资源匹配"),
+        url_name="web:cogov_matching",
+        roles=READERS,
+        order=66,
     ),
 )

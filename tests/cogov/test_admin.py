@@ -16,7 +16,17 @@ def test_admin_pages_are_read_only(city):
     task = held_session_with_task(city)
     client = Client()
     client.force_login(make_user("root", superuser=True))
-    for name in ["contract", "contractevent", "body", "session", "task", "taskevent"]:
+    for name in [
+        "contract",
+        "contractevent",
+        "body",
+        "session",
+        "task",
+        "taskevent",
+        "secretaryproject",
+        "projectevent",
+        "admissionrequest",
+    ]:
         assert client.get(f"/admin/cogov/{name}/").status_code == 200, name
         assert client.get(f"/admin/cogov/{name}/add/").status_code == 403, name
     assert client.get(f"/admin/cogov/contract/{contract.pk}/change/").status_code == 200

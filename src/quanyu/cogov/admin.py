@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from quanyu.cogov.models import Body, Contract, ContractEvent, Session, Task, TaskEvent
-from quanyu.core.admin_scoping import ReadOnlyAdmin
+from quanyu.cogov.models import (
+    AdmissionItem,
+    AdmissionRequest,
+    Body,
+    Contract,
+    ContractEvent,
+    ProjectEvent,
+    SecretaryProject,
+    Session,
+    Task,
+    TaskEvent,
+)
+from quanyu.core.admin_scoping import ReadOnlyAdmin, ScopedModelAdmin
 
 
 @admin.register(Contract)
@@ -50,3 +61,36 @@ class TaskEventAdmin(ReadOnlyAdmin):
     list_display = ["task", "kind", "actor_name", "at"]
     list_filter = ["kind"]
     list_select_related = ["task"]
+
+
+@admin.register(SecretaryProject)
+class SecretaryProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "area", "year", "secretary", "status", "final_rating"]
+    list_filter = ["status", "year"]
+    search_fields = ["title"]
+    list_select_related = ["area", "secretary"]
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(ReadOnlyAdmin):
+    list_display = ["project", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["project"]
+
+
+@admin.register(AdmissionItem)
+class AdmissionItemAdmin(ScopedModelAdmin):
+    """The district's list is reference data: kept here (no status, no workflow)."""
+
+    list_display = ["title", "department", "district", "funding_follows", "active"]
+    list_filter = ["active", "funding_follows"]
+    search_fields = ["title", "legal_basis"]
+    list_select_related = ["department", "district"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(AdmissionRequest)
+class AdmissionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["title", "department", "community", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["department", "community"]

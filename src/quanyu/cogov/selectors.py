@@ -13,21 +13,26 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from quanyu.areas.models import Area, AreaKind
 from quanyu.cogov.access import READERS, actor_unit_ids
 from quanyu.cogov.models import (
+    AdmissionItem,
+    AdmissionRequest,
     Body,
     Contract,
     ContractEvent,
     Deliberation,
     DeliberationEvent,
+    SecretaryProject,
     Session,
     SessionEvent,
     Task,
     TaskEvent,
 )
-from quanyu.cogov.states import ContractStatus, DeliberationStatus, TaskStatus
+from quanyu.cogov.states import AdmissionStatus, ContractStatus, DeliberationStatus, TaskStatus
 from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import EVERYTHING, scope_q
+from quanyu.orgs.models import Unit
 
 M = TypeVar("M", bound=models.Model)
 
@@ -220,3 +225,71 @@ def deliberation_public_get(*, deliberation_id: Any) -> Deliberation:
 
 def deliberation_timeline(*, deliberation: Deliberation) -> list[DeliberationEvent]:
     return list(deliberation.events.all())
+
+
+# --- secretary-led projects and the admission list ------------------------------------------------
+
+
+def project_list_for(
+    *, actor: Any, year: int | None = None, status: str | None = None
+) -> models.QuerySet[SecretaryProject]:
+    """Office readers by their subtree; a secretary sees the projects they lead."""
+    qs = SecretaryProject.objects.select_related("area", "secretary").prefetch_related("milestones")
+    by_area = scope_q(_reader_paths(actor), "area__path")
+    if by_area is not None:
+        own = Q(secretary_id=getattr(actor, "pk", None) or 0)
+        qs = qs.filter(by_area | own)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-year", "area__path", "id")
+
+
+def project_get_for(*, actor: Any, project_id: Any) -> SecretaryProject:
+    return _get(project_list_for(actor=actor), project_id)
+
+
+def admission_item_list_for(*, actor: Any) -> models.QuerySet[AdmissionItem]:
+    """The list is public to every office reader and department contact (it is the rule)."""
+    qs = AdmissionItem.objects.select_related("department", "district").filter(active=True)
+    if not _reader_paths(actor) and not actor_unit_ids(actor):
+        return qs.none()
+    return qs.order_by("department__name", "title", "id")
+
+
+def admission_request_list_for(*, actor: Any, status: str | None = None) -> models.QuerySet[AdmissionRequest]:
+    """Communities (and the offices above) see every task pushed to them; a department its own."""
+    qs = AdmissionRequest.objects.select_related("department", "community", "item")
+    qs = _visible(qs, actor, "community__path", "department")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "id")
+
+
+def admission_request_get_for(*, actor: Any, request_id: Any) -> AdmissionRequest:
+    return _get(admission_request_list_for(actor=actor), request_id)
+
+
+def refused_by_department(*, actor: Any) -> list[dict[str, Any]]:
+    """The report of refused pushes per department (refused at once or rejected on approval)."""
+    refused = [AdmissionStatus.REFUSED, AdmissionStatus.REJECTED]
+    rows = (
+        admission_request_list_for(actor=actor)
+        .order_by()
+        .values("department_id", "department__name")
+        .annotate(total=Count("id"), refused=Count("id", filter=Q(status__in=refused)))
+        .order_by("-refused", "department__name")
+    )
+    return [{"department": r["department__name"], "total": r["total"], "refused": r["refused"]} for r in rows]
+
+
+def admission_communities_for(*, actor: Any) -> models.QuerySet[Area]:
+    """Communities a department may push to: those of the districts its units are in."""
+    paths = {
+        u.area.path[:8] for u in Unit.objects.filter(pk__in=actor_unit_ids(actor)).select_related("area")
+    }
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Area.objects.filter(condition, kind=AreaKind.COMMUNITY).order_by("path")

@@ -109,3 +109,45 @@ DELIBERATION_ALLOWED: dict[str, frozenset[str]] = {
     _D.RESULT_PUBLISHED: frozenset(),
     _D.WITHDRAWN: frozenset(),
 }
+
+
+class ProjectStatus(models.TextChoices):
+    """Secretary-led project (书记领办项目)::
+
+    running ──rectification order──▶ rectifying ──rectified──▶ running ──final evaluation──▶ evaluated
+       └──cancel──▶ cancelled
+    """
+
+    RUNNING = "running", _("推进中")
+    RECTIFYING = "rectifying", _("限期整改中")
+    EVALUATED = "evaluated", _("已终评")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+_P = ProjectStatus
+PROJECT_ALLOWED: dict[str, frozenset[str]] = {
+    _P.RUNNING: frozenset({_P.RUNNING, _P.RECTIFYING, _P.EVALUATED, _P.CANCELLED}),
+    _P.RECTIFYING: frozenset({_P.RUNNING, _P.RECTIFYING}),
+    _P.EVALUATED: frozenset(),
+    _P.CANCELLED: frozenset(),
+}
+
+
+class AdmissionStatus(models.TextChoices):
+    """A department's task pushed to a community under the admission list (社区事务准入制): inside the
+    list it is admitted at once; outside it is refused, or sent for the district's approval."""
+
+    ADMITTED = "admitted", _("准入")
+    REFUSED = "refused", _("拒绝")
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("审批准入")
+    REJECTED = "rejected", _("审批不准入")
+
+
+ADMISSION_ALLOWED: dict[str, frozenset[str]] = {
+    AdmissionStatus.PENDING: frozenset({AdmissionStatus.APPROVED, AdmissionStatus.REJECTED}),
+    AdmissionStatus.ADMITTED: frozenset(),
+    AdmissionStatus.REFUSED: frozenset(),
+    AdmissionStatus.APPROVED: frozenset(),
+    AdmissionStatus.REJECTED: frozenset(),
+}

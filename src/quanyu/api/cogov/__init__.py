@@ -9,7 +9,14 @@ from django.urls import path
 
 from quanyu.api.cogov.contracts import ContractViewSet
 from quanyu.api.cogov.deliberation import DeliberationViewSet
+from quanyu.api.cogov.matching import MatchingView
 from quanyu.api.cogov.meetings import BodyViewSet, SessionViewSet, TaskBoardView, TaskViewSet
+from quanyu.api.cogov.projects import (
+    AdmissionItemViewSet,
+    AdmissionRequestViewSet,
+    ProjectViewSet,
+    RefusalReportView,
+)
 
 
 def register(router: Any) -> None:
@@ -18,8 +25,13 @@ def register(router: Any) -> None:
     router.register("cogov/sessions", SessionViewSet, basename="cogov-session")
     router.register("cogov/tasks", TaskViewSet, basename="cogov-task")
     router.register("cogov/deliberations", DeliberationViewSet, basename="cogov-deliberation")
+    router.register("cogov/projects", ProjectViewSet, basename="cogov-project")
+    router.register("cogov/admission-items", AdmissionItemViewSet, basename="cogov-admission-item")
+    router.register("cogov/admission-requests", AdmissionRequestViewSet, basename="cogov-admission-request")
 
 
 urlpatterns = [
     path("cogov/task-board/", TaskBoardView.as_view(), name="cogov-task-board"),
+    path("cogov/matching/", MatchingView.as_view(), name="cogov-matching"),
+    path("cogov/admission-refusals/", RefusalReportView.as_view(), name="cogov-admission-refusals"),
 ]

@@ -30,8 +30,20 @@ from quanyu.cogov.models.meetings import (
     TaskEvent,
     TaskEventKind,
 )
+from quanyu.cogov.models.projects import (
+    AdmissionItem,
+    AdmissionRequest,
+    Milestone,
+    ProjectEvent,
+    ProjectReview,
+    Rating,
+    ReviewKind,
+    SecretaryProject,
+)
 
 __all__ = [
+    "AdmissionItem",
+    "AdmissionRequest",
     "AgendaItem",
     "AgendaSource",
     "Body",
@@ -43,9 +55,15 @@ __all__ = [
     "ContractProject",
     "Deliberation",
     "DeliberationEvent",
+    "Milestone",
     "Objection",
     "Opinion",
+    "ProjectEvent",
+    "ProjectReview",
+    "Rating",
     "ResourceKind",
+    "ReviewKind",
+    "SecretaryProject",
     "Session",
     "SessionEvent",
     "SessionEventKind",

@@ -1,5 +1,6 @@
 """Co-governance services: one function per step, keyword-only, actor first (docs/WORKFLOWS.md §5)."""
 
+from quanyu.cogov.services import admission, projects
 from quanyu.cogov.services.contracts import (
     EVALUATION_INDICATORS,
     contract_add_project,
@@ -44,6 +45,7 @@ from quanyu.cogov.services.meetings import (
 
 __all__ = [
     "EVALUATION_INDICATORS",
+    "admission",
     "body_add_member",
     "body_create",
     "contract_add_project",
@@ -67,6 +69,7 @@ __all__ = [
     "objection_raise",
     "opinion_post",
     "opinion_support",
+    "projects",
     "session_add_agenda",
     "session_cancel",
     "session_close",

@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,8 +20,9 @@ from openpyxl import Workbook
 
 from quanyu.cogov import selectors, services
 from quanyu.cogov.access import is_keeper, speaks_for
-from quanyu.cogov.models import Contract
+from quanyu.cogov.models import Contract, ResourceKind
 from quanyu.cogov.states import ContractStatus
+from quanyu.core.pdf import PDF, html_to_pdf
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
 
@@ -171,3 +174,41 @@ def feedback_letter(request: HttpRequest, contract_id: int) -> HttpResponse:
     if contract.status not in (ContractStatus.EVALUATED, ContractStatus.RENEWED):
         return _detail(request, contract, _("契约尚未完成年终评估，没有反馈函"), 409)
     return render(request, "web/cogov/letter.html", {"letter": services.feedback_letter(contract)})
+
+
+def _pdf(html: str, filename: str) -> HttpResponse:
+    response = HttpResponse(html_to_pdf(html), content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def agreement_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The agreement (共建协议书) as a PDF with CJK fonts: both sides, offers, needs, projects and
+    the signing dates (blank lines while unsigned)."""
+    contract = selectors.contract_get_for(actor=request.user, contract_id=contract_id)
+    kinds = dict(ResourceKind.choices)
+    offers = [
+        {"label": kinds.get(o.get("kind", ""), o.get("kind", "")), "text": o.get("text", "")}
+        for o in contract.offers
+        if isinstance(o, dict)
+    ]
+    context = {
+        "contract": contract,
+        "units": list(contract.units.order_by("name")),
+        "offers": offers,
+        "projects": list(contract.projects.select_related("owner_unit")),
+    }
+    html = render_to_string("web/cogov/agreement_print.html", context, request=request)
+    return _pdf(html, f"agreement-{contract.pk}.pdf")
+
+
+@login_required
+def feedback_letter_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The year-end feedback letter as a PDF; 409 before the evaluation."""
+    contract = selectors.contract_get_for(actor=request.user, contract_id=contract_id)
+    if contract.status not in (ContractStatus.EVALUATED, ContractStatus.RENEWED):
+        return _detail(request, contract, _("契约尚未完成年终评估，没有反馈函"), 409)
+    context = {"letter": services.feedback_letter(contract), "today": timezone.localdate()}
+    html = render_to_string("web/cogov/letter_print.html", context, request=request)
+    return _pdf(html, f"feedback-{contract.pk}.pdf")

@@ -1,0 +1,73 @@
+"""The API of secretary-led projects and the admission list: create, review, push, decide, the
+refusal report; bad input names the field; out of scope is 404 and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from quanyu.cogov.models import AdmissionRequest, SecretaryProject
+from tests.asserts import nothing_written
+from tests.cogov.test_admission import listed
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def post(client: Client, url: str, data: dict):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_project_create_review_and_scope(city):
+    staff = client_for(city.users["street_staff"])
+    body = {
+        "area": city.communities[0].pk,
+        "secretary": city.users["community_x"].pk,
+        "year": 2026,
+        "title": "红色物业",
+        "goal": "物业服务满意度提升",
+        "milestones": [{"name": "签约物业", "due": "2026-04-30"}],
+    }
+    created = post(staff, "/api/cogov/projects/", body)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["milestones"][0]["name"] == "签约物业"
+    bad = post(staff, f"/api/cogov/projects/{pk}/review/", {"kind": "quarterly", "comment": "好"})
+    assert bad.status_code == 400 and "rating" in bad.json()
+    ok = post(
+        staff,
+        f"/api/cogov/projects/{pk}/review/",
+        {"kind": "quarterly", "comment": "好", "rating": "good"},
+    )
+    assert ok.status_code == 201
+    p = SecretaryProject.objects.get()
+    other = client_for(city.users["community_y"])
+    with nothing_written(p):
+        assert other.get(f"/api/cogov/projects/{pk}/").status_code == 404
+        response = post(other, f"/api/cogov/projects/{pk}/rectified/", {"note": "x"})
+        assert response.status_code == 404
+
+
+def test_push_decide_and_report(city):
+    item = listed(city)
+    handler = client_for(city.users["department_handler"])
+    body = {"department": city.units[-1].pk, "community": city.communities[0].pk, "title": "巡查"}
+    admitted = post(handler, "/api/cogov/admission-requests/", {**body, "item": item.pk})
+    assert admitted.status_code == 201 and admitted.json()["status"] == "admitted"
+    pending = post(handler, "/api/cogov/admission-requests/", {**body, "ask_approval": True})
+    assert pending.json()["status"] == "pending"
+    admin = client_for(city.users["district_admin"])
+    url = f"/api/cogov/admission-requests/{pending.json()['id']}/decide/"
+    assert post(admin, url, {"approve": True, "note": "同意"}).json()["status"] == "approved"
+    again = post(admin, url, {"approve": False, "note": "x"})
+    assert again.status_code == 409
+    assert admin.get("/api/cogov/admission-refusals/").json() == [
+        {"department": "区城管局", "total": 2, "refused": 0}
+    ]
+    assert handler.get("/api/cogov/admission-items/").json()["results"][0]["title"] == item.title
+    assert AdmissionRequest.objects.count() == 2

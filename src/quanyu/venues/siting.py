@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix, csr_matrix, hstack, identity
 from scipy.spatial import cKDTree
 
@@ -201,6 +201,19 @@ def _bound(result: object) -> float | None:
 def lp_bound(
     cover: csr_matrix, weights: NDArray[np.float64], k: int, *, time_limit: float = 300.0
 ) -> float | None:
-    """The LP relaxation's optimum: a proven upper bound on the population any k sites can cover."""
-    result: Any = _solve(cover, weights, min(k, cover.shape[1]), integral=False, time_limit=time_limit)
+    """The LP relaxation's optimum: a proven upper bound on the population any k sites can cover.
+
+    Solved by HiGHS's interior-point method (``linprog``): seconds on 20,000 × 1,000 where the
+    simplex inside ``milp`` (even with no integrality) ran past its time limit."""
+    n_dem, n_cand = cover.shape
+    result: Any = linprog(
+        np.concatenate([np.zeros(n_cand), -weights]),
+        A_ub=hstack([-cover, identity(n_dem, format="csr")]).tocsr(),
+        b_ub=np.zeros(n_dem),
+        A_eq=csr_matrix(np.concatenate([np.ones(n_cand), np.zeros(n_dem)]).reshape(1, -1)),
+        b_eq=[min(k, n_cand)],
+        bounds=(0, 1),
+        method="highs-ipm",
+        options={"time_limit": time_limit},
+    )
     return -float(result.fun) if result.status == 0 and result.fun is not None else None

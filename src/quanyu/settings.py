@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CogovSessionStatusEnum": "quanyu.cogov.states.SessionStatus",
     "CogovTaskStatusEnum": "quanyu.cogov.states.TaskStatus",
     "CogovDeliberationStatusEnum": "quanyu.cogov.states.DeliberationStatus",
+    "CogovProjectRatingEnum": "quanyu.cogov.models.projects.Rating",
+    "PostReviewRatingEnum": "quanyu.people.models.PostReview.Rating",
 }
 
 # Two-step log-in (TOTP, django-otp) for everyone holding a staff role, superusers and admin users:

@@ -48,7 +48,7 @@ class CogovReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CogovProjectSerializer(serializers.ModelSerializer):
+class CogovSecretaryProjectSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
     milestones = CogovMilestoneSerializer(many=True, read_only=True)
     schedule = serializers.SerializerMethodField()
@@ -104,12 +104,12 @@ class CogovMilestoneDoneSerializer(serializers.Serializer):
     milestone = serializers.IntegerField()
 
 
-class CogovNoteSerializer(serializers.Serializer):
+class CogovProjectNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = CogovProjectSerializer
+    serializer_class = CogovSecretaryProjectSerializer
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[SecretaryProject]:
@@ -119,9 +119,9 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.project_get_for(actor=self.request.user, project_id=self.kwargs["pk"])
 
     def _out(self, p: SecretaryProject, status: int = 200) -> Response:
-        return Response(CogovProjectSerializer(self.get_queryset().get(pk=p.pk)).data, status=status)
+        return Response(CogovSecretaryProjectSerializer(self.get_queryset().get(pk=p.pk)).data, status=status)
 
-    @extend_schema(request=CogovProjectCreateSerializer, responses=CogovProjectSerializer)
+    @extend_schema(request=CogovProjectCreateSerializer, responses=CogovSecretaryProjectSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = _valid(CogovProjectCreateSerializer, request)
         secretary = pick(get_user_model().objects.filter(is_active=True), v["secretary"], "secretary")
@@ -137,7 +137,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._out(p, 201)
 
-    @extend_schema(request=CogovMilestoneDoneSerializer, responses=CogovProjectSerializer)
+    @extend_schema(request=CogovMilestoneDoneSerializer, responses=CogovSecretaryProjectSerializer)
     @action(detail=True, methods=["post"], url_path="milestone-done")
     def milestone_done(self, request: Request, pk: str) -> Response:
         v = _valid(CogovMilestoneDoneSerializer, request)
@@ -153,10 +153,10 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         row = services.projects.project_review(actor=request.user, project=self.get_object(), **v)
         return Response(CogovReviewSerializer(row).data, status=201)
 
-    @extend_schema(request=CogovNoteSerializer, responses=CogovReviewSerializer)
+    @extend_schema(request=CogovProjectNoteSerializer, responses=CogovReviewSerializer)
     @action(detail=True, methods=["post"])
     def rectified(self, request: Request, pk: str) -> Response:
-        v = _valid(CogovNoteSerializer, request)
+        v = _valid(CogovProjectNoteSerializer, request)
         row = services.projects.project_rectified(
             actor=request.user, project=self.get_object(), note=v["note"]
         )

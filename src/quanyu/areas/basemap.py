@@ -5,13 +5,13 @@ registry data, never personal data: residents use it to find their spot before t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.areas.selectors import ancestor_paths, areas_revision
 
 BASE_LAYER_CACHE_SECONDS = 3600
 BUILDINGS_IN_VIEW_LIMIT = 600
@@ -20,18 +20,11 @@ PLACES_LIMIT = 10
 _KIND_ORDER = {AreaKind.BUILDING: 0, AreaKind.GRID: 1, AreaKind.COMMUNITY: 2, AreaKind.STREET: 3}
 
 
-def _revision(kinds: Sequence[str]) -> str:
-    row = Area.objects.filter(kind__in=kinds).aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
-    last = row["last"]
-    stamp = int(last.timestamp() * 1_000_000) if last is not None else 0
-    return f"{row['n']}.{row['top'] or 0}.{stamp}"
-
-
 def base_layer_features() -> dict[str, Any]:
     """Street and community outlines as a GeoJSON FeatureCollection (id, kind, name, the label's
     point); cached per revision of those areas: one aggregate query when nothing changed."""
     kinds = [AreaKind.STREET, AreaKind.COMMUNITY]
-    key = f"quanyu.areas.base-layer.{_revision(kinds)}"
+    key = f"quanyu.areas.base-layer.{areas_revision(kinds)}"
     collection: dict[str, Any] | None = cache.get(key)
     if collection is not None:
         return collection
@@ -84,7 +77,7 @@ def place_search(text: str) -> list[dict[str, Any]]:
     )
     found.sort(key=lambda row: (_KIND_ORDER[row[1]], len(row[2]), row[3]))
     found = found[:PLACES_LIMIT]
-    ancestors = {p for row in found for p in _prefixes(row[3])}
+    ancestors = {p for row in found for p in ancestor_paths(row[3])}
     names = dict(
         Area.objects.filter(path__in=ancestors, kind__in=[AreaKind.STREET, AreaKind.COMMUNITY]).values_list(
             "path", "name"
@@ -96,13 +89,9 @@ def place_search(text: str) -> list[dict[str, Any]]:
             "kind": kind,
             "kind_label": str(AreaKind(kind).label),
             "name": name,
-            "where": " · ".join(names[p] for p in _prefixes(path) if p in names),
+            "where": " · ".join(names[p] for p in ancestor_paths(path) if p in names),
             "lon": lon,
             "lat": lat,
         }
         for pk, kind, name, path, lon, lat in found
     ]
-
-
-def _prefixes(path: str) -> list[str]:
-    return [path[:i] for i in range(Area.steplen, len(path), Area.steplen)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -163,19 +164,24 @@ def area_features_for(*, actor: Any, area: Area | None) -> dict[str, Any]:
 GRID_LAYER_CACHE_SECONDS = 3600
 
 
-def grid_layer_revision() -> str:
-    """A cheap stamp that changes whenever a grid or a community is added, removed, renamed or
-    redrawn (one aggregate query)."""
+def areas_revision(kinds: Iterable[str]) -> str:
+    """A cheap stamp that changes whenever an area of ``kinds`` is added, removed, renamed or
+    redrawn (one aggregate query): the key of the public map layers' caches."""
     from django.db.models import Max
 
-    from quanyu.areas.models import AreaKind
-
-    row = Area.objects.filter(kind__in=[AreaKind.GRID, AreaKind.COMMUNITY]).aggregate(
+    row = Area.objects.filter(kind__in=list(kinds)).aggregate(
         n=Count("id"), last=Max("updated_at"), top=Max("id")
     )
     last = row["last"]
     stamp = int(last.timestamp() * 1_000_000) if last is not None else 0
     return f"{row['n']}.{row['top'] or 0}.{stamp}"
+
+
+def grid_layer_revision() -> str:
+    """The grid layer's stamp: its grids and their communities."""
+    from quanyu.areas.models import AreaKind
+
+    return areas_revision([AreaKind.GRID, AreaKind.COMMUNITY])
 
 
 def grid_layer_features() -> dict[str, Any]:
@@ -261,9 +267,10 @@ def home_community_for(*, actor: Any) -> Area | None:
         if area.kind == AreaKind.COMMUNITY:
             return area
         if area.kind in (AreaKind.GRID, AreaKind.BUILDING):
-            return Area.objects.filter(kind=AreaKind.COMMUNITY, path__in=_ancestor_paths(area.path)).first()
+            return Area.objects.filter(kind=AreaKind.COMMUNITY, path__in=ancestor_paths(area.path)).first()
     return None
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the area at ``path``'s ancestors, root first (not the area itself)."""
     return [path[:i] for i in range(Area.steplen, len(path), Area.steplen)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from quanyu.accounts.models import RoleGrant
 from quanyu.areas.models import Area
@@ -42,9 +42,12 @@ def grid_resources(*, actor: Any, grid: Area) -> GridResources:
     out = GridResources(community=Area.objects.get_parent(grid))
     if has_role(actor, READERS, at_path=grid.path):
         residents = people.resident_list_for(actor=actor).filter(scope_path__startswith=grid.path)
-        figures = residents.aggregate(n=Count("id"), households=Count("household_key", distinct=True))
-        out.residents, out.households = figures["n"], figures["households"]
-        out.tagged = residents.exclude(tags="").count()
+        figures = residents.aggregate(
+            n=Count("id"),
+            households=Count("household_key", distinct=True),
+            tagged=Count("id", filter=~Q(tags="")),
+        )
+        out.residents, out.households, out.tagged = figures["n"], figures["households"], figures["tagged"]
         out.members = people.member_list_for(actor=actor).filter(scope_path__startswith=grid.path).count()
         if out.community is not None:
             posts = people.post_list_for(actor=actor, community=out.community.pk, active=True)

@@ -1,5 +1,5 @@
 """ASGI entry point (``uvicorn quanyu.asgi:application``): Django, with the intake lane in front of
-it for plain ticket creations (``quanyu.api.lane``).
+it for plain ticket creations and volunteers' own sign-ups (``quanyu.api.lane``).
 
 The interpreter hands the GIL between threads every ``QUANYU_SWITCH_INTERVAL_MS`` (1 ms here,
 Python's default is 5): the event loop, which reads requests and writes answers, otherwise waits

@@ -19,7 +19,8 @@ from django.db import connection, connections
 from django.forms.models import model_to_dict
 from rest_framework.authtoken.models import Token
 
-from quanyu.api.lane import LANE_PATH, IntakeLane
+from quanyu.api.lane import IntakeLane
+from quanyu.api.tickets.lane import LANE_PATH
 from quanyu.notify.models import Notification
 from quanyu.tickets.models import Ticket, TicketEvent
 from tests.factories import make_city, make_personas

@@ -3,14 +3,17 @@ changes a token or an account here takes effect at once, and each request gets i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
-from quanyu.api.auth import _checked
+from quanyu.api.auth import ExpiringTokenAuthentication, _checked, authenticate_many
+from quanyu.core.permissions import otp_required_for
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +76,30 @@ def test_memory_off(city, settings, django_assert_num_queries):
     assert client.get(URL).status_code == 200
     with django_assert_num_queries(3):  # the token, the count, the page
         assert client.get(URL).status_code == 200
+
+
+def test_many_keys_at_once_are_accepted_exactly_as_one_by_one(city, settings, django_assert_num_queries):
+    """``authenticate_many`` (the lane's batches) accepts what the view's authentication accepts:
+    not an unknown key, a deactivated account's, an expired one, nor a staff key without the
+    second step while it is required. One query for the tokens, one for their roles, one for the
+    second steps."""
+    settings.QUANYU_REQUIRE_OTP = True
+    settings.QUANYU_TOKEN_CACHE_SECONDS = 0
+    keys = {
+        name: Token.objects.create(user=city.users[name]).key
+        for name in ("resident", "grid_worker", "outsider")
+    }
+    city.users["outsider"].is_active = False
+    city.users["outsider"].save(update_fields=["is_active"])
+    old = Token.objects.create(user=city.users["district_admin"])
+    Token.objects.filter(pk=old.pk).update(created=timezone.now() - dt.timedelta(days=400))
+    asked = [*keys.values(), old.key, "f" * 40]
+    with django_assert_num_queries(3):
+        found = authenticate_many(asked)
+    one_by_one = {}
+    for key in asked:
+        with contextlib.suppress(AuthenticationFailed):
+            one_by_one[key] = ExpiringTokenAuthentication().authenticate_credentials(key)[0]
+    assert {k: u.pk for k, u in found.items()} == {k: u.pk for k, u in one_by_one.items()}
+    assert otp_required_for(city.users["grid_worker"])  # staff: no second step on this key
+    assert set(found) == {keys["resident"]}

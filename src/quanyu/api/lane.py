@@ -1,13 +1,16 @@
-"""The intake lane: ``POST /api/tickets/`` as nearly every client sends it, created in batches.
+"""The intake lane: the few creations that come in bursts, as nearly every client sends them,
+made in batches: ``POST /api/tickets/`` (routes in ``api/tickets/lane.py``) and a volunteer's
+``POST /api/volunteer-activities/<id>/signup/`` (``api/volunteering/lane.py``).
 
-Under an ASGI server (``quanyu.asgi``: uvicorn workers) this sits in front of Django. A request to
-create a ticket with a token (``Authorization: Token …``), a JSON body, no query string and no
+Under an ASGI server (``quanyu.asgi``: uvicorn workers) this sits in front of Django. A request
+for one of its routes with a token (``Authorization: Token …``), a JSON body, no query string and no
 file does not go through Django's request cycle (middleware, URL resolving, DRF's negotiation,
 parsing and authentication: two thirds of a creation's cost there) but to one writer thread per
-process, which takes every request waiting when it comes round and creates them together
-(``services.ticket_create_batch``: each checked on its own, the valid ones written in one
-transaction of a few statements). The answer is the one the API view gives: the same body,
-status and headers (tests/api/test_intake_lane.py compares the two).
+process, which takes every request waiting when it comes round and hands each route its share
+(``services.ticket_create_batch``, ``services.self_signup_batch``: each checked on its own, the
+valid ones written in one transaction of a few statements). The answer is the one the API view
+gives: the same body, status and headers (tests/api/test_intake_lane.py and
+test_signup_lane.py compare the two).
 
 Anything else goes to Django unchanged, and so does every request the lane does not answer with
 a new ticket: an unknown or expired token, input the plain reading refuses, a failed check, a
@@ -28,7 +31,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,14 +44,12 @@ from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils import translation
-from rest_framework.renderers import JSONRenderer
 
 from quanyu.core.http import API_CSP, supported
 from quanyu.core.logs import request_id_for
 
 logger = logging.getLogger("quanyu.api.lane")
 
-LANE_PATH = "/api/tickets/"
 MAX_BODY = 64 * 1024  # a plain create is well under 2 KiB; bigger ones (and files) go to Django
 MAX_BATCH = 64
 JSON_TYPES = frozenset(
@@ -64,35 +65,67 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+class Route:
+    """One kind of request the lane answers: which requests (``match``, ``read``), how a batch of
+    them is answered (``answer``), and the Allow header of the view it stands in for."""
+
+    allow: bytes = b"POST, OPTIONS"
+
+    def match(self, path: str) -> Any | None:
+        """What the path says (an id, say), or None when the path is not this route's."""
+        raise NotImplementedError
+
+    def read(self, body: bytes, params: Any) -> Any | None:
+        """The request's input from its body (read here, before it joins a batch, so that no body,
+        malformed or nested deep enough to raise ``RecursionError``, is ever read next to another
+        request's), or None for Django to read and answer."""
+        raise NotImplementedError
+
+    def answer(self, batch: list[Item]) -> list[Answer | None]:
+        """Each item's answer, or None to send it on to Django (nothing was written for it)."""
+        raise NotImplementedError
+
+
 @dataclass
-class _Item:
+class Item:
     """One request handed to the writer thread, and where its answer goes."""
 
+    route: Route
+    params: Any  # what ``route.match`` read from the path
     token: str
-    data: dict[str, Any]  # the body, read and checked by ``fast_create_input`` before it is queued
+    data: Any  # what ``route.read`` read from the body before it is queued
     key: str | None
     security: tuple[tuple[bytes, bytes], ...]  # what Django's security middleware would add
     language: str  # of the answer: the language cookie, else the default
     loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[_Answer | None]
+    future: asyncio.Future[Answer | None]
     request_id: str = ""  # answered in X-Request-ID, as core.logs.RequestIdMiddleware does
 
 
 @dataclass
-class _Answer:
+class Answer:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes = b""
 
 
 class IntakeLane:
-    """ASGI middleware: the lane for plain creations, Django (``app``) for everything else."""
+    """ASGI middleware: the lane for its routes' plain requests (by default the ticket creation and
+    the volunteer's sign-up), Django (``app``) for everything else."""
 
-    def __init__(self, app: ASGIApp, *, max_batch: int = MAX_BATCH, writers: int | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_batch: int = MAX_BATCH,
+        writers: int | None = None,
+        routes: Sequence[Route] | None = None,
+    ) -> None:
         self.app = app
+        self.routes = tuple(routes) if routes is not None else default_routes()
         self.max_batch = max_batch
         self.writers = writers if writers is not None else _writers()
-        self.waiting: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self.waiting: queue.SimpleQueue[Item] = queue.SimpleQueue()
         self._threads: list[_Writer] = []
         self._lock = threading.Lock()
 
@@ -100,14 +133,15 @@ class IntakeLane:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
-        headers = _lane_headers(scope)
-        if headers is None:
+        found = self._route(scope)
+        if found is None:
             await self.app(scope, receive, send)
             return
+        route, params, headers = found
         body = await _read_body(receive)
         if body is None:  # the client went away
             return
-        item = self._item(scope, headers, body)
+        item = self._item(scope, route, params, headers, body)
         answer = None
         if item is not None:
             self._start_writers()
@@ -119,7 +153,21 @@ class IntakeLane:
         await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
 
-    def _item(self, scope: Scope, headers: dict[bytes, bytes], body: bytes) -> _Item | None:
+    def _route(self, scope: Scope) -> tuple[Route, Any, dict[bytes, bytes]] | None:
+        """The route, what its path says and the headers of a request for the lane (by its
+        method, path and headers alone), else None."""
+        headers = _lane_headers(scope)
+        if headers is None:
+            return None
+        for route in self.routes:
+            params = route.match(scope["path"])
+            if params is not None:
+                return route, params, headers
+        return None
+
+    def _item(
+        self, scope: Scope, route: Route, params: Any, headers: dict[bytes, bytes], body: bytes
+    ) -> Item | None:
         parts = headers.get(b"authorization", b"").split()
         if len(parts) != 2 or parts[0].lower() != b"token":
             return None
@@ -130,12 +178,14 @@ class IntakeLane:
         checked = _request_checks(scope, headers)
         if checked is None:
             return None
-        data = plain_input(body)
+        data = route.read(body, params)
         if data is None:
             return None
         key = headers.get(b"idempotency-key")
         loop = asyncio.get_running_loop()
-        return _Item(
+        return Item(
+            route=route,
+            params=params,
             request_id=request_id_for(headers.get(b"x-request-id", b"").decode("latin-1")),
             token=token,
             data=data,
@@ -180,6 +230,14 @@ class IntakeLane:
                 self._threads.append(writer)
 
 
+def default_routes() -> tuple[Route, ...]:
+    """The ticket creation and the volunteer's sign-up (imported here: they read the models)."""
+    from quanyu.api.tickets.lane import TicketRoute
+    from quanyu.api.volunteering.lane import SignupRoute
+
+    return (TicketRoute(), SignupRoute())
+
+
 def _writers() -> int:
     """``QUANYU_LANE_WRITERS``, else two writers on PostgreSQL (one checks a batch while the other
     waits for its commit) and one on SQLite, which takes one writer at a time anyway."""
@@ -195,7 +253,7 @@ def _lane_headers(scope: Scope) -> dict[bytes, bytes] | None:
     if (
         scope["type"] != "http"
         or scope["method"] != "POST"
-        or scope["path"] != LANE_PATH
+        or not scope["path"].startswith("/api/")
         or scope.get("root_path")
         or scope.get("query_string")
         or settings.FORCE_SCRIPT_NAME
@@ -248,7 +306,7 @@ class _Writer(threading.Thread):
     """A writer: takes what is waiting, creates it together, answers each. Two per process: while
     one waits for its commit, the other checks the next batch."""
 
-    def __init__(self, waiting: queue.SimpleQueue[_Item], max_batch: int) -> None:
+    def __init__(self, waiting: queue.SimpleQueue[Item], max_batch: int) -> None:
         super().__init__(name="quanyu-intake-lane", daemon=True)
         self.max_batch = max_batch
         self.waiting = waiting
@@ -276,15 +334,12 @@ class _Writer(threading.Thread):
                 batch.append(item)
             try:
                 answers = answer_batch(batch)
-            except Exception:  # never leave a client hanging: each is answered 500
-                logger.exception("intake lane: a batch of %d failed", len(batch))
-                answers = [_server_error() for _ in batch]
             finally:
                 # As at the end of a request: with the pool (quanyu.dbsettings) the connection goes
                 # back to it between batches instead of being held by an idle writer.
                 close_old_connections()
             # One wake-up of each event loop per batch, not one per request.
-            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Answer | None]]] = {}
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Item, Answer | None]]] = {}
             for item, answer in zip(batch, answers, strict=True):
                 by_loop.setdefault(item.loop, []).append((item, answer))
             for loop, settled in by_loop.items():
@@ -294,80 +349,35 @@ class _Writer(threading.Thread):
                     logger.warning("intake lane: %d answers for a closed event loop", len(settled))
 
 
-def _settle(settled: list[tuple[_Item, _Answer | None]]) -> None:
+def _settle(settled: list[tuple[Item, Answer | None]]) -> None:
     for item, answer in settled:
         if not item.future.done():
             item.future.set_result(answer)
 
 
-def plain_input(body: bytes) -> dict[str, Any] | None:
-    """The create input of a body the lane may take (``fast_create_input``), or None for Django to
-    read and answer: read here, before the request joins a batch, so that no body (malformed, or
-    nested deep enough to raise ``RecursionError``) is ever read next to another request's."""
-    from quanyu.api.tickets.intake import fast_create_input
-
-    try:
-        # As DRF's JSON parser reads it: UTF-8, and no NaN or Infinity anywhere. Nothing nested
-        # passes ``fast_create_input``; deeper than Python's recursion limit raises first.
-        return fast_create_input(json.loads(body.decode("utf-8"), parse_constant=_no_constant))
-    except (ValueError, RecursionError):
-        return None
-
-
-def answer_batch(batch: list[_Item]) -> list[_Answer | None]:
-    """Create the batch's tickets; each item's answer, or None to send it on to Django."""
-    from rest_framework import exceptions
-
-    from quanyu.api.auth import ExpiringTokenAuthentication
-    from quanyu.api.tickets.intake import create_arguments
-
-    answers: list[_Answer | None] = [None] * len(batch)
-    by_language: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    auth = ExpiringTokenAuthentication()
+def answer_batch(batch: list[Item]) -> list[Answer | None]:
+    """Each route's share of the batch answered by the route, in the batch's order; a route's
+    failure is its own share's 500 (never sent on to Django: something may have been written)."""
+    answers: list[Answer | None] = [None] * len(batch)
+    by_route: dict[int, list[int]] = {}
     for i, item in enumerate(batch):
-        language = item.language
+        by_route.setdefault(id(item.route), []).append(i)
+    for indexes in by_route.values():
+        share = [batch[i] for i in indexes]
         try:
-            user, _token = auth.authenticate_credentials(item.token)
-            with translation.override(language):
-                arguments = create_arguments(item.data)
-        except (exceptions.APIException, ValueError):
-            continue  # Django answers it (401, 400, 404)
-        except Exception:  # one request's surprise is its own: Django answers it, nothing written
-            logger.exception("intake lane: reading a request failed")
-            continue
-        arguments.update(actor=user, photos=[], idempotency_key=item.key)
-        by_language.setdefault(language, []).append((i, arguments))
-    for language, requests in by_language.items():
-        with translation.override(language):
-            _create(batch, requests, answers)
+            answered = share[0].route.answer(share)
+        except Exception:  # never leave a client hanging: each is answered 500
+            logger.exception("lane: a batch of %d failed", len(share))
+            answered = [server_error() for _ in share]
+        for i, answer in zip(indexes, answered, strict=True):
+            answers[i] = answer
     return answers
 
 
-def _create(
-    batch: list[_Item], requests: list[tuple[int, dict[str, Any]]], answers: list[_Answer | None]
-) -> None:
-    from quanyu.api.tickets.intake import created_answer
-    from quanyu.tickets import services
-    from quanyu.tickets.models import Ticket
-
-    try:
-        results = services.ticket_create_batch([arguments for _i, arguments in requests])
-    except Exception:
-        # Some may have been written on their own before the failure: answer 500, never resend.
-        logger.exception("intake lane: creating %d tickets failed", len(requests))
-        for i, _arguments in requests:
-            answers[i] = _server_error()
-        return
-    for (i, _arguments), result in zip(requests, results, strict=True):
-        if not isinstance(result, Ticket) or getattr(result, "replayed", False):
-            continue  # refused (nothing written) or a replay: Django answers it
-        try:
-            body = JSONRenderer().render(created_answer(result))
-        except Exception:
-            logger.exception("intake lane: answering ticket %s failed", result.pk)
-            answers[i] = _server_error()
-            continue
-        answers[i] = _Answer(201, _headers(batch[i], len(body)), body)
+def read_json(body: bytes) -> Any:
+    """A body as DRF's JSON parser reads it (UTF-8, no NaN or Infinity anywhere); ValueError or
+    RecursionError (nested past Python's limit) for one it refuses."""
+    return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
 
 
 def _no_constant(name: str) -> Any:
@@ -441,28 +451,29 @@ def _security_headers(request: ASGIRequest) -> tuple[tuple[bytes, bytes], ...]:
     )
 
 
-def _headers(item: _Item, length: int) -> list[tuple[bytes, bytes]]:
-    """The headers Django's middleware and DRF put on the API's 201 (the test compares them)."""
+def created_headers(item: Item, length: int, *, idempotent: bool = False) -> list[tuple[bytes, bytes]]:
+    """The headers Django's middleware and DRF put on the API's 201 (the tests compare them);
+    ``idempotent`` for a view that honours Idempotency-Key."""
     headers = [
         (b"content-type", b"application/json"),
         # Django adds Cookie when something read the session (the second-step check does, when
         # it is on); here always, since the language cookie changes the answer.
         (b"vary", b"Accept, Accept-Language, Cookie"),
-        (b"allow", b"GET, POST, HEAD, OPTIONS"),
+        (b"allow", item.route.allow),
         (b"content-security-policy", API_CSP.encode()),
         (b"content-length", str(length).encode()),
         (b"content-language", translation.get_language().encode()),
     ]
-    if item.key is not None:
+    if idempotent and item.key is not None:
         headers.append((b"idempotency-replayed", b"false"))
     headers.extend(item.security)
     headers.append((b"x-request-id", item.request_id.encode()))
     return headers
 
 
-def _server_error() -> _Answer:
+def server_error() -> Answer:
     body = json.dumps({"detail": "服务器内部错误 Internal server error"}, ensure_ascii=False).encode()
-    return _Answer(
+    return Answer(
         500,
         [
             (b"content-type", b"application/json"),

@@ -35,6 +35,7 @@ from quanyu.volunteering.services.registry import (
     team_create,
     volunteer_register,
 )
+from quanyu.volunteering.services.signup_batch import self_signup_batch
 from quanyu.volunteering.services.signups import (
     own_volunteer,
     signup_approve,
@@ -66,6 +67,7 @@ __all__ = [
     "project_create",
     "rollcall_check_in",
     "rollcall_check_out",
+    "self_signup_batch",
     "signup_approve",
     "signup_cancel",
     "signup_create",

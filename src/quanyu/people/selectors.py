@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,7 @@ from quanyu.people.models import (
     Report,
     Resident,
 )
+from quanyu.people.service_record import ServiceLine, member_service, total_service
 from quanyu.people.states import ClaimStatus, FloatingStatus, PointRequestStatus, ReportStatus
 
 
@@ -363,6 +364,8 @@ class YearReport:
     duty_logs: int
     duty_hours: Decimal
     points: int
+    # Volunteer hours, realised wishes…: what the apps above people add (``service_record``).
+    services: list[ServiceLine] = field(default_factory=list)
 
 
 def member_year_report(*, member: PartyMember, year: int) -> YearReport:
@@ -377,6 +380,7 @@ def member_year_report(*, member: PartyMember, year: int) -> YearReport:
         duty_logs=logs["n"],
         duty_hours=logs["hours"],
         points=balance(member=member, year=year),
+        services=member_service(member.pk, year),
     )
 
 
@@ -389,6 +393,7 @@ class UnitYearReport:
     members_reported: int
     duty_hours: Decimal
     points: int
+    services: list[ServiceLine] = field(default_factory=list)
 
 
 def unit_year_report(*, actor: Any, unit: Unit, year: int) -> UnitYearReport:
@@ -410,6 +415,7 @@ def unit_year_report(*, actor: Any, unit: Unit, year: int) -> UnitYearReport:
         members_reported=reported,
         duty_hours=hours,
         points=int(points),
+        services=total_service(list(members.values_list("pk", flat=True)), year),
     )
 
 

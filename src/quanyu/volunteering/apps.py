@@ -5,3 +5,9 @@ class VolunteeringConfig(AppConfig):
     name = "quanyu.volunteering"
     label = "volunteering"
     verbose_name = "志愿服务"
+
+    def ready(self) -> None:
+        # Its part of a party member's 双报到 yearly record (people sits below this app).
+        from quanyu.volunteering.service_record import register
+
+        register()

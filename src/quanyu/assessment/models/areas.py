@@ -78,6 +78,41 @@ class AreaMonthStat(models.Model):
         return f"{self.path} {self.month:%Y-%m}"
 
 
+class AreaMonthCategoryStat(models.Model):
+    """Counted tickets (not cancelled, merged or transferred) of one located path and one local
+    month by their item (``category``: the ``catalog.Category`` pk, 0 for none — a plain number,
+    not a foreign key, so the rollup's writes check nothing against the catalogue): the cockpit's
+    breakdown by category. Recomputed with the path's month row (under its lock); the counts of a
+    (path, month) add up to that row's ``counted``."""
+
+    path = models.CharField(_("区域路径"), max_length=255)
+    month = models.DateField(_("月份"))
+    category = models.PositiveIntegerField(_("诉求类别"), default=0)
+    counted = models.PositiveIntegerField(_("受理诉求"), default=0)
+
+    class Meta:
+        verbose_name = _("区域月分类统计")
+        verbose_name_plural = _("区域月分类统计")
+        ordering = ["month", "path", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "month", "category"], name="assessment_area_month_category_unique"
+            )
+        ]
+        # The cockpit reads one period (a month to a year) of the paths under an area: the month
+        # range first keeps a district's month to that month's rows.
+        indexes = [
+            models.Index(
+                fields=["month", "path"],
+                name="assessment_area_month_cat",
+                opclasses=["date_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.month:%Y-%m} {self.category}: {self.counted}"
+
+
 class AreaOpenStat(models.Model):
     """Open tickets now of one located path, by the local day of their completion limit
     (``NO_DUE_DAY`` without one): the cockpit's "open" and "overdue" figures."""

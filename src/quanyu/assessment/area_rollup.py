@@ -10,7 +10,7 @@ tickets of each path by the local day of their completion limit, so "overdue now
 before today plus the open tickets due earlier today (``overdue_today``, one indexed query).
 ``AreaMonthStat`` sums the day rows by month (recomputed with them): assessment periods are whole
 months, so they and the cockpit's trend read twelve rows a path a year instead of 365.
-``AreaMonthCategoryStat`` splits a month row's ``counted`` by the tickets' item (the cockpit's
+``AreaMonthCategoryStat`` splits a month row's ``counted`` by the tickets' 大类 (the cockpit's
 breakdown by category), recomputed from the tickets of the (path, month) under that row's lock.
 
 It is kept by the department rollup's mechanism (``assessment.rollup``), not a second one: the
@@ -45,6 +45,7 @@ from quanyu.assessment.models import (
 )
 from quanyu.assessment.models.areas import NO_DUE_DAY
 from quanyu.assessment.periods import Period, local_midnight
+from quanyu.catalog.models import Category
 from quanyu.core.clock import LOCAL_TZ, local
 from quanyu.core.workflow import lock
 from quanyu.tickets.models import SATISFIED_LEVELS, Ticket
@@ -192,17 +193,25 @@ def recompute_months(months: Iterable[tuple[str, dt.date]]) -> int:
 
 
 def _category_rows(tickets: QuerySet[Ticket]) -> list[AreaMonthCategoryStat]:
-    """The counted tickets grouped by (path, local month, item) as rollup rows."""
-    grouped = cast(
-        Iterable[dict[str, Any]],
-        tickets.filter(COUNTED)
-        .order_by()
-        .values("area_path", "category_id", at=TruncMonth("created_at", tzinfo=LOCAL_TZ))
-        .annotate(n=Count("id")),
+    """The counted tickets grouped by (path, local month, 大类) as rollup rows."""
+    grouped = list(
+        cast(
+            Iterable[dict[str, Any]],
+            tickets.filter(COUNTED)
+            .order_by()
+            .values("area_path", "category_id", at=TruncMonth("created_at", tzinfo=LOCAL_TZ))
+            .annotate(n=Count("id")),
+        )
     )
+    items = {r["category_id"] for r in grouped if r["category_id"]}
+    major = {
+        pk: parent or pk
+        for pk, parent in Category.objects.filter(pk__in=items).values_list("pk", "parent_id")
+    }
     sums: dict[tuple[str, dt.date, int], int] = {}
     for r in grouped:
-        key = (r["area_path"], local(r["at"]).date(), r["category_id"] or 0)
+        item = r["category_id"] or 0
+        key = (r["area_path"], local(r["at"]).date(), major.get(item, item))
         sums[key] = sums.get(key, 0) + r["n"]
     return [
         AreaMonthCategoryStat(path=p, month=m, category=c, counted=n) for (p, m, c), n in sorted(sums.items())
@@ -405,7 +414,7 @@ def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
 
 def category_sums(start: dt.date, end: dt.date, under: str, prefix: int) -> list[tuple[str, int, int]]:
     """The counted tickets of the months in [start, end) under ``under`` by (the first ``prefix``
-    characters of the path — the child area holding it —, item): (path prefix, item, count)."""
+    characters of the path — the child area holding it —, 大类): (path prefix, 大类, count)."""
     table = AreaMonthCategoryStat._meta.db_table
     sql = (
         f"SELECT SUBSTR(path, 1, %s), category, SUM(counted) FROM {table} "  # noqa: S608 — model metadata

@@ -194,17 +194,11 @@ def _categories(
     category rollup: one GROUP BY over the months and paths under the area)."""
     prefix = len(area.path) + (Area.steplen if children else 0)
     rows = area_rollup.category_sums(period.start, period.end, area.path, prefix)
-    items = {c for _p, c, _n in rows if c}
-    major_of = {
-        pk: parent or pk
-        for pk, parent in Category.objects.filter(pk__in=items).values_list("pk", "parent_id")
-    }
-    names = dict(Category.objects.filter(pk__in=set(major_of.values())).values_list("pk", "name"))
+    names = dict(Category.objects.filter(pk__in={c for _p, c, _n in rows if c}).values_list("pk", "name"))
     child_of = {a.path: a.pk for a in children}
     total: dict[int, int] = defaultdict(int)
     per_child: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for path, item, n in rows:
-        major = major_of.get(item, item) if item else 0
+    for path, major, n in rows:
         total[major] += n
         if path in child_of:
             per_child[child_of[path]][major] += n

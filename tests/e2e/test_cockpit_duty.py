@@ -42,7 +42,7 @@ def _checked(watched, page, name: str) -> None:
 
 
 def test_a_secretary_reports_and_a_reviewer_grades(watched, world, live_server):
-    city, s, _env = world
+    _city, s, _env = world
     page = watched.open("community_x")
     page.goto(f"{live_server.url}/assessment/sets/{s.pk}/")
     page.locator("#duty-link").click()
@@ -67,7 +67,7 @@ def test_a_secretary_reports_and_a_reviewer_grades(watched, world, live_server):
 
 
 def test_duty_pages_on_a_phone(watched, world, live_server):
-    city, s, _env = world
+    _city, s, _env = world
     page = watched.open("community_x", phone=True)
     page.goto(f"{live_server.url}/assessment/sets/{s.pk}/duty/")
     page.fill("textarea[name=statement]", "全年述职报告" * 30)
@@ -86,7 +86,7 @@ def test_duty_pages_on_a_phone(watched, world, live_server):
 
 
 def test_a_leader_opens_a_hot_spot_and_a_category(watched, world, live_server):
-    city, _s, env = world
+    _city, _s, env = world
     page = watched.open("leader")
     page.goto(f"{live_server.url}/cockpit/")
     page.locator("#cockpit-trend canvas").first.wait_for()

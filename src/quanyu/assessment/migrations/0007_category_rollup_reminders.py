@@ -4,32 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0006_area_open_total'),
+        ("assessment", "0006_area_open_total"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='manualentry',
-            name='reminded',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='提醒次数'),
+            model_name="manualentry",
+            name="reminded",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="提醒次数"),
         ),
         migrations.CreateModel(
-            name='AreaMonthCategoryStat',
+            name="AreaMonthCategoryStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='区域路径')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('category', models.PositiveIntegerField(default=0, verbose_name='诉求大类')),
-                ('counted', models.PositiveIntegerField(default=0, verbose_name='受理诉求')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="区域路径")),
+                ("month", models.DateField(verbose_name="月份")),
+                ("category", models.PositiveIntegerField(default=0, verbose_name="诉求大类")),
+                ("counted", models.PositiveIntegerField(default=0, verbose_name="受理诉求")),
             ],
             options={
-                'verbose_name': '区域月分类统计',
-                'verbose_name_plural': '区域月分类统计',
-                'ordering': ['month', 'path', 'category'],
-                'indexes': [models.Index(fields=['path', 'month'], name='assessment_area_month_cat', opclasses=['varchar_pattern_ops', 'date_ops']), models.Index(fields=['month'], name='assessment_area_month_cat_m')],
-                'constraints': [models.UniqueConstraint(fields=('path', 'month', 'category'), name='assessment_area_month_category_unique')],
+                "verbose_name": "区域月分类统计",
+                "verbose_name_plural": "区域月分类统计",
+                "ordering": ["month", "path", "category"],
+                "indexes": [
+                    models.Index(
+                        fields=["path", "month"],
+                        name="assessment_area_month_cat",
+                        opclasses=["varchar_pattern_ops", "date_ops"],
+                    ),
+                    models.Index(fields=["month"], name="assessment_area_month_cat_m"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("path", "month", "category"), name="assessment_area_month_category_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -103,7 +103,18 @@ def setup_django() -> None:
 
 def reference_data() -> dict[str, Any]:
     from quanyu.areas.models import Area, AreaKind
+    from quanyu.catalog.models import Category
     from quanyu.orgs.models import OrgKind, PartyOrg
+
+    # The catalogue: 8 categories of 5 items each, which the tickets spread over (the cockpit's
+    # breakdown by category reads a month × path × item rollup whose size they decide).
+    items = []
+    for m in range(8):
+        major = Category.objects.create(code=f"B{m:02d}", name=f"大类{m + 1}")
+        for i in range(5):
+            items.append(
+                Category.objects.create(code=f"B{m:02d}{i:02d}", name=f"小类{m + 1}-{i + 1}", parent=major).pk
+            )
 
     city = Area.objects.add_root(create_kwargs={"kind": AreaKind.CITY, "name": "基准市"})
     district = Area.objects.add_child(city, create_kwargs={"kind": AreaKind.DISTRICT, "name": "基准区"})
@@ -137,6 +148,7 @@ def reference_data() -> dict[str, Any]:
         "communities": [Area.objects.get(pk=c.pk) for c in communities],
         "grids": grids,
         "branches": branches,
+        "items": items,
     }
 
 
@@ -183,7 +195,9 @@ def _arr(values: list[Any], quote: bool = False) -> str:
     return "ARRAY[" + ",".join(f"'{v}'" if quote else str(v) for v in values) + "]"
 
 
-def generate_tickets(conn: psycopg.Connection, first: int, last: int, grids: list[Any]) -> None:
+def generate_tickets(
+    conn: psycopg.Connection, first: int, last: int, grids: list[Any], items: list[int]
+) -> None:
     g = "g"
     n = len(grids)
     offset = f"(({g}::bigint * 2654435761) % {SECONDS_IN_YEAR})"
@@ -218,6 +232,9 @@ def generate_tickets(conn: psycopg.Connection, first: int, last: int, grids: lis
         "reopen_count": f"CASE WHEN {rate} > 0.97 AND {done} THEN 1 ELSE 0 END",
         "merged_into_id": f"CASE WHEN {kind} >= 0.02 AND {kind} < 0.03 AND {g} > 1 THEN {g} - 1 END",
         "excluded_from_stats": f"({kind} >= 0.02 AND {kind} < 0.04)",
+        # An item for 97 % of the tickets (skewed: the first items are the most frequent).
+        "category_id": f"CASE WHEN {_u(g, 40503)} < 0.97 THEN ({_arr(items)})"
+        f"[1 + floor(power({_u(g, 40503)} / 0.97, 2) * {len(items)})::int] END",
     }
     cols, exprs = _fill(conn, "tickets_ticket", given)
     conn.execute(
@@ -226,7 +243,7 @@ def generate_tickets(conn: psycopg.Connection, first: int, last: int, grids: lis
     )
 
 
-def load_tickets(size: int, grids: list[Any]) -> dict[str, float]:
+def load_tickets(size: int, grids: list[Any], items: list[int]) -> dict[str, float]:
     with psycopg.connect(scratch_dsn(), autocommit=True) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute("SET synchronous_commit = off")
@@ -237,7 +254,7 @@ def load_tickets(size: int, grids: list[Any]) -> dict[str, float]:
         t = time.perf_counter()
         for first in range(1, size + 1, 1_000_000):
             last = min(size, first + 999_999)
-            generate_tickets(conn, first, last, grids)
+            generate_tickets(conn, first, last, grids, items)
             log(f"  tickets {last:,} ({time.perf_counter() - t:.0f} s)")
         generated = time.perf_counter() - t
         t = time.perf_counter()
@@ -528,6 +545,7 @@ def build_rollups() -> dict[str, float]:
     with psycopg.connect(scratch_dsn(), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE assessment_areadaystat")
         conn.execute("VACUUM ANALYZE assessment_areaopenstat")
+        conn.execute("VACUUM ANALYZE assessment_areamonthcategorystat")
         rows = conn.execute("SELECT count(*) FROM assessment_areadaystat").fetchone()
     return {"rollup_build_s": round(time.perf_counter() - t, 1), "rollup_rows": int(rows[0] if rows else 0)}
 
@@ -550,7 +568,7 @@ def main() -> None:
     ref = reference_data()
     areas_s = time.perf_counter() - t
     log(f"areas and branches: {areas_s:.1f} s")
-    load = load_tickets(args.size, ref["grids"])
+    load = load_tickets(args.size, ref["grids"], ref["items"])
     members = load_people(ref)
     load.update(build_rollups())
     log(f"rollups: {load['rollup_build_s']} s, {load['rollup_rows']} rows")

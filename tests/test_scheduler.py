@@ -39,6 +39,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "tickets-sweep-deadlines",
             "assessment-sync-rollup",
             "assessment-refresh-recent",
+            "assessment-remind-scoring",
             "notify-drain-outbox",
             "core-audit-seal",
             "analytics-raise-alerts",

@@ -39,6 +39,10 @@ app.add_periodic_task(
     app.signature("quanyu.assessment.refresh_recent"),
     name="assessment-refresh-recent",
 )
+# Assessment: the scorers of hand-scored entries near or past their deadline are told (once per stage).
+app.add_periodic_task(
+    3600.0, app.signature("quanyu.assessment.remind_scoring"), name="assessment-remind-scoring"
+)
 # Early warning: hot spots and spikes per street, each alert raised once (analytics.services).
 app.add_periodic_task(
     float(env_int("QUANYU_ALERTS_SECONDS", 1800)),

@@ -10,6 +10,8 @@ tickets of each path by the local day of their completion limit, so "overdue now
 before today plus the open tickets due earlier today (``overdue_today``, one indexed query).
 ``AreaMonthStat`` sums the day rows by month (recomputed with them): assessment periods are whole
 months, so they and the cockpit's trend read twelve rows a path a year instead of 365.
+``AreaMonthCategoryStat`` splits a month row's ``counted`` by the tickets' 大类 (the cockpit's
+breakdown by category), recomputed from the tickets of the (path, month) under that row's lock.
 
 It is kept by the department rollup's mechanism (``assessment.rollup``), not a second one: the
 after-commit hook recomputes the (path, day) rows and the open rows of the changed tickets in the
@@ -34,9 +36,16 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from quanyu.assessment.models import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
+from quanyu.assessment.models import (
+    AreaDayStat,
+    AreaMonthCategoryStat,
+    AreaMonthStat,
+    AreaOpenStat,
+    AreaOpenTotal,
+)
 from quanyu.assessment.models.areas import NO_DUE_DAY
 from quanyu.assessment.periods import Period, local_midnight
+from quanyu.catalog.models import Category
 from quanyu.core.clock import LOCAL_TZ, local
 from quanyu.core.workflow import lock
 from quanyu.tickets.models import SATISFIED_LEVELS, Ticket
@@ -179,7 +188,48 @@ def recompute_months(months: Iterable[tuple[str, dt.date]]) -> int:
                 setattr(row, f, found.get(f) or 0)
             row.computed_at = now
         AreaMonthStat.objects.bulk_update(rows, [*FIELDS, "computed_at"])
+        recompute_categories(chunk)
     return len(ordered)
+
+
+def _category_rows(tickets: QuerySet[Ticket]) -> list[AreaMonthCategoryStat]:
+    """The counted tickets grouped by (path, local month, 大类) as rollup rows."""
+    grouped = list(
+        cast(
+            Iterable[dict[str, Any]],
+            tickets.filter(COUNTED)
+            .order_by()
+            .values("area_path", "category_id", at=TruncMonth("created_at", tzinfo=LOCAL_TZ))
+            .annotate(n=Count("id")),
+        )
+    )
+    items = {r["category_id"] for r in grouped if r["category_id"]}
+    major = {
+        pk: parent or pk
+        for pk, parent in Category.objects.filter(pk__in=items).values_list("pk", "parent_id")
+    }
+    sums: dict[tuple[str, dt.date, int], int] = {}
+    for r in grouped:
+        item = r["category_id"] or 0
+        key = (r["area_path"], local(r["at"]).date(), major.get(item, item))
+        sums[key] = sums.get(key, 0) + r["n"]
+    return [
+        AreaMonthCategoryStat(path=p, month=m, category=c, counted=n) for (p, m, c), n in sorted(sums.items())
+    ]
+
+
+def recompute_categories(months: list[tuple[str, dt.date]]) -> int:
+    """Replace the category rows of these (path, month) keys with a count of their tickets. Must
+    run in the transaction of ``recompute_months`` after it locked those month rows: the lock of
+    the month row guards its category rows."""
+    q = Q()
+    for path, first in months:
+        start, end = local_midnight(first), local_midnight(_next_month(first))
+        q |= Q(area_path=path, created_at__gte=start, created_at__lt=end)
+    rows = _category_rows(Ticket.objects.filter(q))
+    AreaMonthCategoryStat.objects.filter(_month_q(months, on="month")).delete()
+    AreaMonthCategoryStat.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _open_rows(tickets: QuerySet[Ticket]) -> list[AreaOpenStat]:
@@ -249,6 +299,11 @@ def rebuild_days(period: Period) -> int:
     ]
     AreaMonthStat.objects.filter(month__gte=period.start, month__lt=period.end).delete()
     AreaMonthStat.objects.bulk_create(months, batch_size=5000)
+    categories = _category_rows(
+        Ticket.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    )
+    AreaMonthCategoryStat.objects.filter(month__gte=period.start, month__lt=period.end).delete()
+    AreaMonthCategoryStat.objects.bulk_create(categories, batch_size=5000)
     return len(rows)
 
 
@@ -355,3 +410,17 @@ def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(r["area_path"], r["n"]) for r in cast(Iterable[dict[str, Any]], rows)]
+
+
+def category_sums(start: dt.date, end: dt.date, under: str, prefix: int) -> list[tuple[str, int, int]]:
+    """The counted tickets of the months in [start, end) under ``under`` by (the first ``prefix``
+    characters of the path — the child area holding it —, 大类): (path prefix, 大类, count)."""
+    table = AreaMonthCategoryStat._meta.db_table
+    sql = (
+        f"SELECT SUBSTR(path, 1, %s), category, SUM(counted) FROM {table} "  # noqa: S608 — model metadata
+        "WHERE month >= %s AND month < %s AND path LIKE %s ESCAPE '\\' GROUP BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, start, end, _like(under)])
+        rows = cursor.fetchall()
+    return [(r[0], int(r[1]), int(r[2] or 0)) for r in rows]

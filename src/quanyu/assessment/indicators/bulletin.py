@@ -1,11 +1,12 @@
 """The bulletin (通报) of a computed period, as offices write them: the totals and their change,
 the shares by grade, who is below each indicator's floor, the red and black lists (top and bottom
 N), the list for reminder talks (约谈提醒: vetoed, or a total under the pass mark), the hot topics
-of the period's tickets, and the ranking table as the appendix.
+of the period's tickets, the secretaries' 述职评议 (each report's grades), and the ranking table
+as the appendix.
 
-Everything comes from the period's frozen ``Score`` rows and its ``digest`` (the hot topics, kept
-at freezing), so a frozen period's bulletin never changes; an open period's bulletin is a draft
-with live hot topics."""
+Everything comes from the period's frozen ``Score`` rows and its ``digest`` (the hot topics and
+the 述职评议 grades, kept at freezing), so a frozen period's bulletin never changes; an open
+period's bulletin is a draft with live hot topics and grades."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quanyu.assessment.indicators.duty import duty_summary_of
 from quanyu.assessment.indicators.providers.tickets import COUNTED, in_period
 from quanyu.assessment.indicators.selectors import RankRow, SetRanking
 from quanyu.assessment.models import Direction, IndicatorSet, PeriodStatus, ScorePeriod, ScoreRule
@@ -48,6 +50,7 @@ class Bulletin:
     black: list[RankRow]
     talks: list[dict[str, Any]]
     hot_topics: list[dict[str, Any]]
+    duty: list[dict[str, Any]]
 
 
 def hot_topics(indicator_set: IndicatorSet, period_key: str) -> list[dict[str, Any]]:
@@ -65,7 +68,10 @@ def hot_topics(indicator_set: IndicatorSet, period_key: str) -> list[dict[str, A
 
 def freeze_digest(score_period: ScorePeriod) -> dict[str, Any]:
     """What the bulletin keeps beside the scores at freezing."""
-    return {"hot_topics": hot_topics(score_period.indicator_set, score_period.period)}
+    return {
+        "hot_topics": hot_topics(score_period.indicator_set, score_period.period),
+        "duty": duty_summary_of(score_period.indicator_set),
+    }
 
 
 def _grade(total: Decimal) -> Decimal:
@@ -108,6 +114,7 @@ def bulletin_of(ranking: SetRanking) -> Bulletin:
     ]
     frozen = sp.status == PeriodStatus.FROZEN
     topics = sp.digest.get("hot_topics", []) if frozen else hot_topics(ranking.indicator_set, sp.period)
+    duty = sp.digest.get("duty", []) if frozen else duty_summary_of(ranking.indicator_set)
     title = _("关于%(p)s%(s)s考核结果的通报") % {
         "p": parse_period(sp.period).label,
         "s": ranking.indicator_set.name,
@@ -126,4 +133,5 @@ def bulletin_of(ranking: SetRanking) -> Bulletin:
         black=list(reversed(ranked[-LIST_SIZE:])) if len(ranked) > LIST_SIZE else [],
         talks=talks,
         hot_topics=topics,
+        duty=duty,
     )

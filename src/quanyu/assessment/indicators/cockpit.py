@@ -1,19 +1,22 @@
 """The leaders' cockpit (领导驾驶舱): for an area in the viewer's scope and a period, the key
 figures of the area and of each of its children (district → streets → communities → grids), the
-monthly trend of the period's year, the children's ranking and the early-warning list (overdue
-work now). Every figure is a numerator (over a denominator) summed by path, so the children's
-figures add up to the area's; ``cockpit_rows_for`` opens the records behind one figure through
+monthly trend of the period's year, the children's ranking, the period's tickets by category
+(the catalogue's 大类, for the area and each child) and the early-warning list (overdue work
+now; the hot spots come from ``analytics`` and are added by the page, above this app). Every
+figure is a numerator (over a denominator) summed by path, so the children's figures add up to
+the area's; ``cockpit_rows_for`` opens the records behind one figure through
 the tickets selector (scoped to the viewer). Reads only."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +28,7 @@ from quanyu.assessment.indicators.providers import tickets as tp
 from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, rollup_by_path
 from quanyu.assessment.periods import Period, local_midnight
 from quanyu.assessment.rollup import rollup_synced_at
+from quanyu.catalog.models import Category
 from quanyu.core.clock import local
 from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import get_scoped_or_404
@@ -43,6 +47,7 @@ FIGURES: dict[str, tuple[Any, str | None, bool]] = {
     "reported": (gettext_lazy("在职党员报到率"), "people.reported_share", True),
 }
 TICKET_FIGURES = ("received", "open", "overdue", "in_time", "satisfied", "repeat")
+UNCATEGORISED = gettext_lazy("未分类")
 CHILD_KINDS = {AreaKind.CITY, AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY}
 
 
@@ -50,6 +55,22 @@ CHILD_KINDS = {AreaKind.CITY, AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMU
 class Place:
     area: Area
     figures: dict[str, Figure]
+    categories: dict[int, int] = field(default_factory=dict)  # major category pk (0: none) → tickets
+
+    def top_category(self, names: dict[int, str]) -> tuple[str, int] | None:
+        if not self.categories:
+            return None
+        pk, n = min(self.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+        return names.get(pk, str(UNCATEGORISED)), n
+
+
+@dataclass
+class Share:
+    """The tickets received in the period of one major category (大类; pk 0: none given)."""
+
+    pk: int
+    name: str
+    count: int
 
 
 @dataclass
@@ -61,6 +82,7 @@ class Cockpit:
     children: list[Place]
     trend: list[dict[str, Any]]
     overdue: list[Ticket]
+    categories: list[Share]  # the area's, most first; they add up to its "received"
     as_of: dt.datetime  # when the figures were read
     data_as_of: dt.datetime | None  # when the rollup was last caught up with the ticket history
 
@@ -135,8 +157,10 @@ def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
             assert provider is not None
             figures[key] = provider.compute(targets, period, shared)
 
+    shares, by_child = _categories(area, children, period)
+
     def place(a: Area) -> Place:
-        return Place(a, {k: figures[k].get(a.pk, registry.ZERO) for k in FIGURES})
+        return Place(a, {k: figures[k].get(a.pk, registry.ZERO) for k in FIGURES}, by_child.get(a.pk, {}))
 
     top = home_area(actor)
     trail = [
@@ -157,9 +181,33 @@ def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
         [place(a) for a in children],
         _trend(area, period),
         overdue,
+        shares,
         now,
         rollup_synced_at(),
     )
+
+
+def _categories(
+    area: Area, children: list[Area], period: Period
+) -> tuple[list[Share], dict[int, dict[int, int]]]:
+    """The period's received tickets of ``area`` by major category, and of each child (from the
+    category rollup: one GROUP BY over the months and paths under the area)."""
+    prefix = len(area.path) + (Area.steplen if children else 0)
+    rows = area_rollup.category_sums(period.start, period.end, area.path, prefix)
+    names = dict(Category.objects.filter(pk__in={c for _p, c, _n in rows if c}).values_list("pk", "name"))
+    child_of = {a.path: a.pk for a in children}
+    total: dict[int, int] = defaultdict(int)
+    per_child: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for path, major, n in rows:
+        total[major] += n
+        if path in child_of:
+            per_child[child_of[path]][major] += n
+    per_child[area.pk] = total
+    shares = [
+        Share(pk, names.get(pk, f"#{pk}") if pk else str(UNCATEGORISED), n) for pk, n in total.items() if n
+    ]
+    shares.sort(key=lambda x: (-x.count, x.pk))
+    return shares, {pk: {k: v for k, v in d.items() if v} for pk, d in per_child.items()}
 
 
 OVERDUE_SHOWN = 10
@@ -183,12 +231,23 @@ def _most_overdue(actor: Any, area: Area, period: Period, now: dt.datetime) -> l
     return [found[pk] for pk in ids if pk in found]
 
 
-def cockpit_rows_for(*, actor: Any, area: Area, period: Period, figure: str) -> QuerySet[Ticket]:
-    """The tickets behind one ticket figure of ``area``, as the viewer may see them."""
+def cockpit_rows_for(
+    *, actor: Any, area: Area, period: Period, figure: str, category: int | None = None
+) -> QuerySet[Ticket]:
+    """The tickets behind one ticket figure of ``area``, as the viewer may see them; ``category``
+    (received only): those of one major category (its items, or itself), 0 for none given."""
     access.require_cockpit_viewer(actor)
     if figure not in TICKET_FIGURES:
         raise ValidationError({"figure": _("figure 须为 %(v)s 之一") % {"v": "、".join(TICKET_FIGURES)}})
     qs = ticket_list_for(actor=actor, filters={"area": area.pk})
+    if category is not None:
+        if figure != "received":
+            raise ValidationError({"category": _("只有受理诉求可按类别查看")})
+        qs = (
+            qs.filter(category=None)
+            if category == 0
+            else qs.filter(Q(category=category) | Q(category__parent=category))
+        )
     if figure == "open":
         return qs.filter(status__in=list(OPEN_STATUSES))
     if figure == "overdue":
@@ -213,3 +272,9 @@ def open_points_for(*, actor: Any, area: Area, period: Period) -> list[list[floa
     )
     points = rows.order_by("pk").values_list("lon", "lat")[:HEAT_POINTS]
     return [[float(lon or 0), float(lat or 0)] for lon, lat in points]
+
+
+def cockpit_tickets_among(*, actor: Any, area: Area, ids: list[int]) -> QuerySet[Ticket]:
+    """Of the tickets ``ids`` (a hot spot's), those of ``area`` the viewer may see."""
+    access.require_cockpit_viewer(actor)
+    return ticket_list_for(actor=actor, filters={"area": area.pk}).filter(pk__in=[int(i) for i in ids])

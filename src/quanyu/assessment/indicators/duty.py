@@ -5,7 +5,9 @@
   kept with it as submitted. Resubmitting replaces it until the first grade; then it is final.
 * ``duty_review_grade`` — an assessor of the set (its editors) grades a report 好 / 较好 / 一般 /
   差 with a comment; grading again replaces the reviewer's grade. Nobody grades their own report.
-* ``duty_reports_for`` — the set's reports with their grades, for those who may see the set.
+* ``duty_reports_for`` — the set's reports with their grades, for those who may see the set;
+  ``duty_targets_for`` — the areas whose report an actor may submit; ``duty_summary`` — the
+  grades per report as the bulletin prints them.
 
 The grades enter the set through the ``assessment.duty_review`` provider (the average points of
 the grades, ``GRADE_POINTS``). Each step writes an event of the set in its transaction."""
@@ -26,6 +28,7 @@ from quanyu.assessment.indicators import access, events, registry
 from quanyu.assessment.indicators.compute import targets_for
 from quanyu.assessment.indicators.registry import AREA, Target
 from quanyu.assessment.models import (
+    GRADE_POINTS,
     DutyReport,
     DutyReview,
     Grade,
@@ -159,3 +162,69 @@ def duty_report_get_for(*, actor: Any, report_id: Any) -> DutyReport:
     if report is None or not access.can_view(actor, report.indicator_set):
         raise Http404
     return report
+
+
+def duty_targets_for(*, actor: Any, indicator_set: IndicatorSet) -> list[Target]:
+    """The set's assessed areas whose report ``actor`` may submit (none for a unit set or a set
+    not published)."""
+    if indicator_set.level == Level.UNIT or indicator_set.status != SetStatus.PUBLISHED:
+        return []
+    return [
+        t
+        for t in targets_for(indicator_set)
+        if access.can_submit(actor, indicator_set, area_path=t.path, unit_id=None)
+    ]
+
+
+def _average(points: list[Decimal]) -> Decimal | None:
+    if not points:
+        return None
+    return (sum(points, Decimal(0)) / len(points)).quantize(Decimal("0.01"))
+
+
+def overall_grade(average: Decimal | None) -> str:
+    """The grade an average of grade points stands for: the best grade whose points it reaches
+    (好 1, 较好 0.8, 一般 0.6, 差 0)."""
+    if average is None:
+        return ""
+    for grade, points in sorted(GRADE_POINTS.items(), key=lambda kv: -kv[1]):
+        if average >= points:
+            return str(Grade(grade).label)
+    return str(Grade.POOR.label)
+
+
+def duty_summary(reports: Any) -> list[dict[str, Any]]:
+    """Per report (with its reviews prefetched): the area, the secretary, how many reviewers gave
+    each grade, the average points and the grade it stands for — what the bulletin prints (kept
+    in the digest when a period is frozen, so it never changes afterwards)."""
+    out = []
+    for r in reports:
+        reviews = list(r.reviews.all())
+        counts = {str(label): 0 for _value, label in Grade.choices}
+        for review in reviews:
+            counts[str(Grade(review.grade).label)] += 1
+        average = _average([GRADE_POINTS[x.grade] for x in reviews])
+        out.append(
+            {
+                "area": r.area.name,
+                "secretary": r.secretary.get_full_name() or r.secretary.get_username(),
+                "reviewers": len(reviews),
+                "counts": [{"grade": g, "count": n} for g, n in counts.items()],
+                "average": None if average is None else str(average),
+                "grade": overall_grade(average),
+            }
+        )
+    return out
+
+
+def duty_summary_of(indicator_set: IndicatorSet) -> list[dict[str, Any]]:
+    """``duty_summary`` of every report of the set (for the bulletin; the caller has checked the
+    viewer may see the set)."""
+    reviews = DutyReview.objects.order_by("reviewed_at", "id")
+    reports = (
+        DutyReport.objects.filter(indicator_set=indicator_set)
+        .select_related("area", "secretary")
+        .prefetch_related(Prefetch("reviews", queryset=reviews))
+        .order_by("area__path")
+    )
+    return duty_summary(reports)

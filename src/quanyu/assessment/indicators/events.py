@@ -88,3 +88,10 @@ def duty_submitted_event(*, report: Any, actor: Any) -> IndicatorEvent:
 
 def duty_reviewed_event(*, report: Any, actor: Any, grade: str) -> IndicatorEvent:
     return _event(report.indicator_set, "duty_reviewed", actor, report=report.pk, grade=grade)
+
+
+def entries_reminded_event(
+    *, indicator_set: IndicatorSet, entries: list[int], overdue: int, told: int
+) -> IndicatorEvent:
+    """The scorers were reminded of ``entries`` (the sweep: no actor)."""
+    return _event(indicator_set, "entries_reminded", None, entries=entries, overdue=overdue, told=told)

@@ -451,6 +451,7 @@ def entry_submit(
         entry.submitted_by = actor
         entry.submitted_at = now
         entry.due_on = local_today() + dt.timedelta(days=SCORING_DAYS)
+        entry.reminded = 0  # the scorers are reminded of this submission afresh
         if evidence is not None:
             entry.evidence = evidence
         entry.save()

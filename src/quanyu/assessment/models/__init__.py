@@ -2,7 +2,13 @@
 bulletins) and indicator-based assessment (``indicators``: sets, indicators, scored periods,
 scores, manual entries with evidence, deductions and their events)."""
 
-from quanyu.assessment.models.areas import AreaDayStat, AreaMonthStat, AreaOpenStat, AreaOpenTotal
+from quanyu.assessment.models.areas import (
+    AreaDayStat,
+    AreaMonthCategoryStat,
+    AreaMonthStat,
+    AreaOpenStat,
+    AreaOpenTotal,
+)
 from quanyu.assessment.models.departments import (
     Bulletin,
     BulletinRow,
@@ -31,6 +37,7 @@ from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 __all__ = [
     "GRADE_POINTS",
     "AreaDayStat",
+    "AreaMonthCategoryStat",
     "AreaMonthStat",
     "AreaOpenStat",
     "AreaOpenTotal",

@@ -178,6 +178,9 @@ class ManualEntry(models.Model):
     submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"))
     due_on = models.DateField(_("评分期限"), null=True, blank=True)
+    # The assessors were reminded of this submission: 1 before ``due_on``, 2 once it passed
+    # (``indicators.reminders``); a new submission starts again from 0.
+    reminded = models.PositiveSmallIntegerField(_("提醒次数"), default=0)
     scored_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
 

@@ -1,25 +1,55 @@
 """The leaders' cockpit page (领导驾驶舱): key figures of an area and its children, a map of the
 chosen figure, monthly trends (ECharts, drawn by static/web/assessment/cockpit.js from a JSON
 script element: no inline script under the CSP), the children's ranking and the overdue work,
-every figure linking to the tickets behind it. ``?mode=screen`` is the big-screen view (dark,
+every figure linking to the tickets behind it; the early-warning panel adds the hot spots raised
+by early warning (``analytics``: its alerts, through its scoped selector) in the area, each
+opening its tickets. ``?mode=screen`` is the big-screen view (dark,
 1920×1080, reloading itself every five minutes); narrow screens get the phone layout."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanyu.analytics import board
+from quanyu.analytics.models import Alert, AlertKind
+from quanyu.areas.models import Area
 from quanyu.assessment.indicators import cockpit
 from quanyu.assessment.indicators.registry import Figure
-from quanyu.assessment.periods import current_month, parse_period, recent_months
+from quanyu.assessment.periods import Period, current_month, parse_period, recent_months
+from quanyu.catalog.models import Category
 
 MAP_FIGURES = ("in_time", "satisfied", "received", "open", "overdue", "repeat", "reported")
+HOTSPOTS_SHOWN = 5
+HOTSPOT_DAYS = 60  # hot spots raised this recently are shown
+HOTSPOT_SCAN = 500  # the viewer's latest alerts looked through for the area's hot spots
+
+
+def _hotspots(actor: Any, area: Area) -> list[Alert]:
+    """The latest hot spots raised in ``area`` (early warning's alerts, scoped to the viewer)."""
+    since = timezone.now() - dt.timedelta(days=HOTSPOT_DAYS)
+    found = [
+        a
+        for a in board.alert_list_for(actor=actor, limit=HOTSPOT_SCAN)
+        if a.kind == AlertKind.HOTSPOT and a.area_path.startswith(area.path) and a.raised_at >= since
+    ]
+    return found[:HOTSPOTS_SHOWN]
+
+
+def _categories(c: cockpit.Cockpit) -> list[dict[str, Any]]:
+    total = sum(x.count for x in c.categories)
+    return [
+        {"pk": x.pk, "name": x.name, "count": x.count, "share": f"{x.count * 100 / total:.1f}"}
+        for x in c.categories
+    ]
 
 
 def _show(f: Figure, share: bool) -> str:
@@ -86,8 +116,10 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         figure = "in_time"
     c = cockpit.cockpit_for(actor=request.user, area=area, period=period)
     screen = request.GET.get("mode") == "screen"
+    names = {x.pk: x.name for x in c.categories}
     children = [
-        {"place": p, "cards": _cards(p)} for p in c.ranked(figure if figure in cockpit.FIGURES else "in_time")
+        {"place": p, "cards": _cards(p), "top": p.top_category(names)}
+        for p in c.ranked(figure if figure in cockpit.FIGURES else "in_time")
     ]
     context = {
         "c": c,
@@ -102,22 +134,50 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         "periods": recent_months(13),
         "screen": screen,
         "error": error,
+        "categories": _categories(c),
+        "hotspots": _hotspots(request.user, area),
     }
     return render(request, "web/assessment/cockpit.html", context)
+
+
+def _tickets_of(request: HttpRequest, area: Area) -> tuple[Any, Period, Any, str, bool]:
+    """The tickets a cockpit link opens: a hot spot's, or a figure's (of one category)."""
+    raw_hotspot = request.GET.get("hotspot", "")
+    period = parse_period(request.GET["period"]) if request.GET.get("period") else current_month()
+    if raw_hotspot:
+        alert = next((a for a in _hotspots(request.user, area) if str(a.pk) == raw_hotspot), None)
+        if alert is None:
+            raise Http404
+        tickets = cockpit.cockpit_tickets_among(actor=request.user, area=area, ids=alert.ticket_ids)
+        return tickets, period, alert.title, f"hotspot={alert.pk}", True
+    figure, raw = request.GET.get("figure", "received"), request.GET.get("category", "")
+    if raw and not (raw.isascii() and raw.isdigit()):
+        raise ValidationError({"category": _("类别须为数字")})
+    category = int(raw) if raw else None
+    tickets = cockpit.cockpit_rows_for(
+        actor=request.user, area=area, period=period, figure=figure, category=category
+    )
+    label: Any = cockpit.FIGURES[figure][0]
+    if category is not None:
+        name = Category.objects.filter(pk=category).values_list("name", flat=True).first()
+        label = f"{label} · {name or cockpit.UNCATEGORISED}"
+    query = f"figure={figure}" + ("" if category is None else f"&category={category}")
+    return tickets, period, label, query, False
 
 
 @login_required
 def cockpit_tickets(request: HttpRequest) -> HttpResponse:
     area = cockpit.area_for(actor=request.user, area_id=request.GET.get("area"))
-    period = parse_period(request.GET["period"]) if request.GET.get("period") else current_month()
-    figure = request.GET.get("figure", "received")
-    tickets = cockpit.cockpit_rows_for(actor=request.user, area=area, period=period, figure=figure)
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    try:
+        tickets, period, label, query, hotspot = _tickets_of(request, area)
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     context = {
         "area": area,
         "period": period,
-        "figure": figure,
-        "label": cockpit.FIGURES[figure][0],
-        "page": page,
+        "query": query,
+        "label": label,
+        "page": Paginator(tickets, 50).get_page(request.GET.get("page")),
+        "hotspot": hotspot,
     }
     return render(request, "web/assessment/cockpit_tickets.html", context)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanyu.assessment.access import RANKING_VIEWERS
 from quanyu.assessment.indicators.access import COCKPIT_VIEWERS, VIEWERS
-from quanyu.web.assessment import cockpit, indicators
+from quanyu.web.assessment import cockpit, duty, indicators
 from quanyu.web.assessment import views as assessment
 from quanyu.web.nav import NavItem, register
 
@@ -29,6 +29,11 @@ urlpatterns = [
         name="assessment_set_export",
     ),
     path("assessment/sets/<int:set_id>/bulletin/", indicators.set_bulletin, name="assessment_set_bulletin"),
+    # 述职评议 (web/assessment/duty.py), before the steps' catch-all.
+    path("assessment/sets/<int:set_id>/duty/", duty.duty_list, name="assessment_duty"),
+    path("assessment/sets/<int:set_id>/duty/submit/", duty.duty_submit, name="assessment_duty_submit"),
+    path("assessment/duty/<int:report_id>/", duty.duty_report, name="assessment_duty_report"),
+    path("assessment/duty/<int:report_id>/review/", duty.duty_review, name="assessment_duty_review"),
     path("assessment/sets/<int:set_id>/<slug:step>/", indicators.set_step, name="assessment_set_step"),
     path("assessment/indicators/<int:indicator_id>/rows/", indicators.indicator_rows, name="assessment_rows"),
     path("cockpit/", cockpit.cockpit_page, name="cockpit"),
@@ -66,6 +71,8 @@ register(
                 "web:assessment_set_ranking",
                 "web:assessment_rows",
                 "web:assessment_set_step",
+                "web:assessment_duty",
+                "web:assessment_duty_report",
             }
         ),
     )

@@ -71,3 +71,14 @@ def test_a_hot_spot_opens_its_tickets(city, people, raised):
 def test_no_hot_spots_says_so(city, people):
     html = client(people["leader"]).get("/cockpit/").content.decode()
     assert "近期没有热点问题预警" in html
+
+
+def test_the_cockpit_api_has_the_hot_spots_and_the_categories(city, people, raised):
+    own = raised[city.communities[0].pk]
+    other = raised[city.communities[2].pk]
+    body = client(people["street_staff"]).get("/api/assessment/cockpit/").json()
+    assert [h["id"] for h in body["hotspots"]] == [own.pk] != [other.pk]
+    assert body["hotspots"][0]["tickets"] == 3
+    # Tickets received per major category add up to the area's "received".
+    received = float(body["area"]["figures"]["received"]["numerator"])
+    assert sum(c["count"] for c in body["categories"]) == received  # 3 unless a month began since

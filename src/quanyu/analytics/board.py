@@ -26,7 +26,7 @@ import numpy as np
 from django.utils import timezone
 
 from quanyu.analytics.hotspots import Columns, hotspots_from_columns
-from quanyu.analytics.models import Alert, HeatSetting
+from quanyu.analytics.models import Alert, AlertKind, HeatSetting
 from quanyu.analytics.repeats import Record, find_repeats
 from quanyu.analytics.spikes import spikes_by_key
 from quanyu.areas.models import Area
@@ -222,6 +222,16 @@ def repeat_groups(
 
 def alert_list_for(*, actor: Any, limit: int = 50) -> list[Alert]:
     return list(scope(Alert.objects.select_related("area"), actor=actor)[:limit])
+
+
+def hotspots_in(*, actor: Any, area: Area, days: int = 60, limit: int = 5) -> list[Alert]:
+    """The latest hot spots raised in ``area`` in the last ``days`` (scoped to ``actor``): the
+    cockpit's early-warning panel, page and API alike."""
+    since = timezone.now() - dt.timedelta(days=days)
+    found = Alert.objects.filter(
+        kind=AlertKind.HOTSPOT, area_path__startswith=area.path, raised_at__gte=since
+    )
+    return list(scope(found.select_related("area"), actor=actor)[:limit])
 
 
 def warning_board(*, actor: Any, now: dt.datetime | None = None) -> dict[str, Any]:

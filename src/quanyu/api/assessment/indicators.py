@@ -412,6 +412,8 @@ def cockpit_json(c: cockpit.Cockpit) -> dict[str, Any]:
         "children": [place(p) for p in c.children],
         "trend": c.trend,
         "overdue": [{"id": t.pk, "text": t.text[:60], "completion_due": t.completion_due} for t in c.overdue],
+        # Tickets received per major category (pk 0: none given); they add up to "received".
+        "categories": [{"category": x.pk, "name": x.name, "count": x.count} for x in c.categories],
         "figures": {k: str(v[0]) for k, v in cockpit.FIGURES.items()},
     }
 
@@ -421,9 +423,22 @@ class CockpitView(APIView):
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("area", int)], responses=ANY)
     def get(self, request: Request) -> Response:
+        from quanyu.analytics.board import hotspots_in
+
         area = cockpit.area_for(actor=request.user, area_id=request.query_params.get("area"))
         period = _period(request.query_params.get("period"), default=current_month())
-        return Response(cockpit_json(cockpit.cockpit_for(actor=request.user, area=area, period=period)))
+        answer = cockpit_json(cockpit.cockpit_for(actor=request.user, area=area, period=period))
+        answer["hotspots"] = [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "area": a.area_id,
+                "raised_at": a.raised_at,
+                "tickets": len(a.ticket_ids),
+            }
+            for a in hotspots_in(actor=request.user, area=area)
+        ]
+        return Response(answer)
 
 
 class BulletinView(APIView):
@@ -454,6 +469,7 @@ class BulletinView(APIView):
                 "black": [{"name": r.name, "total": str(r.total)} for r in b.black],
                 "talks": b.talks,
                 "hot_topics": b.hot_topics,
+                "duty": b.duty,  # 书记述职评议: each report's grades
                 "ranking": ranking_json(ranking),
             }
         )

@@ -8,7 +8,6 @@ opening its tickets. ``?mode=screen`` is the big-screen view (dark,
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,11 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.analytics import board
-from quanyu.analytics.models import Alert, AlertKind
+from quanyu.analytics.models import Alert
 from quanyu.areas.models import Area
 from quanyu.assessment.indicators import cockpit
 from quanyu.assessment.indicators.registry import Figure
@@ -30,18 +28,11 @@ from quanyu.catalog.models import Category
 MAP_FIGURES = ("in_time", "satisfied", "received", "open", "overdue", "repeat", "reported")
 HOTSPOTS_SHOWN = 5
 HOTSPOT_DAYS = 60  # hot spots raised this recently are shown
-HOTSPOT_SCAN = 500  # the viewer's latest alerts looked through for the area's hot spots
 
 
 def _hotspots(actor: Any, area: Area) -> list[Alert]:
     """The latest hot spots raised in ``area`` (early warning's alerts, scoped to the viewer)."""
-    since = timezone.now() - dt.timedelta(days=HOTSPOT_DAYS)
-    found = [
-        a
-        for a in board.alert_list_for(actor=actor, limit=HOTSPOT_SCAN)
-        if a.kind == AlertKind.HOTSPOT and a.area_path.startswith(area.path) and a.raised_at >= since
-    ]
-    return found[:HOTSPOTS_SHOWN]
+    return board.hotspots_in(actor=actor, area=area, days=HOTSPOT_DAYS, limit=HOTSPOTS_SHOWN)
 
 
 def _categories(c: cockpit.Cockpit) -> list[dict[str, Any]]:

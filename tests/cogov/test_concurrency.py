@@ -1,7 +1,8 @@
 """Two transitions at once on one row (PostgreSQL): the row lock makes exactly one win and the other
 a clear conflict, with one event — for a resolution's task (complete against cancel), a contract
-(year-end evaluation against termination) and a secretary project (final evaluation against a
-rectification order)."""
+(year-end evaluation against termination), a secretary project (final evaluation against a
+rectification order) and a deliberation (two keepers counting one vote); two reports on sibling
+sub-results both count in their parent."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
 from quanyu.cogov import services
-from quanyu.cogov.models import ContractEvent, ProjectReview, SecretaryProject, TaskEvent
+from quanyu.cogov.models import ContractEvent, DeliberationEvent, ProjectReview, SecretaryProject, TaskEvent
 from quanyu.cogov.states import ContractStatus, ProjectStatus, TaskStatus
-from tests.cogov.factories import held_session_with_task, reported_contract
+from tests.cogov.factories import decided, held_session_with_task, reported_contract, voting
 from tests.factories import make_city, make_personas
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -127,3 +128,44 @@ def test_final_evaluation_against_rectification_on_one_project(city):
         status = SecretaryProject.objects.get(pk=p.pk).status
         assert status in (ProjectStatus.EVALUATED, ProjectStatus.RECTIFYING)
         assert ProjectReview.objects.filter(project=p).count() == 1
+
+
+def test_two_keepers_close_one_vote(city):
+    staff, admin = city.users["community_x"], city.users["district_admin"]
+    for _ in range(ROUNDS):
+        d = voting(city, entitled=1)
+        services.vote_cast(actor=city.users["resident"], deliberation=d, choice="for")
+        answers = race(
+            lambda d=d: services.deliberation_close_vote(actor=staff, deliberation=d, decision="清理"),
+            lambda d=d: services.deliberation_close_vote(actor=admin, deliberation=d, decision="清理"),
+        )
+        assert answers == ["ConflictError", "ok"], answers
+        assert DeliberationEvent.objects.filter(deliberation=d, kind="decided").count() == 1
+
+
+def test_two_progress_reports_on_sub_results_of_one_item(city):
+    """Each sub-result's report locks the deliberation first, then the item: the parent's weighted
+    progress counts both."""
+    staff = city.users["community_x"]
+    acc = services.accountability
+    d = decided(city)
+    parent = acc.result_add(
+        actor=staff, deliberation=d, title="清理", owner="居委会", due=dt.date(2026, 12, 31)
+    )
+    kids = [
+        acc.result_add(
+            actor=staff,
+            deliberation=d,
+            title=f"子项{i}",
+            owner="物业",
+            due=dt.date(2026, 12, 31),
+            parent=parent,
+        )
+        for i in range(2)
+    ]
+    answers = race(
+        *(lambda k=k: acc.result_progress(actor=staff, result=k, progress=100, note="完成") for k in kids)
+    )
+    assert answers == ["ok", "ok"], answers
+    parent.refresh_from_db()
+    assert (parent.progress, parent.status) == (100, "done")

@@ -3,17 +3,21 @@ the demo district's 300 resident units, as Yangquan's 600+ units each sign one),
 joint-meeting body per street (its part-time committee members and department representatives)
 with a year of quarterly sessions whose resolutions are tasks, some done and reviewed, some
 overdue, and 80 secretary-led projects (Luoyang's 58 secretaries leading 80) with milestones,
-quarterly comments, rectification orders and final ratings. Everything goes through
+quarterly comments, rectification orders and final ratings; residents' deliberations in every
+state, two in each community (one in three by 一委三会), with the decided ones' accountability items
+in the first street's communities, where the demo's residents live and vote. Everything goes through
 ``quanyu.cogov.services``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from quanyu.accounts.models import RoleGrant
 from quanyu.cogov import services
-from quanyu.cogov.models import Contract, Task
+from quanyu.cogov.models import Contract, Deliberation, Task
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
 from quanyu.orgs.models import PartTimeMember
@@ -212,6 +216,122 @@ def _projects(ctx: DemoContext, year: int, today: dt.date) -> int:
     return total
 
 
+DELIBERATIONS_PER_COMMUNITY = 2
+TOPICS = [
+    "小区加装电梯",
+    "楼道堆物清理",
+    "非机动车充电棚建设",
+    "小区停车位施划",
+    "清理违建棚舍和私搭菜地",  # Lianyungang's case, settled by 一委三会
+    "垃圾分类投放点调整",
+    "健身器材更新",
+    "背街小巷路灯增设",
+]
+# States that need no residents' votes, for communities where the demo has no resident accounts;
+# the rest also where residents live (the first street's communities).
+WITHOUT_VOTES = ["collecting", "proposed", "deliberated", "voting", "rejected", "withdrawn"]
+WITH_VOTES = ["decided", "published", "result_published", *WITHOUT_VOTES]
+ORDER = ["collecting", "proposed", "deliberated", "voting", "decided", "published", "result_published"]
+MEETING = {
+    "yizheng": [("party", "社区党委书记"), ("residents_committee", "居委会主任")],
+    "yiwei": [
+        ("party", "社区党委书记"),
+        ("council", "议事会成员"),
+        ("supervisory", "监事会成员"),
+        ("old_member", "老党员"),
+        ("resident_rep", "居民代表"),
+        ("unit_rep", "驻区单位代表"),
+        ("police", "社区民警"),
+    ],
+}
+
+
+def _voters(ctx: DemoContext) -> dict[int, list[Any]]:
+    """The demo's residents and party members by the community of their grant (one query)."""
+    people = [*ctx.users.get(Role.RESIDENT, []), *ctx.users.get(Role.PARTY_MEMBER, [])]
+    by_user = {u.pk: u for u in people}
+    grants = RoleGrant.objects.filter(user_id__in=list(by_user), role__in=[Role.RESIDENT, Role.PARTY_MEMBER])
+    found: dict[int, list[Any]] = {}
+    for user_id, area_id in grants.values_list("user_id", "area_id"):
+        found.setdefault(area_id, []).append(by_user[user_id])
+    return found
+
+
+def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: list[Any]) -> Deliberation:
+    a, now, today = ctx.actor, timezone.now(), timezone.localdate()
+    method = "yiwei" if n % 3 == 2 else "yizheng"
+    topic = TOPICS[n % len(TOPICS)]
+    d = services.deliberation_open(
+        actor=a,
+        community=community,
+        title=f"{topic}",
+        description=f"征集居民对{topic}的意见建议。",
+        opinions_close=now + dt.timedelta(days=ctx.rng.randrange(3, 15)),
+        method=method,
+    )
+    for who in voters[:2]:
+        services.opinion_post(actor=who, deliberation=d, text=f"支持{topic}，建议尽快实施")
+    if not voters:  # where the demo has no resident accounts: what a residents' forum said, recorded by staff
+        services.opinion_post(actor=a, deliberation=d, text=f"居民座谈会意见：{topic}需兼顾低楼层住户")
+    if target == "withdrawn":
+        return services.deliberation_withdraw(actor=a, deliberation=d, reason="与其他议题合并")
+    reach = ORDER.index(target) if target in ORDER else ORDER.index("voting")
+    if reach >= 1:
+        d = services.deliberation_propose(actor=a, deliberation=d, proposal=f"社区党组织提议：{topic}")
+    if reach >= 2:
+        participants = [{"kind": k, "name": ctx.faker.name()} for k, _post in MEETING[method]]
+        d = services.deliberation_committees(
+            actor=a, deliberation=d, note="同意提交表决", participants=participants
+        )
+    if reach >= 3:
+        d = services.deliberation_open_vote(
+            actor=a, deliberation=d, entitled=max(1, len(voters)), vote_close=now + dt.timedelta(days=3)
+        )
+    if target == "voting":
+        return d
+    if target != "rejected":
+        for who in voters:
+            services.vote_cast(actor=who, deliberation=d, choice="for")
+    d = services.deliberation_close_vote(actor=a, deliberation=d, decision=f"同意{topic}，由居委会组织实施")
+    if reach >= 5:
+        d = services.deliberation_publish(actor=a, deliberation=d, today=today - dt.timedelta(days=10))
+    _results(ctx, d, done=target == "result_published")
+    if reach >= 6:
+        d = services.deliberation_publish_result(actor=a, deliberation=d, result=f"{topic}已实施完毕")
+    return d
+
+
+def _results(ctx: DemoContext, d: Deliberation, *, done: bool) -> None:
+    """Who does what by when: an item with two weighted sub-results, progress reported."""
+    if d.status == "rejected":
+        return
+    acc, a = services.accountability, ctx.actor
+    due = timezone.localdate() + dt.timedelta(days=ctx.rng.randrange(20, 90))
+    parent = acc.result_add(actor=a, deliberation=d, title=f"落实：{d.title}", owner="社区居委会", due=due)
+    steps = [("方案公示与施工", 3, "物业服务企业"), ("验收与回访", 1, "社区居务监事会")]
+    for title, weight, owner in steps:
+        child = acc.result_add(
+            actor=a, deliberation=d, title=title, owner=owner, due=due, weight=weight, parent=parent
+        )
+        progress = 100 if done else ctx.rng.choice([0, 30, 60, 100])
+        if progress:
+            acc.result_progress(actor=a, result=child, progress=progress, note="按计划推进")
+
+
+def _deliberations(ctx: DemoContext) -> int:
+    voters = _voters(ctx)
+    n = 0
+    for c, community in enumerate(ctx.communities):
+        people = voters.get(community.pk, [])
+        states = WITH_VOTES if people else WITHOUT_VOTES
+        for j in range(DELIBERATIONS_PER_COMMUNITY):
+            _deliberate(
+                ctx, community, states[(c * DELIBERATIONS_PER_COMMUNITY + j) % len(states)], n, people
+            )
+            n += 1
+    return n
+
+
 def run(ctx: DemoContext) -> None:
     today = timezone.localdate()
     year = today.year
@@ -226,4 +346,7 @@ def run(ctx: DemoContext) -> None:
     task.advance(len(ctx.streets))
     task = ctx.progress("书记领办项目", total=1)
     _projects(ctx, year, today)
+    task.advance()
+    task = ctx.progress("民主协商", total=1)
+    _deliberations(ctx)
     task.advance()

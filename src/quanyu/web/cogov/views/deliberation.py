@@ -147,7 +147,9 @@ def _page(request: HttpRequest, d: Deliberation, error: str = "", status: int = 
         "d": d,
         "opinions": list(d.opinions.all()),
         "objections": list(d.objections.all()),
-        "history": [(e, _kind_label(e.kind)) for e in selectors.deliberation_timeline(deliberation=d)],
+        "history": [
+            (e, _kind_label(e.kind, d.method)) for e in selectors.deliberation_timeline(deliberation=d)
+        ],
         "steps": [(step_label(d.method, s), i <= reached, i == reached) for i, s in enumerate(STEPS_SHOWN)],
         "status_label": step_label(d.method, d.status),
         "participant_kinds": [(k, label, k in required) for k, label in ParticipantKind.choices],
@@ -174,7 +176,7 @@ def _page(request: HttpRequest, d: Deliberation, error: str = "", status: int = 
     return render(request, "web/cogov/deliberation.html", context, status=status)
 
 
-def _kind_label(kind: str) -> str:
+def _kind_label(kind: str, method: str) -> str:
     labels = {
         "opened": _("发起征集"),
         "opinion": _("居民提出意见"),
@@ -182,11 +184,10 @@ def _kind_label(kind: str) -> str:
         "voted": _("居民表决"),
         "objection": _("监事会提出异议"),
         "objection_answered": _("答复异议"),
-        "deliberated": _("商议"),
     }
     if kind in labels:
         return labels[kind]
-    return str(D(kind).label) if kind in D.values else kind
+    return step_label(method, kind) if kind in D.values else kind
 
 
 def deliberation_detail(request: HttpRequest, deliberation_id: int) -> HttpResponse:

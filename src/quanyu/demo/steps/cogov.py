@@ -275,7 +275,7 @@ def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: l
         services.opinion_post(actor=a, deliberation=d, text=f"居民座谈会意见：{topic}需兼顾低楼层住户")
     if target == "withdrawn":
         return services.deliberation_withdraw(actor=a, deliberation=d, reason="与其他议题合并")
-    reach = ORDER.index(target) if target in ORDER else ORDER.index("voting")
+    reach = ORDER.index("voting" if target == "rejected" else target)
     if reach >= 1:
         d = services.deliberation_propose(actor=a, deliberation=d, proposal=f"社区党组织提议：{topic}")
     if reach >= 2:
@@ -287,7 +287,7 @@ def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: l
         d = services.deliberation_open_vote(
             actor=a, deliberation=d, entitled=max(1, len(voters)), vote_close=now + dt.timedelta(days=3)
         )
-    if target == "voting":
+    if target in ORDER[:4]:  # collecting, proposed, deliberated or voting: no further
         return d
     if target != "rejected":
         for who in voters:
@@ -309,10 +309,13 @@ def _results(ctx: DemoContext, d: Deliberation, *, done: bool) -> None:
     due = timezone.localdate() + dt.timedelta(days=ctx.rng.randrange(20, 90))
     parent = acc.result_add(actor=a, deliberation=d, title=f"落实：{d.title}", owner="社区居委会", due=due)
     steps = [("方案公示与施工", 3, "物业服务企业"), ("验收与回访", 1, "社区居务监事会")]
-    for title, weight, owner in steps:
-        child = acc.result_add(
+    children = [
+        acc.result_add(
             actor=a, deliberation=d, title=title, owner=owner, due=due, weight=weight, parent=parent
         )
+        for title, weight, owner in steps
+    ]
+    for child in children:
         progress = 100 if done else ctx.rng.choice([0, 30, 60, 100])
         if progress:
             acc.result_progress(actor=a, result=child, progress=progress, note="按计划推进")

@@ -4,8 +4,9 @@ joint-meeting body per street (its part-time committee members and department re
 with a year of quarterly sessions whose resolutions are tasks, some done and reviewed, some
 overdue, and 80 secretary-led projects (Luoyang's 58 secretaries leading 80) with milestones,
 quarterly comments, rectification orders and final ratings; residents' deliberations in every
-state, two in each community (one in three by 一委三会), with the decided ones' accountability items
-in the first street's communities, where the demo's residents live and vote. Everything goes through
+state, two in each community before or at the vote (about a third by 一委三会), and in the first
+street's communities, where the demo's residents live and vote, one decided, one published and one
+with its result published, each with accountability items. Everything goes through
 ``quanyu.cogov.services``."""
 
 from __future__ import annotations
@@ -227,22 +228,26 @@ TOPICS = [
     "健身器材更新",
     "背街小巷路灯增设",
 ]
-# States that need no residents' votes, for communities where the demo has no resident accounts;
-# the rest also where residents live (the first street's communities).
-WITHOUT_VOTES = ["collecting", "proposed", "deliberated", "voting", "rejected", "withdrawn"]
-WITH_VOTES = ["decided", "published", "result_published", *WITHOUT_VOTES]
+# Where the demo has no resident accounts, states that need no residents' votes, taken in turn from
+# this cycle (every state within its first six; collecting and voting 5 in 20, proposed and
+# deliberated 3, rejected and withdrawn 2); where residents live (the first street's communities)
+# also one of each state after the vote.
+CYCLE = ["collecting", "voting", "proposed", "deliberated", "rejected", "withdrawn"] * 2 + [
+    "collecting",
+    "voting",
+    "collecting",
+    "voting",
+    "proposed",
+    "deliberated",
+    "collecting",
+    "voting",
+]
+AFTER_THE_VOTE = ["decided", "published", "result_published"]
+YIWEI_SHARE = 0.35  # Lianyungang's 一委三会 beside Luoyang's 一征三议两公开
 ORDER = ["collecting", "proposed", "deliberated", "voting", "decided", "published", "result_published"]
-MEETING = {
-    "yizheng": [("party", "社区党委书记"), ("residents_committee", "居委会主任")],
-    "yiwei": [
-        ("party", "社区党委书记"),
-        ("council", "议事会成员"),
-        ("supervisory", "监事会成员"),
-        ("old_member", "老党员"),
-        ("resident_rep", "居民代表"),
-        ("unit_rep", "驻区单位代表"),
-        ("police", "社区民警"),
-    ],
+MEETING = {  # who sits in the deliberation meeting (Lianyungang's case adds old members and the police)
+    "yizheng": ["party", "residents_committee"],
+    "yiwei": ["party", "council", "supervisory", "old_member", "resident_rep", "unit_rep", "police"],
 }
 
 
@@ -259,7 +264,7 @@ def _voters(ctx: DemoContext) -> dict[int, list[Any]]:
 
 def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: list[Any]) -> Deliberation:
     a, now, today = ctx.actor, timezone.now(), timezone.localdate()
-    method = "yiwei" if n % 3 == 2 else "yizheng"
+    method = "yiwei" if ctx.rng.random() < YIWEI_SHARE else "yizheng"
     topic = TOPICS[n % len(TOPICS)]
     d = services.deliberation_open(
         actor=a,
@@ -279,7 +284,7 @@ def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: l
     if reach >= 1:
         d = services.deliberation_propose(actor=a, deliberation=d, proposal=f"社区党组织提议：{topic}")
     if reach >= 2:
-        participants = [{"kind": k, "name": ctx.faker.name()} for k, _post in MEETING[method]]
+        participants = [{"kind": k, "name": ctx.faker.name()} for k in MEETING[method]]
         d = services.deliberation_committees(
             actor=a, deliberation=d, note="同意提交表决", participants=participants
         )
@@ -326,11 +331,14 @@ def _deliberations(ctx: DemoContext) -> int:
     n = 0
     for c, community in enumerate(ctx.communities):
         people = voters.get(community.pk, [])
-        states = WITH_VOTES if people else WITHOUT_VOTES
-        for j in range(DELIBERATIONS_PER_COMMUNITY):
-            _deliberate(
-                ctx, community, states[(c * DELIBERATIONS_PER_COMMUNITY + j) % len(states)], n, people
-            )
+        states = [
+            CYCLE[(c * DELIBERATIONS_PER_COMMUNITY + j) % len(CYCLE)]
+            for j in range(DELIBERATIONS_PER_COMMUNITY)
+        ]
+        if people:
+            states += AFTER_THE_VOTE
+        for state in states:
+            _deliberate(ctx, community, state, n, people)
             n += 1
     return n
 

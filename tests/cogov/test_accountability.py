@@ -209,3 +209,19 @@ def test_page_sets_out_and_reports_items_and_reads_them_without_log_in(city):
             ).status_code
             == 404
         )
+
+
+def test_the_page_keeps_a_constant_query_count_as_items_grow(city, django_assert_max_num_queries):
+    d = decided(city)
+    parent = add(city, d)
+    add(city, d, "子项", parent=parent)
+    url = f"/cogov/deliberations/{d.pk}/"
+    Client().get(url)
+    with django_assert_max_num_queries(30) as first:
+        Client().get(url)
+    n = len(first.captured_queries)
+    for i in range(4):
+        child = add(city, d, f"子项{i}", parent=add(city, d, f"事项{i}"))
+        acc.result_progress(actor=city.users["community_x"], result=child, progress=20, note="推进")
+    with django_assert_max_num_queries(n):
+        Client().get(url)

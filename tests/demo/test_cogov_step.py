@@ -1,6 +1,7 @@
 """The co-governance demo step's deliberations: in every state, both methods, the 一委三会 ones with
 the participants their meeting requires, decided ones with accountability items whose weighted
-progress holds, the withdrawn ones left out of the public list."""
+progress holds, the withdrawn ones left out of the public list; the admission list and pushes in
+every status, each with its events."""
 
 from collections import Counter
 
@@ -51,3 +52,15 @@ def test_public_list_leaves_withdrawn_ones_out(demo, db):
     assert withdrawn is not None
     listed = selectors.deliberation_public_list(community=withdrawn.community)
     assert withdrawn.pk not in set(listed.values_list("pk", flat=True))
+
+
+def test_admission_list_and_pushes_in_every_status_with_their_events(demo, db):
+    from quanyu.cogov.models import AdmissionEvent, AdmissionItem, AdmissionRequest
+    from quanyu.cogov.states import AdmissionStatus
+
+    assert AdmissionItem.objects.count() >= 5
+    statuses = set(AdmissionRequest.objects.values_list("status", flat=True))
+    assert statuses == set(AdmissionStatus.values), statuses
+    assert not AdmissionRequest.objects.filter(events__isnull=True).exists()
+    decided = AdmissionRequest.objects.filter(status__in=["approved", "rejected"])
+    assert AdmissionEvent.objects.filter(request__in=decided).count() == 2 * decided.count()

@@ -6,7 +6,9 @@ overdue, and 80 secretary-led projects (Luoyang's 58 secretaries leading 80) wit
 quarterly comments, rectification orders and final ratings; residents' deliberations in every
 state, two in each community before or at the vote (about a third by 一委三会), and in the first
 street's communities, where the demo's residents live and vote, one decided, one published and one
-with its result published, each with accountability items. Everything goes through
+with its result published, each with accountability items; the district's community-affairs
+admission list and two departments' pushes per community, admitted, refused, pending, approved or
+rejected. Everything goes through
 ``quanyu.cogov.services``."""
 
 from __future__ import annotations
@@ -343,6 +345,78 @@ def _deliberations(ctx: DemoContext) -> int:
     return n
 
 
+# The district's admission list (社区事务准入清单, as Yangquan's): what each department may push down.
+ADMISSION_LIST = {
+    "minzheng": [
+        ("高龄津贴申请受理", "《山东省老年人权益保障条例》", True),
+        ("低保对象入户核查", "《社会救助暂行办法》", True),
+    ],
+    "weijian": [("65岁以上老人健康体检通知", "《基本公共卫生服务规范》", True)],
+    "renshe": [("城乡居民养老保险参保登记", "《社会保险法》", False)],
+    "chengguan": [("门前三包宣传", "《城市市容和环境卫生管理条例》", False)],
+    "yingji": [("防汛避险转移预案演练", "《突发事件应对法》", True)],
+}
+# Pushes outside the list that the demo's departments try (some sent for the district's approval).
+OUTSIDE = ["代收违章停车罚款", "创城迎检资料台账", "企业安全生产检查", "统计报表代填", "商户证照核查"]
+PUSHES_PER_COMMUNITY = 2
+
+
+def _admission(ctx: DemoContext) -> int:
+    """The list, and each community receiving pushes: inside the list admitted, outside refused or
+    sent for approval, the district deciding most of those (every push with its events)."""
+    svc, district = services.admission, ctx.district
+    assert district is not None
+    deciders = ctx.users.get(Role.ORG_DEPARTMENT) or [ctx.actor]
+    handlers: dict[int, Any] = {}
+    for user_id, unit_id in RoleGrant.objects.filter(role=Role.DEPARTMENT_HANDLER).values_list(
+        "user_id", "unit_id"
+    ):
+        handlers.setdefault(unit_id, user_id)
+    by_pk = {u.pk: u for u in ctx.users.get(Role.DEPARTMENT_HANDLER, [])}
+    items = []
+    for key, rows in ADMISSION_LIST.items():
+        department = ctx.departments.get(key)
+        if department is None:
+            continue
+        for title, basis, funded in rows:
+            items.append(
+                svc.item_add(
+                    actor=deciders[0],
+                    district=district,
+                    department=department,
+                    title=title,
+                    legal_basis=basis,
+                    funding_follows=funded,
+                )
+            )
+    if not items:
+        return 0
+    n = waiting = 0
+    for c, community in enumerate(ctx.communities):
+        for j in range(PUSHES_PER_COMMUNITY):
+            k = c * PUSHES_PER_COMMUNITY + j
+            listed = k % 5 < 3  # three in five inside the list
+            item = items[k % len(items)]
+            department = item.department if listed else ctx.rng.choice(list(ctx.departments.values()))
+            actor = by_pk.get(handlers.get(department.pk, 0), ctx.actor)
+            push = svc.push(
+                actor=actor,
+                department=department,
+                community=community,
+                title=item.title if listed else OUTSIDE[k % len(OUTSIDE)],
+                item=item if listed else None,
+                ask_approval=not listed and k % 5 == 3,
+            )
+            if push.status == "pending":  # of every three: one left waiting, one approved, one rejected
+                waiting += 1
+                if waiting % 3:
+                    approve = waiting % 3 == 2
+                    note = "同意下沉，费随事转" if approve else "属部门职责，不得转嫁社区"
+                    svc.decide(actor=deciders[0], request=push, approve=approve, note=note)
+            n += 1
+    return n
+
+
 def run(ctx: DemoContext) -> None:
     today = timezone.localdate()
     year = today.year
@@ -360,4 +434,7 @@ def run(ctx: DemoContext) -> None:
     task.advance()
     task = ctx.progress("民主协商", total=1)
     _deliberations(ctx)
+    task.advance()
+    task = ctx.progress("社区事务准入", total=1)
+    _admission(ctx)
     task.advance()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from quanyu.cogov import services
-from quanyu.cogov.models import Body, Contract, Session, Task
-from tests.factories import City
+from quanyu.cogov.models import AdmissionItem, Body, Contract, Deliberation, Session, Task
+from quanyu.core.roles import Role
+from tests.factories import City, make_user
 
 YEAR = 2026
 
@@ -103,3 +106,73 @@ def next_session(city: City, task: Task, day: dt.date = dt.date(YEAR, 6, 20)) ->
     services.session_hold(actor=admin, session=s, attendance=members, minutes="审议上次决议")
     s.refresh_from_db()
     return s
+
+
+# --- residents' deliberation ----------------------------------------------------------------------
+
+
+def residents(city: City, n: int, start: int = 0):
+    return [make_user(f"r{start + i}", Role.RESIDENT, city.communities[0]) for i in range(n)]
+
+
+def opened(city: City, *, method: str = "yizheng") -> Deliberation:
+    return services.deliberation_open(
+        actor=city.users["community_x"],
+        community=city.communities[0],
+        title="小区违建棚舍清理",
+        opinions_close=timezone.now() + dt.timedelta(days=7),
+        method=method,
+    )
+
+
+TWO_COMMITTEES = [{"kind": "party", "name": "王书记"}, {"kind": "residents_committee", "name": "李主任"}]
+YIWEI_MEETING = [
+    {"kind": "party", "name": "王书记"},
+    {"kind": "council", "name": "陈议事"},
+    {"kind": "supervisory", "name": "周监事"},
+    {"kind": "old_member", "name": "老刘"},
+    {"kind": "police", "name": "赵警官"},
+]
+
+
+def voting(city: City, entitled: int = 6, *, method: str = "yizheng", opinions=()) -> Deliberation:
+    staff = city.users["community_x"]
+    d = opened(city, method=method)
+    for who in opinions:
+        services.opinion_post(actor=who, deliberation=d, text="棚舍占用绿地，建议清理")
+    d = services.deliberation_propose(actor=staff, deliberation=d, proposal="拆除违建棚舍，恢复绿地")
+    d = services.deliberation_committees(
+        actor=staff,
+        deliberation=d,
+        note="同意提交表决",
+        participants=YIWEI_MEETING if method == "yiwei" else TWO_COMMITTEES,
+    )
+    return services.deliberation_open_vote(
+        actor=staff, deliberation=d, entitled=entitled, vote_close=timezone.now() + dt.timedelta(days=1)
+    )
+
+
+def decided(city: City, *, method: str = "yizheng", opinions=()) -> Deliberation:
+    """A decision taken by 2 of 3 entitled residents (the vote closed by a keeper), after opinions
+    from ``opinions``."""
+    d = voting(city, entitled=3, method=method, opinions=opinions)
+    second = residents(city, 1, start=1000 + d.pk)  # a new resident for every decision
+    for who in [city.users["resident"], *second]:
+        services.vote_cast(actor=who, deliberation=d, choice="for")
+    return services.deliberation_close_vote(
+        actor=city.users["community_x"], deliberation=d, decision="清理违建"
+    )
+
+
+# --- admission ------------------------------------------------------------------------------------
+
+
+def listed(city: City) -> AdmissionItem:
+    return services.admission.item_add(
+        actor=city.users["district_admin"],
+        district=city.district,
+        department=city.units[-1],
+        title="市容环境卫生巡查",
+        legal_basis="《城市市容和环境卫生管理条例》",
+        funding_follows=True,
+    )

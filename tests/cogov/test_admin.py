@@ -26,6 +26,11 @@ def test_admin_pages_are_read_only(city):
         "secretaryproject",
         "projectevent",
         "admissionrequest",
+        "admissionevent",
+        "deliberation",
+        "deliberationevent",
+        "result",
+        "resultevent",
     ]:
         assert client.get(f"/admin/cogov/{name}/").status_code == 200, name
         assert client.get(f"/admin/cogov/{name}/add/").status_code == 403, name

@@ -16,36 +16,12 @@ from hypothesis import strategies as st
 from quanyu.cogov import services
 from quanyu.cogov.models import Deliberation, DeliberationEvent, Vote
 from quanyu.cogov.states import DELIBERATION_ALLOWED, DeliberationStatus
-from quanyu.core.roles import Role
 from quanyu.core.workflow import TransitionError
 from tests.asserts import nothing_written, snapshot
-from tests.factories import make_user
+from tests.cogov.factories import YIWEI_MEETING, opened, residents, voting
 
 pytestmark = pytest.mark.django_db
 D = DeliberationStatus
-
-
-def residents(city, n: int, start: int = 0):
-    return [make_user(f"r{start + i}", Role.RESIDENT, city.communities[0]) for i in range(n)]
-
-
-def opened(city) -> Deliberation:
-    return services.deliberation_open(
-        actor=city.users["community_x"],
-        community=city.communities[0],
-        title="小区违建棚舍清理",
-        opinions_close=timezone.now() + dt.timedelta(days=7),
-    )
-
-
-def voting(city, entitled: int = 6) -> Deliberation:
-    staff = city.users["community_x"]
-    d = opened(city)
-    d = services.deliberation_propose(actor=staff, deliberation=d, proposal="拆除违建棚舍，恢复绿地")
-    d = services.deliberation_committees(actor=staff, deliberation=d, note="两委同意提交居民代表会议")
-    return services.deliberation_open_vote(
-        actor=staff, deliberation=d, entitled=entitled, vote_close=timezone.now() + dt.timedelta(days=1)
-    )
 
 
 def test_table_is_closed():
@@ -194,3 +170,60 @@ def test_random_steps_stay_in_the_table(city, steps):
         after = Deliberation.objects.get(pk=d.pk).status
         assert after in DELIBERATION_ALLOWED[before]
         assert DeliberationEvent.objects.count() == n + 1
+
+
+def test_yiwei_meeting_needs_the_council_and_the_supervisory_council(city):
+    """一委三会: under the party organisation the deliberation council deliberates with the
+    supervisory council present (the seed's case adds old members and the community police)."""
+    staff = city.users["community_x"]
+    d = opened(city, method="yiwei")
+    d = services.deliberation_propose(actor=staff, deliberation=d, proposal="清理违建棚舍和菜地")
+    short = [{"kind": "party", "name": "王书记"}, {"kind": "council", "name": "陈议事"}]
+    for participants in (short, None):
+        with nothing_written(d), pytest.raises(ValidationError) as err:
+            services.deliberation_committees(
+                actor=staff, deliberation=d, note="同意", participants=participants
+            )
+        assert "participants" in err.value.message_dict
+        assert "居务监事会" in err.value.message_dict["participants"][0]
+    with nothing_written(d), pytest.raises(ValidationError) as err:
+        services.deliberation_committees(
+            actor=staff,
+            deliberation=d,
+            note="同意",
+            participants=[*YIWEI_MEETING, {"kind": "mayor", "name": "x"}],
+        )
+    assert "participants" in err.value.message_dict
+    d = services.deliberation_committees(actor=staff, deliberation=d, note="同意", participants=YIWEI_MEETING)
+    assert d.status == D.DELIBERATED and {r["kind"] for r in d.participants} >= {
+        "council",
+        "supervisory",
+        "police",
+    }
+    event = d.events.get(kind="deliberated")
+    assert event.payload["participants"] == sorted({r["kind"] for r in YIWEI_MEETING})
+    assert "周监事" not in str(event.payload)  # the kinds, not the names
+
+
+def test_two_committees_are_required_when_participants_are_given(city):
+    staff = city.users["community_x"]
+    d = opened(city)
+    d = services.deliberation_propose(actor=staff, deliberation=d, proposal="清理")
+    with nothing_written(d), pytest.raises(ValidationError) as err:
+        services.deliberation_committees(
+            actor=staff, deliberation=d, note="同意", participants=[{"kind": "party", "name": "王书记"}]
+        )
+    assert "居民委员会" in err.value.message_dict["participants"][0]
+
+
+def test_unknown_method_is_refused(city):
+    with pytest.raises(ValidationError) as err:
+        services.deliberation_open(
+            actor=city.users["community_x"],
+            community=city.communities[0],
+            title="x",
+            opinions_close=timezone.now() + dt.timedelta(days=1),
+            method="referendum",
+        )
+    assert "method" in err.value.message_dict
+    assert not Deliberation.objects.exists()

@@ -15,7 +15,7 @@ from quanyu.cogov import services
 from quanyu.cogov.models import Deliberation, Vote
 from quanyu.cogov.states import DeliberationStatus
 from tests.asserts import nothing_written
-from tests.cogov.test_deliberation import opened, residents, voting
+from tests.cogov.factories import opened, residents, voting
 
 pytestmark = pytest.mark.django_db
 D = DeliberationStatus
@@ -103,3 +103,59 @@ def test_list_keeps_a_constant_query_count(city, django_assert_max_num_queries):
         opened(city)
     with django_assert_max_num_queries(n):
         c.get("/cogov/deliberations/")
+
+
+def test_public_list_of_a_community_reads_without_log_in_masked_and_linked(city):
+    d = opened(city)
+    services.opinion_post(actor=city.users["resident"], deliberation=d, text="棚舍占用绿地")
+    gone = opened(city)
+    services.deliberation_withdraw(actor=city.users["community_x"], deliberation=gone, reason="重复")
+    community = city.communities[0]
+    list_url = f"/cogov/communities/{community.pk}/deliberations/"
+    assert f'href="{list_url}"' in Client().get(url(d)).content.decode()
+    page = Client().get(list_url)
+    body = page.content.decode()
+    assert page.status_code == 200 and f'data-deliberation="{d.pk}"' in body
+    assert f'data-deliberation="{gone.pk}"' not in body  # withdrawn ones are not listed
+    resident = city.users["resident"]
+    for name in {resident.username, resident.get_full_name(), getattr(resident, "display_name", "")} - {""}:
+        assert name not in body
+    assert "1 条意见" in body
+    assert Client().get(f"/cogov/communities/{city.streets[0].pk}/deliberations/").status_code == 404
+    assert Client().get("/cogov/communities/999999/deliberations/").status_code == 404
+
+
+def test_public_list_keeps_a_constant_query_count(city, django_assert_max_num_queries):
+    list_url = f"/cogov/communities/{city.communities[0].pk}/deliberations/"
+    opened(city)
+    Client().get(list_url)
+    with django_assert_max_num_queries(20) as first:
+        Client().get(list_url)
+    n = len(first.captured_queries)
+    for _ in range(8):
+        opened(city)
+    with django_assert_max_num_queries(n):
+        Client().get(list_url)
+
+
+def test_yiwei_page_records_the_participants_and_shows_names_only_to_staff(city):
+    d = opened(city, method="yiwei")
+    staff = city.users["community_x"]
+    d = services.deliberation_propose(actor=staff, deliberation=d, proposal="清理违建")
+    c = client_for(staff)
+    form = c.get(url(d)).content.decode()
+    assert 'name="participants_supervisory" required' in form and "议事会协商" in form
+    with nothing_written(d):
+        bad = c.post(url(d, "committees"), {"note": "同意", "participants_party": "王书记"})
+    assert bad.status_code == 400 and "参会人员缺少" in bad.content.decode()
+    fields = {
+        "note": "同意清理",
+        "participants_party": "王书记",
+        "participants_council": "陈议事、林议事",
+        "participants_supervisory": "周监事",
+        "participants_police": "赵警官",
+    }
+    assert c.post(url(d, "committees"), fields).status_code == 302
+    assert "林议事" in c.get(url(d)).content.decode()
+    public = Client().get(url(d)).content.decode()
+    assert "林议事" not in public and "居民议事会 · 2 人" in public

@@ -8,7 +8,7 @@ from django.test import Client
 
 from quanyu.cogov.models import AdmissionRequest, SecretaryProject
 from tests.asserts import nothing_written
-from tests.cogov.test_admission import listed
+from tests.cogov.factories import listed
 
 pytestmark = pytest.mark.django_db
 

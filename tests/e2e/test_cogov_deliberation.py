@@ -1,7 +1,9 @@
 """一征三议两公开 in the browser: community staff open a deliberation on a desktop, a resident posts
 an opinion from a phone-sized page and another supports it, the party organisation proposes, the two
 committees deliberate, residents vote from their phones (quorum met), the votes are counted, the
-decision and then the result are published; anyone reads the history without logging in. Every
+decision is published, its accountability items set out and reported (the resident who gave an
+opinion is told), the result is published; anyone reads the history, and the community's list,
+without logging in. Every
 page passes axe and fits a phone."""
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from quanyu.cogov.models import Deliberation, Opinion, Vote
+from quanyu.cogov.models import Deliberation, Opinion, Result, Vote
 from quanyu.core.roles import Role
+from quanyu.notify.models import Notification
 from tests.e2e.helpers import axe_problems, no_sideways_scroll, shot
 from tests.factories import make_city, make_personas, make_user
 
@@ -63,6 +66,8 @@ def test_deliberation_from_opinions_to_the_published_result(watched, live_server
     staff.click("button[data-action=propose]")
     staff.wait_for_selector("#deliberation-status[data-status=proposed]")
     staff.fill("textarea[name=note]", "两委同意提交居民代表会议")
+    staff.fill("input[name=participants_party]", "王书记")
+    staff.fill("input[name=participants_residents_committee]", "李主任、张委员")
     staff.click("button[data-action=committees]")
     staff.wait_for_selector("#deliberation-status[data-status=deliberated]")
     staff.fill("input[name=entitled]", "3")
@@ -84,6 +89,35 @@ def test_deliberation_from_opinions_to_the_published_result(watched, live_server
     staff.wait_for_selector("#deliberation-status[data-status=decided]")
     staff.click("button[data-action=publish]")
     staff.wait_for_selector("#deliberation-status[data-status=published]")
+    # Who does what by when: an item with two weighted sub-results, progress reported.
+    staff.click("#results > details summary")
+    staff.fill("#results > details input[name=title]", "清理违建棚舍")
+    staff.fill("#results > details input[name=owner]", "社区居委会")
+    staff.fill(
+        "#results > details input[name=due]", (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    )
+    staff.click("button[data-action=result_add]")
+    staff.wait_for_selector("[data-result]")
+    parent = Result.objects.get()
+    for title, weight in (("拆除棚舍", "3"), ("补种绿地", "1")):
+        staff.click("#results > details summary")
+        staff.fill("#results > details input[name=title]", title)
+        staff.fill("#results > details input[name=owner]", "物业公司")
+        staff.fill(
+            "#results > details input[name=due]", (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+        )
+        staff.fill("#results > details input[name=weight]", weight)
+        staff.select_option("#results > details select[name=parent]", str(parent.pk))
+        staff.click("button[data-action=result_add]")
+        staff.wait_for_selector(f"[data-result]:has-text('{title}')")
+    sheds = Result.objects.get(title="拆除棚舍")
+    staff.click(f"[data-result='{sheds.pk}'] details:has(form) summary")
+    staff.fill(f"[data-result='{sheds.pk}'] input[name=progress]", "100")
+    staff.fill(f"[data-result='{sheds.pk}'] input[name=note]", "棚舍已拆除")
+    staff.click(f"[data-result='{sheds.pk}'] button[data-action=result_progress]")
+    staff.wait_for_selector("#overall-progress:text('75%')")
+    assert axe_problems(staff) == []
+    shot(staff, "cogov_deliberation_results.png")
     staff.fill("textarea[name=result]", "棚舍已全部清理，绿地恢复")
     staff.click("button[data-action=publish_result]")
     staff.wait_for_selector("#deliberation-status[data-status=result_published]")
@@ -93,9 +127,16 @@ def test_deliberation_from_opinions_to_the_published_result(watched, live_server
     public.goto(f"{base}/cogov/deliberations/{d.pk}/")
     assert "棚舍已全部清理" in public.locator("#result").inner_text()
     assert "2" in public.locator("#vote-count").inner_text()
+    assert public.locator("#overall-progress").inner_text() == "75%"
     no_sideways_scroll(public)
     assert axe_problems(public) == []
     shot(public, "cogov_deliberation_public.png")
+    public.click("#community-list-link")
+    public.wait_for_selector(f"[data-deliberation='{d.pk}']")
+    no_sideways_scroll(public)
+    assert axe_problems(public) == []
+    shot(public, "cogov_community_deliberations_phone.png")
+    assert Notification.objects.filter(recipient=city.users["resident"], kind="cogov_result").exists()
     for page in (staff, resident, neighbour, public):
         watched.settle(page)
     assert watched.problems == []

@@ -6,12 +6,17 @@ from __future__ import annotations
 from django.contrib import admin
 
 from quanyu.cogov.models import (
+    AdmissionEvent,
     AdmissionItem,
     AdmissionRequest,
     Body,
     Contract,
     ContractEvent,
+    Deliberation,
+    DeliberationEvent,
     ProjectEvent,
+    Result,
+    ResultEvent,
     SecretaryProject,
     Session,
     Task,
@@ -94,3 +99,39 @@ class AdmissionRequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "department", "community", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["department", "community"]
+
+
+@admin.register(AdmissionEvent)
+class AdmissionEventAdmin(ReadOnlyAdmin):
+    list_display = ["request", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["request"]
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "community", "method", "status", "created_at"]
+    list_filter = ["status", "method"]
+    search_fields = ["title"]
+    list_select_related = ["community"]
+
+
+@admin.register(DeliberationEvent)
+class DeliberationEventAdmin(ReadOnlyAdmin):
+    list_display = ["deliberation", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["deliberation"]
+
+
+@admin.register(Result)
+class ResultAdmin(ReadOnlyAdmin):
+    list_display = ["title", "deliberation", "owner", "due", "progress", "status"]
+    list_filter = ["status"]
+    list_select_related = ["deliberation"]
+
+
+@admin.register(ResultEvent)
+class ResultEventAdmin(ReadOnlyAdmin):
+    list_display = ["result", "kind", "actor_name", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["result"]

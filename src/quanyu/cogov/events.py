@@ -7,9 +7,13 @@ import datetime as dt
 from typing import Any
 
 from quanyu.cogov.models import (
+    AdmissionEvent,
+    AdmissionRequest,
     Contract,
     ContractEvent,
     ContractEventKind,
+    Result,
+    ResultEvent,
     Session,
     SessionEvent,
     SessionEventKind,
@@ -128,3 +132,44 @@ def task_overdue_event(*, task: Task, due: dt.date) -> TaskEvent:
 
 def task_cancelled_event(*, task: Task, actor: Any, reason: str) -> TaskEvent:
     return _task(task, TaskEventKind.CANCELLED, actor, reason=reason)
+
+
+# --- admission (准入制) ---------------------------------------------------------------------------
+
+
+def _admission(request: AdmissionRequest, kind: str, actor: Any, **payload: Any) -> AdmissionEvent:
+    return AdmissionEvent.objects.create(request=request, kind=kind, payload=payload, **actor_fields(actor))
+
+
+def admission_pushed_event(
+    *, request: AdmissionRequest, actor: Any, status: str, item: int | None, rule: str
+) -> AdmissionEvent:
+    return _admission(request, "pushed", actor, status=status, item=item, rule=rule)
+
+
+def admission_decided_event(
+    *, request: AdmissionRequest, actor: Any, status: str, note: str
+) -> AdmissionEvent:
+    return _admission(request, status, actor, note=note)
+
+
+# --- accountability items of a decision (落实事项) ---------------------------------------------------
+
+
+def _result(result: Result, kind: str, actor: Any, **payload: Any) -> ResultEvent:
+    return ResultEvent.objects.create(result=result, kind=kind, payload=payload, **actor_fields(actor))
+
+
+def result_added_event(*, result: Result, actor: Any, due: dt.date, owner: str) -> ResultEvent:
+    return _result(result, "added", actor, due=due.isoformat(), owner=owner)
+
+
+def result_progress_event(
+    *, result: Result, actor: Any, progress: int, status: str, note: str, derived: bool = False
+) -> ResultEvent:
+    """A progress report (``derived``: the parent's progress weighted anew from its sub-results)."""
+    return _result(result, "progress", actor, progress=progress, status=status, note=note, derived=derived)
+
+
+def result_cancelled_event(*, result: Result, actor: Any, reason: str) -> ResultEvent:
+    return _result(result, "cancelled", actor, reason=reason)

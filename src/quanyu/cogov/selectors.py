@@ -16,6 +16,7 @@ from django.utils import timezone
 from quanyu.areas.models import Area, AreaKind
 from quanyu.cogov.access import READERS, actor_unit_ids
 from quanyu.cogov.models import (
+    AdmissionEvent,
     AdmissionItem,
     AdmissionRequest,
     Body,
@@ -23,6 +24,7 @@ from quanyu.cogov.models import (
     ContractEvent,
     Deliberation,
     DeliberationEvent,
+    Result,
     SecretaryProject,
     Session,
     SessionEvent,
@@ -209,13 +211,36 @@ def deliberation_get_for(*, actor: Any, deliberation_id: Any) -> Deliberation:
 
 
 def deliberation_public_list(*, community: Any) -> models.QuerySet[Deliberation]:
-    """What anyone may read without logging in: a community's deliberations, but withdrawn ones."""
+    """What anyone may read without logging in: a community's deliberations, but withdrawn ones,
+    with how many opinions each drew (no names: the public list shows none)."""
     return (
         Deliberation.objects.filter(community=community)
         .exclude(status=DeliberationStatus.WITHDRAWN)
         .select_related("community")
+        .annotate(n_opinions=Count("opinions", distinct=True), n_results=Count("results", distinct=True))
         .order_by("-created_at", "id")
     )
+
+
+def public_community_get(*, community_id: Any) -> Area:
+    """A community whose deliberations anyone may list (404 for anything else)."""
+    return _get(Area.objects.filter(kind=AreaKind.COMMUNITY), community_id)
+
+
+def deliberation_results(*, deliberation: Deliberation) -> list[Result]:
+    """The decision's accountability items, each top-level item followed by its sub-results, with
+    their events prefetched (two queries)."""
+    rows = list(
+        Result.objects.filter(deliberation=deliberation)
+        .select_related("owner_unit")
+        .prefetch_related("events")
+        .order_by("due", "id")
+    )
+    ordered: list[Result] = []
+    for top in (r for r in rows if r.parent_id is None):
+        ordered.append(top)
+        ordered.extend(r for r in rows if r.parent_id == top.pk)
+    return ordered
 
 
 def deliberation_public_get(*, deliberation_id: Any) -> Deliberation:
@@ -269,6 +294,10 @@ def admission_request_list_for(*, actor: Any, status: str | None = None) -> mode
 
 def admission_request_get_for(*, actor: Any, request_id: Any) -> AdmissionRequest:
     return _get(admission_request_list_for(actor=actor), request_id)
+
+
+def admission_timeline(*, request: AdmissionRequest) -> list[AdmissionEvent]:
+    return list(request.events.all())
 
 
 def refused_by_department(*, actor: Any) -> list[dict[str, Any]]:

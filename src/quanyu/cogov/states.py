@@ -20,6 +20,7 @@ Overdue is not a state: the periodic sweep flags open tasks past their due date 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -151,3 +152,74 @@ ADMISSION_ALLOWED: dict[str, frozenset[str]] = {
     AdmissionStatus.APPROVED: frozenset(),
     AdmissionStatus.REJECTED: frozenset(),
 }
+ADMISSION_INITIAL = frozenset({AdmissionStatus.ADMITTED, AdmissionStatus.REFUSED, AdmissionStatus.PENDING})
+
+
+class DeliberationMethod(models.TextChoices):
+    """Luoyang's 一征三议两公开 and Lianyungang's 一委三会 share the status table; they differ in what
+    each step is called and in who must take part in the deliberation meeting."""
+
+    YIZHENG = "yizheng", _("一征三议两公开")
+    YIWEI = "yiwei", _("一委三会")
+
+
+class ParticipantKind(models.TextChoices):
+    PARTY = "party", _("社区党组织")
+    RESIDENTS_COMMITTEE = "residents_committee", _("居民委员会")
+    COUNCIL = "council", _("居民议事会")
+    SUPERVISORY = "supervisory", _("居务监事会")
+    STAFF = "staff", _("社区工作人员")
+    OLD_MEMBER = "old_member", _("老党员")
+    RESIDENT_REP = "resident_rep", _("居民代表")
+    UNIT_REP = "unit_rep", _("驻区单位代表")
+    POLICE = "police", _("社区民警")
+
+
+StrOrPromise = str | Promise
+_K = ParticipantKind
+# Who must sit in the deliberation meeting (the ``deliberated`` step): the two committees for
+# 一征三议两公开; under the party organisation the deliberation council and the supervisory council
+# for 一委三会 (the residents' committee carries the decision out and publishes the result).
+REQUIRED_PARTICIPANTS: dict[str, frozenset[str]] = {
+    DeliberationMethod.YIZHENG: frozenset({_K.PARTY, _K.RESIDENTS_COMMITTEE}),
+    DeliberationMethod.YIWEI: frozenset({_K.PARTY, _K.COUNCIL, _K.SUPERVISORY}),
+}
+# The step names of 一委三会 where they differ from 一征三议两公开's.
+YIWEI_LABELS: dict[str, StrOrPromise] = {
+    _D.COLLECTING: _("议事会征集议题"),
+    _D.PROPOSED: _("党组织审定议题"),
+    _D.DELIBERATED: _("议事会协商"),
+    _D.VOTING: _("议事会表决"),
+    _D.PUBLISHED: _("决议公开（监事会监督）"),
+    _D.RESULT_PUBLISHED: _("居委会落实结果公开"),
+}
+
+
+def step_label(method: str, status: str) -> str:
+    if method == DeliberationMethod.YIWEI and status in YIWEI_LABELS:
+        return str(YIWEI_LABELS[status])
+    return str(DeliberationStatus(status).label)
+
+
+class ResultStatus(models.TextChoices):
+    """An accountability item (落实事项) of a decision, after Decidim's accountability: who does what
+    by when, with progress (a parent's weighted from its sub-results)::
+
+        planned ──progress──▶ in_progress ──100 %──▶ done
+           └──────────────────────┴──cancel──▶ cancelled
+    """
+
+    PLANNED = "planned", _("未开始")
+    IN_PROGRESS = "in_progress", _("实施中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+_R = ResultStatus
+RESULT_ALLOWED: dict[str, frozenset[str]] = {
+    _R.PLANNED: frozenset({_R.PLANNED, _R.IN_PROGRESS, _R.DONE, _R.CANCELLED}),
+    _R.IN_PROGRESS: frozenset({_R.IN_PROGRESS, _R.DONE, _R.CANCELLED}),
+    _R.DONE: frozenset(),
+    _R.CANCELLED: frozenset(),
+}
+RESULT_OPEN = frozenset({_R.PLANNED, _R.IN_PROGRESS})

@@ -13,6 +13,8 @@ from quanyu.cogov.models.deliberation import (
     DeliberationEvent,
     Objection,
     Opinion,
+    Result,
+    ResultEvent,
     Support,
     Vote,
 )
@@ -31,6 +33,7 @@ from quanyu.cogov.models.meetings import (
     TaskEventKind,
 )
 from quanyu.cogov.models.projects import (
+    AdmissionEvent,
     AdmissionItem,
     AdmissionRequest,
     Milestone,
@@ -42,6 +45,7 @@ from quanyu.cogov.models.projects import (
 )
 
 __all__ = [
+    "AdmissionEvent",
     "AdmissionItem",
     "AdmissionRequest",
     "AgendaItem",
@@ -62,6 +66,8 @@ __all__ = [
     "ProjectReview",
     "Rating",
     "ResourceKind",
+    "Result",
+    "ResultEvent",
     "ReviewKind",
     "SecretaryProject",
     "Session",

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area
-from quanyu.cogov.states import DeliberationStatus
+from quanyu.cogov.states import DeliberationMethod, DeliberationStatus, ResultStatus
 from quanyu.core.workflow.events import EventBase
+from quanyu.orgs.models import Unit
 
 
 class Deliberation(models.Model):
@@ -17,6 +20,9 @@ class Deliberation(models.Model):
 
     community = models.ForeignKey(Area, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("议题"), max_length=200)
+    method = models.CharField(
+        _("协商方式"), max_length=8, choices=DeliberationMethod.choices, default=DeliberationMethod.YIZHENG
+    )
     description = models.TextField(_("说明"), blank=True)
     status = models.CharField(
         _("状态"),
@@ -28,6 +34,8 @@ class Deliberation(models.Model):
     opinions_close = models.DateTimeField(_("意见征集截止"))
     proposal = models.TextField(_("党组织提议"), blank=True)
     committees_note = models.TextField(_("两委商议意见"), blank=True)
+    # Who sat in the deliberation meeting: [{"kind": ParticipantKind, "name": str}, …].
+    participants = models.JSONField(_("参会人员"), default=list, blank=True)
     entitled = models.PositiveIntegerField(_("应到人数"), default=0)
     vote_close = models.DateTimeField(_("表决截止"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("赞成"), default=0)
@@ -111,3 +119,50 @@ class DeliberationEvent(EventBase):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["deliberation", "at", "id"], name="cogov_delib_timeline")]
+
+
+class Result(models.Model):
+    """An accountability item of a decision (落实事项): who does what by when, tracked to done; a
+    parent's progress is weighted from its sub-results (as Decidim's accountability results)."""
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="results")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级事项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    title = models.CharField(_("落实事项"), max_length=200)
+    owner = models.CharField(_("责任人/责任单位"), max_length=150)
+    owner_unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("完成时限"))
+    weight = models.PositiveSmallIntegerField(_("权重"), default=1)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ResultStatus.choices, default=ResultStatus.PLANNED, db_index=True
+    )
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("落实事项")
+        verbose_name_plural = _("落实事项")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_late(self, today: dt.date) -> bool:
+        return self.status in (ResultStatus.PLANNED, ResultStatus.IN_PROGRESS) and self.due < today
+
+
+class ResultEvent(EventBase):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["result", "at", "id"], name="cogov_result_timeline")]

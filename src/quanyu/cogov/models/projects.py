@@ -144,3 +144,13 @@ class AdmissionRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AdmissionEvent(EventBase):
+    """The history of a push: ``pushed`` (with the status the list gave it), ``approved``/``rejected``."""
+
+    request = models.ForeignKey(AdmissionRequest, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at", "id"], name="cogov_admission_timeline")]

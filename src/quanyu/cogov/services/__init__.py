@@ -1,6 +1,6 @@
 """Co-governance services: one function per step, keyword-only, actor first (docs/WORKFLOWS.md §5)."""
 
-from quanyu.cogov.services import admission, projects
+from quanyu.cogov.services import accountability, admission, projects
 from quanyu.cogov.services.contracts import (
     EVALUATION_INDICATORS,
     contract_add_project,
@@ -45,6 +45,7 @@ from quanyu.cogov.services.meetings import (
 
 __all__ = [
     "EVALUATION_INDICATORS",
+    "accountability",
     "admission",
     "body_add_member",
     "body_create",

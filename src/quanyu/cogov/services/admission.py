@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.cogov import access
+from quanyu.cogov import events as ev
 from quanyu.cogov.models import AdmissionItem, AdmissionRequest
 from quanyu.cogov.services import _input
 from quanyu.cogov.states import ADMISSION_ALLOWED, AdmissionStatus
@@ -81,9 +82,14 @@ def push(
         item = None
         status = A.PENDING if ask_approval else A.REFUSED
         rule = refusal_rule()
-    return AdmissionRequest.objects.create(
-        department=department, community=community, title=title, item=item, status=status, rule=rule
-    )
+    with transaction.atomic():
+        request = AdmissionRequest.objects.create(
+            department=department, community=community, title=title, item=item, status=status, rule=rule
+        )
+        ev.admission_pushed_event(
+            request=request, actor=actor, status=status, item=item.pk if item else None, rule=rule
+        )
+    return request
 
 
 def decide(*, actor: Any, request: AdmissionRequest, approve: bool, note: str) -> AdmissionRequest:
@@ -104,4 +110,5 @@ def decide(*, actor: Any, request: AdmissionRequest, approve: bool, note: str) -
         )
         locked.status, locked.decided_note = target, note
         locked.save(update_fields=["status", "decided_note"])
+        ev.admission_decided_event(request=locked, actor=actor, status=target, note=note)
     return locked

@@ -25,7 +25,13 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.cogov import access
 from quanyu.cogov.models import Deliberation, DeliberationEvent, Objection, Opinion, Support, Vote
 from quanyu.cogov.services import _input
-from quanyu.cogov.states import DELIBERATION_ALLOWED, DeliberationStatus
+from quanyu.cogov.states import (
+    DELIBERATION_ALLOWED,
+    REQUIRED_PARTICIPANTS,
+    DeliberationMethod,
+    DeliberationStatus,
+    ParticipantKind,
+)
 from quanyu.core.permissions import has_role
 from quanyu.core.roles import Role
 from quanyu.core.workflow import TransitionError, check_transition, lock
@@ -87,15 +93,26 @@ def _move(
             setattr(locked, name, value)
         locked.status = target
         locked.save(update_fields=["status", *fields])
-        _event(locked, target, actor, **{k: str(v) for k, v in fields.items()})
+        payload: dict[str, Any] = {k: str(v) for k, v in fields.items() if k != "participants"}
+        if "participants" in fields:  # the kinds present, not the names
+            payload["participants"] = sorted({r["kind"] for r in fields["participants"]})
+        _event(locked, target, actor, **payload)
     return locked
 
 
 def deliberation_open(
-    *, actor: Any, community: Area, title: str, description: str = "", opinions_close: dt.datetime
+    *,
+    actor: Any,
+    community: Area,
+    title: str,
+    description: str = "",
+    opinions_close: dt.datetime,
+    method: str = DeliberationMethod.YIZHENG,
 ) -> Deliberation:
     if community.kind != AreaKind.COMMUNITY:
         raise ValidationError({"community": _("协商须在社区开展")})
+    if method not in DeliberationMethod.values:
+        raise ValidationError({"method": _("协商方式无效")})
     title = _input.text(title, "title", _("议题"), max_length=200)
     description = _input.text(description, "description", _("说明"), max_length=5000, required=False)
     if not isinstance(opinions_close, dt.datetime) or opinions_close <= timezone.now():
@@ -103,9 +120,13 @@ def deliberation_open(
     access.require_keeper(actor, community.path)
     with transaction.atomic():
         d = Deliberation.objects.create(
-            community=community, title=title, description=description, opinions_close=opinions_close
+            community=community,
+            title=title,
+            description=description,
+            opinions_close=opinions_close,
+            method=method,
         )
-        _event(d, "opened", actor, opinions_close=opinions_close.isoformat())
+        _event(d, "opened", actor, opinions_close=opinions_close.isoformat(), method=method)
     return d
 
 
@@ -148,10 +169,47 @@ def deliberation_propose(*, actor: Any, deliberation: Deliberation, proposal: st
     return _move(actor, deliberation, D.PROPOSED, _("提议"), proposal=proposal)
 
 
-def deliberation_committees(*, actor: Any, deliberation: Deliberation, note: str) -> Deliberation:
-    """The two committees' deliberation (两委商议)."""
-    note = _input.text(note, "note", _("两委商议意见"), max_length=5000)
-    return _move(actor, deliberation, D.DELIBERATED, _("两委商议"), committees_note=note)
+def clean_participants(method: str, participants: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """Who sat in the deliberation meeting, each ``{"kind", "name"}``; the kinds the method requires
+    (REQUIRED_PARTICIPANTS) must all be there. ``None`` is accepted for 一征三议两公开 only, whose
+    step is by its name the two committees' (callers that predate the participants)."""
+    if participants is None:
+        if method == DeliberationMethod.YIZHENG:
+            return []
+        participants = []
+    rows: list[dict[str, str]] = []
+    for row in participants:
+        kind = str((row or {}).get("kind", ""))
+        if kind not in ParticipantKind.values:
+            raise ValidationError({"participants": _("参会人员类别无效")})
+        name = _input.text(row.get("name"), "participants", _("参会人员姓名"), max_length=50)
+        rows.append({"kind": kind, "name": name})
+    missing = REQUIRED_PARTICIPANTS[method] - {r["kind"] for r in rows}
+    if missing:
+        labels = "、".join(str(ParticipantKind(k).label) for k in sorted(missing))
+        raise ValidationError({"participants": _("参会人员缺少：%(who)s") % {"who": labels}})
+    if len(rows) > 200:
+        raise ValidationError({"participants": _("参会人员不能超过200人")})
+    return rows
+
+
+def deliberation_committees(
+    *, actor: Any, deliberation: Deliberation, note: str, participants: list[dict[str, Any]] | None = None
+) -> Deliberation:
+    """The deliberation meeting: the two committees (两委商议) for 一征三议两公开, the deliberation
+    council under the party organisation with the supervisory council present for 一委三会; the
+    participants the method requires must be recorded."""
+    note = _input.text(note, "note", _("商议意见"), max_length=5000)
+    rows = clean_participants(deliberation.method, participants)
+    fields: dict[str, Any] = {"committees_note": note}
+    if rows:
+        fields["participants"] = rows
+
+    def same_method(locked: Deliberation) -> None:
+        if locked.method != deliberation.method:  # the rows were checked against the caller's copy
+            raise ValidationError({"participants": _("协商方式已变更，请刷新")})
+
+    return _move(actor, deliberation, D.DELIBERATED, _("商议"), same_method, **fields)
 
 
 def deliberation_open_vote(

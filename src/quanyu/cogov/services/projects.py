@@ -173,9 +173,18 @@ def project_rectified(*, actor: Any, project: SecretaryProject, note: str) -> Pr
         locked = _lock(project)
         if not is_secretary(actor, locked):
             raise PermissionDenied(_("只有领办书记可以报告整改"))
-        if locked.status != P.RECTIFYING:
-            raise TransitionError(_("项目不在整改中"))
-        _check(locked, project.status, P.RUNNING, _("整改完成"))
+        # Only from rectifying (running → running is a review's self-loop): a stale copy that still
+        # showed rectifying is a conflict, as in every other step.
+        check_transition(
+            PROJECT_ALLOWED,
+            locked.status,
+            P.RUNNING,
+            labels=P,
+            seen=project.status,
+            action=_("整改完成"),
+            what=_("书记领办项目"),
+            only_from={P.RECTIFYING},
+        )
         review = ProjectReview.objects.create(
             project=locked,
             kind=ReviewKind.RECTIFIED,

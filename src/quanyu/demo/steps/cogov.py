@@ -3,17 +3,24 @@ the demo district's 300 resident units, as Yangquan's 600+ units each sign one),
 joint-meeting body per street (its part-time committee members and department representatives)
 with a year of quarterly sessions whose resolutions are tasks, some done and reviewed, some
 overdue, and 80 secretary-led projects (Luoyang's 58 secretaries leading 80) with milestones,
-quarterly comments, rectification orders and final ratings. Everything goes through
+quarterly comments, rectification orders and final ratings; residents' deliberations in every
+state, two in each community before or at the vote (about a third by 一委三会), and in the first
+street's communities, where the demo's residents live and vote, one decided, one published and one
+with its result published, each with accountability items; the district's community-affairs
+admission list and two departments' pushes per community, admitted, refused, pending, approved or
+rejected. Everything goes through
 ``quanyu.cogov.services``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from quanyu.accounts.models import RoleGrant
 from quanyu.cogov import services
-from quanyu.cogov.models import Contract, Task
+from quanyu.cogov.models import Contract, Deliberation, Task
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
 from quanyu.orgs.models import PartTimeMember
@@ -212,6 +219,204 @@ def _projects(ctx: DemoContext, year: int, today: dt.date) -> int:
     return total
 
 
+DELIBERATIONS_PER_COMMUNITY = 2
+TOPICS = [
+    "小区加装电梯",
+    "楼道堆物清理",
+    "非机动车充电棚建设",
+    "小区停车位施划",
+    "清理违建棚舍和私搭菜地",  # Lianyungang's case, settled by 一委三会
+    "垃圾分类投放点调整",
+    "健身器材更新",
+    "背街小巷路灯增设",
+]
+# Where the demo has no resident accounts, states that need no residents' votes, taken in turn from
+# this cycle (every state within its first six; collecting and voting 5 in 20, proposed and
+# deliberated 3, rejected and withdrawn 2); where residents live (the first street's communities)
+# also one of each state after the vote.
+CYCLE = ["collecting", "voting", "proposed", "deliberated", "rejected", "withdrawn"] * 2 + [
+    "collecting",
+    "voting",
+    "collecting",
+    "voting",
+    "proposed",
+    "deliberated",
+    "collecting",
+    "voting",
+]
+AFTER_THE_VOTE = ["decided", "published", "result_published"]
+YIWEI_SHARE = 0.35  # Lianyungang's 一委三会 beside Luoyang's 一征三议两公开
+ORDER = ["collecting", "proposed", "deliberated", "voting", "decided", "published", "result_published"]
+MEETING = {  # who sits in the deliberation meeting (Lianyungang's case adds old members and the police)
+    "yizheng": ["party", "residents_committee"],
+    "yiwei": ["party", "council", "supervisory", "old_member", "resident_rep", "unit_rep", "police"],
+}
+
+
+def _voters(ctx: DemoContext) -> dict[int, list[Any]]:
+    """The demo's residents and party members by the community of their grant (one query)."""
+    people = [*ctx.users.get(Role.RESIDENT, []), *ctx.users.get(Role.PARTY_MEMBER, [])]
+    by_user = {u.pk: u for u in people}
+    grants = RoleGrant.objects.filter(user_id__in=list(by_user), role__in=[Role.RESIDENT, Role.PARTY_MEMBER])
+    found: dict[int, list[Any]] = {}
+    for user_id, area_id in grants.values_list("user_id", "area_id"):
+        found.setdefault(area_id, []).append(by_user[user_id])
+    return found
+
+
+def _deliberate(ctx: DemoContext, community: Any, target: str, n: int, voters: list[Any]) -> Deliberation:
+    a, now, today = ctx.actor, timezone.now(), timezone.localdate()
+    method = "yiwei" if ctx.rng.random() < YIWEI_SHARE else "yizheng"
+    topic = TOPICS[n % len(TOPICS)]
+    d = services.deliberation_open(
+        actor=a,
+        community=community,
+        title=f"{topic}",
+        description=f"征集居民对{topic}的意见建议。",
+        opinions_close=now + dt.timedelta(days=ctx.rng.randrange(3, 15)),
+        method=method,
+    )
+    for who in voters[:2]:
+        services.opinion_post(actor=who, deliberation=d, text=f"支持{topic}，建议尽快实施")
+    if not voters:  # where the demo has no resident accounts: what a residents' forum said, recorded by staff
+        services.opinion_post(actor=a, deliberation=d, text=f"居民座谈会意见：{topic}需兼顾低楼层住户")
+    if target == "withdrawn":
+        return services.deliberation_withdraw(actor=a, deliberation=d, reason="与其他议题合并")
+    reach = ORDER.index("voting" if target == "rejected" else target)
+    if reach >= 1:
+        d = services.deliberation_propose(actor=a, deliberation=d, proposal=f"社区党组织提议：{topic}")
+    if reach >= 2:
+        participants = [{"kind": k, "name": ctx.faker.name()} for k in MEETING[method]]
+        d = services.deliberation_committees(
+            actor=a, deliberation=d, note="同意提交表决", participants=participants
+        )
+    if reach >= 3:
+        d = services.deliberation_open_vote(
+            actor=a, deliberation=d, entitled=max(1, len(voters)), vote_close=now + dt.timedelta(days=3)
+        )
+    if target in ORDER[:4]:  # collecting, proposed, deliberated or voting: no further
+        return d
+    if target != "rejected":
+        for who in voters:
+            services.vote_cast(actor=who, deliberation=d, choice="for")
+    d = services.deliberation_close_vote(actor=a, deliberation=d, decision=f"同意{topic}，由居委会组织实施")
+    if reach >= 5:
+        d = services.deliberation_publish(actor=a, deliberation=d, today=today - dt.timedelta(days=10))
+    _results(ctx, d, done=target == "result_published")
+    if reach >= 6:
+        d = services.deliberation_publish_result(actor=a, deliberation=d, result=f"{topic}已实施完毕")
+    return d
+
+
+def _results(ctx: DemoContext, d: Deliberation, *, done: bool) -> None:
+    """Who does what by when: an item with two weighted sub-results, progress reported."""
+    if d.status == "rejected":
+        return
+    acc, a = services.accountability, ctx.actor
+    due = timezone.localdate() + dt.timedelta(days=ctx.rng.randrange(20, 90))
+    parent = acc.result_add(actor=a, deliberation=d, title=f"落实：{d.title}", owner="社区居委会", due=due)
+    steps = [("方案公示与施工", 3, "物业服务企业"), ("验收与回访", 1, "社区居务监事会")]
+    children = [
+        acc.result_add(
+            actor=a, deliberation=d, title=title, owner=owner, due=due, weight=weight, parent=parent
+        )
+        for title, weight, owner in steps
+    ]
+    for child in children:
+        progress = 100 if done else ctx.rng.choice([0, 30, 60, 100])
+        if progress:
+            acc.result_progress(actor=a, result=child, progress=progress, note="按计划推进")
+
+
+def _deliberations(ctx: DemoContext) -> int:
+    voters = _voters(ctx)
+    n = 0
+    for c, community in enumerate(ctx.communities):
+        people = voters.get(community.pk, [])
+        states = [
+            CYCLE[(c * DELIBERATIONS_PER_COMMUNITY + j) % len(CYCLE)]
+            for j in range(DELIBERATIONS_PER_COMMUNITY)
+        ]
+        if people:
+            states += AFTER_THE_VOTE
+        for state in states:
+            _deliberate(ctx, community, state, n, people)
+            n += 1
+    return n
+
+
+# The district's admission list (社区事务准入清单, as Yangquan's): what each department may push down.
+ADMISSION_LIST = {
+    "minzheng": [
+        ("高龄津贴申请受理", "《山东省老年人权益保障条例》", True),
+        ("低保对象入户核查", "《社会救助暂行办法》", True),
+    ],
+    "weijian": [("65岁以上老人健康体检通知", "《基本公共卫生服务规范》", True)],
+    "renshe": [("城乡居民养老保险参保登记", "《社会保险法》", False)],
+    "chengguan": [("门前三包宣传", "《城市市容和环境卫生管理条例》", False)],
+    "yingji": [("防汛避险转移预案演练", "《突发事件应对法》", True)],
+}
+# Pushes outside the list that the demo's departments try (some sent for the district's approval).
+OUTSIDE = ["代收违章停车罚款", "创城迎检资料台账", "企业安全生产检查", "统计报表代填", "商户证照核查"]
+PUSHES_PER_COMMUNITY = 2
+
+
+def _admission(ctx: DemoContext) -> int:
+    """The list, and each community receiving pushes: inside the list admitted, outside refused or
+    sent for approval, the district deciding most of those (every push with its events)."""
+    svc, district = services.admission, ctx.district
+    assert district is not None
+    deciders = ctx.users.get(Role.ORG_DEPARTMENT) or [ctx.actor]
+    handlers: dict[int, Any] = {}
+    for user_id, unit_id in RoleGrant.objects.filter(role=Role.DEPARTMENT_HANDLER).values_list(
+        "user_id", "unit_id"
+    ):
+        handlers.setdefault(unit_id, user_id)
+    by_pk = {u.pk: u for u in ctx.users.get(Role.DEPARTMENT_HANDLER, [])}
+    items = []
+    for key, rows in ADMISSION_LIST.items():
+        department = ctx.departments.get(key)
+        if department is None:
+            continue
+        for title, basis, funded in rows:
+            items.append(
+                svc.item_add(
+                    actor=deciders[0],
+                    district=district,
+                    department=department,
+                    title=title,
+                    legal_basis=basis,
+                    funding_follows=funded,
+                )
+            )
+    if not items:
+        return 0
+    n = waiting = 0
+    for c, community in enumerate(ctx.communities):
+        for j in range(PUSHES_PER_COMMUNITY):
+            k = c * PUSHES_PER_COMMUNITY + j
+            listed = k % 5 < 3  # three in five inside the list
+            item = items[k % len(items)]
+            department = item.department if listed else ctx.rng.choice(list(ctx.departments.values()))
+            actor = by_pk.get(handlers.get(department.pk, 0), ctx.actor)
+            push = svc.push(
+                actor=actor,
+                department=department,
+                community=community,
+                title=item.title if listed else OUTSIDE[k % len(OUTSIDE)],
+                item=item if listed else None,
+                ask_approval=not listed and k % 5 == 3,
+            )
+            if push.status == "pending":  # of every three: one left waiting, one approved, one rejected
+                waiting += 1
+                if waiting % 3:
+                    approve = waiting % 3 == 2
+                    note = "同意下沉，费随事转" if approve else "属部门职责，不得转嫁社区"
+                    svc.decide(actor=deciders[0], request=push, approve=approve, note=note)
+            n += 1
+    return n
+
+
 def run(ctx: DemoContext) -> None:
     today = timezone.localdate()
     year = today.year
@@ -226,4 +431,10 @@ def run(ctx: DemoContext) -> None:
     task.advance(len(ctx.streets))
     task = ctx.progress("书记领办项目", total=1)
     _projects(ctx, year, today)
+    task.advance()
+    task = ctx.progress("民主协商", total=1)
+    _deliberations(ctx)
+    task.advance()
+    task = ctx.progress("社区事务准入", total=1)
+    _admission(ctx)
     task.advance()

@@ -36,10 +36,16 @@ urlpatterns = [
     path("cogov/admission/export.xlsx", projects.admission_export, name="cogov_admission_export"),
     path("cogov/admission/list.xlsx", projects.admission_items_export, name="cogov_admission_items_export"),
     path("cogov/admission/push/", projects.admission_push, name="cogov_admission_push"),
+    path("cogov/admission/<int:request_id>/", projects.admission_detail, name="cogov_admission_request"),
     path(
         "cogov/admission/<int:request_id>/decide/", projects.admission_decide, name="cogov_admission_decide"
     ),
     path("cogov/deliberations/", deliberation.deliberation_list, name="cogov_deliberations"),
+    path(
+        "cogov/communities/<int:community_id>/deliberations/",
+        deliberation.community_deliberations,
+        name="cogov_community_deliberations",
+    ),
     path("cogov/deliberations/new/", deliberation.deliberation_new, name="cogov_deliberation_new"),
     path(
         "cogov/deliberations/<int:deliberation_id>/",
@@ -106,6 +112,7 @@ register(
         url_name="web:cogov_admission",
         roles=READERS | {Role.DEPARTMENT_HANDLER},
         order=65,
+        also_current=frozenset({"web:cogov_admission_request"}),
     ),
     NavItem(
         key="cogov_matching",

@@ -5,6 +5,7 @@ raise the supervisory council's objections; community staff take the steps)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -21,9 +22,15 @@ from django.views.decorators.http import require_POST
 from quanyu.areas.models import Area, AreaKind
 from quanyu.cogov import selectors, services
 from quanyu.cogov.access import is_keeper
-from quanyu.cogov.models import Deliberation, Objection, Opinion, Vote
+from quanyu.cogov.models import Deliberation, Objection, Opinion, Result, Vote
 from quanyu.cogov.services.deliberation import RESIDENTS
-from quanyu.cogov.states import DeliberationStatus
+from quanyu.cogov.states import (
+    REQUIRED_PARTICIPANTS,
+    DeliberationMethod,
+    DeliberationStatus,
+    ParticipantKind,
+    step_label,
+)
 from quanyu.core.permissions import grants_for, has_role
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
@@ -71,6 +78,7 @@ def deliberation_list(request: HttpRequest) -> HttpResponse:
         "statuses": D.choices,
         "status": status,
         "communities": _keeper_communities(request),
+        "methods": DeliberationMethod.choices,
     }
     return render(request, "web/cogov/deliberations.html", context)
 
@@ -92,6 +100,7 @@ def deliberation_new(request: HttpRequest) -> HttpResponse:
             title=p.get("title", ""),
             description=p.get("description", ""),
             opinions_close=_when(p.get("opinions_close", ""), "opinions_close", _("意见征集截止")),
+            method=p.get("method", DeliberationMethod.YIZHENG),
         )
 
     def again(error: str, status: int) -> HttpResponse:
@@ -100,6 +109,7 @@ def deliberation_new(request: HttpRequest) -> HttpResponse:
             "statuses": D.choices,
             "status": "",
             "communities": list(communities.values()),
+            "methods": DeliberationMethod.choices,
             "error": error,
         }
         return render(request, "web/cogov/deliberations.html", context, status=status)
@@ -130,12 +140,28 @@ def _page(request: HttpRequest, d: Deliberation, error: str = "", status: int = 
         mine = Opinion.objects.filter(deliberation=d, supports__user_id=user.pk or 0)
         supported = set(mine.values_list("pk", flat=True))
     reached = STEPS_SHOWN.index(d.status) if d.status in STEPS_SHOWN else -1
+    results = selectors.deliberation_results(deliberation=d)
+    required = REQUIRED_PARTICIPANTS[d.method]
+    kinds = {row.get("kind") for row in d.participants}
     context: dict[str, Any] = {
         "d": d,
         "opinions": list(d.opinions.all()),
         "objections": list(d.objections.all()),
-        "history": [(e, _kind_label(e.kind)) for e in selectors.deliberation_timeline(deliberation=d)],
-        "steps": [(D(s).label, i <= reached, i == reached) for i, s in enumerate(STEPS_SHOWN)],
+        "history": [
+            (e, _kind_label(e.kind, d.method)) for e in selectors.deliberation_timeline(deliberation=d)
+        ],
+        "steps": [(step_label(d.method, s), i <= reached, i == reached) for i, s in enumerate(STEPS_SHOWN)],
+        "status_label": step_label(d.method, d.status),
+        "participant_kinds": [(k, label, k in required) for k, label in ParticipantKind.choices],
+        "participants_shown": [
+            (label, [r["name"] for r in d.participants if r.get("kind") == k])
+            for k, label in ParticipantKind.choices
+            if k in kinds
+        ],
+        "results": results,
+        "overall": services.accountability.overall(results),
+        "today": timezone.localdate(),
+        "can_add_results": keeper and d.status in services.accountability.DECIDED,
         "keeper": keeper,
         "resident": resident or keeper,
         "can_vote": resident and not voted and d.status == D.VOTING and d.vote_close and now <= d.vote_close,
@@ -150,7 +176,7 @@ def _page(request: HttpRequest, d: Deliberation, error: str = "", status: int = 
     return render(request, "web/cogov/deliberation.html", context, status=status)
 
 
-def _kind_label(kind: str) -> str:
+def _kind_label(kind: str, method: str) -> str:
     labels = {
         "opened": _("发起征集"),
         "opinion": _("居民提出意见"),
@@ -161,7 +187,7 @@ def _kind_label(kind: str) -> str:
     }
     if kind in labels:
         return labels[kind]
-    return str(D(kind).label) if kind in D.values else kind
+    return step_label(method, kind) if kind in D.values else kind
 
 
 def deliberation_detail(request: HttpRequest, deliberation_id: int) -> HttpResponse:
@@ -174,6 +200,36 @@ def _objection(d: Deliberation, value: Any) -> Objection:
     if found is None:
         raise ValidationError({"objection": _("请选择异议")})
     return found
+
+
+def _result(d: Deliberation, value: Any, field: str = "result") -> Result:
+    found = Result.objects.filter(deliberation=d, pk=int_or_none(value) or 0).first()
+    if found is None:
+        raise ValidationError({field: _("请选择落实事项")})
+    return found
+
+
+def _participants(post: Any) -> list[dict[str, str]]:
+    """One field per kind, names separated by 、, commas or spaces."""
+    rows = []
+    for kind in ParticipantKind.values:
+        for name in re.split(r"[、,，;；\s]+", post.get(f"participants_{kind}", "")):
+            if name:
+                rows.append({"kind": kind, "name": name})
+    return rows
+
+
+def _add_result(actor: Any, d: Deliberation, p: Any) -> Result:
+    parent = _result(d, p.get("parent"), "parent") if p.get("parent") else None
+    return services.accountability.result_add(
+        actor=actor,
+        deliberation=d,
+        title=p.get("title", ""),
+        owner=p.get("owner", ""),
+        due=p.get("due", ""),
+        weight=(int_or_none(p.get("weight")) or 0) if p.get("weight") else 1,
+        parent=parent,
+    )
 
 
 def _opinion(d: Deliberation, value: Any) -> Opinion:
@@ -196,7 +252,17 @@ def deliberation_step(request: HttpRequest, deliberation_id: int, step: str) -> 
             actor=actor, deliberation=d, proposal=p.get("proposal", "")
         ),
         "committees": lambda: services.deliberation_committees(
-            actor=actor, deliberation=d, note=p.get("note", "")
+            actor=actor, deliberation=d, note=p.get("note", ""), participants=_participants(p)
+        ),
+        "result_add": lambda: _add_result(actor, d, p),
+        "result_progress": lambda: services.accountability.result_progress(
+            actor=actor,
+            result=_result(d, p.get("result")),
+            progress=p.get("progress"),
+            note=p.get("note", ""),
+        ),
+        "result_cancel": lambda: services.accountability.result_cancel(
+            actor=actor, result=_result(d, p.get("result")), reason=p.get("reason", "")
         ),
         "open_vote": lambda: services.deliberation_open_vote(
             actor=actor,
@@ -229,3 +295,15 @@ def deliberation_step(request: HttpRequest, deliberation_id: int, step: str) -> 
         success_url=reverse("web:cogov_deliberation", args=[d.pk]),
         again=lambda error, status: _page(request, d, error, status),
     )
+
+
+def community_deliberations(request: HttpRequest, community_id: int) -> HttpResponse:
+    """Public, no log-in, phone first: a community's deliberations (but withdrawn ones) with their
+    step, opinions and progress of the decision; no one's name."""
+    community = selectors.public_community_get(community_id=community_id)
+    page = Paginator(selectors.deliberation_public_list(community=community), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(d, step_label(d.method, d.status)) for d in page.object_list]
+    context = {"community": community, "page": page, "rows": rows}
+    return render(request, "web/cogov/community_deliberations.html", context)

@@ -262,6 +262,26 @@ def admission_push(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _request_page(request: HttpRequest, row: Any, error: str = "", status: int = 200) -> HttpResponse:
+    labels = {"pushed": _("部门下派"), **{k: str(v) for k, v in AdmissionStatus.choices}}
+    context = {
+        "r": row,
+        "history": [(e, labels.get(e.kind, e.kind)) for e in selectors.admission_timeline(request=row)],
+        "decider": row.status == AdmissionStatus.PENDING
+        and is_keeper(request.user, services.admission.district_of(row.community)),
+        "error": error,
+    }
+    return render(request, "web/cogov/admission_request.html", context, status=status)
+
+
+@login_required
+def admission_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A push with its history: who pushed it, what the list made of it, the district's decision."""
+    return _request_page(
+        request, selectors.admission_request_get_for(actor=request.user, request_id=request_id)
+    )
+
+
 @login_required
 @require_POST
 def admission_decide(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -275,6 +295,6 @@ def admission_decide(request: HttpRequest, request_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         ),
         done=_("已审批"),
-        success_url=reverse("web:cogov_admission"),
-        again=lambda error, status: _admission_page(request, error, status),
+        success_url=reverse("web:cogov_admission_request", args=[row.pk]),
+        again=lambda error, status: _request_page(request, row, error, status),
     )

@@ -27,6 +27,7 @@ from quanyu.core.roles import Role
 from quanyu.people.models import (
     FloatingRecord,
     Meeting,
+    MemberTransfer,
     PartyMember,
     PointEntry,
     PointRule,
@@ -121,6 +122,15 @@ class ReportAdmin(ReadOnlyScopedAdmin):
     list_select_related = ("member", "unit", "community")
     search_fields = ("member__name", "unit__name", "community__name")
     fields = ("kind", "member", "unit", "community", "year", "status", "note", "decided_at", "decided_by")
+    readonly_fields = fields
+
+
+@admin.register(MemberTransfer)
+class MemberTransferAdmin(ReadOnlyScopedAdmin):
+    list_display = ("pk", "member", "to_branch", "to_community", "status", "requested_at")
+    list_filter = ("status",)
+    list_select_related = ("member", "to_branch", "to_community")
+    fields = ("member", "to_branch", "to_community", "status", "reason", "requested_by", "decided_by", "note")
     readonly_fields = fields
 
 

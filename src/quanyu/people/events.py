@@ -74,6 +74,11 @@ def member_points_corrected_event(*, member: PartyMember, actor: Any, entry: int
     return _member(member, "points_corrected", actor, entry=entry, points=points)
 
 
+def member_transfer_event(*, member: PartyMember, actor: Any, status: str, transfer: int) -> MemberEvent:
+    """组织关系转接 reached ``status`` (kind ``transfer_<status>``: requested, approved, declined)."""
+    return _member(member, f"transfer_{status}", actor, transfer=transfer)
+
+
 # --- a report's steps (ReportEvent): kind and status are the status it reached ------------------
 
 

@@ -575,3 +575,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.member_id} {self.status}"
+
+
+# Kept in its own module (this one is at its size limit); imported here so that Django finds it.
+from quanyu.people.transfer_models import MemberTransfer  # noqa: E402, F401

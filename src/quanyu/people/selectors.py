@@ -19,11 +19,14 @@ from quanyu.core.scoping import scope
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.access import (
     AUDITORS,
+    EDITORS,
     READERS,
     TAG_VIEWERS,
     as_roles,
     can_see_tags,
     get_or_404,
+    has_role_at_any,
+    member_paths,
     scoped,
     scoped_members,
 )
@@ -36,6 +39,7 @@ from quanyu.people.models import (
     FloatingRecord,
     Meeting,
     MemberCategory,
+    MemberTransfer,
     PartyMember,
     PointEntry,
     PointRequest,
@@ -515,3 +519,30 @@ def own_meetings(*, member: PartyMember, year: int) -> list[OwnMeeting]:
         "-held_on", "-id"
     )
     return [OwnMeeting(meeting=m, status=mine.get(m.pk, "")) for m in meetings]
+
+
+def transfer_list_for(*, actor: Any, status: str = "") -> QuerySet[MemberTransfer]:
+    """组织关系转接 requests the actor sees: those asked into its area, and those of members whose
+    relationship is in its area (the organisation department over both decides them)."""
+    qs = MemberTransfer.objects.select_related("member", "to_branch", "to_community", "requested_by")
+    if status:
+        qs = qs.filter(status=status)
+    view = as_roles(actor, READERS)
+    return (scope(qs, actor=view, field="to_path") | scope(qs, actor=view, field="from_path")).order_by(
+        "-requested_at", "-id"
+    )
+
+
+def transfer_get_for(*, actor: Any, transfer_id: Any) -> MemberTransfer:
+    return get_or_404(transfer_list_for(actor=actor), pk=transfer_id)
+
+
+def transfer_may_decide(actor: Any, transfer: MemberTransfer) -> bool:
+    """An editor over both sides: the member's branch and community, and the requesting ones."""
+    paths = (*member_paths(transfer.member), transfer.to_branch.area.path, transfer.to_path)
+    return all(has_role_at_any(actor, EDITORS, (p,)) for p in paths)
+
+
+def transfer_sees_origin(actor: Any, transfer: MemberTransfer) -> bool:
+    """Whether the actor may see where the member is now: never the requesting side alone."""
+    return any(has_role_at_any(actor, READERS, (p,)) for p in member_paths(transfer.member))

@@ -59,3 +59,18 @@ FLOATING_ALLOWED: dict[str, frozenset[str]] = {
     FloatingStatus.ACTIVE: frozenset({FloatingStatus.ENDED}),
     FloatingStatus.ENDED: frozenset(),
 }
+
+
+class TransferStatus(models.TextChoices):
+    """组织关系转接: a request to move a member's organisational relationship to another branch."""
+
+    REQUESTED = "requested", _("待审核")
+    APPROVED = "approved", _("已转接")
+    DECLINED = "declined", _("未同意")
+
+
+TRANSFER_ALLOWED: dict[str, frozenset[str]] = {
+    TransferStatus.REQUESTED: frozenset({TransferStatus.APPROVED, TransferStatus.DECLINED}),
+    TransferStatus.APPROVED: frozenset(),
+    TransferStatus.DECLINED: frozenset(),
+}

@@ -17,6 +17,7 @@ from quanyu.api.people.branchlife import AttendanceRateView, ContactBoardView, F
 from quanyu.api.people.members import MemberViewSet
 from quanyu.api.people.points import PointEntryCorrectView, PointRequestViewSet, PointRuleViewSet, RankingView
 from quanyu.api.people.residents import ResidentViewSet
+from quanyu.api.people.transfers import MemberTransferViewSet
 
 
 def register(router: Any) -> None:
@@ -29,6 +30,7 @@ def register(router: Any) -> None:
     router.register("point-requests", PointRequestViewSet, basename="point-request")
     router.register("floating-members", FloatingViewSet, basename="floating")
     router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("member-transfers", MemberTransferViewSet, basename="member-transfer")
 
 
 urlpatterns = [

@@ -17,7 +17,14 @@ from quanyu.core.pii import pii_hash
 from quanyu.core.workflow import lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people import events
-from quanyu.people.access import EDITORS, REVEALERS, TAG_VIEWERS, has_role_at_any, member_paths
+from quanyu.people.access import (
+    EDITORS,
+    REVEALERS,
+    TAG_VIEWERS,
+    has_role_at_any,
+    member_paths,
+    scoped_members,
+)
 from quanyu.people.models import MemberHousehold, PartyMember, Resident
 from quanyu.people.validation import (
     FieldError,
@@ -118,6 +125,47 @@ def member_create(
     except FieldError as exc:
         raise _fail(exc) from None
     duplicate = ValidationError({"身份证号": [_("该身份证号已在党员名册中")]})
+    try:
+        return _member_insert(
+            actor,
+            duplicate,
+            fields=fields,
+            branch=branch,
+            category=category,
+            status=status,
+            joined_on=joined_on,
+            community=community,
+            work_unit_name=work_unit_name,
+            resident=resident,
+        )
+    except ValidationError as exc:
+        if exc is not duplicate:
+            raise
+        existing = PartyMember.objects.get(id_hash=fields["id_hash"])
+        if scoped_members(PartyMember.objects.filter(pk=existing.pk), actor=actor).exists():
+            raise  # the actor can see the member: "already in the register" tells nothing new
+    # Elsewhere: saying so would tell the actor the person is a member somewhere they cannot see.
+    # The attempt becomes a transfer request instead (组织关系转接), audited.
+    from quanyu.people.services.transfers import TransferRequested, transfer_request
+
+    raise TransferRequested(
+        transfer_request(actor=actor, member=existing, branch=branch, community=community)
+    )
+
+
+def _member_insert(
+    actor: Any,
+    duplicate: ValidationError,
+    *,
+    fields: dict[str, Any],
+    branch: PartyOrg,
+    category: str,
+    status: str,
+    joined_on: dt.date | None,
+    community: Area,
+    work_unit_name: str,
+    resident: Resident | None,
+) -> PartyMember:
     with transaction.atomic():
         # The unique constraint on id_hash decides (no check-then-insert race).
         unit = Unit.objects.filter(name=work_unit_name).first() if work_unit_name else None

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.core.roles import Role
 from quanyu.people.access import AUDITORS, EDITORS, READERS
 from quanyu.web.nav import NavItem, register
-from quanyu.web.people import mine
+from quanyu.web.people import mine, transfers
 from quanyu.web.people import views as people
 
 urlpatterns = [
@@ -23,6 +23,12 @@ urlpatterns = [
     path("people/import/", people.roster_import, name="people_import"),
     path("people/import/errors.xlsx", people.import_errors, name="people_import_errors"),
     path("people/import/template-<str:kind>.xlsx", people.import_template, name="people_import_template"),
+    path("people/transfers/", transfers.transfer_list, name="people_transfers"),
+    path(
+        "people/transfers/<int:transfer_id>/decide/",
+        transfers.transfer_decide_view,
+        name="people_transfer_decide",
+    ),
     path("audit/", people.audit_log, name="audit_log"),
     path("people/me/", mine.my_party, name="people_me"),
 ]
@@ -69,6 +75,14 @@ register(
         url_name="web:people_me",
         roles=frozenset({Role.PARTY_MEMBER}),
         order=19,
+    ),
+    NavItem(
+        key="people_transfers",
+        group="people",
+        label=_("组织关系转接"),
+        url_name="web:people_transfers",
+        roles=EDITORS,
+        order=25,
     ),
     NavItem(key="board", group="people", label=_("连心牌"), url_name="web:people_board", order=24),
     NavItem(

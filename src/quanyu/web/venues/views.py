@@ -23,10 +23,10 @@ from quanyu.core.params import parse_int
 from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import Column, write_rows
 from quanyu.core.workflow.http import http_status_for
-from quanyu.orgs.models import PartyOrg
 from quanyu.venues import conf, selectors
 from quanyu.venues.access import READERS, can_edit
 from quanyu.venues.coverage_report import coverage_for, enlarge_first, siting_for
+from quanyu.venues.meetings import meeting_branches_for
 from quanyu.venues.models import Booking, StandardProfile, VenueKind
 from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus, VenueStatus
@@ -94,6 +94,7 @@ def _detail_context(request: HttpRequest, venue: Any) -> dict[str, Any]:
         "editor": editor,
         "pending": pending,
         "plan": selectors.plan_for_month(venue=venue, month=timezone.localdate()),
+        "photos": list(venue.photo_files.all()),
     }
 
 
@@ -182,7 +183,7 @@ def _book_page(
             actor=request.user, filters={"mine": True, "after": timezone.now() - dt.timedelta(days=1)}
         )[:50]
     )
-    orgs = PartyOrg.objects.filter(area__path__in=[v.area.path for v in venues]).order_by("path")[:50]
+    orgs = meeting_branches_for(request.user, any_kind=True)[:100]
     return render(
         request,
         "web/venues/book.html",
@@ -214,7 +215,11 @@ def book(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise ValidationError({"starts_at": [_("请填写日期和时间")]}) from None
         kind = post.get("booker_kind", Booking.BookerKind.RESIDENT)
-        org = PartyOrg.objects.filter(pk=parse_int(post.get("org"))).first() if kind == "branch" else None
+        org = (
+            meeting_branches_for(request.user, any_kind=True).filter(pk=parse_int(post.get("org"))).first()
+            if kind == "branch"
+            else None
+        )
         bookings.booking_request(
             actor=request.user,
             room=room,
@@ -248,6 +253,7 @@ def venue_public(request: HttpRequest, venue_id: int) -> HttpResponse:
         {
             "venue": venue,
             "rooms": list(venue.rooms.all()),
+            "photos": list(venue.photo_files.all()),
             "plan": plan,
             "month": month,
             "prev_month": prev_month,

@@ -38,7 +38,11 @@ def test_week_and_month_bounds():
 def busy(city, place):
     start, end = slot(1, hour=9)
     booking = bookings.booking_request(
-        actor=city.users["community_x"], room=place.meeting, starts_at=start, ends_at=end, purpose="议事协商会"
+        actor=city.users["community_x"],
+        room=place.meeting,
+        starts_at=start,
+        ends_at=end,
+        purpose="议事协商会",
     )
     day = timezone.localtime(start).date()
     plans.plan_add_item(
@@ -50,7 +54,7 @@ def busy(city, place):
 
 
 def test_calendar_shows_details_to_the_office_and_the_booker_only(city, place, busy):
-    booking, day = busy
+    _booking, day = busy
     start, end = week_of(day)
     for persona, shown in [("community_x", True), ("street_staff", True), ("resident", False)]:
         days = venue_calendar(actor=city.users[persona], venue=place.venue, start=start, end=end)
@@ -62,7 +66,7 @@ def test_calendar_shows_details_to_the_office_and_the_booker_only(city, place, b
 
 
 def test_calendar_pages(city, place, busy):
-    booking, day = busy
+    _booking, day = busy
     staff = client_for("community_x")
     week = staff.get(f"/venues/{place.venue.pk}/calendar/?date={day}")
     assert week.status_code == 200
@@ -91,7 +95,13 @@ def test_plan_state_posted_late_or_missing(city, place):
 def test_add_an_activity_to_the_month(city, place):
     day = timezone.localdate() + dt.timedelta(days=1)
     staff = client_for("community_x")
-    form = {"title": "健康讲座", "day": day.isoformat(), "start": "09:00", "end": "10:30", "room": place.hall.pk}
+    form = {
+        "title": "健康讲座",
+        "day": day.isoformat(),
+        "start": "09:00",
+        "end": "10:30",
+        "room": place.hall.pk,
+    }
     done = staff.post(f"/venues/{place.venue.pk}/calendar/activity/", form)
     assert done.status_code == 302 and f"date={day}" in done["Location"]
     plan = ActivityPlan.objects.get(venue=place.venue, month=day.replace(day=1))
@@ -102,7 +112,10 @@ def test_add_an_activity_to_the_month(city, place):
         assert answer.status_code == 400 and text in answer.content.decode()
     refused = client_for("resident").post(f"/venues/{place.venue.pk}/calendar/activity/", form)
     assert refused.status_code == 403
-    assert client_for("community_y").post(f"/venues/{place.venue.pk}/calendar/activity/", form).status_code == 404
+    assert (
+        client_for("community_y").post(f"/venues/{place.venue.pk}/calendar/activity/", form).status_code
+        == 404
+    )
     assert PlanItem.objects.count() == 1
 
 

@@ -132,11 +132,15 @@ def _api(branch, room, days=3, **extra):
 def test_meeting_api(city, place, branches, other_place):
     branch = branches[city.communities[0].name]
     client = client_for("community_x")
-    made = client.post("/api/venue-bookings/meeting/", _api(branch, place.hall), content_type="application/json")
+    made = client.post(
+        "/api/venue-bookings/meeting/", _api(branch, place.hall), content_type="application/json"
+    )
     assert made.status_code == 201
     assert made.json()["org"] == branch.pk and made.json()["status"] == "approved"  # the hall auto-approves
     assert made.json()["purpose"] == "党课：基层治理专题"
-    again = client.post("/api/venue-bookings/meeting/", _api(branch, place.hall), content_type="application/json")
+    again = client.post(
+        "/api/venue-bookings/meeting/", _api(branch, place.hall), content_type="application/json"
+    )
     assert again.status_code == 409
     for body, field in [
         (_api(branch, place.hall, days=4, kind="x"), "kind"),

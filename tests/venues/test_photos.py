@@ -50,7 +50,10 @@ def upload(data: bytes, name: str = "a.png") -> SimpleUploadedFile:
 
 def test_photo_is_re_encoded_without_exif(city, place):
     photo = venue_photo_add(
-        actor=city.users["community_x"], venue=place.venue, upload=upload(png(exif=True), "x.jpg"), caption="外景"
+        actor=city.users["community_x"],
+        venue=place.venue,
+        upload=upload(png(exif=True), "x.jpg"),
+        caption="外景",
     )
     with Image.open(photo.image.open("rb")) as img:
         assert img.format == "JPEG" and img.size == (64, 48)
@@ -113,7 +116,10 @@ def test_pages_show_serve_and_remove(city, place):
     bad = staff.post(f"/venues/{place.venue.pk}/photos/", {"photo": upload(b"not an image")})
     assert bad.status_code == 400 and "格式" in bad.content.decode()
     assert staff.post(f"/venues/{place.venue.pk}/photos/", {}).status_code == 400
-    assert client_for("resident").post(f"/venues/{place.venue.pk}/photos/", {"photo": upload(png())}).status_code == 403
+    assert (
+        client_for("resident").post(f"/venues/{place.venue.pk}/photos/", {"photo": upload(png())}).status_code
+        == 403
+    )
     assert client_for("community_y").post(f"/venues/photos/{photo.pk}/delete/").status_code == 404
     venue_set_status(actor=city.users["district_admin"], venue=place.venue, status="closed", note="维修")
     assert Client().get(url).status_code == 404  # a closed venue's photos are not public

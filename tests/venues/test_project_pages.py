@@ -69,9 +69,10 @@ def test_list_and_detail(city, project):
     detail = client_for("department_handler").get(f"/venues/projects/{project.pk}/")
     body = detail.content.decode()
     assert detail.status_code == 200 and 'id="project-complete-form"' in body and "已发督办单" in body
-    assert 'id="project-complete-form"' not in client_for("community_x").get(
-        f"/venues/projects/{project.pk}/"
-    ).content.decode()
+    assert (
+        'id="project-complete-form"'
+        not in client_for("community_x").get(f"/venues/projects/{project.pk}/").content.decode()
+    )
 
 
 def test_department_completes_its_step_from_the_page(city, project):
@@ -107,7 +108,9 @@ def test_refusals_keep_their_status(city, project):
         with nothing_written(project):
             answer = client_for(persona).post(f"/venues/projects/{project.pk}/{action}/", form)
         assert answer.status_code == status, (persona, action)
-    cancelled = client_for("district_admin").post(f"/venues/projects/{project.pk}/cancel/", {"reason": "选址调整"})
+    cancelled = client_for("district_admin").post(
+        f"/venues/projects/{project.pk}/cancel/", {"reason": "选址调整"}
+    )
     assert cancelled.status_code == 302
     again = client_for("district_admin").post(f"/venues/projects/{project.pk}/cancel/", {"reason": "再撤"})
     assert again.status_code == 409

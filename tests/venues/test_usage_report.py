@@ -68,7 +68,9 @@ def test_plans_missing_for_the_month(city, used):
     found = plans_missing_for(actor=city.users["district_admin"], month=month, today=month)
     assert (found["centres"], found["missing_count"], found["late"]) == (2, 1, False)
     assert [v.pk for v in found["missing"]] == [used[1].venue.pk]
-    late = plans_missing_for(actor=city.users["district_admin"], month=month, today=month + dt.timedelta(days=5))
+    late = plans_missing_for(
+        actor=city.users["district_admin"], month=month, today=month + dt.timedelta(days=5)
+    )
     assert late["late"] is True
     street = plans_missing_for(actor=city.users["street_staff"], month=month)
     assert (street["centres"], street["missing_count"]) == (1, 0)

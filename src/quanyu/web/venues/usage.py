@@ -33,7 +33,7 @@ def usage_page(request: HttpRequest) -> HttpResponse:
             "cold_count": len(cold),
             "areas": usage_rollup(rows, level=level),
             "cold": cold[:200],
-            "busiest": sorted(rows, key=lambda r: -r["hours"])[:10],
+            "busiest": sorted((r for r in rows if r["hours"]), key=lambda r: -r["hours"])[:10],
             "plans": plans_missing_for(actor=request.user, month=timezone.localdate()),
         },
     )

@@ -23,7 +23,7 @@ from quanyu.venues.access import can_edit
 from quanyu.venues.calendar import month_grid, plan_state, venue_calendar, week_of
 from quanyu.venues.models import Venue
 from quanyu.venues.services import plans
-from quanyu.web.venues.views import _error_status
+from quanyu.web.venues.views import _error_status, date_formats
 
 WEEKDAYS = [pgettext_lazy("weekday", d) for d in ("一", "二", "三", "四", "五", "六", "日")]
 
@@ -75,6 +75,7 @@ def _render(
             "editor": can_edit(request.user, venue.area.path),
             "error": error,
             "form": form or {},
+            "fmt": date_formats(),
         },
         status=status,
     )

@@ -12,7 +12,7 @@ from quanyu.core.params import parse_int
 from quanyu.venues import conf, selectors
 from quanyu.venues.access import READERS
 from quanyu.venues.usage import plans_missing_for, usage_rollup
-from quanyu.web.venues.views import _require
+from quanyu.web.venues.views import _require, date_formats
 
 
 @login_required
@@ -35,5 +35,6 @@ def usage_page(request: HttpRequest) -> HttpResponse:
             "cold": cold[:200],
             "busiest": sorted((r for r in rows if r["hours"]), key=lambda r: -r["hours"])[:10],
             "plans": plans_missing_for(actor=request.user, month=timezone.localdate()),
+            "fmt": date_formats(),
         },
     )

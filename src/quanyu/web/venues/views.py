@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from quanyu.core.params import parse_int
@@ -45,6 +46,15 @@ def _error_status(exc: Exception) -> tuple[int, str]:
         return 403, str(exc) or _("您没有执行此操作的权限")
     assert isinstance(exc, ValidationError)
     return http_status_for(exc) or 400, "；".join(exc.messages)
+
+
+def date_formats() -> dict[str, str]:
+    """Date formats in the reader's language (``{{ d|date:fmt.day }}``): 12月5日 / Dec 5."""
+    return {
+        "day": pgettext("date format", "n月j日"),
+        "month": pgettext("date format", "n月"),
+        "year_month": pgettext("date format", "Y年n月"),
+    }
 
 
 def _month(value: str | None) -> dt.date:
@@ -95,6 +105,7 @@ def _detail_context(request: HttpRequest, venue: Any) -> dict[str, Any]:
         "pending": pending,
         "plan": selectors.plan_for_month(venue=venue, month=timezone.localdate()),
         "photos": list(venue.photo_files.all()),
+        "fmt": date_formats(),
     }
 
 
@@ -258,6 +269,7 @@ def venue_public(request: HttpRequest, venue_id: int) -> HttpResponse:
             "month": month,
             "prev_month": prev_month,
             "next_month": next_month,
+            "fmt": date_formats(),
         },
     )
 
@@ -303,7 +315,11 @@ def _public_plan(request: HttpRequest, venue_id: int) -> tuple[Any, dt.date, Any
 def venue_plan_print(request: HttpRequest, venue_id: int) -> HttpResponse:
     """The month's plan as a printable page (to post at the venue's door)."""
     venue, month, plan = _public_plan(request, venue_id)
-    return render(request, "web/venues/plan_print.html", {"venue": venue, "month": month, "plan": plan})
+    return render(
+        request,
+        "web/venues/plan_print.html",
+        {"venue": venue, "month": month, "plan": plan, "fmt": date_formats()},
+    )
 
 
 def venue_plan_xlsx(request: HttpRequest, venue_id: int) -> HttpResponse:

@@ -147,3 +147,19 @@ def test_staff_upload_a_photo_the_public_page_shows(watched, live_server, place)
     assert img.get_attribute("alt") == "一楼大厅"
     assert public.evaluate("document.querySelector('#venue-photos img').decode().then(() => true)")
     _check(public, watched, "venues_public_photo_phone.png")
+
+
+def test_coordinator_starts_a_project(watched, live_server, place):
+    city, _p = place
+    page = watched.open("district_admin", phone=True)
+    page.goto(f"{live_server.url}/venues/projects/new/")
+    _check(page, watched, "venues_project_new_phone.png")
+    page.fill("input[name=name]", "滨河社区党群服务中心")
+    page.select_option("select[name=area]", str(city.communities[1].pk))
+    page.fill("input[name=planned_floor_area]", "1100")
+    page.fill("input[name=planned_ground_floor_area]", "600")
+    for step in projects.DEPARTMENT_STEPS:
+        page.select_option(f"select[name=owner_{step}]", str(city.units[-1].pk))
+    page.click("#project-new-form button[type=submit]")
+    page.wait_for_selector("#project-steps [data-step=planning][data-state=current]")
+    assert VenueProject.objects.get().name == "滨河社区党群服务中心"

@@ -114,3 +114,51 @@ def test_refusals_keep_their_status(city, project):
     assert cancelled.status_code == 302
     again = client_for("district_admin").post(f"/venues/projects/{project.pk}/cancel/", {"reason": "再撤"})
     assert again.status_code == 409
+
+
+def _new_form(city, **extra):
+    dept = city.units[-1].pk
+    return {
+        "name": "滨河社区党群服务中心",
+        "area": city.communities[1].pk,
+        "kind": "community_centre",
+        "planned_floor_area": "1100",
+        "planned_ground_floor_area": "600",
+        **{f"owner_{st}": dept for st in projects.DEPARTMENT_STEPS},
+        **extra,
+    }
+
+
+def test_coordinator_starts_a_project_from_the_page(city):
+    admin = client_for("district_admin")
+    page = admin.get("/venues/projects/new/")
+    assert page.status_code == 200 and city.units[-1].name in page.content.decode()
+    assert 'href="/venues/projects/new/"' in admin.get("/venues/projects/").content.decode()
+    made = admin.post("/venues/projects/new/", _new_form(city))
+    assert made.status_code == 302
+    project = VenueProject.objects.get()
+    assert (project.name, project.area_id, project.step) == (
+        "滨河社区党群服务中心",
+        city.communities[1].pk,
+        "planning",
+    )
+    assert set(project.owners.values()) == {city.units[-1].pk}
+    assert made["Location"] == f"/venues/projects/{project.pk}/"
+
+
+def test_starting_a_project_refusals(city):
+    admin = client_for("district_admin")
+    cases = [
+        (_new_form(city, name=""), "名称"),
+        (_new_form(city, area=""), "所属区域"),
+        (_new_form(city, kind="castle"), "阵地类型"),
+        (_new_form(city, owner_land=""), "写入土地出让合同"),
+        (_new_form(city, planned_floor_area="-5"), "面积"),
+    ]
+    for form, text in cases:
+        answer = admin.post("/venues/projects/new/", form)
+        assert answer.status_code == 400 and text in answer.content.decode(), form
+    for persona in ("street_staff", "community_x", "department_handler", "resident"):
+        assert client_for(persona).get("/venues/projects/new/").status_code == 403
+        assert client_for(persona).post("/venues/projects/new/", _new_form(city)).status_code == 403
+    assert not VenueProject.objects.exists()

@@ -10,17 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanyu.core.permissions import has_role
-from quanyu.orgs.models import Unit
+from quanyu.areas.models import Area, AreaKind
+from quanyu.core.params import parse_int
+from quanyu.core.permissions import grants_for, has_role
+from quanyu.core.scoping import scope_q
+from quanyu.orgs.models import Unit, UnitKind
 from quanyu.venues import selectors
-from quanyu.venues.access import READERS
-from quanyu.venues.models import VenueProject
+from quanyu.venues.access import COORDINATORS, READERS
+from quanyu.venues.models import VenueKind, VenueProject
 from quanyu.venues.project_steps import OPEN, is_late, may_act, may_cancel, project_steps
 from quanyu.venues.services import projects
 from quanyu.venues.states import ProjectStep
@@ -62,7 +66,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/venues/projects.html",
-        {"page": page, "rows": rows, "steps": ProjectStep.choices, "step": step, "late": late_only},
+        {
+            "page": page,
+            "rows": rows,
+            "steps": ProjectStep.choices,
+            "step": step,
+            "late": late_only,
+            "coordinator": has_role(request.user, COORDINATORS),
+        },
     )
 
 
@@ -89,6 +100,66 @@ def _detail(
         },
         status=status,
     )
+
+
+def _coordinator_areas(request: HttpRequest) -> list[Area]:
+    """Streets and communities (and districts) where the actor coordinates venue projects."""
+    qs = Area.objects.filter(kind__in=[AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY])
+    if not request.user.is_superuser:
+        paths = tuple(g.area.path for g in grants_for(request.user) if g.role in COORDINATORS)
+        where = scope_q(paths, "path") if paths else Q(pk__in=[])
+        qs = qs if where is None else qs.filter(where)
+    return list(qs.order_by("path")[:500])
+
+
+def _new_page(
+    request: HttpRequest, *, status: int = 200, error: str = "", form: dict[str, Any] | None = None
+) -> HttpResponse:
+    if not has_role(request.user, COORDINATORS):
+        raise PermissionDenied(_("您无权管理阵地建设项目"))
+    return render(
+        request,
+        "web/venues/project_new.html",
+        {
+            "areas": _coordinator_areas(request),
+            "kinds": VenueKind.choices,
+            "departments": list(Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("name")[:200]),
+            "steps": [
+                (st, ProjectStep(st).label, (form or {}).get(f"owner_{st}", ""))
+                for st in projects.DEPARTMENT_STEPS
+            ],
+            "error": error,
+            "form": form or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """A coordinator (organisation department, admin) starts a project: the place, the planned
+    areas and the owning department of each department step."""
+    if request.method != "POST":
+        return _new_page(request)
+    post = request.POST
+    try:
+        area = next((a for a in _coordinator_areas(request) if str(a.pk) == post.get("area")), None)
+        if area is None:
+            raise ValidationError({"area": [_("请选择所属区域")]})
+        made = projects.project_create(
+            actor=request.user,
+            name=post.get("name", ""),
+            area=area,
+            kind=post.get("kind", ""),
+            owners={st: parse_int(post.get(f"owner_{st}")) or 0 for st in projects.DEPARTMENT_STEPS},
+            planned_floor_area=post.get("planned_floor_area") or 0,
+            planned_ground_floor_area=post.get("planned_ground_floor_area") or 0,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        status, error = _error_status(exc)
+        return _new_page(request, status=status, error=error, form=post.dict())
+    messages.success(request, _("建设项目已创建"))
+    return redirect("web:venue_project", project_id=made.pk)
 
 
 @login_required

@@ -15,6 +15,7 @@ urlpatterns = [
     path("venues/meetings/", meetings.meeting_book, name="venue_meetings"),
     path("venues/usage/", usage.usage_page, name="venue_usage"),
     path("venues/projects/", projects.project_list, name="venue_projects"),
+    path("venues/projects/new/", projects.project_new, name="venue_project_new"),
     path("venues/projects/<int:project_id>/", projects.project_detail, name="venue_project"),
     path("venues/projects/<int:project_id>/<str:action>/", projects.project_step, name="venue_project_step"),
     path("venues/<int:venue_id>/", views.venue_detail, name="venue_detail"),
@@ -69,7 +70,7 @@ register(
         url_name="web:venue_projects",
         roles=HANDLERS,
         order=46,
-        also_current=frozenset({"web:venue_project"}),
+        also_current=frozenset({"web:venue_project", "web:venue_project_new"}),
     ),
     NavItem(
         key="venue_meetings",

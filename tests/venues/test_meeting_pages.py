@@ -66,6 +66,12 @@ def test_community_worker_books_a_room_for_a_branch_meeting(city, place, branche
     assert "支部党员大会：发展党员表决" in listed and f'data-booking="{booking.pk}"' in listed
 
 
+def test_an_editor_without_branches_is_told_so(city, place):
+    page = client_for("community_x").get("/venues/meetings/")
+    assert page.status_code == 200 and 'id="no-branches"' in page.content.decode()
+    assert client_for("grid_worker").get("/venues/meetings/").status_code == 403
+
+
 def test_meeting_page_refusals(city, place, branches, other_place):
     client = client_for("community_x")
     other_branch = branches[city.communities[2].name]

@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.params import parse_int
+from quanyu.core.permissions import has_role
 from quanyu.people.meeting_rooms import meeting_book_room
 from quanyu.people.models import Meeting
 from quanyu.venues import selectors
+from quanyu.venues.access import EDITORS
 from quanyu.venues.meetings import branch_bookings_for, meeting_branches_for
 from quanyu.venues.states import VenueStatus
 from quanyu.web.venues.views import _error_status
@@ -39,9 +41,9 @@ def parse_slot(post: Any) -> tuple[dt.datetime, dt.datetime]:
 def _page(
     request: HttpRequest, *, status: int = 200, error: str = "", form: dict[str, Any] | None = None
 ) -> HttpResponse:
-    branches = list(meeting_branches_for(request.user)[:200])
-    if not branches and not request.user.is_superuser:
+    if not has_role(request.user, EDITORS):
         raise PermissionDenied(_("此页面仅对可为党支部预约场地的工作人员开放"))
+    branches = list(meeting_branches_for(request.user)[:200])
     venues = list(
         selectors.venue_list_for(actor=request.user, filters={"status": VenueStatus.IN_USE}).prefetch_related(
             "rooms"

@@ -1,6 +1,7 @@
 """Phone-sized: a community worker books a room for a branch meeting; a resident opens a venue's
 public monthly plan; a street official sees the uncovered buildings and runs siting. Every page
-is watched for console errors and CSP violations."""
+is watched for console errors and CSP violations and passes axe (no serious or critical finding).
+The 三会一课 page, the calendar, the usage report, projects and photos: test_venues_pages.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from quanyu.venues.models import Booking, Venue
 from quanyu.venues.services import plans
-from tests.e2e.helpers import no_sideways_scroll
+from tests.e2e.helpers import axe_problems, no_sideways_scroll, shot
 from tests.factories import make_city, make_personas
 from tests.venues.factories import make_place
 
@@ -29,6 +30,8 @@ def test_community_worker_books_a_room_for_a_branch_meeting(watched, live_server
     page = watched.open("community_x", phone=True)
     page.goto(f"{live_server.url}/venues/book/")
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
+    shot(page, "venues_book_phone.png")
     page.select_option("select[name=room]", str(p.meeting.pk))
     page.fill("input[name=day]", (dt.date.today() + dt.timedelta(days=3)).isoformat())
     page.fill("input[name=start]", "14:00")
@@ -61,6 +64,8 @@ def test_resident_opens_the_public_monthly_plan(watched, live_server, place):
     page.goto(f"{live_server.url}/v/{p.venue.pk}/")
     assert "主题党日：学习新思想" in page.locator(".qy-plan").inner_text()
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
+    shot(page, "venues_public_phone.png")
     assert watched.problems == []
 
 
@@ -77,4 +82,7 @@ def test_street_official_sees_uncovered_buildings_and_runs_siting(watched, live_
     page.wait_for_selector("#siting-result")
     assert page.locator("#coverage-map .qy-site").count() == 2
     assert "240" in page.locator("#siting-result").inner_text()
+    no_sideways_scroll(page)
+    assert axe_problems(page) == []
+    shot(page, "venues_coverage_phone.png")
     assert watched.problems == []

@@ -123,7 +123,7 @@ def test_create_checks(city):
             area=city.communities[0],
             owners=dict.fromkeys(projects.DEPARTMENT_STEPS, city.units[0].pk),
         )
-    assert "不是职能部门" in err.value.message_dict["owners"][0]
+    assert "请为以下环节选择职能部门：写入控制性详细规划" in err.value.message_dict["owners"][0]
     with pytest.raises(PermissionDenied):
         projects.project_create(
             actor=city.users["community_x"],

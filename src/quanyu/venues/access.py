@@ -7,6 +7,7 @@
   node under it, or above it — a resident of a community books its centre and its street's centre.
 - Deciding a booking (approve, decline, check in, no-show): the editors at the venue's area.
 - Cancelling: the booker, or an editor at the venue's area.
+- Booking as a party branch: an editor at the branch's area (``require_branch_booker``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def may_book(actor: Any, path: str) -> bool:
 def require_booker(actor: Any, path: str) -> None:
     if not may_book(actor, path):
         raise PermissionDenied(_("您无权预约该阵地的功能室"))
+
+
+def require_branch_booker(actor: Any, org_path: str) -> None:
+    """Booking as a party branch (三会一课): the registry editors at the branch's area, the rule
+    for recording the branch's meetings in ``people``."""
+    if not has_role(actor, EDITORS, at_path=org_path):
+        raise PermissionDenied(_("您无权为该支部预约场地"))
 
 
 def is_booker(actor: Any, booker_id: int) -> bool:

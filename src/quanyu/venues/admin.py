@@ -20,6 +20,7 @@ from quanyu.venues.models import (
     StandardProfile,
     Venue,
     VenueEvent,
+    VenuePhoto,
     VenueProject,
     WalkNetwork,
 )
@@ -120,3 +121,9 @@ class VenueProjectAdmin(ReadOnlyScopedAdmin):
 class WalkNetworkAdmin(ReadOnlyAdmin):
     list_display = ("name", "edges", "imported_at")
     exclude = ("lines",)
+
+
+@admin.register(VenuePhoto)
+class VenuePhotoAdmin(ReadOnlyScopedAdmin):
+    list_display = ("venue", "caption", "width", "height", "created_at")
+    list_select_related = ("venue",)

@@ -24,6 +24,14 @@ DEFAULTS: dict[str, Any] = {
     # The "重管轻用" (cold venue) warning: fewer used hours than this per week for N weeks.
     "VENUES_COLD_HOURS_PER_WEEK": 4,
     "VENUES_COLD_WEEKS": 4,
+    # Each month's activity plan is due by this day of the month (posted at the start of the month).
+    "VENUES_PLAN_DUE_DAY": 3,
+    # Venue photos: at most this many per venue, each upload at most this many bytes and pixels;
+    # stored re-encoded with the longer side at most VENUES_PHOTO_MAX_SIDE.
+    "VENUES_PHOTOS": 12,
+    "VENUES_PHOTO_MAX_BYTES": 8 * 1024 * 1024,
+    "VENUES_PHOTO_MAX_PIXELS": 40_000_000,
+    "VENUES_PHOTO_MAX_SIDE": 1600,
     # Days each build-and-handover step may take before it is supervised (services/projects.py).
     "VENUES_PROJECT_STEP_DAYS": {},
 }

@@ -37,6 +37,14 @@ def venue_plan_posted_event(*, venue: Venue, actor: Any, month: str, items: int)
     return _venue(venue, "plan_posted", actor, month=month, items=items)
 
 
+def venue_photo_added_event(*, venue: Venue, actor: Any, photo: int) -> VenueEvent:
+    return _venue(venue, "photo_added", actor, photo=photo)
+
+
+def venue_photo_removed_event(*, venue: Venue, actor: Any, photo: int) -> VenueEvent:
+    return _venue(venue, "photo_removed", actor, photo=photo)
+
+
 # --- a booking's history (kinds are the statuses reached, so states.replay rebuilds it) --------
 
 

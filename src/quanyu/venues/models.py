@@ -393,3 +393,32 @@ class WaitEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class VenuePhoto(models.Model):
+    """A photo of a venue, uploaded by its staff: checked, re-encoded as JPEG without metadata
+    (``venues.photos``), shown on the venue's page and, for a venue in use, on its public page."""
+
+    scope_path_field = "venue__area__path"
+
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("阵地"), on_delete=models.CASCADE, related_name="photo_files"
+    )
+    image = models.ImageField(
+        _("照片"), upload_to="venues/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阵地照片")
+        verbose_name_plural = _("阵地照片")
+        ordering = ["venue", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name or ""

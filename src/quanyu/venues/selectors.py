@@ -30,6 +30,7 @@ from quanyu.venues.models import (
     Room,
     StandardProfile,
     Venue,
+    VenuePhoto,
     VenueProject,
 )
 from quanyu.venues.standards import applies, check_venue, target_for
@@ -103,6 +104,13 @@ def venue_public_get(*, venue_id: Any) -> Venue:
 def room_get_for(*, actor: Any, room_id: Any) -> Room:
     venues = venue_queryset_for(actor).values("pk")
     return _get(Room.objects.select_related("venue__area").filter(venue__in=venues), room_id)
+
+
+def photo_get_for(*, actor: Any, photo_id: Any) -> VenuePhoto:
+    """A photo of a venue in the actor's office scope (where its staff manage it)."""
+    return _get(
+        VenuePhoto.objects.select_related("venue__area").filter(venue__in=office_venues_for(actor)), photo_id
+    )
 
 
 def venue_timeline(*, venue: Venue) -> QuerySet[Any]:

@@ -174,6 +174,30 @@ class BookingWriteSerializer(serializers.Serializer):
     expected = serializers.IntegerField(min_value=0, max_value=10000, default=0)
 
 
+class VenuePhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+    caption = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class VenuePhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    caption = serializers.CharField()
+
+
+class VenueMeetingBookingSerializer(serializers.Serializer):
+    """A room for a branch's 三会一课 meeting: ``kind`` is congress, committee, group or lecture."""
+
+    branch = serializers.IntegerField(min_value=1)
+    kind = serializers.CharField(max_length=16)
+    topic = serializers.CharField(max_length=150)
+    room = serializers.IntegerField(min_value=1)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
 class SeriesWriteSerializer(BookingWriteSerializer):
     weeks = serializers.IntegerField(min_value=1, max_value=52)
     book_rest = serializers.BooleanField(default=False)

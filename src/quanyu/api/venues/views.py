@@ -27,11 +27,14 @@ from quanyu.core.params import require_int
 from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.orgs.models import PartyOrg, Unit
+from quanyu.people.meeting_rooms import meeting_book_room
 from quanyu.venues import selectors
 from quanyu.venues.access import READERS
 from quanyu.venues.coverage_report import enlarge_first
+from quanyu.venues.meetings import meeting_branches_for
 from quanyu.venues.models import Booking, PlanItem, Room, StandardProfile, Venue
 from quanyu.venues.services import bookings, plans, register, waiting
+from quanyu.venues.services.photos import venue_photo_add
 from quanyu.venues.services.sheets import venues_export, venues_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,6 +126,17 @@ class VenueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             actor=request.user, venue=venue, **parsed(s.RoomWriteSerializer, request.data)
         )
         return Response(s.RoomSerializer(room).data, status=201)
+
+    @extend_schema(request=s.VenuePhotoUploadSerializer, responses={201: s.VenuePhotoSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request: Request, pk: str) -> Response:
+        """Upload a photo (JPEG, PNG or WebP; checked and re-encoded; the venue's staff)."""
+        venue = self.get_object()
+        v = parsed(s.VenuePhotoUploadSerializer, request.data)
+        photo = venue_photo_add(actor=request.user, venue=venue, upload=v["photo"], caption=v["caption"])
+        out = {"id": photo.pk, "width": photo.width, "height": photo.height, "caption": photo.caption}
+        out["url"] = f"/v/{venue.pk}/photos/{photo.pk}.jpg"
+        return Response(s.VenuePhotoSerializer(out).data, status=201)
 
     @extend_schema(
         methods=["GET"],
@@ -275,6 +289,26 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         v = self._inputs(parsed(s.SeriesWriteSerializer, request.data))
         made, conflicts = bookings.booking_request_series(actor=request.user, **v)
         return Response(s.SeriesOutSerializer({"booked": made, "conflicts": conflicts}).data, status=201)
+
+    @extend_schema(request=s.VenueMeetingBookingSerializer, responses={201: s.BookingSerializer})
+    @action(detail=False, methods=["post"])
+    def meeting(self, request: Request) -> Response:
+        """Book a room for a party branch's 三会一课 meeting (through ``people.meeting_rooms``)."""
+        v = parsed(s.VenueMeetingBookingSerializer, request.data)
+        branch = _row(meeting_branches_for(request.user), v["branch"], "branch")
+        rooms = Room.objects.filter(venue__in=selectors.venue_queryset_for(request.user).values("pk"))
+        room = _row(rooms, v["room"], "room")
+        booking_id = meeting_book_room(
+            actor=request.user,
+            branch=branch,
+            kind=v["kind"],
+            topic=v["topic"],
+            room_id=room.pk,
+            starts_at=v["starts_at"],
+            ends_at=v["ends_at"],
+        )
+        made = selectors.booking_get_for(actor=request.user, booking_id=booking_id)
+        return Response(s.BookingSerializer(made).data, status=201)
 
     @extend_schema(request=s.WaitWriteSerializer, responses={201: s.WaitSerializer})
     @action(detail=False, methods=["post"])

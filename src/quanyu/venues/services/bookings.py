@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from quanyu.core.workflow import ConflictError, check_transition, lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.venues import conf, events
-from quanyu.venues.access import require_booker, require_cancel, require_editor
+from quanyu.venues.access import require_booker, require_branch_booker, require_cancel, require_editor
 from quanyu.venues.models import Blackout, Booking, Room, WaitEntry, WaitStatus
 from quanyu.venues.states import BOOKING_ALLOWED, HOLDING, BookingStatus, VenueStatus
 
@@ -102,6 +102,12 @@ def blacked_out(room: Room, start: dt.datetime, end: dt.datetime) -> str | None:
     return hit
 
 
+def _check_branch(actor: Any, fields: dict[str, Any]) -> None:
+    org = fields["org"]
+    if org is not None:
+        require_branch_booker(actor, PartyOrg.objects.select_related("area").get(pk=org.pk).area.path)
+
+
 def _check_quota(actor: Any, adding: int) -> None:
     cap = conf.get("VENUES_MAX_OPEN_BOOKINGS")
     open_now = Booking.objects.filter(
@@ -158,6 +164,7 @@ def booking_request(
     try:
         with transaction.atomic():
             locked = _lock_room(room, actor, expected)
+            _check_branch(actor, fields)
             _check_quota(actor, 1)
             closed = blacked_out(locked, *slot)
             if closed is not None:
@@ -197,6 +204,7 @@ def booking_request_series(
     try:
         with transaction.atomic():
             locked = _lock_room(room, actor, expected)
+            _check_branch(actor, fields)
             taken = [
                 s for s in slots if overlapping(locked.pk, *s).exists() or blacked_out(locked, *s) is not None
             ]

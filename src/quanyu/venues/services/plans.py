@@ -81,3 +81,24 @@ def plan_item_attendance(*, actor: Any, item: PlanItem, attendance: int) -> Plan
             venue=locked.plan.venue, actor=actor, fields=[f"plan_item.{locked.pk}.attendance"]
         )
         return locked
+
+
+def plan_add_item(*, actor: Any, venue: Venue, item: dict[str, Any]) -> PlanItem:
+    """Add one activity to the month of its day (the plan is posted with it when it is the first),
+    from the calendar page; the item is checked as ``plan_post`` checks each one."""
+    day = item.get("day")
+    if not isinstance(day, dt.date):
+        raise ValidationError({"day": [_("请填写日期")]})
+    month = day.replace(day=1)
+    with transaction.atomic():
+        locked = lock(Venue.objects).select_related("area").get(pk=venue.pk)
+        require_editor(actor, locked.area.path)
+        (row,) = _clean_items(month, [item], set(locked.rooms.values_list("pk", flat=True)))
+        plan, _created = ActivityPlan.objects.get_or_create(
+            venue=locked, month=month, defaults={"posted_by": actor}
+        )
+        added = PlanItem.objects.create(plan=plan, **row)
+        events.venue_plan_posted_event(
+            venue=locked, actor=actor, month=month.isoformat()[:7], items=plan.items.count()
+        )
+        return added

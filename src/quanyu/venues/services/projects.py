@@ -81,7 +81,8 @@ def project_create(
     )
     missing = [s for s, u in owners.items() if u not in departments]
     if missing:
-        raise ValidationError({"owners": [_("不是职能部门：%(s)s") % {"s": "、".join(missing)}]})
+        named = "、".join(str(ProjectStep(m).label) for m in missing)
+        raise ValidationError({"owners": [_("请为以下环节选择职能部门：%(s)s") % {"s": named}]})
     floor = _area_m2(planned_floor_area, "planned_floor_area")
     ground = _area_m2(planned_ground_floor_area, "planned_ground_floor_area")
     require_coordinator(actor, area.path)

@@ -17,16 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from quanyu.core.params import parse_int
 from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import Column, write_rows
 from quanyu.core.workflow.http import http_status_for
-from quanyu.orgs.models import PartyOrg
 from quanyu.venues import conf, selectors
 from quanyu.venues.access import READERS, can_edit
 from quanyu.venues.coverage_report import coverage_for, enlarge_first, siting_for
+from quanyu.venues.meetings import meeting_branches_for
 from quanyu.venues.models import Booking, StandardProfile, VenueKind
 from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus, VenueStatus
@@ -45,6 +46,15 @@ def _error_status(exc: Exception) -> tuple[int, str]:
         return 403, str(exc) or _("您没有执行此操作的权限")
     assert isinstance(exc, ValidationError)
     return http_status_for(exc) or 400, "；".join(exc.messages)
+
+
+def date_formats() -> dict[str, str]:
+    """Date formats in the reader's language (``{{ d|date:fmt.day }}``): 12月5日 / Dec 5."""
+    return {
+        "day": pgettext("date format", "n月j日"),
+        "month": pgettext("date format", "n月"),
+        "year_month": pgettext("date format", "Y年n月"),
+    }
 
 
 def _month(value: str | None) -> dt.date:
@@ -94,6 +104,8 @@ def _detail_context(request: HttpRequest, venue: Any) -> dict[str, Any]:
         "editor": editor,
         "pending": pending,
         "plan": selectors.plan_for_month(venue=venue, month=timezone.localdate()),
+        "photos": list(venue.photo_files.all()),
+        "fmt": date_formats(),
     }
 
 
@@ -182,7 +194,7 @@ def _book_page(
             actor=request.user, filters={"mine": True, "after": timezone.now() - dt.timedelta(days=1)}
         )[:50]
     )
-    orgs = PartyOrg.objects.filter(area__path__in=[v.area.path for v in venues]).order_by("path")[:50]
+    orgs = meeting_branches_for(request.user, any_kind=True)[:100]
     return render(
         request,
         "web/venues/book.html",
@@ -214,7 +226,11 @@ def book(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise ValidationError({"starts_at": [_("请填写日期和时间")]}) from None
         kind = post.get("booker_kind", Booking.BookerKind.RESIDENT)
-        org = PartyOrg.objects.filter(pk=parse_int(post.get("org"))).first() if kind == "branch" else None
+        org = (
+            meeting_branches_for(request.user, any_kind=True).filter(pk=parse_int(post.get("org"))).first()
+            if kind == "branch"
+            else None
+        )
         bookings.booking_request(
             actor=request.user,
             room=room,
@@ -248,10 +264,12 @@ def venue_public(request: HttpRequest, venue_id: int) -> HttpResponse:
         {
             "venue": venue,
             "rooms": list(venue.rooms.all()),
+            "photos": list(venue.photo_files.all()),
             "plan": plan,
             "month": month,
             "prev_month": prev_month,
             "next_month": next_month,
+            "fmt": date_formats(),
         },
     )
 
@@ -297,7 +315,11 @@ def _public_plan(request: HttpRequest, venue_id: int) -> tuple[Any, dt.date, Any
 def venue_plan_print(request: HttpRequest, venue_id: int) -> HttpResponse:
     """The month's plan as a printable page (to post at the venue's door)."""
     venue, month, plan = _public_plan(request, venue_id)
-    return render(request, "web/venues/plan_print.html", {"venue": venue, "month": month, "plan": plan})
+    return render(
+        request,
+        "web/venues/plan_print.html",
+        {"venue": venue, "month": month, "plan": plan, "fmt": date_formats()},
+    )
 
 
 def venue_plan_xlsx(request: HttpRequest, venue_id: int) -> HttpResponse:

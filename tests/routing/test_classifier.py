@@ -65,3 +65,63 @@ def test_the_one_message_path_equals_scikit_learns(messages):
         label, confidence = model.predict_with_confidence([text])[0]
         assert label == model.labels[int(slow_decision[0].argmax())]
         assert confidence == float(fast[int(fast_decision.argmax())])
+
+
+def _format_1_artefact(model: TextClassifier) -> tuple[bytes, str]:
+    """An artefact as format 1 wrote it: the model's state without the fields format 2 added."""
+    import hashlib
+    import io
+
+    import joblib
+
+    class Old:
+        def __reduce__(self):
+            added = ("head", "head_weight", "nbsvm", "nb")
+            state = {k: v for k, v in model.__dict__.items() if k not in added}
+            return (object.__new__, (TextClassifier,), {**state, "fast": None})
+
+    buffer = io.BytesIO()
+    joblib.dump({"format": 1, "model": Old()}, buffer, compress=3)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def test_a_format_1_artefact_still_loads_and_predicts_as_it_did(messages):
+    rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
+    old = TextClassifier(head=0, nbsvm=False).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    loaded = classifier.loads(*_format_1_artefact(old))
+    assert (loaded.head, loaded.nbsvm, loaded.nb) == (0, False, None)
+    assert loaded.fast is not None
+    assert loaded.predict_with_confidence(probe) == old.predict_with_confidence(probe)
+    one = "".join(probe[0].split())
+    assert loaded.predict_with_confidence([one]) == old.predict_with_confidence([one])
+
+
+def test_an_unknown_artefact_format_is_refused_by_name():
+    import hashlib
+    import io
+
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump({"format": 99, "model": None}, buffer)
+    data = buffer.getvalue()
+    try:
+        classifier.loads(data, hashlib.sha256(data).hexdigest())
+    except classifier.ArtefactError as error:
+        assert "format 99" in str(error) and "train the model again" in str(error)
+    else:
+        raise AssertionError("an artefact of an unknown format was loaded")
+
+
+def test_the_vote_uses_both_models_and_the_subject(messages):
+    rows = messages[:600]
+    model = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
+    assert model.nb is not None and model.nb[0].shape == (len(model.fast["coef"]), len(model.labels))
+    assert [name for name, _, _ in model._parts()] == ["chars", "head"]
+    text = "".join(messages[700]["text"].split())
+    x = model.vectoriser.transform([text])
+    svm = model.model.calibrated_classifiers_[0].estimator.decision_function(x)
+    nb = x @ model.nb[0] + model.nb[1]
+    vote = classifier.standardised(svm) + classifier.standardised(nb)
+    assert abs(model._batch([text])[0] - vote).max() < 1e-5

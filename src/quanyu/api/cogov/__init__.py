@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.cogov.accountability import DeliberationResultsView, ResultCancelView, ResultProgressView
 from quanyu.api.cogov.contracts import ContractViewSet
 from quanyu.api.cogov.deliberation import DeliberationViewSet
 from quanyu.api.cogov.matching import MatchingView
@@ -32,6 +33,21 @@ def register(router: Any) -> None:
 
 urlpatterns = [
     path("cogov/task-board/", TaskBoardView.as_view(), name="cogov-task-board"),
+    path(
+        "cogov/deliberations/<int:pk>/results/",
+        DeliberationResultsView.as_view(),
+        name="cogov-deliberation-results",
+    ),
+    path(
+        "cogov/deliberations/<int:pk>/results/<int:result_id>/progress/",
+        ResultProgressView.as_view(),
+        name="cogov-result-progress",
+    ),
+    path(
+        "cogov/deliberations/<int:pk>/results/<int:result_id>/cancel/",
+        ResultCancelView.as_view(),
+        name="cogov-result-cancel",
+    ),
     path("cogov/matching/", MatchingView.as_view(), name="cogov-matching"),
     path("cogov/admission-refusals/", RefusalReportView.as_view(), name="cogov-admission-refusals"),
 ]

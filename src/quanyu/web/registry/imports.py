@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ class Outcome:
     written: bool = False
     errors: list[ErrorRow] = field(default_factory=list)
     total_errors: int = 0
-    columns: dict[str, Sequence[Column]] = field(default_factory=dict)
+    columns: Mapping[str, Sequence[Column]] = field(default_factory=dict)
 
 
 def _run_areas(actor: Any, path: Path, kind: str, dry_run: bool) -> Outcome:

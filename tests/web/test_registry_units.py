@@ -156,3 +156,17 @@ def test_grid_resources_link_units_to_their_pages(city):
     unit = Unit.objects.create(kind=UnitKind.RESIDENT_UNIT, name="网格里的单位", area=city.grids[0])
     body = client_for("community_x").get(f"/areas/{city.grids[0].pk}/").content.decode()
     assert f'href="/units/{unit.pk}/"' in body
+
+
+def test_pages_read_a_fixed_number_of_queries(city, unit_world, django_assert_max_num_queries):
+    unit, _members, contact = unit_world
+    client = client_for(contact)
+    client.get(f"/units/{unit.pk}/members/")  # warm the session and caches
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/units/{unit.pk}/members/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/units/{unit.pk}/").status_code == 200
+    admin = client_for("district_admin")
+    admin.get("/orgs/part-time/")
+    with django_assert_max_num_queries(12):
+        assert admin.get("/orgs/part-time/").status_code == 200

@@ -203,3 +203,17 @@ def test_templates_and_missing_report(city):
     )
     assert headers[0].startswith("层级")
     assert client.get("/areas/import/errors.xlsx").status_code == 404
+
+
+def test_the_kept_report_is_bounded_and_says_so(city, monkeypatch):
+    from quanyu.web.registry import imports
+
+    monkeypatch.setattr(imports, "KEPT", 2)
+    rows = [{"kind": "星球", "name": f"坏行{i}", "parent_code": city.communities[0].code} for i in range(3)]
+    client = client_for("district_admin")
+    response = client.post("/areas/import/", {"file": xlsx({"区域": (AREA_COLUMNS, rows)})})
+    assert response.status_code == 400
+    assert response.context["outcome"].total_errors == 3
+    assert "报告含前 2 处" in response.content.decode()
+    sheet = load_workbook(io.BytesIO(client.get("/areas/import/errors.xlsx").content), read_only=True).active
+    assert len(list(sheet.iter_rows(values_only=True))) == 1 + 2

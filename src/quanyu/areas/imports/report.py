@@ -20,7 +20,7 @@ from quanyu.core.spreadsheets import Column, RowError, Target, write_sheets
 
 # An error report holds at most this many errors (the summary still counts all of them).
 MAX_REPORTED = 5000
-_CELL = 500  # characters of one original cell kept (a boundary's GeoJSON can be long)
+_CELL = 200  # characters of one original cell kept (a boundary's GeoJSON can be long)
 
 
 @dataclass(frozen=True)

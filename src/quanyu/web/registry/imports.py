@@ -31,7 +31,8 @@ from quanyu.core.spreadsheets import Column, SpreadsheetError
 from quanyu.orgs import imports as org_imports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN = 500  # errors listed on the page; the xlsx report holds up to report.MAX_REPORTED
+SHOWN = 500  # errors listed on the page
+KEPT = 1000  # errors (with their rows) kept in the session for the xlsx report
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _refused(upload: Any, importer: Importer, kind: str) -> tuple[str, int] | No
 def registry_import(request: HttpRequest, what: str) -> HttpResponse:
     importer = _importer(request, what)
     kind = request.POST.get("kind", "")
-    context: dict[str, Any] = {"importer": importer, "kind": kind, "shown": SHOWN}
+    context: dict[str, Any] = {"importer": importer, "kind": kind, "shown": SHOWN, "kept": KEPT}
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -171,7 +172,8 @@ def registry_import(request: HttpRequest, what: str) -> HttpResponse:
                 request.session[_session_key(what)] = {
                     "columns": {s: [c.header for c in cols] for s, cols in outcome.columns.items()},
                     "errors": [
-                        [e.sheet, e.row, e.column, e.message, list(e.values), e.noun] for e in outcome.errors
+                        [e.sheet, e.row, e.column, e.message, list(e.values), e.noun]
+                        for e in outcome.errors[:KEPT]
                     ],
                 }
     response = render(request, "web/registry/import.html", context, status=status)

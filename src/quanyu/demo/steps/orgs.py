@@ -63,7 +63,7 @@ def _place(ctx: DemoContext, unit: Unit, community: int) -> None:
 
 # 统一社会信用代码 (GB 32100): registering authority and kind by unit kind — 11 an organ of the
 # state, 12 a public institution (schools, hospitals), 52 a private non-enterprise unit, 91 a company.
-_CREDIT_PREFIX = {
+_CREDIT_PREFIX: dict[str, str] = {
     UnitKind.DEPARTMENT: "11",
     UnitKind.RESIDENT_UNIT: "12",
     UnitKind.SOCIAL_ORGANISATION: "52",

@@ -14,6 +14,7 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.core.roles import STAFF_ROLES, Role
 from quanyu.demo import names
 from quanyu.demo.build import DEMO_PASSWORD, build_demo, read_accounts, write_accounts
+from quanyu.orgs.imports.validators import validate_credit_code
 from quanyu.orgs.models import OrgKind, PartTimeMember, PartyOrg, Unit, UnitKind
 
 SEED = 11
@@ -156,6 +157,9 @@ def test_units_and_part_time_members(demo, areas):
         assert unit.area.kind == AreaKind.COMMUNITY
         assert shapely.contains_xy(shapely.geometry.shape(unit.area.geometry), unit.lon, unit.lat)
         assert unit.contact_phone  # stored encrypted, read back in clear
+    codes = list(Unit.objects.values_list("credit_code", flat=True))
+    assert all(validate_credit_code(code) == code for code in codes)
+    assert len(set(codes)) == len(codes)
     members = list(PartTimeMember.objects.select_related("committee__area", "unit__area"))
     assert members
     for m in members:

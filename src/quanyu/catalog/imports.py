@@ -45,6 +45,7 @@ from quanyu.core.spreadsheets import (
     write_rows,
     write_template,
 )
+from quanyu.orgs.collation import name_key
 from quanyu.orgs.models import Unit, UnitKind
 
 YES, NO = "是", "否"
@@ -530,7 +531,9 @@ def catalog_write_template(target: Any) -> None:
 def catalog_export_rows() -> Iterator[dict[str, Any]]:
     """Every item (active or not) as a template row, in catalogue order."""
     for item in category_item_list(active_only=False):
-        departments = sorted(item.departments.all(), key=lambda u: (u.pk != item.lead_department_id, u.name))
+        departments = sorted(
+            item.departments.all(), key=lambda u: (u.pk != item.lead_department_id, name_key(u.name))
+        )
         parent = item.parent
         assert parent is not None
         yield {

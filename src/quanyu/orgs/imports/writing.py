@@ -15,6 +15,7 @@ from quanyu.core.permissions import can_reveal_pii
 from quanyu.core.pii import mask_phone
 from quanyu.core.scoping import scope
 from quanyu.core.spreadsheets import write_sheets, write_template_sheets
+from quanyu.orgs.collation import name_key
 from quanyu.orgs.imports.reading import (
     COLUMNS,
     ORG_COLUMNS,
@@ -65,7 +66,10 @@ def org_export(*, actor: Any, target: Any) -> list[int]:
     """Write the actor's units, party organisations and part-time members to one workbook with the
     template's three sheets; returns the row count of each. Phone numbers are written in full only
     where the actor may reveal them (and that export is audited); otherwise masked."""
-    units = list(scope(Unit.objects.select_related("area"), actor=actor).order_by("kind", "name", "id"))
+    units = sorted(
+        scope(Unit.objects.select_related("area"), actor=actor).order_by("kind", "id"),
+        key=lambda u: (u.kind, name_key(u.name)),
+    )
     orgs = list(scope(PartyOrg.objects.select_related("area", "unit"), actor=actor).order_by("path"))
     members = list(
         scope(PartTimeMember.objects.select_related("unit", "committee"), actor=actor).order_by(

@@ -16,6 +16,7 @@ from quanyu.core.permissions import has_role
 from quanyu.core.roles import Role
 from quanyu.core.scoping import scope
 from quanyu.orgs import selectors as orgs
+from quanyu.orgs.collation import NameOrdered
 from quanyu.people import selectors as people
 from quanyu.people.access import READERS
 
@@ -52,8 +53,8 @@ def grid_resources(*, actor: Any, grid: Area) -> GridResources:
         if out.community is not None:
             posts = people.post_list_for(actor=actor, community=out.community.pk, active=True)
             out.posts = list(posts[:SHOWN])
-    units = orgs.unit_list_for(actor=actor).filter(area__path__startswith=grid.path).order_by("name", "id")
-    out.units_total = units.count()
+    units = NameOrdered(orgs.unit_list_for(actor=actor).filter(area__path__startswith=grid.path))
+    out.units_total = len(units)
     out.units = list(units[:SHOWN])
     grants = (
         scope(RoleGrant.objects.all(), actor=actor, field="area__path")

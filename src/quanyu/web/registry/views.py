@@ -66,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["workbench"] = "resident"
         context["roots"] = areas.area_children_for(actor=user, area=None)
         context["party_orgs"] = orgs.party_org_roots_for(actor=user)
+        context["own_units"] = [g.unit for g in user.active_grants if g.unit is not None]
     else:
         context["workbench"] = "none"
     return render(request, "web/home.html", context)

@@ -1,8 +1,8 @@
 /* The pick-a-point map of the submit and patrol forms. With no tiles offline, the registry is the
  * base map: street and community outlines with their names, the grid outlines (the user's own
  * drawn stronger), and, zoomed in, the buildings with their names. A click, "use my position" or a
- * place found by name puts a marker, fills the hidden lon/lat inputs (WGS-84) and asks the server
- * where the point lies. */
+ * place found by name puts a marker, fills the hidden lon/lat inputs (WGS-84: a phone's GCJ-02
+ * position is converted first, see gcjToggle) and asks the server where the point lies. */
 (function () {
   "use strict";
 
@@ -192,18 +192,99 @@
     var button = document.getElementById("use-position");
     if (button) {
       if (!("geolocation" in navigator)) { button.hidden = true; return; }
+      var shift = gcjToggle(button, data);
+      var raw = null;
+      var placeRaw = function () {
+        var lonlat = shift.checked ? gcjToWgs(raw.lon, raw.lat) : [raw.lon, raw.lat];
+        element.setAttribute("data-position-crs", shift.checked ? "gcj02" : "wgs84");
+        place(L.latLng(lonlat[1], lonlat[0]), true);
+      };
+      shift.addEventListener("change", function () {
+        try { window.localStorage.setItem(CRS_KEY, shift.checked ? "gcj02" : "wgs84"); } catch (e) { /* private mode */ }
+        if (raw) { placeRaw(); }
+      });
       button.addEventListener("click", function () {
         status.textContent = data.labelLocating;
         navigator.geolocation.getCurrentPosition(
           function (position) {
             status.textContent = "";
-            place(L.latLng(position.coords.latitude, position.coords.longitude), true);
+            raw = { lon: position.coords.longitude, lat: position.coords.latitude };
+            placeRaw();
           },
           function () { status.textContent = data.labelNoGeo; },
           { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
         );
       });
     }
+  }
+
+  /* "Use my position" and GCJ-02 (issue 13 point 4). The W3C API answers WGS-84, but the browsers
+   * built into Chinese apps and some Chinese phones' own browsers take the position from a domestic
+   * location service and answer GCJ-02, about 300-600 m off on the registry's WGS-84 map. There is
+   * no flag saying which: the position is taken as GCJ-02 when the page says so (data-device-crs),
+   * when the user chose it before (kept in this browser), or by default in those browsers; a box
+   * under the button lets the user switch when the pin lands beside where they stand. */
+  var CRS_KEY = "qy-position-crs";
+  var GCJ_BROWSERS = /MicroMessenger|MQQBrowser|\bQQ\/|UCBrowser|baiduboxapp|AlipayClient|DingTalk|Quark|HuaweiBrowser|MiuiBrowser|HeyTapBrowser|VivoBrowser/i;
+
+  function gcjByDefault(data) {
+    if (data.deviceCrs === "gcj02" || data.deviceCrs === "wgs84") { return data.deviceCrs === "gcj02"; }
+    try {
+      var kept = window.localStorage.getItem(CRS_KEY);
+      if (kept === "gcj02" || kept === "wgs84") { return kept === "gcj02"; }
+    } catch (e) { /* private mode: no memory */ }
+    return GCJ_BROWSERS.test(navigator.userAgent || "");
+  }
+
+  function gcjToggle(button, data) {
+    var english = (document.documentElement.lang || "").indexOf("en") === 0;
+    var label = document.createElement("label");
+    label.className = "qy-small qy-gcj-toggle";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = "position-gcj02";
+    box.checked = gcjByDefault(data);
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(english
+      ? " My position is in GCJ-02 (Chinese map apps): correct it"
+      : " 定位来自国内地图（GCJ-02 坐标），按其校正"));
+    button.parentNode.appendChild(label);
+    return box;
+  }
+
+  // GCJ-02 -> WGS-84, the same published offset as core/geo.py, inverted by fixed-point steps.
+  var A = 6378245.0, EE = 0.00669342162296594323;
+  function inChina(lon, lat) { return lon > 72.004 && lon < 137.8347 && lat > 0.8293 && lat < 55.8271; }
+  function offsetLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function offsetLon(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+  function wgsToGcj(lon, lat) {
+    if (!inChina(lon, lat)) { return [lon, lat]; }
+    var dLat = offsetLat(lon - 105.0, lat - 35.0), dLon = offsetLon(lon - 105.0, lat - 35.0);
+    var rad = lat / 180.0 * Math.PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), root = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * root) * Math.PI);
+    dLon = (dLon * 180.0) / (A / root * Math.cos(rad) * Math.PI);
+    return [lon + dLon, lat + dLat];
+  }
+  function gcjToWgs(lon, lat) {
+    var x = lon, y = lat;
+    for (var i = 0; i < 8; i++) {
+      var f = wgsToGcj(x, y);
+      x -= f[0] - lon;
+      y -= f[1] - lat;
+    }
+    return [x, y];
   }
 
   document.addEventListener("DOMContentLoaded", function () {

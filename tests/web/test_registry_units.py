@@ -113,6 +113,11 @@ def test_the_units_contact_sees_its_page_and_all_its_members_records(city, unit_
     assert (figures.members, figures.reported, figures.waiting) == (3, 1, 1)
     assert figures.duty_hours == sum(m.duty_hours for m in rows)
     assert figures.points == sum(m.year_points for m in rows)
+    # The apps' lines (volunteer hours, realised wishes) add up over the members listed.
+    services = {line.key: line.count for line in response.context["services"]}
+    assert set(services) == {"volunteering", "wishes"}
+    for line in response.context["services"]:
+        assert line.count == sum(next(x.count for x in m.services if x.key == line.key) for m in rows)
     body = response.content.decode()
     assert "楼道宣传员" in body and "无关" not in body
     assert members[0].phone not in body

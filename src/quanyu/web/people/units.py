@@ -29,6 +29,7 @@ from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people
 from quanyu.people.access import READERS
 from quanyu.people.models import DutyLog, PartyMember, PointEntry, PostClaim, Report
+from quanyu.people.service_record import members_service, total_service
 from quanyu.people.states import ClaimStatus, ReportStatus
 
 PER_PAGE = 50
@@ -123,12 +124,17 @@ def unit_members(request: HttpRequest, unit_id: int) -> HttpResponse:
         raise Http404
     year = parse_year(request.GET.get("year")) or timezone.localdate().year
     page = Paginator(NameOrdered(_with_records(members, year)), PER_PAGE).get_page(request.GET.get("page"))
+    # Volunteer hours, realised wishes…: what the apps above people add (one query per app).
+    lines = members_service([m.pk for m in page.object_list], year)
+    for m in page.object_list:
+        m.services = lines[m.pk]
     context = {
         "unit": unit,
         "year": year,
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
         "page": page,
         "figures": unit_year(members, year),
+        "services": total_service(list(members.values_list("pk", flat=True)), year),
         "own": unit.pk in orgs.own_unit_ids(request.user),
     }
     return render(request, "web/people/unit_members.html", context)

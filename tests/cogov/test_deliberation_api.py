@@ -89,3 +89,47 @@ def test_out_of_scope_and_after_window(city):
     }
     with nothing_written(d):
         assert post(client_for(city.users["resident"]), url + "vote/", {"choice": "for"}).status_code == 409
+
+
+def test_yiwei_through_the_api_needs_its_participants(city):
+    staff = client_for(city.users["community_x"])
+    close = (timezone.now() + dt.timedelta(days=5)).isoformat()
+    r = post(
+        staff,
+        "/api/cogov/deliberations/",
+        {
+            "community": city.communities[0].pk,
+            "title": "小区停车",
+            "opinions_close": close,
+            "method": "yiwei",
+        },
+    )
+    assert r.status_code == 201 and r.json()["method"] == "yiwei"
+    url = f"/api/cogov/deliberations/{r.json()['id']}/"
+    assert post(staff, url + "propose/", {"text": "党组织审定议题"}).status_code == 200
+    d = Deliberation.objects.get(pk=r.json()["id"])
+    with nothing_written(d):
+        missing = post(staff, url + "committees/", {"text": "议事会协商"})
+        partial = post(
+            staff,
+            url + "committees/",
+            {"text": "议事会协商", "participants": [{"kind": "party", "name": "王书记"}]},
+        )
+        wrong = post(
+            staff, url + "committees/", {"text": "议事会协商", "participants": [{"kind": "x", "name": "某"}]}
+        )
+    assert missing.status_code == partial.status_code == 400 and "participants" in partial.json()
+    assert wrong.status_code == 400 and "participants" in wrong.json()
+    people = [
+        {"kind": "party", "name": "王书记"},
+        {"kind": "council", "name": "李议事"},
+        {"kind": "supervisory", "name": "赵监事"},
+    ]
+    done = post(staff, url + "committees/", {"text": "议事会协商", "participants": people})
+    assert done.status_code == 200 and done.json()["status"] == DeliberationStatus.DELIBERATED
+    bad = post(
+        staff,
+        "/api/cogov/deliberations/",
+        {"community": city.communities[0].pk, "title": "x", "opinions_close": close, "method": "nope"},
+    )
+    assert bad.status_code == 400 and "method" in bad.json()

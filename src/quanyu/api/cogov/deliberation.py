@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from quanyu.api.cogov.common import CogovEventSerializer, CogovReasonSerializer, pick, pick_area
 from quanyu.cogov import selectors, services
 from quanyu.cogov.models import Deliberation, Objection, Opinion, Vote
+from quanyu.cogov.states import DeliberationMethod, ParticipantKind
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -49,6 +50,7 @@ class CogovDeliberationSerializer(serializers.ModelSerializer):
             "community_name",
             "title",
             "description",
+            "method",
             "status",
             "opinions_close",
             "proposal",
@@ -71,6 +73,20 @@ class CogovDeliberationCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     opinions_close = serializers.DateTimeField()
+    method = serializers.ChoiceField(choices=DeliberationMethod.choices, default=DeliberationMethod.YIZHENG)
+
+
+class CogovParticipantSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ParticipantKind.choices)
+    name = serializers.CharField(max_length=50)
+
+
+class CogovCommitteesSerializer(serializers.Serializer):
+    """The meeting step: its note and who sat in it (the kinds the method requires; 一委三会 always
+    needs the list, 一征三议两公开 takes the step without one from callers that predate it)."""
+
+    text = serializers.CharField(max_length=5000)
+    participants = CogovParticipantSerializer(many=True, required=False, allow_null=True, default=None)
 
 
 class CogovTextSerializer(serializers.Serializer):
@@ -117,6 +133,7 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
             title=v["title"],
             description=v["description"],
             opinions_close=v["opinions_close"],
+            method=v["method"],
         )
         return self._out(d, 201)
 
@@ -147,13 +164,14 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    @extend_schema(request=CogovTextSerializer, responses=CogovDeliberationSerializer)
+    @extend_schema(request=CogovCommitteesSerializer, responses=CogovDeliberationSerializer)
     @action(detail=True, methods=["post"])
     def committees(self, request: Request, pk: str) -> Response:
-        v = _valid(CogovTextSerializer, request)
+        v = _valid(CogovCommitteesSerializer, request)
+        rows = None if v["participants"] is None else [dict(row) for row in v["participants"]]
         return self._out(
             services.deliberation_committees(
-                actor=request.user, deliberation=self.get_object(), note=v["text"]
+                actor=request.user, deliberation=self.get_object(), note=v["text"], participants=rows
             )
         )
 

@@ -71,3 +71,5 @@ def test_push_decide_and_report(city):
     ]
     assert handler.get("/api/cogov/admission-items/").json()["results"][0]["title"] == item.title
     assert AdmissionRequest.objects.count() == 2
+    history = admin.get(f"/api/cogov/admission-requests/{pending.json()['id']}/events/").json()
+    assert [e["kind"] for e in history] == ["pushed", "approved"]

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quanyu.api.cogov.common import pick, pick_area
+from quanyu.api.cogov.common import CogovEventSerializer, pick, pick_area
 from quanyu.cogov import selectors, services
 from quanyu.cogov.models import (
     AdmissionItem,
@@ -254,6 +254,13 @@ class AdmissionRequestViewSet(viewsets.ReadOnlyModelViewSet):
         v = _valid(CogovDecideSerializer, request)
         row = services.admission.decide(actor=request.user, request=self.get_object(), **v)
         return Response(CogovAdmissionRequestSerializer(row).data)
+
+    @extend_schema(responses=CogovEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str) -> Response:
+        """The push's history: pushed (with the status the list gave it), approved or rejected."""
+        rows = self.get_object().events.select_related("actor").order_by("at", "id")
+        return Response(CogovEventSerializer(rows, many=True).data)
 
 
 class RefusalReportView(APIView):

@@ -47,7 +47,7 @@ class QuanyuAutoSchema(AutoSchema):
         errors = {"400": INVALID}
         if not public:
             errors |= {"401": UNAUTHENTICATED, "403": FORBIDDEN}
-        if detail or self._is_list_view():
+        if not public or detail or self._is_list_view():  # any object a parameter names may be out of scope
             errors["404"] = NOT_FOUND
         if writes and detail:
             errors["409"] = CONFLICT

@@ -37,6 +37,14 @@ CONFLICT = OpenApiResponse(
 
 
 class QuanyuAutoSchema(AutoSchema):
+    def _get_paginator(self) -> Any:
+        """Only a viewset's ``list`` pages its answer; its other actions (``events``, ``roster``,
+        ``similar`` …) answer a bare array even when their serializer is ``many=True``."""
+        action = getattr(self.view, "action", None)
+        if action is not None and action != "list":
+            return None
+        return super()._get_paginator()
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -7,7 +7,13 @@ auth schemathesis would generate, so its ``ignored_auth`` check is left out): an
 revokes the caller's token (log-out) must not turn the rest of the run into 401s.
 
 Checked on every answer: not a server error, a documented status code, a documented content type,
-a body that conforms to the documented schema. Every operation is run; none is skipped.
+a body that conforms to the documented schema. Every operation is run; none is skipped. A detail
+operation (``{id}``) is called with the first object of its list as the persona sees it (seeded
+below in each app), and once with a generated id.
+
+Not enforced yet: schemathesis's negative mode (inputs that break the schema, which must answer
+400) is not run, nor its response-header and stateful (links) checks; operations whose list is
+empty for the persona (about half of them) meet only generated ids, nearly all answered 404.
 """
 
 from __future__ import annotations
@@ -110,6 +116,8 @@ def test_every_operation_answers_as_documented(city, settings, persona):
                 continue
         check(operation, operation.as_strategy(), EXAMPLES_PER_OPERATION)
     assert operations > 150, operations
+    # The seeded objects are met: ids found in at least a third of the lists detail paths hang from.
+    assert sum(v is not None for v in known_ids.values()) * 3 >= len(known_ids), known_ids
     # Calls that reached the views: an answer of mostly 401/403 would check nothing.
     assert statuses[401] < sum(statuses.values()) / 20, statuses
     assert not problems, f"{len(problems)} problems ({dict(statuses)}):\n" + "\n".join(sorted(set(problems)))
@@ -123,27 +131,20 @@ def _describe(operation, response, failure: Failure) -> str:
     )
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {
-            "departments": [2**63],
-            "note": "x",
-        },  # past a database integer: OverflowError on SQLite, DataError on PostgreSQL
-        {"departments": [1], "lead": 10**20, "note": "x"},
-    ],
-)
-def test_an_id_past_the_database_integer_is_a_400_naming_the_field(city, settings, body):
-    """Found by the run above: ``POST /api/tickets/{id}/whistle/`` answered 500 for a huge department id."""
+def test_an_id_past_the_database_integer_is_a_400_naming_the_field(city, settings):
+    """Found by the run above: ``POST /api/tickets/{id}/whistle/`` answered 500 for a department id
+    past a database integer (OverflowError on SQLite, DataError on PostgreSQL)."""
     settings.QUANYU_REQUIRE_OTP = False
     make_catalog(city)
     ticket = to_street(city, new_ticket(city))
     token, _ = Token.objects.get_or_create(user=city.users["street_staff"])
     response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").post(
-        f"/api/tickets/{ticket.pk}/whistle/", body, content_type="application/json"
+        f"/api/tickets/{ticket.pk}/whistle/",
+        {"departments": [2**63], "note": "x"},
+        content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    assert set(response.json()) <= {"departments", "lead"} and response.json()
+    assert set(response.json()) == {"departments"}
 
 
 def test_a_blackout_in_year_63_is_a_400_naming_the_field(city, settings):

@@ -37,6 +37,14 @@ CONFLICT = OpenApiResponse(
 
 
 class QuanyuAutoSchema(AutoSchema):
+    def _get_paginator(self) -> Any:
+        """Only a viewset's ``list`` pages its answer; its other actions (``events``, ``roster``,
+        ``similar`` …) answer a bare array even when their serializer is ``many=True``."""
+        action = getattr(self.view, "action", None)
+        if action is not None and action != "list":
+            return None
+        return super()._get_paginator()
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -47,7 +55,7 @@ class QuanyuAutoSchema(AutoSchema):
         errors = {"400": INVALID}
         if not public:
             errors |= {"401": UNAUTHENTICATED, "403": FORBIDDEN}
-        if detail or self._is_list_view():
+        if not public or detail or self._is_list_view():  # any object a parameter names may be out of scope
             errors["404"] = NOT_FOUND
         if writes and detail:
             errors["409"] = CONFLICT

@@ -137,7 +137,7 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._out(d, 201)
 
-    @extend_schema(request=CogovTextSerializer, responses=CogovOpinionSerializer)
+    @extend_schema(request=CogovTextSerializer, responses={201: CogovOpinionSerializer})
     @action(detail=True, methods=["post"])
     def opinions(self, request: Request, pk: str) -> Response:
         v = _valid(CogovTextSerializer, request)
@@ -199,7 +199,7 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._out(d)
 
-    @extend_schema(request=CogovTextSerializer, responses=CogovObjectionSerializer)
+    @extend_schema(request=CogovTextSerializer, responses={201: CogovObjectionSerializer})
     @action(detail=True, methods=["post"])
     def objections(self, request: Request, pk: str) -> Response:
         v = _valid(CogovTextSerializer, request)

@@ -263,7 +263,15 @@ class AdmissionRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CogovEventSerializer(rows, many=True).data)
 
 
+class CogovRefusalRowSerializer(serializers.Serializer):
+    """One department's pushes: all of them and those refused (at once or on approval)."""
+
+    department = serializers.CharField()
+    total = serializers.IntegerField()
+    refused = serializers.IntegerField()
+
+
 class RefusalReportView(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=CogovRefusalRowSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(selectors.refused_by_department(actor=request.user))

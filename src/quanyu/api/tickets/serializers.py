@@ -13,6 +13,7 @@ from rest_framework import serializers
 from quanyu.api.tickets.intake import API_CHANNELS, ref, ticket_summary
 from quanyu.catalog.models import Category
 from quanyu.core.geo import CRS_CHOICES
+from quanyu.core.params import MAX_DB_INT
 from quanyu.tickets import selectors
 from quanyu.tickets.models import (
     Channel,
@@ -292,12 +293,15 @@ class TicketCreateSerializer(serializers.Serializer):
     crs = serializers.CharField(
         required=False, default="wgs84", help_text="wgs84 (GPS), gcj02 (AMap/Tencent) or bd09 (Baidu)"
     )
-    area = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    area = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DB_INT
+    )
     building = serializers.IntegerField(
         required=False,
         allow_null=True,
         default=None,
         min_value=1,
+        max_value=MAX_DB_INT,
         help_text="id of the building it was reported in (in the located grid; locates it without a point)",
     )
     category = serializers.CharField(required=False, allow_blank=True, default="", help_text="id or code")
@@ -345,9 +349,13 @@ class TicketCreateSerializer(serializers.Serializer):
 
 class TicketListQuerySerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="one status or several, comma-separated")
-    area = serializers.IntegerField(required=False, min_value=1, help_text="area id: its whole subtree")
+    area = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_DB_INT, help_text="area id: its whole subtree"
+    )
     category = serializers.CharField(required=False, help_text="item or top-level category: id or code")
-    department = serializers.IntegerField(required=False, min_value=1, help_text="unit id: whistled to it")
+    department = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_DB_INT, help_text="unit id: whistled to it"
+    )
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     due_soon = serializers.BooleanField(required=False, allow_null=True, default=None)
     channel = serializers.CharField(required=False)
@@ -384,7 +392,7 @@ class TicketOptionalReasonSerializer(serializers.Serializer):
 
 
 class TicketAssignSerializer(TicketNoteSerializer):
-    assignee = serializers.IntegerField(min_value=1, help_text="user id")
+    assignee = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT, help_text="user id")
 
 
 class TicketCategoriseSerializer(serializers.Serializer):
@@ -392,19 +400,26 @@ class TicketCategoriseSerializer(serializers.Serializer):
 
 
 class TicketReassignSerializer(TicketReasonSerializer):
-    area = serializers.IntegerField(min_value=1, help_text="community or grid id")
+    area = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT, help_text="community or grid id")
 
 
 class TicketWhistleInputSerializer(TicketNoteSerializer):
     departments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=20
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DB_INT), min_length=1, max_length=20
     )
-    lead = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    lead = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DB_INT
+    )
 
 
 class TicketWhistleRefSerializer(serializers.Serializer):
     whistle = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, help_text="default: your open whistle"
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_DB_INT,
+        help_text="default: your open whistle",
     )
 
 
@@ -431,11 +446,13 @@ class TicketResolveSerializer(TicketWhistleRefSerializer):
 
 
 class TicketMergeSerializer(TicketOptionalReasonSerializer):
-    into = serializers.IntegerField(min_value=1, help_text="the original ticket's id")
+    into = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT, help_text="the original ticket's id")
 
 
 class TicketSuperviseSerializer(TicketReasonSerializer):
-    whistle = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    whistle = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DB_INT
+    )
 
 
 class TicketRateSerializer(serializers.Serializer):
@@ -448,11 +465,11 @@ class TicketRateByTokenSerializer(TicketRateSerializer):
 
 
 class TicketAppealSerializer(TicketReasonSerializer):
-    rating = serializers.IntegerField(min_value=1)
+    rating = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT)
 
 
 class TicketAppealDecideSerializer(TicketNoteSerializer):
-    rating = serializers.IntegerField(min_value=1)
+    rating = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT)
     upheld = serializers.BooleanField()
 
 

@@ -1,4 +1,5 @@
-"""Photo uploads: sniffed, size-limited, decoded by Pillow and re-encoded as JPEG without EXIF.
+"""Photo uploads of tickets: :func:`quanyu.core.photos.clean_image` with the ticket limits, plus the
+limits on a step's photos together (count, total bytes, the request's declared length).
 
 ``clean_photos`` runs before a service writes anything, so a bad file fails the whole step with a
 message naming the file, and nothing is half-written.
@@ -7,88 +8,31 @@ message naming the file, and nothing is half-written.
 from __future__ import annotations
 
 import io
-import uuid
-import warnings
-from dataclasses import dataclass
 from typing import IO, Any
 
-import filetype
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
+from quanyu.core.photos import PHOTO_MIME, CleanPhoto, ImageLimits, clean_image
 from quanyu.tickets.conf import int_setting
 
 TOO_LARGE = "too_large"
-ACCEPTED_MIME = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp"})
+ACCEPTED_MIME = PHOTO_MIME | {"image/gif", "image/bmp"}
 
-
-@dataclass(frozen=True)
-class CleanPhoto:
-    content: ContentFile
-    width: int
-    height: int
-
-    @property
-    def size(self) -> int:
-        return int(self.content.size or 0)
-
-
-def _read(upload: IO[bytes] | bytes | Any, limit: int) -> bytes:
-    if isinstance(upload, bytes | bytearray):
-        data = bytes(upload)
-    else:
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        data = upload.read(limit + 1)
-    return data
+__all__ = ["CleanPhoto", "check_upload_request", "clean_photo", "clean_photos", "is_too_large"]
 
 
 def clean_photo(upload: IO[bytes] | bytes | Any, *, field: str = "photos") -> CleanPhoto:
     """Validate one upload and answer a clean JPEG; ValidationError (naming ``field`` and the file)
     when it is too big, not an image, or cannot be decoded."""
-    name = getattr(upload, "name", "") or _("照片")
-    limit = int_setting("QUANYU_PHOTO_MAX_BYTES")
-    data = _read(upload, limit)
-    if len(data) > limit:
-        raise ValidationError(
-            {field: _("%(name)s 超过 %(mb)d MB") % {"name": name, "mb": limit // (1024 * 1024)}}
-        )
-    if not data:
-        raise ValidationError({field: _("%(name)s 是空文件") % {"name": name}})
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ACCEPTED_MIME:
-        raise ValidationError({field: _("%(name)s 不是支持的图片（JPEG/PNG/WebP/GIF）") % {"name": name}})
-    max_pixels = int_setting("QUANYU_PHOTO_MAX_PIXELS")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.width * probe.height > max_pixels:
-                    raise ValidationError({field: _("%(name)s 像素过大") % {"name": name}})
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as opened:
-                opened.load()
-                img: Image.Image = ImageOps.exif_transpose(opened) or opened
-                if img.mode not in ("RGB", "L"):
-                    img = img.convert("RGB")
-                side = int_setting("QUANYU_PHOTO_MAX_SIDE")
-                img.thumbnail((side, side))
-                out = io.BytesIO()
-                # A fresh image written without exif=/icc_profile= carries no metadata.
-                clean = Image.new(img.mode, img.size)
-                clean.paste(img)
-                clean.save(out, format="JPEG", quality=85, optimize=True)
-                width, height = clean.size
-    except ValidationError:
-        raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError({field: _("%(name)s 无法识别为图片") % {"name": name}}) from None
-    return CleanPhoto(
-        content=ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg"), width=width, height=height
+    limits = ImageLimits(
+        max_bytes=int_setting("QUANYU_PHOTO_MAX_BYTES"),
+        max_pixels=int_setting("QUANYU_PHOTO_MAX_PIXELS"),
+        max_side=int_setting("QUANYU_PHOTO_MAX_SIDE"),
+        accepted=ACCEPTED_MIME,
     )
+    return clean_image(upload, field=field, limits=limits)
 
 
 def _declared_size(upload: IO[bytes] | bytes | Any) -> int:

@@ -20,7 +20,9 @@ django_application = get_asgi_application()
 
 from quanyu.api.lane import IntakeLane  # noqa: E402  (after Django is set up)
 from quanyu.env import env_int  # noqa: E402
+from quanyu.serving import settle_worker  # noqa: E402
 
 sys.setswitchinterval(max(1, env_int("QUANYU_SWITCH_INTERVAL_MS", 1)) / 1000)
 
 application = IntakeLane(django_application)  # type: ignore[arg-type]
+settle_worker()

@@ -12,8 +12,6 @@ from quanyu.assessment.selectors import Ranking
 from quanyu.core.clock import local
 from quanyu.core.spreadsheets import Column, write_sheets
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _percent(value: Decimal | None) -> Any:
     return "" if value is None else float(value * 100)

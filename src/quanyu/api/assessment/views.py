@@ -21,8 +21,9 @@ from quanyu.api.assessment.serializers import (
     RankingSerializer,
 )
 from quanyu.assessment import selectors, services
-from quanyu.assessment.exports import XLSX, ranking_filename, ranking_xlsx
+from quanyu.assessment.exports import ranking_filename, ranking_xlsx
 from quanyu.assessment.periods import Period, current_month, parse_period
+from quanyu.core.downloads import XLSX, attachment
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: this month)")
 LIVE = OpenApiParameter("live", bool, description="ignore a published bulletin and compute now")
@@ -49,9 +50,7 @@ class DepartmentRankingExportView(APIView):
     def get(self, request: Request) -> HttpResponse:
         live = request.query_params.get("live") in ("1", "true")
         ranking = selectors.ranking_for(actor=request.user, period=_period(request), live=live)
-        response = HttpResponse(ranking_xlsx(ranking), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{ranking_filename(ranking)}"'
-        return response
+        return attachment(ranking_xlsx(ranking), ranking_filename(ranking))
 
 
 class DepartmentTicketsView(ListAPIView):

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
@@ -16,13 +15,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from quanyu.core.downloads import XLSX, attachment
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.people import services
 from quanyu.people.access import birth_month
 from quanyu.people.models import PartyMember, Resident
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # The fields members and residents start with.
 PERSON_FIELDS = ["id", "name", "gender", "birth_month", "id_number", "phone"]
@@ -78,13 +75,6 @@ def _reveal(request: Request, person: Resident | PartyMember) -> Response:
     return Response({"field": data.validated_data["field"], "value": value})
 
 
-def _xlsx(filename: str, body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)  # personal data: Cache-Control no-store, masked or not
-    return response
-
-
 def _export_mode(request: Request) -> tuple[bool, str]:
     """GET exports masked; the unmasked export is a POST with a reason (so it is never a link,
     a prefetch or a logged URL). Answers (unmasked, reason)."""
@@ -125,4 +115,4 @@ class PersonPiiActions(viewsets.GenericViewSet):
         unmasked, reason = _export_mode(request)
         buffer = io.BytesIO()
         self.write_export(actor=request.user, target=buffer, unmasked=unmasked, reason=reason)
-        return _xlsx(self.export_filename, buffer.getvalue())
+        return attachment(buffer.getvalue(), self.export_filename)

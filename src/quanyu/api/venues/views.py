@@ -5,7 +5,6 @@ field, 403, 409)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 
 from quanyu.api.venues import serializers as s
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.downloads import XLSX, xlsx_attachment
 from quanyu.core.params import require_int
 from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import SpreadsheetError
@@ -36,8 +36,6 @@ from quanyu.venues.models import Booking, PlanItem, Room, StandardProfile, Venue
 from quanyu.venues.services import bookings, plans, register, waiting
 from quanyu.venues.services.photos import venue_photo_add
 from quanyu.venues.services.sheets import venues_export, venues_import
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parsed(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
@@ -170,11 +168,8 @@ class VenueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     def export(self, request: Request) -> HttpResponse:
         if not has_role(request.user, READERS):
             raise exceptions.PermissionDenied(_("此功能仅对相关工作人员开放"))
-        buffer = io.BytesIO()
-        venues_export(venues=selectors.office_venues_for(request.user), target=buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="venues.xlsx"'
-        return response
+        venues = selectors.office_venues_for(request.user)
+        return xlsx_attachment(lambda target: venues_export(venues=venues, target=target), "venues.xlsx")
 
     @extend_schema(
         request={

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -36,6 +35,7 @@ from quanyu.api.parsers import JSONParser
 from quanyu.api.people.common import int_param, pick, year_param
 from quanyu.api.wishes import serializers as s
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.downloads import XLSX, xlsx_attachment
 from quanyu.core.permissions import grants_for, has_role
 from quanyu.core.scoping import scope
 from quanyu.orgs.models import Unit
@@ -48,16 +48,6 @@ from quanyu.wishes.models import Wish, WishClaim, WishKind
 from quanyu.wishes.states import WishStatus
 
 PARSERS = [JSONParser, FormParser, MultiPartParser]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(write: Any, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    write(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -117,7 +107,7 @@ class WishViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def export(self, request: Request) -> HttpResponse:
         """The list as xlsx (the wisher's name masked; one audit entry)."""
         wishes = self.get_queryset()
-        return _xlsx(
+        return xlsx_attachment(
             lambda t: exports.wishes_export(actor=request.user, wishes=wishes, target=t), "wishes.xlsx"
         )
 
@@ -238,7 +228,7 @@ class WallViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request: Request) -> HttpResponse:
         """The wall as xlsx: the public fields only."""
         wishes = self.get_queryset()
-        return _xlsx(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
+        return xlsx_attachment(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
 
     @extend_schema(
         parameters=[
@@ -291,7 +281,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request: Request) -> HttpResponse:
         """The caller's claims as xlsx."""
         claims = self.get_queryset()
-        return _xlsx(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")
+        return xlsx_attachment(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClaimSerializer)
     @action(detail=True, methods=["post"])

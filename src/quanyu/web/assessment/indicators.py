@@ -31,6 +31,7 @@ from quanyu.assessment.models import (
     Source,
 )
 from quanyu.assessment.periods import Period, current_month, parse_period
+from quanyu.core.downloads import attachment
 from quanyu.core.pdf import PDF, html_to_pdf
 from quanyu.core.permissions import has_role
 from quanyu.core.scoping import scope
@@ -38,7 +39,6 @@ from quanyu.core.workflow import TransitionError, http_status_for
 from quanyu.orgs.models import Unit
 
 ROWS_PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _message(exc: Exception) -> str:
@@ -306,9 +306,7 @@ def set_ranking_export(request: HttpRequest, set_id: int) -> HttpResponse:
             status=400 if error else 404,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(ranking_xlsx(ranking), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ranking-{s.pk}-{period.key}.xlsx"'
-    return response
+    return attachment(ranking_xlsx(ranking), f"ranking-{s.pk}-{period.key}.xlsx")
 
 
 def _url(url_name: str, args: list[Any]) -> str:

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from quanyu.assessment import selectors, services
 from quanyu.assessment.access import can_drill_into, can_publish, require_ranking_viewer
-from quanyu.assessment.exports import XLSX, ranking_filename, ranking_xlsx
+from quanyu.assessment.exports import ranking_filename, ranking_xlsx
 from quanyu.assessment.periods import Period, current_month, parse_period, recent_months
 from quanyu.assessment.scoring import Row, Rules
+from quanyu.core.downloads import attachment
 
 DRILL_PER_PAGE = 50
 
@@ -95,9 +96,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     result = selectors.ranking_for(actor=request.user, period=period, live=request.GET.get("live") == "1")
-    response = HttpResponse(ranking_xlsx(result), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{ranking_filename(result)}"'
-    return response
+    return attachment(ranking_xlsx(result), ranking_filename(result))
 
 
 def _ticket_url(ticket_id: int) -> str:

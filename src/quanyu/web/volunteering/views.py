@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import client_ip
+from quanyu.core.downloads import attachment, xlsx_attachment
 from quanyu.core.pii import mask_name
 from quanyu.core.ratelimit import RateLimited
 from quanyu.core.spreadsheets import SpreadsheetError
@@ -40,7 +41,6 @@ from quanyu.volunteering.models import ProjectKind, Signup
 from quanyu.volunteering.pdf import certificate_pdf
 from quanyu.volunteering.tokens import make_token
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 50
 
 
@@ -346,10 +346,7 @@ def hours_export(request: HttpRequest) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         return _refused(request, exc, reverse("web:volunteering_hours"))
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="volunteer-hours.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(buffer.getvalue(), "volunteer-hours.xlsx")
 
 
 IMPORTERS = {"teams": services.teams_import, "volunteers": services.volunteers_import}
@@ -410,27 +407,20 @@ def phone_signup(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "web/volunteering/phone.html", context, status=status)
 
 
-def _xlsx(write: Callable[[io.BytesIO], Any], filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    write(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @login_required
 def team_export(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     teams = selectors.team_list_for(actor=request.user, kind=request.GET.get("kind", ""))
-    return _xlsx(lambda out: services.teams_export(actor=request.user, teams=teams, target=out), "teams.xlsx")
+    return xlsx_attachment(
+        lambda out: services.teams_export(actor=request.user, teams=teams, target=out), "teams.xlsx"
+    )
 
 
 @login_required
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     _require_organiser(request)
     found = selectors.volunteer_list_for(actor=request.user, query=request.GET.get("q", "")[:30])
-    return _xlsx(
+    return xlsx_attachment(
         lambda out: services.volunteers_export(actor=request.user, volunteers=found, target=out),
         "volunteers.xlsx",
     )

@@ -3,12 +3,11 @@ wish page offers to whom."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import http_status_for
@@ -70,16 +69,3 @@ def offers_for(actor: Any, wish: Wish) -> list[Offer]:
     ):
         out.append(Offer("cancel", _("取消心愿"), "secondary"))
     return out
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(write: Any, name: str) -> HttpResponse:
-    """An xlsx download written by ``write(target)``; never cached."""
-    buffer = io.BytesIO()
-    write(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quanyu.core.downloads import xlsx_attachment
 from quanyu.core.permissions import has_role
 from quanyu.people import selectors as people_selectors
 from quanyu.people.selectors import ResidentFilters
@@ -30,7 +31,7 @@ from quanyu.web.wishes.forms import (
     ThankForm,
     add_errors,
 )
-from quanyu.web.wishes.views.common import choice_arg, int_arg, offers_for, page_of, status_of, xlsx_response
+from quanyu.web.wishes.views.common import choice_arg, int_arg, offers_for, page_of, status_of
 from quanyu.wishes import access, exports, figures, selectors, services
 from quanyu.wishes.models import Wish
 from quanyu.wishes.states import WishStatus
@@ -215,7 +216,7 @@ def manage_export(request: HttpRequest) -> HttpResponse:
     """The desk's list (its filters) as xlsx, the wisher's name masked."""
     _require_staff(request.user)
     _status, _filters, qs = _managed(request)
-    return xlsx_response(
+    return xlsx_attachment(
         lambda t: exports.wishes_export(actor=request.user, wishes=qs, target=t), "wishes.xlsx"
     )
 

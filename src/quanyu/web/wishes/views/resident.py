@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.downloads import xlsx_attachment
 from quanyu.core.permissions import grants_for
 from quanyu.core.roles import Role
 from quanyu.orgs.models import Unit
 from quanyu.people import selectors as people_selectors
 from quanyu.web.wishes.forms import FulfilForm, NoteForm, WishForm, add_errors
-from quanyu.web.wishes.views.common import page_of, status_of, xlsx_response
+from quanyu.web.wishes.views.common import page_of, status_of
 from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import WishPhoto
 from quanyu.wishes.states import ClaimStatus
@@ -178,4 +179,4 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 def claims_export(request: HttpRequest) -> HttpResponse:
     """My claims as xlsx."""
     claims = selectors.claim_list_for(actor=request.user)
-    return xlsx_response(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")
+    return xlsx_attachment(lambda t: exports.claims_export(claims=claims, target=t), "wish-claims.xlsx")

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.downloads import xlsx_attachment
 from quanyu.core.permissions import grants_for
 from quanyu.orgs.models import Unit
 from quanyu.web.wishes.forms import ClaimForm, add_errors
-from quanyu.web.wishes.views.common import STATES, choice_arg, int_arg, page_of, status_of, xlsx_response
+from quanyu.web.wishes.views.common import STATES, choice_arg, int_arg, page_of, status_of
 from quanyu.wishes import access, exports, selectors, services
 from quanyu.wishes.models import WishKind
 
@@ -46,7 +47,7 @@ def _filters(request: HttpRequest) -> selectors.WallFilters:
 def wall_export(request: HttpRequest) -> HttpResponse:
     """The wall (with the page's filters) as xlsx: the public fields only."""
     wishes = selectors.wall_list(filters=_filters(request))
-    return xlsx_response(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
+    return xlsx_attachment(lambda t: exports.wall_export(wishes=wishes, target=t), "wish-wall.xlsx")
 
 
 def wall(request: HttpRequest) -> HttpResponse:

@@ -53,6 +53,8 @@ app.add_periodic_task(
 # channels and sends anything whose enqueue was lost (broker down at the time).
 # The audit log's hash chain: entries written since are sealed (core.auditchain).
 app.add_periodic_task(60.0, app.signature("quanyu.core.audit_seal"), name="core-audit-seal")
+# Uploaded files whose row was rolled back or deleted (core.media), removed after a day.
+app.add_periodic_task(86400.0, app.signature("quanyu.core.media_orphans"), name="core-media-orphans")
 app.add_periodic_task(
     float(env_int("QUANYU_NOTIFY_DRAIN_SECONDS", 30)),
     app.signature("quanyu.notify.drain_outbox"),

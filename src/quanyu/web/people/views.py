@@ -17,11 +17,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.downloads import attachment
 from quanyu.core.models import AuditEntry
 from quanyu.core.params import parse_int, parse_year
 from quanyu.core.permissions import has_role
@@ -35,7 +35,6 @@ from quanyu.people.states import ReportStatus
 from quanyu.web.htmx import is_htmx as _partial
 
 PER_PAGE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_KEPT_ERRORS = 5000
 
 
@@ -52,12 +51,6 @@ def _int(value: str | None) -> int | None:
 def _year(value: str | None) -> int:
     """A year in 2000–2100, else the current year."""
     return parse_year(value) or timezone.localdate().year
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    """Exports hold personal data: no browser or proxy may keep a copy."""
-    add_never_cache_headers(response)
-    return response
 
 
 def _communities(request: HttpRequest) -> Any:
@@ -125,9 +118,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors_of(exc))
         return redirect("web:people_members")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="members.xlsx"'
-    return _no_store(response)
+    return attachment(buffer.getvalue(), "members.xlsx")
 
 
 @login_required
@@ -384,9 +375,7 @@ def import_errors(request: HttpRequest) -> HttpResponse:
     rows = request.session.get("people_import_errors") or []
     buffer = io.BytesIO()
     write_errors(buffer, [RowError(int(r), str(c), str(m)) for r, c, m in rows])
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="errors.xlsx"'
-    return _no_store(response)
+    return attachment(buffer.getvalue(), "errors.xlsx")
 
 
 @login_required
@@ -400,9 +389,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     buffer = io.BytesIO()
     write_template(buffer, columns)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), f"{kind}-template.xlsx")
 
 
 @login_required

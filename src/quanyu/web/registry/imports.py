@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy
 
 from quanyu.areas import imports as area_imports
 from quanyu.areas.imports.report import ErrorRow, errors_with_values, write_error_report
+from quanyu.core.downloads import attachment
 from quanyu.core.permissions import can_edit_registry
 from quanyu.core.sheetlimits import MB
 from quanyu.core.spreadsheets import Column, SpreadsheetError
 from quanyu.orgs import imports as org_imports
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 500  # errors listed on the page
 KEPT = 1000  # errors (with their rows) kept in the session for the xlsx report
 
@@ -221,10 +221,7 @@ def registry_import_errors(request: HttpRequest, what: str) -> HttpResponse:
     rows = [ErrorRow(s, int(r), c, m, tuple(v), n) for s, r, c, m, v, n in kept["errors"]]
     buffer = io.BytesIO()
     write_error_report(buffer, rows, columns)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{what}-errors.xlsx"'
-    add_never_cache_headers(response)
-    return response
+    return attachment(buffer.getvalue(), f"{what}-errors.xlsx")
 
 
 @login_required
@@ -232,6 +229,4 @@ def registry_import_template(request: HttpRequest, what: str) -> HttpResponse:
     importer = _importer(request, what)
     buffer = io.BytesIO()
     importer.template(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{what}-template.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), f"{what}-template.xlsx")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from quanyu.core.downloads import attachment
 from quanyu.core.params import parse_int
 from quanyu.core.permissions import has_role
 from quanyu.core.spreadsheets import Column, write_rows
@@ -33,7 +34,6 @@ from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus, VenueStatus
 
 PER_PAGE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(request: HttpRequest, roles: frozenset[str]) -> None:
@@ -345,6 +345,4 @@ def venue_plan_xlsx(request: HttpRequest, venue_id: int) -> HttpResponse:
     )
     buffer = io.BytesIO()
     write_rows(buffer, columns, rows, title=f"{month:%Y-%m}")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="plan-{venue.pk}-{month:%Y-%m}.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), f"plan-{venue.pk}-{month:%Y-%m}.xlsx")

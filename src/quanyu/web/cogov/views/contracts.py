@@ -3,7 +3,6 @@ the feedback letter."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from quanyu.cogov import selectors, services
 from quanyu.cogov.access import is_keeper, speaks_for
 from quanyu.cogov.models import Contract, ResourceKind
 from quanyu.cogov.states import ContractStatus
+from quanyu.core.downloads import xlsx_attachment
 from quanyu.core.pdf import PDF, html_to_pdf
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
@@ -80,13 +80,7 @@ def contract_export(request: HttpRequest) -> HttpResponse:
                 _("是") if c.commended else "",
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="contracts.xlsx"'
-    return response
+    return xlsx_attachment(book.save, "contracts.xlsx")
 
 
 def _detail(request: HttpRequest, contract: Contract, error: str = "", status: int = 200) -> HttpResponse:

@@ -4,7 +4,6 @@ the list, the pushes and the refusals per department."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,10 +24,10 @@ from quanyu.cogov.access import actor_unit_ids, is_keeper
 from quanyu.cogov.models import Milestone, Rating, ReviewKind, SecretaryProject
 from quanyu.cogov.services import _input
 from quanyu.cogov.states import AdmissionStatus, ProjectStatus
+from quanyu.core.downloads import xlsx_attachment
 from quanyu.orgs.models import Unit
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCHEDULE = {"done": _("已完成"), "behind": _("滞后"), "on_track": _("正常")}
 
 
@@ -40,11 +39,7 @@ def _xlsx(title: str, header: list[str], rows: Iterable[list[Any]], filename: st
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_attachment(book.save, filename)
 
 
 def _project_filters(request: HttpRequest) -> dict[str, Any]:

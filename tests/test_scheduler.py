@@ -42,6 +42,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "assessment-remind-scoring",
             "notify-drain-outbox",
             "core-audit-seal",
+            "core-media-orphans",
             "analytics-raise-alerts",
             "wishes-lapse-claims",
             "venues-release-no-shows",

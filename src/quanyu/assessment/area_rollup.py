@@ -11,7 +11,8 @@ before today plus the open tickets due earlier today (``overdue_today``, one ind
 ``AreaMonthStat`` sums the day rows by month (recomputed with them): assessment periods are whole
 months, so they and the cockpit's trend read twelve rows a path a year instead of 365.
 ``AreaMonthCategoryStat`` splits a month row's ``counted`` by the tickets' 大类 (the cockpit's
-breakdown by category), recomputed from the tickets of the (path, month) under that row's lock.
+breakdown by category), recomputed from the tickets of the (path, month) under that row's lock;
+``AreaYearCategoryStat`` sums those by year (kept by deltas, see its docstring) for year views.
 
 It is kept by the department rollup's mechanism (``assessment.rollup``), not a second one: the
 after-commit hook recomputes the (path, day) rows and the open rows of the changed tickets in the
@@ -28,6 +29,7 @@ Rebuilds hold the rollup's exclusive advisory lock, recomputations share it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -42,6 +44,7 @@ from quanyu.assessment.models import (
     AreaMonthStat,
     AreaOpenStat,
     AreaOpenTotal,
+    AreaYearCategoryStat,
 )
 from quanyu.assessment.models.areas import NO_DUE_DAY
 from quanyu.assessment.periods import Period, local_midnight
@@ -227,9 +230,57 @@ def recompute_categories(months: list[tuple[str, dt.date]]) -> int:
         start, end = local_midnight(first), local_midnight(_next_month(first))
         q |= Q(area_path=path, created_at__gte=start, created_at__lt=end)
     rows = _category_rows(Ticket.objects.filter(q))
-    AreaMonthCategoryStat.objects.filter(_month_q(months, on="month")).delete()
+    old = AreaMonthCategoryStat.objects.filter(_month_q(months, on="month"))
+    delta: dict[tuple[str, int, int], int] = defaultdict(int)
+    for path, first, category, counted in old.values_list("path", "month", "category", "counted"):
+        delta[(path, first.year, category)] -= counted
+    for row in rows:
+        delta[(row.path, row.month.year, row.category)] += row.counted
+    old.delete()
     AreaMonthCategoryStat.objects.bulk_create(rows)
+    _add_to_years({k: n for k, n in delta.items() if n})
     return len(rows)
+
+
+def _add_to_years(delta: dict[tuple[str, int, int], int]) -> None:
+    """Add ``delta`` to the year rows, creating the missing ones; in key order, so that two
+    transactions touching the same rows take their row locks in the same order."""
+    if not delta:
+        return
+    table = AreaYearCategoryStat._meta.db_table
+    items = sorted(delta.items())
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), _CHUNK):
+            chunk = items[i : i + _CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (path, year, category, counted) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (path, year, category) DO UPDATE "
+                f"SET counted = {table}.counted + excluded.counted",
+                [v for (path, y, c), n in chunk for v in (path, y, c, n)],
+            )
+
+
+def rebuild_years(years: Iterable[int]) -> int:
+    """Replace the year rows of ``years`` with the sum of their month rows. Must run in a
+    transaction holding the exclusive advisory lock (no delta is applied meanwhile)."""
+    written = 0
+    for y in sorted(set(years)):
+        grouped = (
+            AreaMonthCategoryStat.objects.filter(month__gte=dt.date(y, 1, 1), month__lt=dt.date(y + 1, 1, 1))
+            .order_by()
+            .values("path", "category")
+            .annotate(n=Sum("counted"))
+        )
+        rows = [
+            AreaYearCategoryStat(path=r["path"], year=y, category=r["category"], counted=r["n"])
+            for r in cast(Iterable[dict[str, Any]], grouped)
+            if r["n"]
+        ]
+        AreaYearCategoryStat.objects.filter(year=y).delete()
+        AreaYearCategoryStat.objects.bulk_create(rows, batch_size=5000)
+        written += len(rows)
+    return written
 
 
 def _open_rows(tickets: QuerySet[Ticket]) -> list[AreaOpenStat]:
@@ -304,6 +355,7 @@ def rebuild_days(period: Period) -> int:
     )
     AreaMonthCategoryStat.objects.filter(month__gte=period.start, month__lt=period.end).delete()
     AreaMonthCategoryStat.objects.bulk_create(categories, batch_size=5000)
+    rebuild_years(range(period.start.year, (period.end - dt.timedelta(days=1)).year + 1))
     return len(rows)
 
 
@@ -414,13 +466,19 @@ def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
 
 def category_sums(start: dt.date, end: dt.date, under: str, prefix: int) -> list[tuple[str, int, int]]:
     """The counted tickets of the months in [start, end) under ``under`` by (the first ``prefix``
-    characters of the path — the child area holding it —, 大类): (path prefix, 大类, count)."""
-    table = AreaMonthCategoryStat._meta.db_table
+    characters of the path — the child area holding it —, 大类): (path prefix, 大类, count). Whole
+    years are read from the year rows (one row per path and 大类 instead of twelve)."""
+    low: int | dt.date
+    high: int | dt.date
+    if (start.month, start.day, end.month, end.day) == (1, 1, 1, 1):
+        table, column, low, high = AreaYearCategoryStat._meta.db_table, "year", start.year, end.year
+    else:
+        table, column, low, high = AreaMonthCategoryStat._meta.db_table, "month", start, end
     sql = (
         f"SELECT SUBSTR(path, 1, %s), category, SUM(counted) FROM {table} "  # noqa: S608 — model metadata
-        "WHERE month >= %s AND month < %s AND path LIKE %s ESCAPE '\\' GROUP BY 1, 2"
+        f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY 1, 2"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix, start, end, _like(under)])
+        cursor.execute(sql, [prefix, low, high, _like(under)])
         rows = cursor.fetchall()
     return [(r[0], int(r[1]), int(r[2] or 0)) for r in rows]

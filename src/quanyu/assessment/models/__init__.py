@@ -8,6 +8,7 @@ from quanyu.assessment.models.areas import (
     AreaMonthStat,
     AreaOpenStat,
     AreaOpenTotal,
+    AreaYearCategoryStat,
 )
 from quanyu.assessment.models.departments import (
     Bulletin,
@@ -41,6 +42,7 @@ __all__ = [
     "AreaMonthStat",
     "AreaOpenStat",
     "AreaOpenTotal",
+    "AreaYearCategoryStat",
     "Bulletin",
     "BulletinRow",
     "Deduction",

@@ -116,6 +116,42 @@ class AreaMonthCategoryStat(models.Model):
         return f"{self.path} {self.month:%Y-%m} {self.category}: {self.counted}"
 
 
+class AreaYearCategoryStat(models.Model):
+    """The ``AreaMonthCategoryStat`` rows of one path and one year summed: a district's year view
+    reads one row per (path, 大类) instead of twelve. Kept by deltas: a recomputation of month
+    rows adds the difference between their new and old counts (``INSERT … ON CONFLICT DO
+    UPDATE SET counted = counted + …``, commutative, so concurrent recomputations of different
+    months of a path cannot lose each other's change); a period rebuild, under the rollup's
+    exclusive lock, replaces the year's rows with the sum of its month rows. ``counted`` is a
+    plain integer so that a delta applied before its path's row exists cannot fail a check."""
+
+    path = models.CharField(_("区域路径"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.PositiveIntegerField(_("诉求大类"), default=0)
+    counted = models.IntegerField(_("受理诉求"), default=0)
+
+    class Meta:
+        verbose_name = _("区域年分类统计")
+        verbose_name_plural = _("区域年分类统计")
+        ordering = ["year", "path", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "year", "category"], name="assessment_area_year_category_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["path", "year"],
+                name="assessment_area_year_cat",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            ),
+            models.Index(fields=["year"], name="assessment_area_year_cat_y"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.year} {self.category}: {self.counted}"
+
+
 class AreaOpenStat(models.Model):
     """Open tickets now of one located path, by the local day of their completion limit
     (``NO_DUE_DAY`` without one): the cockpit's "open" and "overdue" figures."""

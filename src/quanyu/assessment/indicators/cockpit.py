@@ -112,10 +112,13 @@ def area_for(*, actor: Any, area_id: Any = None) -> Area:
     return get_scoped_or_404(Area.objects.all(), actor=actor, pk=area_id)
 
 
-def _own_counts(period: Period, now: dt.datetime, targets: list[Target]) -> dict[str, dict[int, Figure]]:
-    """Received in the period, open now and overdue now, from the area rollup."""
+def _own_counts(
+    period: Period, now: dt.datetime, targets: list[Target], shared: dict[str, Any]
+) -> dict[str, dict[int, Figure]]:
+    """Received in the period, open now and overdue now, from the area rollup (the period's sums
+    read once, through ``shared``, for these figures and the ticket providers alike)."""
     under = common_path(targets)
-    received = area_rollup.day_sums(period.start, period.end, under)
+    received = tp.area_counts(period, shared, under)
     open_rows = area_rollup.open_sums(under, local(now).date())
     late_today = area_rollup.overdue_today(under, now)
     return {
@@ -150,7 +153,7 @@ def cockpit_for(*, actor: Any, area: Area, period: Period) -> Cockpit:
     )
     targets = [Target(AREA, a.pk, a.name, a.path) for a in [area, *children]]
     shared: dict[str, Any] = {}
-    figures = _own_counts(period, now, targets)
+    figures = _own_counts(period, now, targets, shared)
     for key, (_label, provider_key, _share) in FIGURES.items():
         if provider_key is not None:
             provider = registry.get(provider_key)

@@ -546,9 +546,16 @@ def build_rollups() -> dict[str, float]:
     assessment_rebuild(year(YEAR))
     assessment_sync()
     with psycopg.connect(scratch_dsn(), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE assessment_areadaystat")
-        conn.execute("VACUUM ANALYZE assessment_areaopenstat")
-        conn.execute("VACUUM ANALYZE assessment_areamonthcategorystat")
+        for table in (
+            "areadaystat",
+            "areamonthstat",
+            "areaopenstat",
+            "areaopentotal",
+            "areamonthcategorystat",
+            "areayearcategorystat",
+            "departmentdaystat",
+        ):
+            conn.execute(f"VACUUM ANALYZE assessment_{table}")
         rows = conn.execute("SELECT count(*) FROM assessment_areadaystat").fetchone()
     return {"rollup_build_s": round(time.perf_counter() - t, 1), "rollup_rows": int(rows[0] if rows else 0)}
 

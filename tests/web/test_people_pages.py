@@ -227,6 +227,22 @@ def test_resident_tags_decided_per_row(world, city):
     assert "空巢老人" not in rows  # community 0: a building head there, no tags
 
 
+def test_export_writes_a_formula_like_name_as_text(world):
+    """A member named "=HYPERLINK(…)" (typed by anyone who can post a name) is text in the export,
+    never a formula that runs on the office's computer."""
+    import io
+
+    from openpyxl import load_workbook
+
+    member = world["member"]
+    type(member).objects.filter(pk=member.pk).update(name='=HYPERLINK("http://x","y")')
+    book = load_workbook(io.BytesIO(client_for("community_x").get("/people/members/export.xlsx").content))
+    cells = [
+        c for row in book.active.iter_rows(min_row=2) for c in row if c.value == '=HYPERLINK("http://x","y")'
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
 def test_unmasked_export_needs_post_with_csrf(world):
     client = client_for("community_x")
     before = AuditEntry.objects.count()

@@ -25,8 +25,10 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from quanyu.core.sheetlimits import (
     SheetLimits,
@@ -321,6 +323,30 @@ def _fill_template_sheet(sheet: Any, columns: Sequence[Column], *, example: bool
     sheet.freeze_panes = "A2"
 
 
+def append_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append ``values`` as a row, every text as text: openpyxl writes a string starting with "="
+    as a live formula, so a resident's "=HYPERLINK(…)" in a name or a ticket would run in the
+    office's spreadsheet (formula injection). Such strings are written as string cells and read
+    back unchanged; other values keep their types (numbers stay numbers)."""
+    if isinstance(sheet, WriteOnlyWorksheet):
+        sheet.append([_text_cell(sheet, v) if _formula_like(v) else v for v in values])
+        return
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def _formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_errors(target: Target, errors: Iterable[RowError]) -> None:
     """The error report: row, column and reason per error (and the worksheet, when errors name one)."""
     errors = list(errors)
@@ -329,7 +355,7 @@ def write_errors(target: Target, errors: Iterable[RowError]) -> None:
     sheet = workbook.create_sheet(_("错误报告"))
     sheet.append(([_("工作表")] if with_sheet else []) + [_("行号"), _("列"), _("原因")])
     for error in errors:
-        sheet.append(([error.sheet] if with_sheet else []) + [error.row, error.column, error.message])
+        append_row(sheet, ([error.sheet] if with_sheet else []) + [error.row, error.column, error.message])
     workbook.save(target)
 
 
@@ -377,7 +403,7 @@ def write_sheets(
         sheet.append([c.header for c in columns])
         count = 0
         for row in rows:
-            sheet.append([_export_value(row.get(c.key, "")) for c in columns])
+            append_row(sheet, [_export_value(row.get(c.key, "")) for c in columns])
             count += 1
         counts.append(count)
     workbook.save(target)

@@ -23,6 +23,7 @@ from quanyu.cogov.models import Contract, ResourceKind
 from quanyu.cogov.states import ContractStatus
 from quanyu.core.downloads import xlsx_attachment
 from quanyu.core.pdf import PDF, html_to_pdf
+from quanyu.core.spreadsheets import append_row
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
 
@@ -68,7 +69,8 @@ def contract_export(request: HttpRequest) -> HttpResponse:
         ]
     )
     for c in selectors.contract_list_for(actor=request.user, **_filters(request)).iterator(chunk_size=500):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 c.year,
                 c.area.name,
@@ -78,7 +80,7 @@ def contract_export(request: HttpRequest) -> HttpResponse:
                 c.get_status_display(),
                 float(c.score_total) if c.score_total is not None else None,
                 _("是") if c.commended else "",
-            ]
+            ],
         )
     return xlsx_attachment(book.save, "contracts.xlsx")
 

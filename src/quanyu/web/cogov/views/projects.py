@@ -25,6 +25,7 @@ from quanyu.cogov.models import Milestone, Rating, ReviewKind, SecretaryProject
 from quanyu.cogov.services import _input
 from quanyu.cogov.states import AdmissionStatus, ProjectStatus
 from quanyu.core.downloads import xlsx_attachment
+from quanyu.core.spreadsheets import append_row
 from quanyu.orgs.models import Unit
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
@@ -38,7 +39,7 @@ def _xlsx(title: str, header: list[str], rows: Iterable[list[Any]], filename: st
     sheet.title = title
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     return xlsx_attachment(book.save, filename)
 
 

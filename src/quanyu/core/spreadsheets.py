@@ -341,7 +341,7 @@ def _formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+def _text_cell(sheet: Any, value: str) -> Any:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell

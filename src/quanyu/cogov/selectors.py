@@ -31,7 +31,13 @@ from quanyu.cogov.models import (
     Task,
     TaskEvent,
 )
-from quanyu.cogov.states import AdmissionStatus, ContractStatus, DeliberationStatus, TaskStatus
+from quanyu.cogov.states import (
+    AdmissionStatus,
+    ContractStatus,
+    DeliberationStatus,
+    ResultStatus,
+    TaskStatus,
+)
 from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import EVERYTHING, scope_q
 from quanyu.orgs.models import Unit
@@ -184,6 +190,47 @@ def task_board_for(*, actor: Any, today: dt.date | None = None) -> list[dict[str
         }
         for r in rows
     ]
+
+
+def overdue_work_for(
+    *,
+    actor: Any,
+    today: dt.date | None = None,
+    under: str = "",
+    owner_unit: int | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """The co-governance work past its deadline for the supervision board (督办看板), beside the
+    tickets: open joint-meeting tasks (决议任务) and live accountability items of deliberations
+    (落实事项), each within the viewer's reading scope (office readers by subtree, a unit's own
+    items), under ``under`` (a street's path) and owned by ``owner_unit`` (a department) when
+    given; the ``limit`` most overdue of each and the true totals."""
+    today = today or timezone.localdate()
+    tasks = (
+        task_queryset_for(actor=actor)
+        .filter(status=TaskStatus.OPEN)
+        .filter(Q(is_overdue=True) | Q(due__lt=today))
+    )
+    results = _visible(
+        Result.objects.select_related("deliberation__community", "owner_unit"),
+        actor,
+        "deliberation__community__path",
+        "owner_unit_id",
+    ).filter(status__in=[ResultStatus.PLANNED, ResultStatus.IN_PROGRESS], due__lt=today)
+    if under:
+        tasks = tasks.filter(area__path__startswith=under)
+        results = results.filter(deliberation__community__path__startswith=under)
+    if owner_unit:
+        tasks, results = tasks.filter(owner_unit_id=owner_unit), results.filter(owner_unit_id=owner_unit)
+    task_rows = list(tasks.order_by("due", "id")[: limit + 1])
+    result_rows = list(results.order_by("due", "id")[: limit + 1])
+    return {
+        "tasks": task_rows[:limit],
+        "tasks_total": len(task_rows) if len(task_rows) <= limit else tasks.count(),
+        "results": result_rows[:limit],
+        "results_total": len(result_rows) if len(result_rows) <= limit else results.count(),
+        "today": today,
+    }
 
 
 # --- residents' deliberation ----------------------------------------------------------------------

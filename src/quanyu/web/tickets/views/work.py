@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
+from quanyu.areas.models import Area
 from quanyu.catalog.models import Tier
+from quanyu.cogov import selectors as cogov_selectors
 from quanyu.core.permissions import has_role
 from quanyu.tickets import selectors
 from quanyu.tickets.access import TIER_ROLES
@@ -204,6 +206,10 @@ def supervision_board(request: HttpRequest) -> HttpResponse:
     overdue_rows, overdue_total = _capped(overdue.order_by("completion_due", "id"))
     soon_rows, soon_total = _capped(soon.order_by("completion_due", "id"))
     late_rows, late_total = _capped(late_whistles)
+    street_path = Area.objects.filter(pk=street).values_list("path", flat=True).first() if street else None
+    cogov = cogov_selectors.overdue_work_for(
+        actor=request.user, under=street_path or "", owner_unit=department, limit=BOARD_LIMIT
+    )
     context = {
         "board": board,
         "overdue": overdue_rows,
@@ -212,6 +218,7 @@ def supervision_board(request: HttpRequest) -> HttpResponse:
         "soon_total": soon_total,
         "late_whistles": late_rows,
         "late_whistles_total": late_total,
+        "cogov": cogov,
         "board_limit": BOARD_LIMIT,
         "street": street,
         "department": department,

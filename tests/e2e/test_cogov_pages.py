@@ -135,3 +135,47 @@ def test_matching_on_desktop_and_phone(city, watched, live_server):
         shot(page, f"cogov_matching_{'phone' if phone else 'desktop'}.png")
         watched.settle(page)
     assert watched.problems == []
+
+
+def test_resolution_becomes_a_task_goes_overdue_and_shows_on_the_supervision_board(
+    city, watched, live_server
+):
+    """A street holds its joint meeting on the session page: the resolution becomes a task of the
+    owning unit; once its deadline passes (the nightly sweep) the street's supervision board lists
+    it beside the tickets, on a desktop and on a phone; it opens the task."""
+    from quanyu.cogov.models import Task
+    from tests.cogov.factories import planned_session
+
+    session = planned_session(city)
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=7)
+    base = live_server.url
+    street = watched.open("street_staff")
+    street.goto(f"{base}/cogov/sessions/{session.pk}/")
+    street.fill("textarea[name=minutes]", "研究背街小巷停车难问题")
+    street.fill("input[name=resolution_0]", "施划背街小巷停车位")
+    street.select_option("select[name=owner_unit_0]", str(city.units[-1].pk))
+    street.fill("input[name=due_0]", due.isoformat())
+    street.click("#hold-form button[type=submit]")
+    street.wait_for_selector("text=施划背街小巷停车位")
+    task = Task.objects.get()
+    assert (task.resolution, task.owner_unit_id, task.due) == ("施划背街小巷停车位", city.units[-1].pk, due)
+
+    assert services.tasks_sweep_overdue(today=due + dt.timedelta(days=1)) == 1
+    street.goto(f"{base}/tickets/supervision/")
+    row = street.locator(f"#cogov-late-table [data-task='{task.pk}']")
+    assert "施划背街小巷停车位" in row.inner_text()
+    assert axe_problems(street) == []
+    shot(street, "supervision_cogov_desktop.png")
+    row.locator("a").click()
+    street.wait_for_url(f"**/cogov/tasks/{task.pk}/")
+
+    phone = watched.open("street_staff", phone=True)
+    phone.goto(f"{base}/tickets/supervision/")
+    phone.wait_for_selector(f"#cogov-late-table [data-task='{task.pk}']")
+    no_sideways_scroll(phone)
+    assert axe_problems(phone) == []
+    shot(phone, "supervision_cogov_phone.png")
+    for page in (street, phone):
+        watched.settle(page)
+    assert watched.problems == []

@@ -73,3 +73,48 @@ def test_push_decide_and_report(city):
     assert AdmissionRequest.objects.count() == 2
     history = admin.get(f"/api/cogov/admission-requests/{pending.json()['id']}/events/").json()
     assert [e["kind"] for e in history] == ["pushed", "approved"]
+
+
+def test_project_history_in_the_api_and_on_the_page(city):
+    """Each step of a secretary-led project is one dated event: the API lists them oldest first with
+    their details, the page shows them as its history; another community's staff gets a 404."""
+    staff = client_for(city.users["street_staff"])
+    body = {
+        "area": city.communities[0].pk,
+        "secretary": city.users["community_x"].pk,
+        "year": 2026,
+        "title": "红色物业",
+        "goal": "物业服务满意度提升",
+        "milestones": [{"name": "签约物业", "due": "2026-04-30"}],
+    }
+    pk = post(staff, "/api/cogov/projects/", body).json()["id"]
+    milestone = SecretaryProject.objects.get().milestones.get().pk
+    secretary = client_for(city.users["community_x"])
+    assert (
+        post(secretary, f"/api/cogov/projects/{pk}/milestone-done/", {"milestone": milestone}).status_code
+        == 200
+    )
+    post(staff, f"/api/cogov/projects/{pk}/review/", {"kind": "quarterly", "comment": "好", "rating": "good"})
+    order = {"kind": "rectification", "comment": "滞后", "deadline": "2099-01-31"}
+    assert post(staff, f"/api/cogov/projects/{pk}/review/", order).status_code == 201
+    assert post(secretary, f"/api/cogov/projects/{pk}/rectified/", {"note": "已整改"}).status_code == 201
+    events = staff.get(f"/api/cogov/projects/{pk}/events/")
+    assert events.status_code == 200
+    rows = events.json()
+    assert [r["kind"] for r in rows] == [
+        "created",
+        "milestone_done",
+        "quarterly",
+        "rectification",
+        "rectified",
+    ]
+    assert rows[1]["payload"]["milestone"] == "签约物业" and rows[2]["payload"]["rating"] == "good"
+    assert rows[3]["payload"]["deadline"] == "2099-01-31"
+    assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    page = secretary.get(f"/cogov/projects/{pk}/").content.decode()
+    history = page.split('id="history"', 1)[1]
+    assert history.count("data-event=") == 5
+    assert "签约物业" in history and "良好" in history and "2099-01-31" in history
+    other = client_for(city.users["community_y"])
+    assert other.get(f"/api/cogov/projects/{pk}/events/").status_code == 404
+    assert other.get(f"/cogov/projects/{pk}/").status_code == 404

@@ -24,6 +24,7 @@ from quanyu.cogov.models import (
     ContractEvent,
     Deliberation,
     DeliberationEvent,
+    ProjectEvent,
     Result,
     SecretaryProject,
     Session,
@@ -320,6 +321,12 @@ def project_list_for(
 
 def project_get_for(*, actor: Any, project_id: Any) -> SecretaryProject:
     return _get(project_list_for(actor=actor), project_id)
+
+
+def project_timeline(*, project: SecretaryProject) -> list[ProjectEvent]:
+    """The project's dated history: set up, milestones done, quarterly comments, half-year
+    analyses, rectification orders and their answers, the final evaluation, a cancellation."""
+    return list(project.events.select_related("actor").order_by("at", "id"))
 
 
 def admission_item_list_for(*, actor: Any) -> models.QuerySet[AdmissionItem]:

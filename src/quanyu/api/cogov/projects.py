@@ -162,6 +162,15 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(CogovReviewSerializer(row).data, status=201)
 
+    @extend_schema(responses=CogovEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str) -> Response:
+        """The project's history, oldest first: ``created``, ``milestone_done`` (payload
+        ``milestone``), ``quarterly`` / ``half_year`` / ``rectification`` / ``final`` (``rating``,
+        ``deadline``), ``rectified``, ``cancelled`` (``note``)."""
+        rows = selectors.project_timeline(project=self.get_object())
+        return Response(CogovEventSerializer(rows, many=True).data)
+
 
 class CogovAdmissionItemSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)

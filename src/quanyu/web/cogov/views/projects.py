@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -29,7 +30,7 @@ from quanyu.core.spreadsheets import append_row
 from quanyu.orgs.models import Unit
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
-SCHEDULE = {"done": _("已完成"), "behind": _("滞后"), "on_track": _("正常")}
+SCHEDULE = {"done": _l("已完成"), "behind": _l("滞后"), "on_track": _l("正常")}
 
 
 def _xlsx(title: str, header: list[str], rows: Iterable[list[Any]], filename: str) -> HttpResponse:
@@ -105,9 +106,35 @@ def _project_page(
             for k in (ReviewKind.QUARTERLY, ReviewKind.HALF_YEAR, ReviewKind.RECTIFICATION, ReviewKind.FINAL)
         ],
         "ratings": Rating.choices,
+        "history": _history(project),
         "error": error,
     }
     return render(request, "web/cogov/project.html", context, status=status)
+
+
+EVENT_LABELS = {"created": _l("立项"), "milestone_done": _l("节点完成"), "cancelled": _l("撤销")}
+
+
+def _history(project: SecretaryProject) -> list[dict[str, Any]]:
+    """The project's events as the page shows them: what happened, by whom, and its detail (the
+    milestone, the grade, the rectification deadline, the reason)."""
+    ratings = dict(Rating.choices)
+    rows = []
+    for e in selectors.project_timeline(project=project):
+        p = e.payload or {}
+        known = EVENT_LABELS.get(e.kind) or dict(ReviewKind.choices).get(e.kind)
+        label = str(known) if known else e.kind
+        detail = [str(p["milestone"])] if p.get("milestone") else []
+        if p.get("rating"):
+            detail.append(str(ratings.get(p["rating"], p["rating"])))
+        if p.get("deadline"):
+            detail.append(_("整改期限 %(d)s") % {"d": p["deadline"]})
+        if p.get("note"):
+            detail.append(str(p["note"]))
+        rows.append(
+            {"at": e.at, "kind": e.kind, "label": label, "actor": e.actor_name, "detail": " · ".join(detail)}
+        )
+    return rows
 
 
 @login_required

@@ -18,7 +18,7 @@ from quanyu.cogov.models import Deliberation, DeliberationEvent, Vote
 from quanyu.cogov.states import DELIBERATION_ALLOWED, DeliberationStatus
 from quanyu.core.workflow import TransitionError
 from tests.asserts import nothing_written, snapshot
-from tests.cogov.factories import YIWEI_MEETING, opened, residents, voting
+from tests.cogov.factories import TWO_COMMITTEES, YIWEI_MEETING, opened, residents, voting
 
 pytestmark = pytest.mark.django_db
 D = DeliberationStatus
@@ -40,7 +40,14 @@ def test_from_opinions_to_the_published_result(city):
     services.opinion_support(actor=people[0], opinion=opinion)
     assert services.opinion_support(actor=people[1], opinion=opinion).supporters == 2
     d = services.deliberation_propose(actor=staff, deliberation=d, proposal="清理违建")
-    d = services.deliberation_committees(actor=staff, deliberation=d, note="同意")
+    # The two committees must be recorded as present (一征三议两公开's 两委商议): without them, a
+    # refusal naming both, nothing written.
+    with nothing_written(d), pytest.raises(ValidationError) as missing:
+        services.deliberation_committees(actor=staff, deliberation=d, note="同意")
+    assert "社区党组织、居民委员会" in missing.value.message_dict["participants"][0]
+    d = services.deliberation_committees(
+        actor=staff, deliberation=d, note="同意", participants=TWO_COMMITTEES
+    )
     d = services.deliberation_open_vote(
         actor=staff, deliberation=d, entitled=6, vote_close=timezone.now() + dt.timedelta(days=1)
     )
@@ -140,7 +147,9 @@ def test_only_keepers_take_the_steps(city, persona):
 
 STEPS = {
     "propose": lambda s, d: services.deliberation_propose(actor=s, deliberation=d, proposal="提议"),
-    "committees": lambda s, d: services.deliberation_committees(actor=s, deliberation=d, note="商议"),
+    "committees": lambda s, d: services.deliberation_committees(
+        actor=s, deliberation=d, note="商议", participants=TWO_COMMITTEES
+    ),
     "open_vote": lambda s, d: services.deliberation_open_vote(
         actor=s, deliberation=d, entitled=3, vote_close=timezone.now() + dt.timedelta(days=1)
     ),

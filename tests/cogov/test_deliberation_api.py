@@ -46,7 +46,10 @@ def test_deliberation_through_the_api(city):
     assert r.status_code == 201
     assert post(resident, url + "propose/", {"text": "x"}).status_code == 403
     assert post(staff, url + "propose/", {"text": "党组织提议加装"}).status_code == 200
-    assert post(staff, url + "committees/", {"text": "同意"}).status_code == 200
+    missing = post(staff, url + "committees/", {"text": "同意"})
+    assert missing.status_code == 400 and "participants" in missing.json()
+    present = [{"kind": "party", "name": "王书记"}, {"kind": "residents_committee", "name": "李主任"}]
+    assert post(staff, url + "committees/", {"text": "同意", "participants": present}).status_code == 200
     vote_close = (timezone.now() + dt.timedelta(days=1)).isoformat()
     assert post(staff, url + "open-vote/", {"entitled": 3, "vote_close": vote_close}).status_code == 200
     voters = [city.users["resident"], make_user("r1", Role.RESIDENT, city.communities[0])]

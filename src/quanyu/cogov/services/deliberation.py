@@ -171,12 +171,10 @@ def deliberation_propose(*, actor: Any, deliberation: Deliberation, proposal: st
 
 def clean_participants(method: str, participants: list[dict[str, Any]] | None) -> list[dict[str, str]]:
     """Who sat in the deliberation meeting, each ``{"kind", "name"}``; the kinds the method requires
-    (REQUIRED_PARTICIPANTS) must all be there. ``None`` is accepted for 一征三议两公开 only, whose
-    step is by its name the two committees' (callers that predate the participants)."""
-    if participants is None:
-        if method == DeliberationMethod.YIZHENG:
-            return []
-        participants = []
+    (REQUIRED_PARTICIPANTS) must all be there, for every method (the other kinds — old members,
+    resident and unit representatives, the community police — are recorded when they came).
+    ``None`` is the same as nobody: the refusal names the missing kinds."""
+    participants = participants or []
     rows: list[dict[str, str]] = []
     for row in participants:
         kind = str((row or {}).get("kind", ""))

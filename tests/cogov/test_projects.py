@@ -130,3 +130,18 @@ def test_pages_export_and_scope(city):
     assert ok.status_code == 302
     p.refresh_from_db()
     assert p.status == P.RECTIFYING
+
+
+def test_project_and_admission_lists_keep_a_constant_query_count(city, django_assert_max_num_queries):
+    staff = client_for(city.users["street_staff"])
+    project(city)
+    counts = {}
+    for url in ["/cogov/projects/", "/cogov/admission/"]:
+        with django_assert_max_num_queries(40) as ctx:
+            assert staff.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    for _ in range(5):
+        project(city)
+    for url, n in counts.items():
+        with django_assert_max_num_queries(n):
+            assert staff.get(url).status_code == 200

@@ -45,3 +45,21 @@ def test_resident_finds_a_building_by_name_on_a_phone(world, open_as, live_serve
         page.click("#submit-ticket")
     ticket = Ticket.objects.get()
     assert ticket.grid_id == city.grids[1].pk
+
+
+def test_grid_worker_is_shown_a_similar_open_request_while_writing(world, open_as, live_server):
+    """FixMyStreet's "already reported?" on the patrol form: as the grid worker types, the open
+    request with nearly the same text shows under the text, linking to it; axe-clean on a phone."""
+    city, _cat = world
+    from tests.tickets.factories import new_ticket
+
+    earlier = new_ticket(city, text="小区东门有人占道摆摊卖菜")
+    page = open_as("grid_worker", phone=True)
+    page.goto(f"{live_server.url}/tickets/patrol/")
+    page.fill("textarea[name=text]", "小区东门有人占道摆摊卖菜，影响通行")
+    hint = page.locator(f"#draft-similar [data-similar='{earlier.pk}']")
+    hint.wait_for()
+    assert "小区东门有人占道" in hint.inner_text()
+    no_sideways_scroll(page)
+    assert axe_problems(page) == []
+    shot(page, "patrol-similar-390.png")

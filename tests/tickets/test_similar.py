@@ -3,6 +3,8 @@ texts, within the actor's scope, on the ticket's page (with a one-click merge) a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -56,3 +58,38 @@ def test_the_page_offers_a_merge_and_the_api_lists_them(city, cat):
     outsider = Client()
     outsider.force_login(city.users["community_y"])
     assert outsider.get(f"/api/tickets/{original.pk}/similar/").status_code == 404
+
+
+def test_the_intake_forms_show_similar_open_requests_before_sending(city, cat):
+    """While a request is written (the patrol and submit forms call /tickets/similar/ as the text
+    changes or a point is picked): open requests nearby of the same item, or of near-identical
+    text, that the writer may see; a resident sees only their own; bad input is no error."""
+    nearby = new_ticket(city, text="流动摊贩堵住路口", point=NEAR)  # 占道经营 by its keywords
+    copy = new_ticket(city, text="楼下有人摆摊占道，请管管")
+    other_street = new_ticket(city, text="楼下有人摆摊占道", point=GRID_211)
+    own = new_ticket(city, city.users["resident"], text="楼下有人摆摊占道")
+    grid = Client()
+    grid.force_login(city.users["grid_worker"])
+    url = f"/tickets/similar/?text=楼下有人摆摊占道&lon={GRID_111[0]}&lat={GRID_111[1]}"
+    body = grid.get(url).content.decode()
+    assert f'data-similar="{copy.pk}"' in body and f'data-similar="{nearby.pk}"' in body
+    assert f'data-similar="{other_street.pk}"' not in body  # the picked point's street only
+    assert "已有相近的诉求正在办理" in body
+    # Without a point: by text, anywhere the writer may see.
+    by_text = grid.get("/tickets/similar/?text=楼下有人摆摊占道").content.decode()
+    assert f'data-similar="{copy.pk}"' in by_text and f'data-similar="{nearby.pk}"' not in by_text
+    outsider = Client()
+    outsider.force_login(city.users["community_y"])
+    assert "data-similar" not in outsider.get(url).content.decode()
+    resident = Client()
+    resident.force_login(city.users["resident"])
+    mine = resident.get(url).content.decode()
+    assert set(map(int, re.findall(r'data-similar="(\d+)"', mine))) <= set(
+        Ticket.objects.filter(requester=city.users["resident"]).values_list("pk", flat=True)
+    )
+    assert f'data-similar="{own.pk}"' in mine
+    for bad in ("?text=", "?text=x&lon=abc&lat=1", "?text=楼下&lon=999&lat=999", "?lon=1e400&lat=nan"):
+        r = grid.get("/tickets/similar/" + bad)
+        assert r.status_code == 200 and "data-similar" not in r.content.decode()
+    form = grid.get("/tickets/patrol/").content.decode()
+    assert 'id="draft-similar"' in form and "/tickets/similar/" in form

@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.selectors import ticket_queryset_for
 from quanyu.tickets.states import OPEN_STATUSES
@@ -62,29 +64,78 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def similar_open_tickets(*, actor: Any, ticket: Ticket, limit: int = LIMIT) -> list[Similar]:
     """The open tickets ``ticket`` may duplicate (see the module docstring)."""
+    if ticket.street_id is None and ticket.community_id is None:
+        return []
+    return _similar(
+        actor=actor,
+        text=ticket.text,
+        lon=ticket.lon,
+        lat=ticket.lat,
+        item=ticket.category_id or ticket.suggested_category_id,
+        at=ticket.created_at,
+        place={"street_id": ticket.street_id}
+        if ticket.street_id is not None
+        else {"community_id": ticket.community_id},
+        exclude=ticket.pk,
+        limit=limit,
+    )
+
+
+def similar_to_draft(
+    *,
+    actor: Any,
+    text: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    item: int | None = None,
+    street_id: int | None = None,
+    limit: int = LIMIT,
+) -> list[Similar]:
+    """The open tickets a request being written may duplicate, before it is sent (as FixMyStreet
+    shows nearby reports): the same rules as for a ticket, at the time of asking, in the street
+    of the picked point when there is one, else anywhere in the actor's scope (a resident's scope
+    is their own requests: "you already reported this")."""
+    if len(text.strip()) < 4 and (lon is None or lat is None):
+        return []
+    return _similar(
+        actor=actor,
+        text=text,
+        lon=lon,
+        lat=lat,
+        item=item,
+        at=timezone.now(),
+        place={"street_id": street_id} if street_id is not None else {},
+        exclude=None,
+        limit=limit,
+    )
+
+
+def _similar(
+    *,
+    actor: Any,
+    text: str,
+    lon: float | None,
+    lat: float | None,
+    item: int | None,
+    at: dt.datetime,
+    place: dict[str, Any],
+    exclude: int | None,
+    limit: int,
+) -> list[Similar]:
     window = dt.timedelta(days=WINDOW_DAYS)
     rows = (
         ticket_queryset_for(actor=actor)
-        .filter(
-            status__in=OPEN_STATUSES,
-            created_at__range=(ticket.created_at - window, ticket.created_at + window),
-        )
-        .exclude(pk=ticket.pk)
+        .filter(status__in=OPEN_STATUSES, created_at__range=(at - window, at + window), **place)
         .order_by("-created_at")
     )
-    if ticket.street_id is not None:
-        rows = rows.filter(street_id=ticket.street_id)
-    elif ticket.community_id is not None:
-        rows = rows.filter(community_id=ticket.community_id)
-    else:
-        return []
-    item = ticket.category_id or ticket.suggested_category_id
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
     found: list[Similar] = []
     for other in rows.select_related("category", "community")[:MAX_CANDIDATES]:
-        similarity = text_similarity(ticket.text, other.text)
+        similarity = text_similarity(text, other.text)
         distance = None
-        if None not in (ticket.lon, ticket.lat, other.lon, other.lat):
-            distance = distance_m(ticket.lon, ticket.lat, other.lon, other.lat)  # type: ignore[arg-type]
+        if None not in (lon, lat, other.lon, other.lat):
+            distance = distance_m(lon, lat, other.lon, other.lat)  # type: ignore[arg-type]
         other_item = other.category_id or other.suggested_category_id
         nearby = bool(item and other_item == item and distance is not None and distance <= RADIUS_M)
         if nearby or similarity >= TEXT_SIMILARITY:

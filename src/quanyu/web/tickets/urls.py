@@ -25,6 +25,7 @@ urlpatterns = [
     path("tickets/patrol/", intake.ticket_patrol, name="ticket_patrol"),
     path("tickets/suggest/", intake.ticket_suggest, name="ticket_suggest"),
     path("tickets/locate/", intake.ticket_locate, name="ticket_locate"),
+    path("tickets/similar/", intake.ticket_similar_draft, name="ticket_similar_draft"),
     path("tickets/grids.geojson", intake.grid_layer, name="ticket_grid_layer"),
     path("tickets/base.geojson", intake.base_layer, name="ticket_base_layer"),
     path("tickets/buildings.json", intake.building_layer, name="ticket_building_layer"),

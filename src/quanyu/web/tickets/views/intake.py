@@ -23,6 +23,7 @@ from quanyu.tickets import selectors, services
 from quanyu.tickets.limits import anonymous_intake_checks, intake_limit_message
 from quanyu.tickets.models import Channel
 from quanyu.tickets.photos import check_upload_request, is_too_large
+from quanyu.tickets.similar import similar_to_draft
 from quanyu.web.tickets.forms import PatrolForm, SubmitForm, add_errors
 from quanyu.web.tickets.views.common import PATROL_ROLES, roles_required
 
@@ -138,6 +139,36 @@ def ticket_suggest(request: HttpRequest) -> HttpResponse:
     text = (request.POST.get("text") or request.GET.get("text") or "")[:2000]
     suggestion = category_suggest(text) if len(text.strip()) >= 2 else None
     return render(request, "web/tickets/_suggestion.html", {"suggestion": suggestion})
+
+
+def _point(request: HttpRequest) -> tuple[float, float] | None:
+    try:
+        lon, lat = float(request.GET.get("lon", "")), float(request.GET.get("lat", ""))
+    except ValueError:
+        return None
+    return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
+
+
+def ticket_similar_draft(request: HttpRequest) -> HttpResponse:
+    """Open requests like the one being written (htmx partial on the intake forms): nearby of the
+    suggested item within the picked point's street, or of near-identical text, among what the
+    user may see (staff: their area's; a resident: their own), so a duplicate need not be sent."""
+    text = (request.GET.get("text") or "")[:2000]
+    point = _point(request)
+    street_id = None
+    if point is not None:
+        streets = locate([point[0]], [point[1]])[2]
+        street_id = int(streets[0]) if int(streets[0]) >= 0 else None
+    suggestion = category_suggest(text) if len(text.strip()) >= 2 else None
+    found = similar_to_draft(
+        actor=request.user,
+        text=text,
+        lon=point[0] if point else None,
+        lat=point[1] if point else None,
+        item=suggestion.category.pk if suggestion else None,
+        street_id=street_id,
+    )
+    return render(request, "web/tickets/_draft_similar.html", {"similar": found})
 
 
 def ticket_locate(request: HttpRequest) -> HttpResponse:

@@ -543,6 +543,24 @@ class TicketCatalogCategorySerializer(_OutSerializer):
 # ---------------------------------------------------------------- views
 
 
+class ReplyQualitySerializer(serializers.Serializer):
+    """One answer of a ticket (the resolution's explanation, or a department's) and its quality
+    (``analytics.replies``: scores 0-1; ``timeliness_days`` in working days, null without a time)."""
+
+    who = serializers.CharField(help_text="the handling tier, or the department")
+    text = serializers.CharField()
+    relevance = serializers.FloatField()
+    completeness = serializers.FloatField()
+    explanation = serializers.FloatField()
+    timeliness_days = serializers.IntegerField(allow_null=True)
+    overall = serializers.FloatField()
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["boilerplate", "off_topic", "points_unanswered", "no_explanation", "late", "no_time"]
+        )
+    )
+
+
 class SimilarTicketSerializer(serializers.Serializer):
     """An open ticket the one asked about may duplicate (``tickets.similar``)."""
 

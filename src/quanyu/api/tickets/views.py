@@ -20,11 +20,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from quanyu.analytics.ticket_replies import may_see_reply_quality, ticket_reply_scores
 from quanyu.api.pagination import Pagination
 from quanyu.api.parsers import JSONParser
 from quanyu.api.tickets.actions import TicketSteps, parsed
 from quanyu.api.tickets.intake import category_from_value, create_arguments, created_answer, fast_create_input
 from quanyu.api.tickets.serializers import (
+    ReplyQualitySerializer,
     SimilarTicketSerializer,
     TicketCatalogCategorySerializer,
     TicketCreateSerializer,
@@ -110,6 +112,27 @@ class TicketViewSet(TicketSteps):
         response = FileResponse(handle, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+    @extend_schema(
+        responses={
+            200: ReplyQualitySerializer(many=True),
+            403: OpenApiResponse(description="not a street, community, district or leader's account there"),
+            404: OpenApiResponse(description="not in scope"),
+        },
+        summary="答复质量 the quality of the ticket's answers, for the staff who follow it",
+    )
+    @action(detail=True, methods=["get"], url_path="reply-quality", url_name="reply-quality")
+    def reply_quality(self, request: Request, pk: str) -> Response:
+        ticket = self._ticket(pk)
+        if not may_see_reply_quality(request.user, ticket):
+            raise exceptions.PermissionDenied(_("只有街道、社区、区级管理人员和领导可查看答复质量"))
+        rows = ticket_reply_scores(ticket)
+        return Response(
+            [
+                {"who": r.who, "text": r.text, **{k: v for k, v in r.scores.items() if k != "message_id"}}
+                for r in rows
+            ]
+        )
 
     @extend_schema(
         responses={200: SimilarTicketSerializer(many=True), 404: OpenApiResponse(description="not in scope")},

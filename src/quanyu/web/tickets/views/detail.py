@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from quanyu.analytics.ticket_replies import may_see_reply_quality, ticket_reply_scores
 from quanyu.core.permissions import has_role
 from quanyu.core.workflow.http import http_status_for
 from quanyu.tickets import selectors
@@ -95,6 +96,7 @@ def detail_context(
     may_merge = any(a.key == "merge" for a in offered)
     return {
         "similar": similar_open_tickets(actor=actor, ticket=ticket) if may_merge else [],
+        "reply_quality": ticket_reply_scores(ticket) if may_see_reply_quality(actor, ticket) else [],
         "awaiting_materials": awaiting,
         "missing_materials": ticket.missing_materials if awaiting else [],
         "desk_links": awaiting

@@ -80,6 +80,7 @@ def test_the_apps_providers_are_registered():
         "volunteering.hours_per_volunteer",
         "venues.compliance",
         "venues.use",
+        "venues.cold_share",
         "cogov.contracts_evaluated",
         "cogov.resolutions_on_time",
     } <= keys
@@ -226,6 +227,18 @@ def test_venues_compliance_and_use(city):
     assert parts(u[c[2].name]) == (D(0), D(0))
     assert parts(u[city.district.name]) == (D(6), D(4))
     assert_adds_up(city, u)
+    # 重管轻用: a venue in use is cold when its used hours over March (31 days) fall below
+    # VENUES_COLD_HOURS_PER_WEEK (4) a week: 17.7 hours. With 20 more hours 达标中心 is not.
+    cold = compute("venues.cold_share", city)
+    assert parts(cold[c[0].name]) == (D(2), D(2)) and parts(cold[city.district.name]) == (D(4), D(4))
+    booking(ok, at(12), 20, BookingStatus.USED)
+    cold = compute("venues.cold_share", city)
+    assert parts(cold[c[0].name]) == (D(1), D(2))
+    assert parts(cold[c[1].name]) == (D(1), D(1)) and parts(cold[c[2].name]) == (D(0), D(0))
+    assert parts(cold[city.district.name]) == (D(3), D(4))
+    assert_adds_up(city, cold)
+    provider = registry.get("venues.cold_share")
+    assert provider is not None and provider.direction == "lower" and provider.percent
 
 
 def test_cogov_contracts_evaluated_and_resolutions_on_time(city):

@@ -6,7 +6,10 @@ Areas (venues located in the area; closed venues are left out):
   area, ground-floor share, required functions, area per 100 households, as
   ``venues.standards.check_venue`` judges them) / venues the profile applies to;
 * ``venues.use`` — hours of bookings used (已使用) that started in the period / venues in use
-  (hours per venue).
+  (hours per venue);
+* ``venues.cold_share`` — venues in use that were "cold" over the period (重管轻用: built, then
+  hardly used — fewer used hours per week on average than ``VENUES_COLD_HOURS_PER_WEEK``, the
+  threshold of the venues' own warning) / venues in use; lower is better.
 
 Both parts of each add up from the venues' areas to every level."""
 
@@ -31,6 +34,7 @@ from quanyu.assessment.indicators.registry import (
     rollup_by_path,
 )
 from quanyu.assessment.periods import Period
+from quanyu.venues import conf as venues_conf
 from quanyu.venues.models import Booking, Room, Venue
 from quanyu.venues.selectors import booking_list_for, default_profile, venue_list_for
 from quanyu.venues.standards import applies, check_venue
@@ -102,6 +106,43 @@ def _use(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> d
     return {t.pk: Figure(hours[t.pk].numerator, venues[t.pk].numerator) for t in areas}
 
 
+def _used_hours(under: str, period: Period) -> dict[int, Decimal]:
+    """Hours of used bookings per in-use venue under ``under`` that started in the period."""
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for venue_id, start, end in Booking.objects.filter(
+        status=BookingStatus.USED,
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+        venue__area__path__startswith=under,
+    ).values_list("venue_id", "starts_at", "ends_at"):
+        hours[venue_id] += Decimal((end - start).total_seconds()) / HOUR
+    return hours
+
+
+def _cold_ids(under: str, period: Period) -> tuple[list[tuple[int, str]], set[int]]:
+    """The in-use venues under ``under`` (id, area path) and those cold over ``period``."""
+    weeks = Decimal((period.end - period.start).days) / 7
+    floor = Decimal(str(venues_conf.get("VENUES_COLD_HOURS_PER_WEEK"))) * weeks
+    venues = list(
+        Venue.objects.filter(status=VenueStatus.IN_USE, area__path__startswith=under).values_list(
+            "pk", "area__path"
+        )
+    )
+    hours = _used_hours(under, period)
+    return venues, {pk for pk, _path in venues if hours.get(pk, Decimal(0)) < floor}
+
+
+def _cold_share(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
+    areas = [t for t in targets if t.kind == AREA]
+    venues, cold = _cold_ids(common_path(areas), period)
+    return rollup_by_path(((path, Decimal(1 if pk in cold else 0), Decimal(1)) for pk, path in venues), areas)
+
+
+def _cold_rows(actor: Any, target: Target, period: Period) -> QuerySet[Any]:
+    _venues, cold = _cold_ids(target.path, period)
+    return venue_list_for(actor=actor).filter(pk__in=sorted(cold))
+
+
 def _venue_rows(actor: Any, target: Target, period: Period) -> QuerySet[Any]:
     return (
         venue_list_for(actor=actor)
@@ -148,5 +189,18 @@ register(
         compute=_use,
         rows=_booking_rows,
         describe=_booking,
+    )
+)
+register(
+    Provider(
+        key="venues.cold_share",
+        label=_("闲置阵地占比（重管轻用）"),
+        unit="%",
+        kinds=frozenset({AREA}),
+        compute=_cold_share,
+        rows=_cold_rows,
+        describe=_venue,
+        direction="lower",
+        percent=True,
     )
 )

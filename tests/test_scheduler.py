@@ -47,6 +47,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "wishes-lapse-claims",
             "venues-release-no-shows",
             "venues-supervise-projects",
+            "venues-remind-plans",
             "volunteering-sweep",
             "cogov-sweep-overdue-tasks",
         ]

@@ -67,5 +67,7 @@ app.add_periodic_task(300.0, app.signature("quanyu.venues.release_no_shows"), na
 app.add_periodic_task(
     3600.0, app.signature("quanyu.venues.supervise_projects"), name="venues-supervise-projects"
 )
+# Venues: each month's activity plan is due by VENUES_PLAN_DUE_DAY; late ones are reminded once.
+app.add_periodic_task(3600.0, app.signature("quanyu.venues.remind_plans"), name="venues-remind-plans")
 # Volunteering: check-ins left open past the activity's end are closed and flagged, no-shows recorded.
 app.add_periodic_task(600.0, app.signature("quanyu.volunteering.sweep_attendance"), name="volunteering-sweep")

@@ -37,6 +37,10 @@ def venue_plan_posted_event(*, venue: Venue, actor: Any, month: str, items: int)
     return _venue(venue, "plan_posted", actor, month=month, items=items)
 
 
+def venue_plan_reminded_event(*, venue: Venue, month: str, due: str, told: int) -> VenueEvent:
+    return _venue(venue, "plan_reminded", None, month=month, due=due, told=told)
+
+
 def venue_photo_added_event(*, venue: Venue, actor: Any, photo: int) -> VenueEvent:
     return _venue(venue, "photo_added", actor, photo=photo)
 

@@ -76,6 +76,8 @@ class Venue(models.Model):
     accessibility_note = models.CharField(_("无障碍说明"), max_length=200, blank=True)
     photos = models.JSONField(_("照片"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=VenueStatus.choices, default=VENUE_INITIAL)
+    # The month whose missing activity plan its keepers were last reminded of (once a month).
+    plan_reminded_for = models.DateField(_("计划提醒月份"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

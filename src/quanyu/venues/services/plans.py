@@ -7,12 +7,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanyu.accounts.models import User
+from quanyu.areas.models import Area
 from quanyu.core.workflow import lock
-from quanyu.venues import events
-from quanyu.venues.access import require_editor
-from quanyu.venues.models import ActivityPlan, PlanItem, Venue
+from quanyu.notify.services import notify_send
+from quanyu.venues import conf, events
+from quanyu.venues.access import EDITORS, require_editor
+from quanyu.venues.models import CENTRE_KINDS, ActivityPlan, PlanItem, Venue
+from quanyu.venues.states import VenueStatus
 
 MAX_ITEMS = 200
 
@@ -102,3 +108,60 @@ def plan_add_item(*, actor: Any, venue: Venue, item: dict[str, Any]) -> PlanItem
             venue=locked, actor=actor, month=month.isoformat()[:7], items=plan.items.count()
         )
         return added
+
+
+def _keepers(venue: Venue) -> list[Any]:
+    """Who posts the venue's plan: the registry editors granted at its own area, else at the
+    nearest area above that has any (a street centre's street staff, a community's staff)."""
+    path = venue.area.path
+    for n in range(len(path), 0, -Area.steplen):
+        found = list(
+            User.objects.filter(is_active=True, grants__role__in=list(EDITORS), grants__area__path=path[:n])
+            .distinct()
+            .order_by("pk")
+        )
+        if found:
+            return found
+    return []
+
+
+def plans_remind(today: dt.date | None = None) -> int:
+    """Remind the keepers of every in-use centre (district, street, community) that has not posted
+    this month's activity plan once the due day (``VENUES_PLAN_DUE_DAY``) has passed: one
+    notification per venue and month (``Venue.plan_reminded_for``, rows claimed under lock, so
+    a repeated or concurrent sweep tells nobody twice), each a venue event. Returns how many
+    venues were reminded."""
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    due = month.replace(day=int(conf.get("VENUES_PLAN_DUE_DAY")))
+    if today <= due:
+        return 0
+    reminded = 0
+    with transaction.atomic():
+        late = (
+            lock(
+                Venue.objects.filter(status=VenueStatus.IN_USE, kind__in=CENTRE_KINDS)
+                .exclude(pk__in=ActivityPlan.objects.filter(month=month).values("venue_id"))
+                .exclude(plan_reminded_for=month),
+                skip_locked=True,
+            )
+            .select_related("area")
+            .order_by("pk")
+        )
+        for venue in late:
+            keepers = _keepers(venue)
+            venue.plan_reminded_for = month
+            venue.save(update_fields=["plan_reminded_for"])
+            notify_send(
+                recipients=keepers,
+                kind="venue_plan_late",
+                title=_("%(venue)s 尚未发布%(month)s活动计划")
+                % {"venue": venue.name, "month": f"{month:%Y-%m}"},
+                body=_("每月活动计划应于 %(due)s 前发布，请尽快发布。") % {"due": due.isoformat()},
+                link=reverse("web:venue_detail", args=[venue.pk]),
+            )
+            events.venue_plan_reminded_event(
+                venue=venue, month=f"{month:%Y-%m}", due=due.isoformat(), told=len(keepers)
+            )
+            reminded += 1
+    return reminded

@@ -416,6 +416,24 @@ def test_many_entries_are_grouped_into_menus(city):
             "orgs_import",
         }
         assert 'data-nav-group="registry"' in text(response)
+        # The venues' pages (issue 15) are one menu of their own, "党建阵地".
+        venues = next(g for g in groups if g.key == "venues")
+        assert {e.key for e in venues.entries} >= {
+            "venues",
+            "venue_compliance",
+            "venue_coverage",
+            "venue_usage",
+            "venue_projects",
+            "venue_meetings",
+        }
+        assert str(venues.label) == "党建阵地"
+        assert not any(
+            e.key.startswith("venue")
+            for g in groups
+            if g.key != "venues"
+            for e in g.entries
+            if e.key != "venue_book"
+        )
     few = nav_groups(entries[:3])
     assert [g.is_menu for g in few] == [False, False, False]
 

@@ -13,9 +13,9 @@ An entry shows for a user who holds one of ``roles`` (superusers see every entry
 means every signed-in user. Entries are sorted by ``order``; the current one is marked by
 ``url_name`` or by the path prefix of its URL.
 
-Entries name a ``group`` (one of ``GROUPS``: registry, tickets, people, assessment, system). A user
-who sees only a few entries gets them as a flat row; a user who sees many (a district
-administrator sees 25+) gets one menu per group, so the bar stays one line on a laptop.
+Entries name a ``group`` (one of ``GROUPS``: registry, tickets, people, venues, assessment, cogov,
+system). A user who sees only a few entries gets them as a flat row; a user who sees many (a
+district administrator sees 25+) gets one menu per group, so the bar stays one line on a laptop.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ GROUPS: dict[str, Promise] = {
     "registry": pgettext_lazy("nav", "区域组织"),
     "tickets": pgettext_lazy("nav", "诉求办理"),
     "people": pgettext_lazy("nav", "党员群众"),
+    "venues": pgettext_lazy("nav", "党建阵地"),
     "assessment": pgettext_lazy("nav", "考核评价"),
     "cogov": pgettext_lazy("nav", "共建共治"),
     "system": pgettext_lazy("nav", "系统"),

@@ -32,8 +32,8 @@ urlpatterns = [
 register(
     NavItem(
         key="venues",
-        group="people",  # no "venues" group in web.nav.GROUPS yet: the lead may add one
-        label=pgettext_lazy("nav", "党建阵地"),
+        group="venues",
+        label=pgettext_lazy("nav", "阵地名录"),
         url_name="web:venue_list",
         roles=READERS,
         order=45,
@@ -41,7 +41,7 @@ register(
     ),
     NavItem(
         key="venue_compliance",
-        group="assessment",
+        group="venues",
         label=pgettext_lazy("nav", "阵地达标"),
         url_name="web:venue_compliance",
         roles=READERS,
@@ -49,7 +49,7 @@ register(
     ),
     NavItem(
         key="venue_coverage",
-        group="assessment",
+        group="venues",
         label=pgettext_lazy("nav", "服务圈覆盖"),
         url_name="web:venue_coverage",
         roles=READERS,
@@ -57,7 +57,7 @@ register(
     ),
     NavItem(
         key="venue_usage",
-        group="assessment",
+        group="venues",
         label=pgettext_lazy("nav", "阵地使用"),
         url_name="web:venue_usage",
         roles=READERS,
@@ -65,7 +65,7 @@ register(
     ),
     NavItem(
         key="venue_projects",
-        group="people",
+        group="venues",
         label=pgettext_lazy("nav", "阵地建设"),
         url_name="web:venue_projects",
         roles=HANDLERS,
@@ -74,7 +74,7 @@ register(
     ),
     NavItem(
         key="venue_meetings",
-        group="people",
+        group="venues",
         label=pgettext_lazy("nav", "三会一课场地"),
         url_name="web:venue_meetings",
         roles=EDITORS,

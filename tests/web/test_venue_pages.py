@@ -116,3 +116,56 @@ def test_plan_print_and_xlsx(city, place):
     assert sheet.status_code == 200
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[1][2] == "主题党日活动"
+
+
+def test_keepers_record_attendance_of_a_plan_activity(city, place):
+    """The venue's page lets its keepers record how many came to an activity that has taken place
+    (the usage figures count it); a future activity, a bad number, a reader without the right and
+    another community's staff are refused, nothing written."""
+    from django.utils import timezone
+
+    from quanyu.venues.models import PlanItem
+
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    keeper = city.users["community_x"]
+    plans.plan_post(
+        actor=keeper,
+        venue=place.venue,
+        month=month,
+        items=[{"day": month, "start": dt.time(9), "end": dt.time(11), "title": "主题党日活动"}],
+    )
+    plans.plan_post(
+        actor=keeper,
+        venue=place.venue,
+        month=following,
+        items=[{"day": following, "start": dt.time(9), "end": dt.time(11), "title": "下月活动"}],
+    )
+    held = PlanItem.objects.get(title="主题党日活动")
+    ahead = PlanItem.objects.get(title="下月活动")
+    staff = client_for("community_x")
+    page = staff.get(f"/venues/{place.venue.pk}/").content.decode()
+    assert f"/venues/plan-items/{held.pk}/attendance/" in page
+    done = staff.post(f"/venues/plan-items/{held.pk}/attendance/", {"attendance": "36"})
+    assert done.status_code == 302
+    assert PlanItem.objects.get(pk=held.pk).attendance == 36
+    assert 'data-attendance="36"' in staff.get(f"/venues/{place.venue.pk}/").content.decode()
+    for bad in ("", "-1", "abc", "10001"):
+        r = staff.post(f"/venues/plan-items/{held.pk}/attendance/", {"attendance": bad})
+        assert r.status_code == 400 and "实到人数" in r.content.decode()
+    r = staff.post(f"/venues/plan-items/{ahead.pk}/attendance/", {"attendance": "5"})
+    assert r.status_code == 400 and "尚未举行" in r.content.decode()
+    assert PlanItem.objects.get(pk=ahead.pk).attendance is None
+    assert (
+        client_for("community_y")
+        .post(f"/venues/plan-items/{held.pk}/attendance/", {"attendance": "1"})
+        .status_code
+        == 404
+    )
+    assert client_for("resident").post(
+        f"/venues/plan-items/{held.pk}/attendance/", {"attendance": "1"}
+    ).status_code in (403, 404)
+    assert PlanItem.objects.get(pk=held.pk).attendance == 36
+    public = Client().get(f"/v/{place.venue.pk}/").content.decode()
+    assert "/attendance/" not in public

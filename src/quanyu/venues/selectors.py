@@ -173,6 +173,16 @@ def room_calendar(
 # --- plans --------------------------------------------------------------------------------------
 
 
+def plan_item_get_for(*, actor: Any, item_id: Any) -> PlanItem:
+    """One activity of a plan of a venue the actor may see (else 404)."""
+    try:
+        return PlanItem.objects.select_related("plan__venue__area").get(
+            pk=item_id, plan__venue__in=venue_list_for(actor=actor)
+        )
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def plan_for_month(*, venue: Venue, month: dt.date) -> ActivityPlan | None:
     return (
         ActivityPlan.objects.filter(venue=venue, month=month.replace(day=1))

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('venues', '0007_venue_photos'),
+        ("venues", "0007_venue_photos"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='venue',
-            name='plan_reminded_for',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='计划提醒月份'),
+            model_name="venue",
+            name="plan_reminded_for",
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name="计划提醒月份"),
         ),
     ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("venues/projects/<int:project_id>/", projects.project_detail, name="venue_project"),
     path("venues/projects/<int:project_id>/<str:action>/", projects.project_step, name="venue_project_step"),
     path("venues/<int:venue_id>/", views.venue_detail, name="venue_detail"),
+    path("venues/plan-items/<int:item_id>/attendance/", views.plan_attendance, name="venue_plan_attendance"),
     path("venues/<int:venue_id>/calendar/", calendar.venue_calendar_page, name="venue_calendar"),
     path("venues/<int:venue_id>/calendar/activity/", calendar.plan_activity_add, name="venue_plan_activity"),
     path("venues/<int:venue_id>/photos/", photos.photo_upload, name="venue_photo_upload"),

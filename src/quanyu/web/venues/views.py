@@ -30,7 +30,7 @@ from quanyu.venues.access import READERS, can_edit
 from quanyu.venues.coverage_report import coverage_for, enlarge_first, siting_for
 from quanyu.venues.meetings import meeting_branches_for
 from quanyu.venues.models import Booking, StandardProfile, VenueKind
-from quanyu.venues.services import bookings
+from quanyu.venues.services import bookings, plans
 from quanyu.venues.states import BookingStatus, VenueStatus
 
 PER_PAGE = 30
@@ -104,6 +104,7 @@ def _detail_context(request: HttpRequest, venue: Any) -> dict[str, Any]:
         "editor": editor,
         "pending": pending,
         "plan": selectors.plan_for_month(venue=venue, month=timezone.localdate()),
+        "today": timezone.localdate(),
         "photos": list(venue.photo_files.all()),
         "fmt": date_formats(),
     }
@@ -113,6 +114,28 @@ def _detail_context(request: HttpRequest, venue: Any) -> dict[str, Any]:
 def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
     venue = selectors.venue_get_for(actor=request.user, venue_id=venue_id)
     return render(request, "web/venues/detail.html", _detail_context(request, venue))
+
+
+@login_required
+@require_POST
+def plan_attendance(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Record how many came to one activity of a venue's plan (its keepers, once it has taken
+    place); another venue's item or one out of scope is a 404."""
+    item = selectors.plan_item_get_for(actor=request.user, item_id=item_id)
+    try:
+        if item.day > timezone.localdate():
+            raise ValidationError({"attendance": [_("活动尚未举行，不能登记实到人数")]})
+        came = parse_int(request.POST.get("attendance"), lo=0, hi=10000)
+        if came is None:
+            raise ValidationError({"attendance": [_("实到人数应为0到10000")]})
+        plans.plan_item_attendance(actor=request.user, item=item, attendance=came)
+    except (ValidationError, PermissionDenied) as exc:
+        status, error = _error_status(exc)
+        context = _detail_context(request, item.plan.venue)
+        context["error"] = error
+        return render(request, "web/venues/detail.html", context, status=status)
+    messages.success(request, _("已登记实到人数"))
+    return redirect("web:venue_detail", venue_id=item.plan.venue_id)
 
 
 STEPS = {

@@ -92,3 +92,27 @@ def test_phone_sign_up_over_the_api(vs, texts, settings):
         ).status_code
         == 404
     )
+
+
+def test_the_cache_holds_no_phone_number(vs, texts):
+    """Residual information (等保 8.1.4): the codes and the rate-limit counters of a phone sign-up
+    sit in the cache (Redis in production) under keyed hashes; neither a key nor a value holds
+    the number, or the name."""
+    import pickle
+
+    from django.core.cache import cache
+
+    c = Client()
+    url = f"/volunteering/activities/{vs.activity.pk}/phone/"
+    assert c.post(url, {"action": "send", "phone": "13912345678"}).status_code == 200
+    code = _code(texts)
+    c.post(url, {"action": "signup", "phone": "13912345678", "code": "000000", "name": "王五"})
+    assert c.post(url, {"action": "send", "phone": "13912345678"}).status_code in (200, 429)
+    if not hasattr(cache, "_cache"):
+        pytest.skip("reads the entries of the test settings' LocMemCache")
+    entries = list(cache._cache.items())  # key → pickled value
+    assert entries, "the flow should have used the cache"
+    for key, raw in entries:
+        shown = f"{key} {pickle.loads(raw)!r}"
+        for secret in ("13912345678", "3912345678", "王五", code):
+            assert secret not in shown, (key, shown)

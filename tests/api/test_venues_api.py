@@ -388,3 +388,25 @@ def test_plan_attendance(city, place):
     assert client_for("community_x").post(
         url, {"item": 999999, "attendance": 1}, content_type="application/json"
     ).json().keys() == {"item"}
+
+
+def test_plan_attendance_refused_before_the_activity(city, place):
+    # the service, not only the page, refuses a count for an activity still ahead: the API gets
+    # the same 400 naming the field, and nothing is written
+    ahead = (dt.date.today().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    plan = plans.plan_post(
+        actor=city.users["community_x"],
+        venue=place.venue,
+        month=ahead,
+        items=[{"day": ahead, "start": dt.time(9), "end": dt.time(11), "title": "主题党日"}],
+    )
+    item = plan.items.get()
+    got = client_for("community_x").post(
+        f"/api/venues/{place.venue.pk}/plan-attendance/",
+        {"item": item.pk, "attendance": 20},
+        content_type="application/json",
+    )
+    assert got.status_code == 400 and set(got.json()) == {"attendance"}
+    assert "尚未举行" in got.json()["attendance"][0]
+    item.refresh_from_db()
+    assert item.attendance is None

@@ -75,12 +75,15 @@ def plan_post(*, actor: Any, venue: Venue, month: dt.date, items: list[dict[str,
 
 
 def plan_item_attendance(*, actor: Any, item: PlanItem, attendance: int) -> PlanItem:
-    """Record how many people came to one activity of the plan."""
+    """Record how many people came to one activity of the plan, once its day has come (a count for
+    an activity still ahead would feed the usage figures with people who have not come)."""
     if not isinstance(attendance, int) or isinstance(attendance, bool) or not 0 <= attendance <= 10000:
         raise ValidationError({"attendance": [_("实到人数应为0到10000")]})
     with transaction.atomic():
         locked = lock(PlanItem.objects).select_related("plan__venue__area").get(pk=item.pk)
         require_editor(actor, locked.plan.venue.area.path)
+        if locked.day > timezone.localdate():
+            raise ValidationError({"attendance": [_("活动尚未举行，不能登记实到人数")]})
         locked.attendance = attendance
         locked.save(update_fields=["attendance"])
         events.venue_changed_event(

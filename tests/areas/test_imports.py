@@ -425,3 +425,9 @@ def test_console_script_exit_status(tmp_path):
     assert failed.returncode != 0
     assert "第2行【人口】" in failed.stderr
     assert (tmp_path / "err.xlsx").exists()
+    # The report carries the original row beside the error, as the upload page's does.
+    from openpyxl import load_workbook
+
+    report = list(load_workbook(tmp_path / "err.xlsx").active.iter_rows(values_only=True))
+    assert list(report[0][:3]) == ["行号", "列", "原因"] and "名称" in report[0]
+    assert report[1][0] == 2 and report[1][1] == "人口" and "又一街道" in report[1] and "-1" in report[1]

@@ -9,7 +9,6 @@ from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from quanyu.core.models import AuditEntry
-from quanyu.core.spreadsheets import read_errors
 from quanyu.orgs.imports import (
     ORG_COLUMNS,
     PART_TIME_COLUMNS,
@@ -297,8 +296,23 @@ def test_bad_rows_change_nothing_and_name_sheet_row_column(city, tmp_path):
     assert not any(line.startswith(("“单位”表第2行", "“党组织”表第2行")) for line in lines)
     assert any("校验位错误" in line for line in lines)
     # 兼职委员 of a branch (in a community, but a branch is fine) vs of the district committee:
-    written = read_errors(errors_out)
-    assert {(e.sheet, e.row, e.column) for e in written} >= set(expected)
+    # The report: one worksheet per source sheet ("单位错误"…), 行号, 列, 原因 and then the row's
+    # original columns (as the upload page's report).
+    book = load_workbook(errors_out)
+    found = set()
+    originals: dict[tuple[str, int], list] = {}
+    for ws in book.worksheets:
+        sheet = ws.title.removesuffix("错误")
+        rows = list(ws.iter_rows(values_only=True))
+        assert list(rows[0][:3]) == ["行号", "列", "原因"]
+        for r in rows[1:]:
+            found.add((sheet, int(r[0]), r[1]))
+            originals[(sheet, int(r[0]))] = list(r[3:])
+    assert found >= set(expected)
+    assert "校验位错误" in " ".join(
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+    )
+    assert any("兼职" in str(v) or v for v in originals[("兼职委员", 4)])  # the row's own values follow
 
 
 def test_committee_must_be_street_or_community(city, tmp_path):

@@ -196,19 +196,33 @@ def busy(command: BaseCommand, text: str) -> Iterator[None]:
         yield
 
 
-def report_errors(command: BaseCommand, errors: Sequence[RowError], errors_out: str | None) -> None:
+def report_errors(
+    command: BaseCommand,
+    errors: Sequence[RowError],
+    errors_out: str | None,
+    writer: Callable[[str], None] | None = None,
+) -> None:
     """Print the first ``MAX_ERRORS_SHOWN`` errors (and how many there are), and write them all to
-    ``errors_out`` (xlsx) if asked."""
+    ``errors_out`` (xlsx) if asked: by ``writer(path)`` when the import has a richer report (the
+    original row beside each error), else row, column and reason."""
     for error in errors[:MAX_ERRORS_SHOWN]:
         command.stderr.write(str(error))
     if len(errors) > MAX_ERRORS_SHOWN:
         command.stderr.write(_("……共 %(n)d 条错误") % {"n": len(errors)})
     if errors_out and errors:
-        write_errors(errors_out, errors)
+        if writer is not None:
+            writer(errors_out)
+        else:
+            write_errors(errors_out, errors)
         command.stderr.write(_("错误报告已写入 %(path)s") % {"path": errors_out})
 
 
-def fail_with_errors(command: BaseCommand, errors: Sequence[RowError], errors_out: str | None) -> NoReturn:
+def fail_with_errors(
+    command: BaseCommand,
+    errors: Sequence[RowError],
+    errors_out: str | None,
+    writer: Callable[[str], None] | None = None,
+) -> NoReturn:
     """Report the errors and stop with a non-zero exit status: nothing was imported."""
-    report_errors(command, errors, errors_out)
+    report_errors(command, errors, errors_out, writer)
     raise CommandError(_("发现%(n)d处错误，未导入任何数据") % {"n": len(errors)})

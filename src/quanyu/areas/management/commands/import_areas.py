@@ -8,12 +8,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from quanyu.areas.imports import (
+    AREA_COLUMNS,
     area_import_validate,
     area_import_write,
     area_records_from_file,
     area_write_template,
     counts_text,
 )
+from quanyu.areas.imports.report import errors_with_values, write_error_report
 from quanyu.core.management.importing import (
     actor_from_options,
     add_import_arguments,
@@ -47,7 +49,14 @@ class Command(BaseCommand):
         with progress_bar(self, len(source.records), _("校验")) as advance:
             plan = area_import_validate(actor=actor, source=source, progress=advance)
         if not plan.ok:
-            fail_with_errors(self, plan.errors, options["errors_out"])
+            columns = {"": AREA_COLUMNS}
+
+            def report(target: str) -> None:  # the original row beside each error, as the page's
+                write_error_report(
+                    target, errors_with_values(plan.errors, {"": source.records}, columns), columns
+                )
+
+            fail_with_errors(self, plan.errors, options["errors_out"], report)
         total = len(plan.nodes)
         if options["dry_run"]:
             self.stdout.write(

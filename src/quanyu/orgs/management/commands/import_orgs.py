@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from quanyu.areas.imports.report import errors_with_values, write_error_report
 from quanyu.core.management.importing import (
     actor_from_options,
     add_import_arguments,
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         actor = actor_from_options(options)
         plan = org_import_validate(actor=actor, source=source)
         if not plan.ok:
-            fail_with_errors(self, plan.errors, options["errors_out"])
+            fail_with_errors(self, plan.errors, options["errors_out"], partial(_report, source, plan))
         read = "、".join(SHEETS[k] for k in source.sheets)
         if options["dry_run"]:
             self.stdout.write(
@@ -71,3 +72,15 @@ class Command(BaseCommand):
         with write_or_fail(), write_status(self, total, _("正在写入…")):
             org_import_write(actor=actor, plan=plan)
         self.stdout.write(self.style.SUCCESS(_("已导入%(what)s") % {"what": plan.summary()}))
+
+
+def _report(source: Any, plan: Any, target: str) -> None:
+    """The error report with the original row beside each error (as the upload page's), one
+    worksheet per sheet of the source."""
+
+    def sheet(key: str) -> str:
+        return "" if source.single else SHEETS[key]
+
+    columns = {sheet(k): COLUMNS[k] for k in source.sheets}
+    records = {sheet(k): found for k, found in source.sheets.items()}
+    write_error_report(target, errors_with_values(plan.errors, records, columns), columns)

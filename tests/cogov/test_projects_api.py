@@ -23,9 +23,8 @@ def post(client: Client, url: str, data: dict):
     return client.post(url, data, content_type="application/json")
 
 
-def test_project_create_review_and_scope(city):
-    staff = client_for(city.users["street_staff"])
-    body = {
+def project_body(city) -> dict:
+    return {
         "area": city.communities[0].pk,
         "secretary": city.users["community_x"].pk,
         "year": 2026,
@@ -33,6 +32,11 @@ def test_project_create_review_and_scope(city):
         "goal": "物业服务满意度提升",
         "milestones": [{"name": "签约物业", "due": "2026-04-30"}],
     }
+
+
+def test_project_create_review_and_scope(city):
+    staff = client_for(city.users["street_staff"])
+    body = project_body(city)
     created = post(staff, "/api/cogov/projects/", body)
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
@@ -79,14 +83,7 @@ def test_project_history_in_the_api_and_on_the_page(city):
     """Each step of a secretary-led project is one dated event: the API lists them oldest first with
     their details, the page shows them as its history; another community's staff gets a 404."""
     staff = client_for(city.users["street_staff"])
-    body = {
-        "area": city.communities[0].pk,
-        "secretary": city.users["community_x"].pk,
-        "year": 2026,
-        "title": "红色物业",
-        "goal": "物业服务满意度提升",
-        "milestones": [{"name": "签约物业", "due": "2026-04-30"}],
-    }
+    body = project_body(city)
     pk = post(staff, "/api/cogov/projects/", body).json()["id"]
     milestone = SecretaryProject.objects.get().milestones.get().pk
     secretary = client_for(city.users["community_x"])

@@ -223,15 +223,21 @@ def overdue_work_for(
         results = results.filter(deliberation__community__path__startswith=under)
     if owner_unit:
         tasks, results = tasks.filter(owner_unit_id=owner_unit), results.filter(owner_unit_id=owner_unit)
-    task_rows = list(tasks.order_by("due", "id")[: limit + 1])
-    result_rows = list(results.order_by("due", "id")[: limit + 1])
+    task_rows, tasks_total = _capped(tasks.order_by("due", "id"), limit)
+    result_rows, results_total = _capped(results.order_by("due", "id"), limit)
     return {
-        "tasks": task_rows[:limit],
-        "tasks_total": len(task_rows) if len(task_rows) <= limit else tasks.count(),
-        "results": result_rows[:limit],
-        "results_total": len(result_rows) if len(result_rows) <= limit else results.count(),
+        "tasks": task_rows,
+        "tasks_total": tasks_total,
+        "results": result_rows,
+        "results_total": results_total,
         "today": today,
     }
+
+
+def _capped(qs: models.QuerySet[M], limit: int) -> tuple[list[M], int]:
+    """The first ``limit`` rows and the true total (counted only when the list is cut)."""
+    rows = list(qs[: limit + 1])
+    return (rows, len(rows)) if len(rows) <= limit else (rows[:limit], qs.count())
 
 
 # --- residents' deliberation ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.accounts.models import User
+from quanyu.accounts.models import RoleGrant
 from quanyu.areas.models import Area
 from quanyu.core.workflow import lock
 from quanyu.notify.services import notify_send
@@ -113,19 +113,21 @@ def plan_add_item(*, actor: Any, venue: Venue, item: dict[str, Any]) -> PlanItem
         return added
 
 
-def _keepers(venue: Venue) -> list[Any]:
-    """Who posts the venue's plan: the registry editors granted at its own area, else at the
-    nearest area above that has any (a street centre's street staff, a community's staff)."""
-    path = venue.area.path
-    for n in range(len(path), 0, -Area.steplen):
-        found = list(
-            User.objects.filter(is_active=True, grants__role__in=list(EDITORS), grants__area__path=path[:n])
-            .distinct()
-            .order_by("pk")
-        )
-        if found:
-            return found
-    return []
+def _keepers(paths: set[str]) -> dict[str, list[Any]]:
+    """Who posts each venue area's plan: the registry editors granted at the area itself, else at
+    the nearest area above that has any (a street centre's street staff, a community's staff).
+    One query for all the areas of a sweep."""
+    prefixes = {p[:n] for p in paths for n in range(Area.steplen, len(p) + 1, Area.steplen)}
+    at: dict[str, dict[int, Any]] = {}
+    for grant in RoleGrant.objects.filter(
+        role__in=list(EDITORS), area__path__in=prefixes, user__is_active=True
+    ).select_related("user", "area"):
+        at.setdefault(grant.area.path, {})[grant.user_id] = grant.user
+    out = {}
+    for path in paths:
+        nearest = next((at[path[:n]] for n in range(len(path), 0, -Area.steplen) if path[:n] in at), {})
+        out[path] = [nearest[pk] for pk in sorted(nearest)]
+    return out
 
 
 def plans_remind(today: dt.date | None = None) -> int:
@@ -141,7 +143,7 @@ def plans_remind(today: dt.date | None = None) -> int:
         return 0
     reminded = 0
     with transaction.atomic():
-        late = (
+        late = list(
             lock(
                 Venue.objects.filter(status=VenueStatus.IN_USE, kind__in=CENTRE_KINDS)
                 .exclude(pk__in=ActivityPlan.objects.filter(month=month).values("venue_id"))
@@ -151,8 +153,9 @@ def plans_remind(today: dt.date | None = None) -> int:
             .select_related("area")
             .order_by("pk")
         )
+        keepers_at = _keepers({venue.area.path for venue in late})
         for venue in late:
-            keepers = _keepers(venue)
+            keepers = keepers_at[venue.area.path]
             venue.plan_reminded_for = month
             venue.save(update_fields=["plan_reminded_for"])
             notify_send(

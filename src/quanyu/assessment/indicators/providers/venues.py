@@ -87,59 +87,62 @@ def _compliance(targets: Sequence[Target], period: Period, shared: dict[str, Any
     return rollup_by_path(parts, areas)
 
 
+def _used(under: str, period: Period, shared: dict[str, Any]) -> list[tuple[int, str, Decimal]]:
+    """(venue, its area's path, hours) of each used booking under ``under`` that started in the
+    period: read once per run for ``venues.use`` and ``venues.cold_share``."""
+    key = f"venues.used.{period.key}.{under}"
+    if key not in shared:
+        shared[key] = [
+            (venue_id, path, Decimal((end - start).total_seconds()) / HOUR)
+            for venue_id, path, start, end in Booking.objects.filter(
+                status=BookingStatus.USED,
+                starts_at__gte=period.start_at,
+                starts_at__lt=period.end_at,
+                venue__area__path__startswith=under,
+            ).values_list("venue_id", "venue__area__path", "starts_at", "ends_at")
+        ]
+    return shared[key]
+
+
+def _in_use(under: str, shared: dict[str, Any]) -> list[tuple[int, str]]:
+    """(venue, its area's path) of each venue in use under ``under``, read once per run."""
+    key = f"venues.in_use.{under}"
+    if key not in shared:
+        shared[key] = list(
+            Venue.objects.filter(status=VenueStatus.IN_USE, area__path__startswith=under).values_list(
+                "pk", "area__path"
+            )
+        )
+    return shared[key]
+
+
 def _use(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
     areas = [t for t in targets if t.kind == AREA]
     under = common_path(areas)
-    used = Booking.objects.filter(
-        status=BookingStatus.USED,
-        starts_at__gte=period.start_at,
-        starts_at__lt=period.end_at,
-        venue__area__path__startswith=under,
-    ).values_list("venue__area__path", "starts_at", "ends_at")
-    hours = rollup_by_path(
-        ((path, Decimal((end - start).total_seconds()) / HOUR, None) for path, start, end in used), areas
-    )
-    in_use = Venue.objects.filter(status=VenueStatus.IN_USE, area__path__startswith=under).values_list(
-        "area__path", flat=True
-    )
-    venues = rollup_by_path(((path, Decimal(1), None) for path in in_use), areas)
+    hours = rollup_by_path(((path, h, None) for _pk, path, h in _used(under, period, shared)), areas)
+    venues = rollup_by_path(((path, Decimal(1), None) for _pk, path in _in_use(under, shared)), areas)
     return {t.pk: Figure(hours[t.pk].numerator, venues[t.pk].numerator) for t in areas}
 
 
-def _used_hours(under: str, period: Period) -> dict[int, Decimal]:
-    """Hours of used bookings per in-use venue under ``under`` that started in the period."""
-    hours: dict[int, Decimal] = defaultdict(Decimal)
-    for venue_id, start, end in Booking.objects.filter(
-        status=BookingStatus.USED,
-        starts_at__gte=period.start_at,
-        starts_at__lt=period.end_at,
-        venue__area__path__startswith=under,
-    ).values_list("venue_id", "starts_at", "ends_at"):
-        hours[venue_id] += Decimal((end - start).total_seconds()) / HOUR
-    return hours
-
-
-def _cold_ids(under: str, period: Period) -> tuple[list[tuple[int, str]], set[int]]:
+def _cold_ids(under: str, period: Period, shared: dict[str, Any]) -> tuple[list[tuple[int, str]], set[int]]:
     """The in-use venues under ``under`` (id, area path) and those cold over ``period``."""
     weeks = Decimal((period.end - period.start).days) / 7
     floor = Decimal(str(venues_conf.get("VENUES_COLD_HOURS_PER_WEEK"))) * weeks
-    venues = list(
-        Venue.objects.filter(status=VenueStatus.IN_USE, area__path__startswith=under).values_list(
-            "pk", "area__path"
-        )
-    )
-    hours = _used_hours(under, period)
-    return venues, {pk for pk, _path in venues if hours.get(pk, Decimal(0)) < floor}
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for venue_id, _path, h in _used(under, period, shared):
+        hours[venue_id] += h
+    venues = _in_use(under, shared)
+    return venues, {pk for pk, _path in venues if hours[pk] < floor}
 
 
 def _cold_share(targets: Sequence[Target], period: Period, shared: dict[str, Any]) -> dict[int, Figure]:
     areas = [t for t in targets if t.kind == AREA]
-    venues, cold = _cold_ids(common_path(areas), period)
+    venues, cold = _cold_ids(common_path(areas), period, shared)
     return rollup_by_path(((path, Decimal(1 if pk in cold else 0), Decimal(1)) for pk, path in venues), areas)
 
 
 def _cold_rows(actor: Any, target: Target, period: Period) -> QuerySet[Any]:
-    _venues, cold = _cold_ids(target.path, period)
+    _venues, cold = _cold_ids(target.path, period, {})
     return venue_list_for(actor=actor).filter(pk__in=sorted(cold))
 
 

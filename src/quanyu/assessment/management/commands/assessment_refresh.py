@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Min
 
-from quanyu.assessment.periods import Period, current_month, month, parse_period, previous_month
+from quanyu.assessment.periods import Period, current_month, parse_period, previous_month, recent_months
 from quanyu.assessment.rollup import assessment_refresh, assessment_sync
 from quanyu.core.clock import local
 from quanyu.core.management.importing import progress_bar
@@ -22,17 +22,14 @@ from quanyu.tickets.models import Ticket
 
 
 def every_month() -> list[Period]:
-    """Each month from the first ticket's (local) month to the current month."""
+    """Each month from the first ticket's (local) month to the current month, oldest first."""
     first = Ticket.objects.aggregate(at=Min("created_at"))["at"]
     last = current_month()
     if first is None:
         return [last]
     start = local(first).date()
-    periods, y, m = [], start.year, start.month
-    while (y, m) <= (last.year, last.number):
-        periods.append(month(y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return periods
+    count = (last.year - start.year) * 12 + last.number - start.month + 1
+    return recent_months(max(count, 1))[::-1]
 
 
 class Command(BaseCommand):

@@ -118,11 +118,11 @@ EVENT_LABELS = {"created": _l("立项"), "milestone_done": _l("节点完成"), "
 def _history(project: SecretaryProject) -> list[dict[str, Any]]:
     """The project's events as the page shows them: what happened, by whom, and its detail (the
     milestone, the grade, the rectification deadline, the reason)."""
-    ratings = dict(Rating.choices)
+    ratings, reviews = dict(Rating.choices), dict(ReviewKind.choices)
     rows = []
     for e in selectors.project_timeline(project=project):
         p = e.payload or {}
-        known = EVENT_LABELS.get(e.kind) or dict(ReviewKind.choices).get(e.kind)
+        known = EVENT_LABELS.get(e.kind) or reviews.get(e.kind)
         label = str(known) if known else e.kind
         detail = [str(p["milestone"])] if p.get("milestone") else []
         if p.get("rating"):

@@ -131,14 +131,13 @@ def test_real_celery_worker_sends_reminders_exactly_once(settings, tmp_path):
         actor=city.users["street_staff"], ticket=ticket, departments=[cat["cg"]], lead=cat["cg"]
     )
 
-    saved = {
-        k: app.conf.get(k)
-        for k in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    }
+    # Results stay in the configured in-process memory cache, which every thread of this process
+    # shares: a backend is made once per thread and kept, so switching result_backend here would
+    # leave this thread waiting on whichever backend an earlier test made it build.
+    app.backend  # noqa: B018 - the worst case: this thread's backend exists before the switch
+    saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
     queue = f"quanyu-test-{uuid.uuid4().hex[:8]}"
-    app.conf.update(
-        broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False, task_default_queue=queue
-    )
+    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
             first = sweep_deadlines_task.delay().get(timeout=60)

@@ -10,6 +10,7 @@ production database is never filled with accounts whose password is printed on t
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,8 +89,11 @@ def build_demo(
             seed=seed, scale=scale, password=password, layout=layout, actor=admin, reporter=reporter
         )
         for step in STEPS:
-            ctx.begin_step(step.__name__.rsplit(".", 1)[-1])
+            name = step.__name__.rsplit(".", 1)[-1]
+            ctx.begin_step(name)
+            started = time.perf_counter()
             step.run(ctx)
+            ctx.timings[name] = time.perf_counter() - started
     return ctx
 
 

@@ -92,6 +92,7 @@ class DemoContext:
     users: dict[str, list[User]] = field(default_factory=lambda: defaultdict(list))
     accounts: list[DemoAccount] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # anything a later step shares with the next
+    timings: dict[str, float] = field(default_factory=dict)  # seconds each step took, by step name
 
     def begin_step(self, name: str) -> None:
         """Give the step ``name`` its own generators, so that adding or changing one step never

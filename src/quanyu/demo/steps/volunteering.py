@@ -1,9 +1,13 @@
 """Volunteer teams of every kind, their volunteers, service projects (四点半课堂, 送健康/送政策进社区,
 老年助餐) with activities over the past year and a few to come: sign-ups up to the capacity and a
 waiting list, check-ins (a few late, one left open for the sweep), no-shows, hours approved or
-declined, a correction and a proof. Scaled down from the seeds' proportions (Zhifu: 619 member
-teams, 65,000 volunteers) about 25 times for the teams so the step takes a few seconds; the first
-resident account is a volunteer with a record to show (jumin_1)."""
+declined, a correction and a proof.
+
+At the seeds' proportions for a Zhifu-sized district (issue 14: 600 teams, 20,000 volunteers, a
+year of activities; Yangquan's 500 teams ran 2,940 services a year): ``SHOWCASE`` teams go through
+the step-by-step services, with the accounts the guided tour uses (jumin_1 is a volunteer with a
+record and a proof); the rest of the year is loaded with ``history_load``, the bulk service a
+district uses to bring its past record over, so the step stays a few seconds."""
 
 from __future__ import annotations
 
@@ -13,14 +17,16 @@ from django.utils import timezone
 
 from quanyu.core.idnumber import id_check_digit
 from quanyu.core.roles import Role
-from quanyu.demo.context import DemoContext
+from quanyu.demo.context import DemoContext, Task
 from quanyu.volunteering import services
 from quanyu.volunteering.models import Volunteer
 
 TITLE = "志愿服务"
 
-TEAMS = 24  # at scale 1
-VOLUNTEERS_PER_TEAM = 10
+TEAMS = 600  # at scale 1, showcase included
+VOLUNTEERS = 20_000
+SHOWCASE = 8
+VOLUNTEERS_PER_TEAM = 10  # a showcase team
 PAST_ACTIVITIES = 4  # per team, spread over the past year
 UPCOMING_ACTIVITIES = 2
 CAPACITY = 6
@@ -50,7 +56,8 @@ def run(ctx: DemoContext) -> None:
     # The demo reads the clock once, as the tickets step does: activities sit around the build date.
     anchor = timezone.now().replace(minute=0, second=0, microsecond=0)
     teams_total = max(4, round(TEAMS * ctx.scale))
-    communities = [ctx.communities[(i * 7) % len(ctx.communities)] for i in range(teams_total)]
+    showcase = min(SHOWCASE, teams_total)
+    communities = [ctx.communities[(i * 7) % len(ctx.communities)] for i in range(showcase)]
     task = ctx.progress("志愿服务队与活动", total=teams_total)
     residents = list(ctx.users.get(Role.RESIDENT, []))
     serial = 0
@@ -146,4 +153,103 @@ def run(ctx: DemoContext) -> None:
             if volunteers[0].signups.filter(hours_status="approved").exists():
                 services.certificate_issue(actor=user, volunteer=volunteers[0], team=team)
         task.advance(1)
+    _load_history(ctx, anchor, showcase, teams_total, task)
     services.sweep_attendance(now=anchor)
+
+
+def _history_id(ctx: DemoContext, serial: int) -> str:
+    """Unique by construction: each thousand serials gets its own span of birth dates."""
+    group, seq = divmod(serial, 1000)
+    born = dt.date(1955, 1, 1) + dt.timedelta(days=group * 700 + ctx.rng.randrange(0, 650))
+    first17 = f"370611{born:%Y%m%d}{seq:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def _past_activity(
+    ctx: DemoContext, anchor: dt.datetime, n: int, upcoming: bool, size: int, community_name: str, title: str
+) -> services.PastActivity:
+    if upcoming:
+        starts = (anchor + dt.timedelta(days=ctx.rng.randrange(3, 28))).replace(hour=9, minute=0)
+    else:
+        # Spread over the past year, one every two months or so, on a weekend morning or a 16:30 class.
+        days = 20 + n * 70 + ctx.rng.randrange(0, 50)
+        starts = (anchor - dt.timedelta(days=days)).replace(hour=ctx.rng.choice([9, 16]), minute=0)
+    ends = starts + dt.timedelta(hours=ctx.rng.choice([2, 2, 3]))
+    capacity = ctx.rng.randrange(5, 10)
+    count = min(size, capacity + ctx.rng.choice([-2, -1, 0, 0, 1, 2]))
+    chosen = ctx.rng.sample(range(size), count)
+    times = sorted(starts - dt.timedelta(days=ctx.rng.randrange(2, 14), minutes=i) for i in range(count))
+    signups = []
+    for i, (v, at) in enumerate(zip(chosen, times, strict=True)):
+        arrived = left = None
+        if not upcoming and i < capacity and ctx.rng.random() > 0.06:  # about 6 % no-shows
+            late = ctx.rng.random() < 0.1
+            arrived = starts + dt.timedelta(
+                minutes=ctx.rng.randrange(16, 40) if late else -ctx.rng.randrange(0, 15)
+            )
+            left = ends - dt.timedelta(minutes=ctx.rng.randrange(0, 20))
+        roll = ctx.rng.random()
+        hours = "declined" if roll < 0.03 else "pending" if roll < 0.08 else "approved"
+        note = "未按要求完成服务" if hours == "declined" else ""
+        signups.append(
+            services.PastSignup(volunteer=v, at=at, arrived=arrived, left=left, hours=hours, note=note)
+        )
+    return services.PastActivity(
+        title=title,
+        starts_at=starts,
+        ends_at=ends,
+        address=f"{community_name}党群服务中心",
+        capacity=capacity,
+        signups=signups,
+    )
+
+
+def _load_history(ctx: DemoContext, anchor: dt.datetime, start: int, total: int, task: Task) -> None:
+    """Teams ``start``..``total`` with their year, loaded in chunks of 100 teams."""
+    count = total - start
+    if count <= 0:
+        return
+    size = max(4, round((VOLUNTEERS * ctx.scale - start * VOLUNTEERS_PER_TEAM) / count))
+    serial = 0
+    for first in range(start, total, 100):
+        batch = []
+        for t in range(first, min(total, first + 100)):
+            community = ctx.communities[(t * 7) % len(ctx.communities)]
+            kind = KINDS[t % len(KINDS)]
+            code, pname, title = PROJECTS[t % len(PROJECTS)]
+            people = []
+            for _ in range(size):
+                people.append(
+                    services.VolunteerInput(
+                        name=ctx.faker.name(),
+                        id_number=_history_id(ctx, serial),
+                        phone=f"1{ctx.rng.choice('3578')}{ctx.rng.randrange(10**9):09d}",
+                    )
+                )
+                serial += 1
+            activities = [
+                _past_activity(
+                    ctx, anchor, n, n >= PAST_ACTIVITIES + 1, size, community.name, f"{pname}·{title}"
+                )
+                for n in range(PAST_ACTIVITIES + 2)
+            ]
+            batch.append(
+                services.TeamHistory(
+                    name=f"{community.name}{KIND_NAMES[kind]}{t // len(ctx.communities) + 1}队",
+                    kind=kind,
+                    community=community,
+                    organisation=f"{community.name}党委"
+                    if kind == "member"
+                    else f"{community.name}居民委员会",
+                    project_name=pname,
+                    project_kind=code,
+                    responsible_person=ctx.faker.name(),
+                    contact_phone=f"0535-6{ctx.rng.randrange(10**6):06d}",
+                    skills=ctx.rng.choice(["辅导作业", "理发", "义诊", "法律咨询", "家电维修"]),
+                    joined_on=(anchor - dt.timedelta(days=400)).date(),
+                    volunteers=people,
+                    activities=activities,
+                )
+            )
+        services.history_load(actor=ctx.actor, teams=batch, now=anchor)
+        task.advance(len(batch))

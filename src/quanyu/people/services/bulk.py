@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
+from quanyu.core.bulk import fast_insert
 from quanyu.core.permissions import has_role
 from quanyu.core.pii import pii_hash
 from quanyu.people.access import EDITORS, TAG_VIEWERS
 from quanyu.people.models import Resident
-from quanyu.people.services.imports import BATCH_SIZE, fast_insert
+from quanyu.people.services.imports import BATCH_SIZE
 from quanyu.people.validation import FieldError, clean_id_number, clean_name, clean_phone, clean_tags
 
 

@@ -16,6 +16,13 @@ from quanyu.volunteering.services.exports import (
     teams_export,
     volunteers_export,
 )
+from quanyu.volunteering.services.history import (
+    HistoryResult,
+    PastActivity,
+    PastSignup,
+    TeamHistory,
+    history_load,
+)
 from quanyu.volunteering.services.hours import correction_decide, correction_request, hours_decide
 from quanyu.volunteering.services.imports import (
     TEAM_COLUMNS,
@@ -48,8 +55,12 @@ __all__ = [
     "NATIONAL_COLUMNS",
     "TEAM_COLUMNS",
     "VOLUNTEER_COLUMNS",
+    "HistoryResult",
     "ImportResult",
+    "PastActivity",
+    "PastSignup",
     "SweepResult",
+    "TeamHistory",
     "VolunteerInput",
     "activity_create",
     "activity_repeat",
@@ -59,6 +70,7 @@ __all__ = [
     "check_out_by_qr",
     "correction_decide",
     "correction_request",
+    "history_load",
     "hours_decide",
     "hours_export",
     "own_volunteer",

@@ -86,6 +86,8 @@ class Command(BaseCommand):
             f"{Unit.objects.count()} 个单位、{PartyOrg.objects.count()} 个党组织、"
             f"{PartTimeMember.objects.count()} 名兼职委员、{User.objects.count()} 个账号。"
         )
+        steps = "、".join(f"{name} {seconds:.1f}" for name, seconds in ctx.timings.items())
+        console.print(f"各步用时（秒）per-step seconds: {steps}")
         console.print(accounts_table(ctx.accounts))
         console.print(password_banner(ctx.password))
         console.print(f"账号清单已写入 {path}")

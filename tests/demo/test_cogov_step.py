@@ -64,3 +64,17 @@ def test_admission_list_and_pushes_in_every_status_with_their_events(demo, db):
     assert not AdmissionRequest.objects.filter(events__isnull=True).exists()
     decided = AdmissionRequest.objects.filter(status__in=["approved", "rejected"])
     assert AdmissionEvent.objects.filter(request__in=decided).count() == 2 * decided.count()
+
+
+def test_contracts_with_communities_and_their_streets_at_every_stage(demo, db):
+    """Half the year's contracts are with the unit's community, half with its street, and each half
+    runs through the whole cycle (draft to renewed)."""
+    from quanyu.cogov.models import Contract
+
+    this_year = Contract.objects.filter(renewed_from__isnull=True)
+    by_kind: dict[str, set[str]] = {}
+    for kind, status in this_year.values_list("area__kind", "status"):
+        by_kind.setdefault(kind, set()).add(status)
+    assert set(by_kind) == {"community", "street"}
+    for statuses in by_kind.values():
+        assert {"draft", "signed", "supervised", "evaluated", "renewed"} <= statuses, by_kind

@@ -119,6 +119,19 @@ DATABASES = {
         asgi=env_bool(ASGI_FLAG, False),
     )
 }
+# A streaming replica of the primary for the cockpit's reads (quanyu.core.replica): only code
+# inside replica_reads() reads from it; writes and migrations stay on the primary.
+if env_str("QUANYU_REPLICA_URL", ""):
+    DATABASES["replica"] = database_config(
+        env_str("QUANYU_REPLICA_URL", ""),
+        pool_size=env_int("QUANYU_DB_POOL_SIZE", 8),
+        pool_min=env_int("QUANYU_DB_POOL_MIN", 2),
+        pool_timeout=env_int("QUANYU_DB_POOL_TIMEOUT", 20),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        asgi=env_bool(ASGI_FLAG, False),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["quanyu.core.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("QUANYU_TEST_SQLITE", "") or None
 

@@ -50,6 +50,7 @@ from quanyu.assessment.models.areas import NO_DUE_DAY
 from quanyu.assessment.periods import Period, local_midnight
 from quanyu.catalog.models import Category
 from quanyu.core.clock import LOCAL_TZ, local
+from quanyu.core.replica import reading_connection
 from quanyu.core.workflow import lock
 from quanyu.tickets.models import SATISFIED_LEVELS, Ticket
 from quanyu.tickets.states import OPEN_STATUSES, TicketStatus
@@ -388,7 +389,7 @@ def day_sums(start: dt.date, end: dt.date, under: str = "") -> list[tuple[str, d
         f"SELECT path, {sums} FROM {table} "  # noqa: S608 — names from model metadata
         f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY path"
     )
-    with connection.cursor() as cursor:
+    with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(sql, [start, end, _like(under)])
         rows = cursor.fetchall()
     return [(r[0], {f: int(v or 0) for f, v in zip(FIELDS, r[1:], strict=True)}) for r in rows]
@@ -415,7 +416,7 @@ def open_sums(under: str, today: dt.date) -> list[tuple[str, int, int]]:
     without a limit sit in the last day), so the past due days are never read."""
     totals, table = AreaOpenTotal._meta.db_table, AreaOpenStat._meta.db_table
     like = _like(under)
-    with connection.cursor() as cursor:
+    with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(
             f"SELECT path, open FROM {totals} WHERE path LIKE %s ESCAPE '\\'",  # noqa: S608
             [like],
@@ -442,7 +443,7 @@ def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, 
         f"SELECT due_day FROM {table} "  # noqa: S608 — names from model metadata
         "WHERE due_day < %s AND path LIKE %s ESCAPE '\\' ORDER BY due_day LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(sql, [today, _like(under), count])
         days = [r[0] for r in cursor.fetchall()]
     if len(days) == count:
@@ -478,7 +479,7 @@ def category_sums(start: dt.date, end: dt.date, under: str, prefix: int) -> list
         f"SELECT SUBSTR(path, 1, %s), category, SUM(counted) FROM {table} "  # noqa: S608 — model metadata
         f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY 1, 2"
     )
-    with connection.cursor() as cursor:
+    with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(sql, [prefix, low, high, _like(under)])
         rows = cursor.fetchall()
     return [(r[0], int(r[1]), int(r[2] or 0)) for r in rows]

@@ -46,6 +46,7 @@ from quanyu.assessment.area_rollup import advisory_lock
 from quanyu.assessment.models import DepartmentDayStat, RollupState
 from quanyu.assessment.periods import Period, local_midnight, month
 from quanyu.core.clock import LOCAL_TZ, local
+from quanyu.core.replica import reading_connection
 from quanyu.core.workflow import lock, lock_one
 from quanyu.orgs.models import Unit, UnitKind
 from quanyu.tickets.models import RatingLevel, Ticket, TicketEvent, Whistle
@@ -130,7 +131,7 @@ def rollup_counts(period: Period) -> dict[int, dict[str, Any]]:
         f"LEFT JOIN {stat} d ON d.department_id = u.id AND d.day >= %s AND d.day < %s "
         "WHERE u.kind = %s GROUP BY u.id, u.name"
     )
-    with connection.cursor() as cursor:
+    with reading_connection(DepartmentDayStat).cursor() as cursor:
         cursor.execute(sql, [period.start, period.end, UnitKind.DEPARTMENT.value])
         rows = cursor.fetchall()
     return {r[0]: {"name": r[1], **{f: int(v) for f, v in zip(FIELDS, r[2:], strict=True)}} for r in rows}

@@ -24,6 +24,7 @@ from quanyu.assessment.indicators import cockpit, registry, selectors, services
 from quanyu.assessment.indicators.registry import Figure
 from quanyu.assessment.models import Indicator, IndicatorSet, ManualEntry, ScorePeriod
 from quanyu.assessment.periods import Period, current_month, parse_period
+from quanyu.core.replica import replica_reads
 from quanyu.orgs.models import Unit
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY")
@@ -423,6 +424,10 @@ class CockpitView(APIView):
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("area", int)], responses=ANY)
     def get(self, request: Request) -> Response:
+        with replica_reads():
+            return self._get(request)
+
+    def _get(self, request: Request) -> Response:
         from quanyu.analytics.board import hotspots_in
 
         area = cockpit.area_for(actor=request.user, area_id=request.query_params.get("area"))

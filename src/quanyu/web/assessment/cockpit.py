@@ -24,6 +24,7 @@ from quanyu.assessment.indicators import cockpit
 from quanyu.assessment.indicators.registry import Figure
 from quanyu.assessment.periods import Period, current_month, parse_period, recent_months
 from quanyu.catalog.models import Category
+from quanyu.core.replica import replica_reads
 
 MAP_FIGURES = ("in_time", "satisfied", "received", "open", "overdue", "repeat", "reported")
 HOTSPOTS_SHOWN = 5
@@ -96,6 +97,11 @@ def _chart_data(c: cockpit.Cockpit, figure: str, heat: list[list[float]]) -> dic
 
 @login_required
 def cockpit_page(request: HttpRequest) -> HttpResponse:
+    with replica_reads():
+        return _cockpit_page(request)
+
+
+def _cockpit_page(request: HttpRequest) -> HttpResponse:
     area = cockpit.area_for(actor=request.user, area_id=request.GET.get("area"))
     error = ""
     try:
@@ -128,7 +134,7 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         "categories": _categories(c),
         "hotspots": _hotspots(request.user, area),
     }
-    return render(request, "web/assessment/cockpit.html", context)
+    return render(request, "web/assessment/cockpit.html", context)  # rendered inside: lazy reads too
 
 
 def _tickets_of(request: HttpRequest, area: Area) -> tuple[Any, Period, Any, str, bool]:
@@ -158,6 +164,11 @@ def _tickets_of(request: HttpRequest, area: Area) -> tuple[Any, Period, Any, str
 
 @login_required
 def cockpit_tickets(request: HttpRequest) -> HttpResponse:
+    with replica_reads():
+        return _cockpit_tickets(request)
+
+
+def _cockpit_tickets(request: HttpRequest) -> HttpResponse:
     area = cockpit.area_for(actor=request.user, area_id=request.GET.get("area"))
     try:
         tickets, period, label, query, hotspot = _tickets_of(request, area)

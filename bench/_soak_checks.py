@@ -169,8 +169,11 @@ def classify_calls(calls: list[Any], window: tuple[float, float] | None) -> dict
     by_what: dict[str, Counter[str]] = {}
     lost = [c for c in calls if c.status is None]
     five = [c for c in calls if c.status is not None and c.status >= 500]
+    times: dict[str, list[float]] = {}
     for c in calls:
         by_what.setdefault(c.what, Counter())[str(c.status)] += 1
+        times.setdefault(c.what, []).append(c.end - c.start)
+    in_window = [c for c in calls if inside(c)]
     outside = [c for c in five if not inside(c)]
     return {
         "requests": len(calls),
@@ -185,6 +188,21 @@ def classify_calls(calls: list[Any], window: tuple[float, float] | None) -> dict
             f"{c.what} {c.status} at {c.start:.1f}: {c.error[:160]}" for c in outside[:5]
         ],
         "by_request": {k: dict(v) for k, v in sorted(by_what.items())},
+        "latency_ms": {k: _percentiles(v) for k, v in sorted(times.items())},
+        "restart_window": {
+            "requests": len(in_window),
+            "answered_2xx": sum(1 for c in in_window if c.status and c.status < 300),
+            "slowest_ms": round(1000 * max((c.end - c.start for c in in_window), default=0)),
+        },
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    v = sorted(values)
+    return {
+        "p50": round(1000 * v[len(v) // 2], 1),
+        "p99": round(1000 * v[min(len(v) - 1, int(0.99 * len(v)))], 1),
+        "max": round(1000 * v[-1], 1),
     }
 
 

@@ -151,8 +151,9 @@ def stepper(shared: Shared, seed: int, pause: float, share: float) -> None:
         for tid, category in fresh:
             if rng.random() < share:
                 progress[tid] = (category, 0)
-                # a third stop after the first step (accepted, or whistled: deadlines still run)
-                stops[tid] = 1 if rng.random() < 1 / 3 else len(_steps(shared, category))
+                # a third stop early (accepted, or whistled: their deadlines still run)
+                length = len(_steps(shared, category))
+                stops[tid] = rng.randint(1, max(1, length - 2)) if rng.random() < 1 / 3 else length
         if not progress:
             _pace(shared, pause)
             continue

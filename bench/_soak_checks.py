@@ -62,6 +62,20 @@ def check_tickets(conn: Any, shared: Any) -> dict[str, Any]:
     }
 
 
+STEP_EVENTS = {"accept": "accepted", "whistle": "whistled", "respond": "whistle_responded"}
+
+
+def steps_vs_events(calls: list[Any], events: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Per step: answers 200 against the events in the database. More events than 200s are steps
+    that committed while their answer failed (the database went away after the commit): the client
+    saw an error, the step was done; the stepper reads the ticket to find out."""
+    out = {}
+    for step, kind in STEP_EVENTS.items():
+        ok = sum(1 for c in calls if c.what == step and c.status == 200)
+        out[step] = {"answered_200": ok, "events": events.get(kind, 0)}
+    return out
+
+
 def check_events(conn: Any) -> dict[str, Any]:
     created = _rows(
         conn,
@@ -147,10 +161,12 @@ def check_all(db_url: str, shared: Any, sms_log: Path, phones: dict[str, str]) -
     import psycopg
 
     with psycopg.connect(db_url, autocommit=True, connect_timeout=10) as conn:
+        events = check_events(conn)
         venues = _rows(conn, "SELECT count(*) FROM venues_venue WHERE name LIKE '压测驿站%%'")[0][0]
         return {
             "tickets": check_tickets(conn, shared),
-            "events": check_events(conn),
+            "events": events,
+            "steps_vs_events": steps_vs_events(shared.calls, events["events_by_kind"]),
             "reminders": check_reminders(conn, sms_log, phones),
             "imports": {
                 "answers": dict(Counter(str(s) for s in shared.import_answers)),
@@ -174,6 +190,12 @@ def classify_calls(calls: list[Any], window: tuple[float, float] | None) -> dict
         by_what.setdefault(c.what, Counter())[str(c.status)] += 1
         times.setdefault(c.what, []).append(c.end - c.start)
     in_window = [c for c in calls if inside(c)]
+    samples: dict[str, list[str]] = {}
+    for c in calls:
+        if c.status is not None and c.status >= 400:
+            got = samples.setdefault(f"{c.what} {c.status}", [])
+            if len(got) < 2:
+                got.append(c.error[:160])
     outside = [c for c in five if not inside(c)]
     return {
         "requests": len(calls),
@@ -188,6 +210,7 @@ def classify_calls(calls: list[Any], window: tuple[float, float] | None) -> dict
             f"{c.what} {c.status} at {c.start:.1f}: {c.error[:160]}" for c in outside[:5]
         ],
         "by_request": {k: dict(v) for k, v in sorted(by_what.items())},
+        "error_answer_samples": samples,
         "latency_ms": {k: _percentiles(v) for k, v in sorted(times.items())},
         "restart_window": {
             "requests": len(in_window),

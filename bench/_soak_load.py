@@ -139,12 +139,30 @@ def _steps(shared: Shared, category: str) -> list[tuple[str, str, dict[str, Any]
     ]
 
 
+def _next_step(shared: Shared, tid: int, category: str, n: int) -> int:
+    """The index of the step the ticket waits for, read from its detail (``n`` when unreadable)."""
+    response = shared.call("detail", "GET", f"/api/tickets/{tid}/", "district_admin")
+    if response is None or response.status_code != 200:
+        return n
+    data = response.json()
+    status, whistles = data["status"], data.get("whistles") or []
+    if status == "new":
+        return 0
+    if status == "in_progress":
+        return 1
+    if status == "whistled" and whistles:
+        return 2 if whistles[0]["status"] == "pending" else 3
+    return len(_steps(shared, category))  # resolved or beyond
+
+
 def stepper(shared: Shared, seed: int, pause: float, share: float) -> None:
-    """Advance ``share`` of the tickets one step per turn, oldest first; a step answered 409
-    (lost a race, e.g. a sweep's lock) or with no answer is tried again on the next turn."""
+    """Advance ``share`` of the tickets one step per turn, oldest first; a step answered 409, 5xx
+    or not at all is followed by a read of the ticket, and tried again (five times at most) if the
+    ticket still waits for it."""
     rng = random.Random(seed)
     progress: dict[int, tuple[str, int]] = {}
     stops: dict[int, int] = {}
+    tries: dict[int, int] = {}
     while not shared.stop.is_set():
         with shared.lock:
             fresh, shared.to_step[:] = list(shared.to_step), []
@@ -162,9 +180,17 @@ def stepper(shared: Shared, seed: int, pause: float, share: float) -> None:
         steps = _steps(shared, category)
         step, user, body = steps[n]
         response = shared.call(step, "POST", f"/api/tickets/{tid}/{step}/", user, json=body)
-        if response is not None and response.status_code == 200:
+        status = response.status_code if response is not None else None
+        if status == 200:
             n += 1
-        elif response is not None and response.status_code not in (409,) and response.status_code < 500:
+        elif status is None or status >= 500 or status == 409:
+            # No answer, a 5xx or a 409: the step may have been done (committed, then the answer
+            # failed), or lost a race. Where the ticket stands says which step comes next.
+            n = _next_step(shared, tid, category, n)
+            tries[tid] = tries.get(tid, 0) + 1
+            if tries[tid] > 5:
+                n = len(steps)
+        else:
             n = len(steps)  # refused for a reason that will not change: leave it
         if n >= min(len(steps), stops[tid]):
             progress.pop(tid)

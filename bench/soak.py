@@ -416,6 +416,8 @@ def run(args: argparse.Namespace) -> None:
     from _util import write_result
     from celery import Celery
 
+    # SIGTERM (a CI time-out, `kill`) cleans up as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     tmp = Path(tempfile.mkdtemp(prefix="quanyu-soak-"))
     redis.Redis.from_url(args.redis).flushdb()
     recreate_database(args.pg)

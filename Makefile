@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers: the suite has 1,200+ tests and the machines have 2 cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup assets demo demo-build serve test test-fast lint format migrate bench clean
+.PHONY: setup assets demo demo-build serve test test-fast lint format migrate bench soak clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed translations
 
@@ -65,6 +65,12 @@ test-fast: setup
 
 bench: setup
 	$(PY) bench/locate.py
+
+# Several minutes of mixed load on the production shape with a Celery worker killed mid-sweep and a
+# PostgreSQL restart (bench/README.md): needs PostgreSQL (root, for pg_ctlcluster) and Redis.
+SOAK_MINUTES ?= 3
+soak: setup
+	$(PY) bench/soak.py --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -15,7 +15,7 @@ explicit registry, not a Django signal (STYLE.md §8).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
@@ -48,4 +48,11 @@ def wish_changed(wish_id: int) -> None:
     """Tell the listeners about ``wish_id`` after the transaction commits."""
     if _listeners:
         ids = frozenset({wish_id})
+        transaction.on_commit(lambda: _tell(ids))
+
+
+def wishes_changed(wish_ids: Iterable[int]) -> None:
+    """``wish_changed`` for many wishes at once (a bulk load): the listeners are told once."""
+    ids = frozenset(wish_ids)
+    if _listeners and ids:
         transaction.on_commit(lambda: _tell(ids))

@@ -2,9 +2,11 @@
 post, residents posting from their phones, members claiming and fulfilling, wishers confirming, a
 few thank-yous, disputes, lapses and cancellations. Every step through ``quanyu.wishes.services``.
 
-The seeds' proportions (Zhifu: about 3,000 wishes a year for a district) are kept, scaled down
-five times at full scale so that the whole demo stays near a minute: ``WISHES`` at ``ctx.scale`` 1
-(every wish goes through the services with its events: 900 took 24 s on the shared machine).
+The seeds' proportions (Zhifu: about 3,000 wishes a year for a district): ``WISHES`` at
+``ctx.scale`` 1 go through the step-by-step services, in every state (900 took 24 s on the shared
+machine); the rest of the year, ``HISTORY`` wishes already settled (realised and confirmed, a few
+rejected at review or cancelled), is loaded with ``wishes_history_load``, the bulk service a
+community uses to bring its past ledger over, with the same events, 双报到 links and points.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
+from django.utils import timezone
+
 from quanyu.accounts.models import User
 from quanyu.areas.models import Area
 from quanyu.core.idnumber import id_check_digit
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
+from quanyu.orgs.models import Unit
 from quanyu.people import services as people
 from quanyu.people.models import PartyMember, Resident
 from quanyu.people.services import PersonInput
@@ -25,10 +30,12 @@ from quanyu.volunteering import services as volunteering
 from quanyu.volunteering.models import Team
 from quanyu.wishes import services
 from quanyu.wishes.models import Wish
+from quanyu.wishes.services import PastWish
 
 TITLE = "微心愿"
 
 WISHES = 600
+HISTORY = 2_400
 TAGS = ["空巢老人", "留守儿童", "残疾人", "低收入"]
 # (kind, what the person wrote, the public text staff publish)
 WISHES_TEXT = [
@@ -197,6 +204,7 @@ def run(ctx: DemoContext) -> None:
         elders_by_community[person.community_id].append(person)
     members = _link_members(ctx)
     residents = _residents_by_community(ctx)
+    _history(ctx, elders_by_community, residents)
     everyone = [u for users in members.values() for u in users]
     total = max(len(PLAN) // 4, round(WISHES * ctx.scale))
     task = ctx.progress("微心愿", total=total)
@@ -210,3 +218,74 @@ def run(ctx: DemoContext) -> None:
         claimants = members.get(community.pk) or everyone
         _advance(ctx, i, wish, PLAN[(i * 7) % len(PLAN)], claimants)
         task.advance(1)
+
+
+def _history(ctx: DemoContext, elders: dict[int, list[Resident]], residents: dict[int, list[User]]) -> None:
+    """The year's settled wishes before the ones in flight: 85 % realised, the rest rejected or cancelled."""
+    total = round(HISTORY * ctx.scale)
+    if total <= 0:
+        return
+    task = ctx.progress("微心愿（往期）", total=total)
+    now = timezone.now()
+    members: dict[int, list[PartyMember]] = defaultdict(list)
+    for member in PartyMember.objects.filter(user__isnull=False, community__isnull=False).select_related(
+        "user"
+    ):
+        members[member.community_id].append(member)  # type: ignore[index]
+    units: dict[int, list[Unit]] = defaultdict(list)
+    for unit in ctx.units:
+        if unit.pk in ctx.unit_community:
+            units[ctx.communities[ctx.unit_community[unit.pk]].pk].append(unit)
+    batch: list[PastWish] = []
+    for i in range(total):
+        community = ctx.communities[(i * 11) % len(ctx.communities)]
+        kind, text, public = WISHES_TEXT[i % len(WISHES_TEXT)]
+        mine = residents.get(community.pk, [])
+        theirs = elders.get(community.pk, [])
+        wisher = mine[i % len(mine)] if mine and (i % 3 == 0 or not theirs) else None
+        resident = None if wisher is not None else (theirs[i % len(theirs)] if theirs else None)
+        if wisher is None and resident is None:
+            continue
+        roll = ctx.rng.random()
+        outcome = "confirmed" if roll < 0.85 else "rejected" if roll < 0.93 else "cancelled"
+        claimant: Any = None
+        claimed_by = None
+        if outcome == "confirmed":
+            here = members.get(community.pk)
+            if here and ctx.rng.random() < 0.6:
+                claimant = ctx.rng.choice(here)
+                claimed_by = claimant.user
+            elif units.get(community.pk):
+                claimant = ctx.rng.choice(units[community.pk])
+            elif here:
+                claimant = ctx.rng.choice(here)
+                claimed_by = claimant.user
+            else:
+                outcome = "cancelled"
+        batch.append(
+            PastWish(
+                community=community,
+                kind=kind,
+                text=text,
+                public_text=public,
+                submitted_at=now
+                - datetime.timedelta(days=ctx.rng.randrange(40, 360), hours=ctx.rng.randrange(0, 12)),
+                outcome=outcome,
+                estimated_value=ctx.rng.choice([None, 50, 80, 120, 200]),
+                wisher=wisher,
+                resident=resident,
+                claimant=claimant,
+                claimed_by=claimed_by,
+                reviewed_after=datetime.timedelta(days=ctx.rng.randrange(1, 4)),
+                done_after=datetime.timedelta(days=ctx.rng.randrange(5, 25)),
+                by_phone=wisher is None,
+                reason="不属于微心愿范围，已转其他渠道办理"
+                if outcome == "rejected"
+                else "许愿人已搬离本社区",
+                note="已送达并当面交给许愿人",
+                thanks="感谢社区和志愿者的关心帮助！" if i % 4 == 0 else "",
+            )
+        )
+    for first in range(0, len(batch), 500):
+        services.wishes_history_load(actor=ctx.actor, wishes=batch[first : first + 500], now=now)
+        task.advance(len(batch[first : first + 500]))

@@ -10,6 +10,7 @@ from quanyu.wishes.services.claims import (
     wish_lapse_sweep,
 )
 from quanyu.wishes.services.closing import wish_confirm, wish_dispute, wish_resolve, wish_thank
+from quanyu.wishes.services.history import PastWish, wishes_history_load
 from quanyu.wishes.services.posting import (
     wish_approve,
     wish_cancel,
@@ -19,6 +20,7 @@ from quanyu.wishes.services.posting import (
 )
 
 __all__ = [
+    "PastWish",
     "wish_approve",
     "wish_cancel",
     "wish_claim",
@@ -34,4 +36,5 @@ __all__ = [
     "wish_submit",
     "wish_submit_on_behalf",
     "wish_thank",
+    "wishes_history_load",
 ]

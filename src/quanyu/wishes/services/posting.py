@@ -66,7 +66,7 @@ def _shares(value: Any) -> int:
     return shares
 
 
-def _street(community: Area) -> Area | None:
+def street_of(community: Area) -> Area | None:
     parent = Area.objects.get_parent(community)
     return parent if parent is not None and parent.kind == AreaKind.STREET else None
 
@@ -107,7 +107,7 @@ def _create(
             wanted_by=checked.wanted_by,
             shares=shares,
             community=community,
-            street=_street(community),
+            street=street_of(community),
             scope_path=community.path,
             on_behalf=resident is not None,
             wisher=None if resident is not None else actor,

@@ -30,7 +30,7 @@ from quanyu.core.pii import EncryptedCharField, encrypt, pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.access import EDITORS, TAG_VIEWERS
-from quanyu.people.models import PartyMember, Resident
+from quanyu.people.models import PartyMember, Resident, name_sort_key
 from quanyu.people.validation import (
     FieldError,
     clean_category,
@@ -155,6 +155,9 @@ def fast_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if any(f.attname == "name_key" for f in fields):  # what Person.save keeps, for a bulk insert
+        for row in rows:
+            row["name_key"] = name_sort_key(row.get("name", ""))
     plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

@@ -272,6 +272,12 @@ def _item_values(item: Item, group: Category, order: int, units: list[Unit]) -> 
     }
 
 
+def _differs(row: Category, name: str, value: object) -> bool:
+    if name in ("parent", "lead_department"):  # by id: no query for the related row
+        return getattr(row, f"{name}_id") != getattr(value, "pk", None)
+    return bool(getattr(row, name) != value)
+
+
 def catalog_seed_demo() -> list[Category]:
     """Create or update the demo catalogue; answers its items in catalogue order."""
     departments = {u.name: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
@@ -285,17 +291,22 @@ def catalog_seed_demo() -> list[Category]:
             top.save()
             groups[group.code] = top
         items: list[Category] = []
+        changed: list[Category] = []
         wanted: dict[str, list[Unit]] = {}
         for group in CATALOGUE:
             for i_order, item in enumerate(group.items):
                 units = [departments[name] for name in item.departments if name in departments]
                 row = existing.get(item.code) or Category(code=item.code)
-                for name, value in _item_values(item, groups[group.code], i_order, units).items():
+                values = _item_values(item, groups[group.code], i_order, units)
+                if row.pk is not None and any(_differs(row, k, v) for k, v in values.items()):
+                    changed.append(row)
+                for name, value in values.items():
                     setattr(row, name, value)
                 items.append(row)
                 wanted[item.code] = units
         Category.objects.bulk_create([c for c in items if c.pk is None])
-        Category.objects.bulk_update([c for c in items if c.code in existing], _ITEM_FIELDS)
+        # Only the rows that differ: a re-seed of an unchanged catalogue writes no item.
+        Category.objects.bulk_update(changed, _ITEM_FIELDS, batch_size=50)
         _set_departments(items, wanted)
         Category.objects.filter(code__in=RETIRED_GROUPS, parent=None).exclude(children__active=True).update(
             active=False

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from quanyu.accounts.models import User
 from quanyu.people import services
 from quanyu.people.models import PartyMember, Resident, name_sort_key
 from quanyu.people.services import ResidentSpec
@@ -60,6 +61,9 @@ def test_members_page_api_and_export_in_pinyin_order(members, city):
     assert [m["name"] for body in api for m in body["results"]] == PINYIN
     assert _xlsx_names(client.get("/people/members/export.xlsx").content) == PINYIN
     assert _xlsx_names(client.get("/api/members/export/").content) == PINYIN
+    User.objects.filter(pk=city.users["community_x"].pk).update(is_staff=True)
+    admin = logged_in(User.objects.get(pk=city.users["community_x"].pk)).get("/admin/people/partymember/")
+    assert [m.name for m in admin.context["cl"].result_list] == PINYIN
 
 
 def test_residents_page_api_and_export_in_pinyin_order(residents, city):

@@ -5,9 +5,12 @@ and a page costs the same number of queries however many people the register hol
 
 from __future__ import annotations
 
+import importlib
 import io
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -100,3 +103,14 @@ def test_a_page_costs_the_same_queries_for_more_people(members, city, branches):
     for seq in range(10, 40):
         add_member(city, branches, seq, name=f"{'赵钱孙李周吴郑王'[seq % 8]}{seq}")
     assert cost() == few
+
+
+def test_the_migration_fills_the_keys_of_existing_rows(members, residents):
+    """Rows written before the column existed get their key from the migration's batched UPDATEs."""
+    PartyMember.objects.update(name_key="")
+    Resident.objects.update(name_key="")
+    migration = importlib.import_module("quanyu.people.migrations.0006_name_key")
+    migration.fill_keys(apps, SimpleNamespace(connection=connection))
+    for model in (PartyMember, Resident):
+        assert [p.name for p in model.objects.order_by("name_key", "id")] == PINYIN
+        assert all(p.name_key == name_sort_key(p.name) for p in model.objects.all())

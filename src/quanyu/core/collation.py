@@ -12,3 +12,10 @@ from __future__ import annotations
 def pinyin_key(text: str) -> bytes:
     """A sort key putting ``text`` in pinyin order (Latin letters and digits first, as in GB order)."""
     return (text or "").encode("gb18030", errors="replace")
+
+
+def pinyin_column_key(text: str) -> str:
+    """``pinyin_key`` as text for a sort-key column: the GB 18030 bytes in upper-case hex, whose
+    order is the bytes' order under every collation (0–9 before A–F, no case or accent folding to
+    apply), so ``ORDER BY`` on the column gives pinyin order on SQLite and PostgreSQL alike."""
+    return pinyin_key(text).hex().upper()

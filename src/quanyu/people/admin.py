@@ -55,6 +55,7 @@ class MaskedPersonAdmin(ReadOnlyScopedAdmin):
     """ID number and phone masked in the list and on the page; the clear values are never rendered."""
 
     search_fields = ("name",)
+    ordering = ("name_key", "id")  # pinyin order, as the registers list people
 
     @admin.display(description=gettext_lazy("身份证号"))
     def id_number_masked(self, obj: Any) -> str:

@@ -10,11 +10,14 @@ indexed ``startswith`` and no join.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area
+from quanyu.core.collation import pinyin_column_key
 from quanyu.core.pii import EncryptedCharField
 from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import PartyOrg, Unit
@@ -50,10 +53,18 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("预备党员")
 
 
+def name_sort_key(name: str) -> str:
+    """The value of ``Person.name_key`` for ``name`` (cut to the column; a prefix keeps the order)."""
+    return pinyin_column_key(name)[:200]
+
+
 class Person(models.Model):
     """Fields a resident and a party member share."""
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # The name's pinyin-order key (core.collation.pinyin_column_key), kept by ``save`` and by the
+    # bulk writers, so that lists sort and paginate in the database (issue 13 point 13).
+    name_key = models.CharField(max_length=200, blank=True, default="", db_index=True, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     id_number = EncryptedCharField(_("身份证号"), blank=True)
     id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -71,6 +82,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Resident(Person):

@@ -65,6 +65,11 @@ def _search_q(text: str) -> Q:
     return q
 
 
+# Registers list people by name in pinyin order (张 after 李 after 安), in the database: the
+# stored ``name_key`` sorts, the id breaks ties between namesakes (issue 13 point 13).
+NAME_ORDER = ("name_key", "id")
+
+
 @dataclass
 class MemberFilters:
     search: str = ""
@@ -87,7 +92,7 @@ def member_list_for(*, actor: Any, filters: MemberFilters | None = None) -> Quer
         qs = qs.filter(branch_id=f.branch)
     if f.community:
         qs = qs.filter(community_id=f.community)
-    return qs.order_by("id")
+    return qs.order_by(*NAME_ORDER)
 
 
 def registered_member_counts(*, actor: Any, orgs: Iterable[PartyOrg]) -> dict[int, int]:
@@ -128,7 +133,7 @@ def resident_list_for(*, actor: Any, filters: ResidentFilters | None = None) -> 
     if f.tag and can_see_tags(actor):
         # Only roles that may see the tags may filter by them (a filter would leak them).
         qs = scope(qs, actor=as_roles(actor, TAG_VIEWERS)).filter(tags__contains=f",{f.tag},")
-    return qs.order_by("id")
+    return qs.order_by(*NAME_ORDER)
 
 
 def resident_get_for(*, actor: Any, resident_id: Any) -> Resident:

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area
 from quanyu.core.audit import audit_record
-from quanyu.core.bulk import fast_insert
 from quanyu.core.permissions import has_role
 from quanyu.core.pii import pii_hash
 from quanyu.people.access import EDITORS, TAG_VIEWERS
 from quanyu.people.models import Resident
-from quanyu.people.services.imports import BATCH_SIZE
+from quanyu.people.services.imports import BATCH_SIZE, insert_persons
 from quanyu.people.validation import FieldError, clean_id_number, clean_name, clean_phone, clean_tags
 
 
@@ -63,7 +62,7 @@ def residents_bulk_create(
             raise duplicate
         try:
             with transaction.atomic():
-                fast_insert(Resident, batch)
+                insert_persons(Resident, batch)
         except IntegrityError:
             raise duplicate from None
         written += len(batch)

@@ -30,7 +30,7 @@ from quanyu.core.pii import pii_hash
 from quanyu.core.spreadsheets import Column, RowError, read_rows
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people.access import EDITORS, TAG_VIEWERS
-from quanyu.people.models import PartyMember, Resident
+from quanyu.people.models import PartyMember, Resident, name_sort_key
 from quanyu.people.validation import (
     FieldError,
     clean_category,
@@ -133,6 +133,14 @@ def _check_actor(actor: Any) -> None:
         raise PermissionDenied(_("您无权导入名册"))
 
 
+def insert_persons(model: type[PartyMember] | type[Resident], rows: list[dict[str, Any]]) -> None:
+    """``core.bulk.fast_insert`` for members and residents, with the name's sort key that
+    ``Person.save`` keeps (lists sort by it: pinyin order)."""
+    for row in rows:
+        row["name_key"] = name_sort_key(row.get("name", ""))
+    fast_insert(model, rows)
+
+
 class _Importer(ABC):
     model: type[PartyMember] | type[Resident]
     columns: list[Column]
@@ -201,14 +209,14 @@ class _Importer(ABC):
             if writing() and good:
                 try:
                     with transaction.atomic():
-                        fast_insert(self.model, good)
+                        insert_persons(self.model, good)
                 except IntegrityError:
                     # Written meanwhile by someone else: the unique constraint caught it; report
                     # those rows like any other duplicate, then write the rest (if still writing).
                     ok = {f["id_hash"] for f in good}
                     good = taken([(row, f) for row, f in batch if f["id_hash"] in ok])
                     if writing() and good:
-                        fast_insert(self.model, good)
+                        insert_persons(self.model, good)
                     result.written += len(good) if writing() else 0
                 else:
                     result.written += len(good)
@@ -412,7 +420,7 @@ def members_bulk_create(*, actor: Any, members: Iterable[MemberSpec], batch_size
                 raise duplicate
             try:
                 with transaction.atomic():
-                    fast_insert(PartyMember, batch)
+                    insert_persons(PartyMember, batch)
             except IntegrityError:
                 raise duplicate from None
             written += len(batch)

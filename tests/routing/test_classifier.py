@@ -67,8 +67,12 @@ def test_the_one_message_path_equals_scikit_learns(messages):
         assert confidence == float(fast[int(fast_decision.argmax())])
 
 
-def _format_1_artefact(model: TextClassifier) -> tuple[bytes, str]:
-    """An artefact as format 1 wrote it: the model's state without the fields format 2 added."""
+FORMAT_3_FIELDS = ("words_weight", "ridge", "ridge_alpha", "ridge_model")
+FORMAT_2_FIELDS = ("head", "head_weight", "nbsvm", "nb")
+
+
+def _old_artefact(model: TextClassifier, fmt: int = 1) -> tuple[bytes, str]:
+    """An artefact as format 1 (or 2) wrote it: the model's state without the fields later formats added."""
     import hashlib
     import io
 
@@ -76,22 +80,35 @@ def _format_1_artefact(model: TextClassifier) -> tuple[bytes, str]:
 
     class Old:
         def __reduce__(self):
-            added = ("head", "head_weight", "nbsvm", "nb")
+            added = FORMAT_3_FIELDS + (FORMAT_2_FIELDS if fmt == 1 else ())
             state = {k: v for k, v in model.__dict__.items() if k not in added}
             return (object.__new__, (TextClassifier,), {**state, "fast": None})
 
     buffer = io.BytesIO()
-    joblib.dump({"format": 1, "model": Old()}, buffer, compress=3)
+    joblib.dump({"format": fmt, "model": Old()}, buffer, compress=3)
     data = buffer.getvalue()
     return data, hashlib.sha256(data).hexdigest()
 
 
 def test_a_format_1_artefact_still_loads_and_predicts_as_it_did(messages):
     rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
-    old = TextClassifier(head=0, nbsvm=False).fit([r["text"] for r in rows], [r["label"] for r in rows])
-    loaded = classifier.loads(*_format_1_artefact(old))
+    old = TextClassifier(head=0, nbsvm=False, words=False, ridge=False).fit(
+        [r["text"] for r in rows], [r["label"] for r in rows]
+    )
+    loaded = classifier.loads(*_old_artefact(old))
     assert (loaded.head, loaded.nbsvm, loaded.nb) == (0, False, None)
     assert loaded.fast is not None
+    assert loaded.predict_with_confidence(probe) == old.predict_with_confidence(probe)
+    one = "".join(probe[0].split())
+    assert loaded.predict_with_confidence([one]) == old.predict_with_confidence([one])
+
+
+def test_a_format_2_artefact_still_loads_and_predicts_as_it_did(messages):
+    rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
+    old = TextClassifier(words=False, ridge=False).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    loaded = classifier.loads(*_old_artefact(old, 2))
+    assert (loaded.words, loaded.ridge, loaded.ridge_model) == (False, False, None)
+    assert loaded.fast is not None and loaded.nb is not None
     assert loaded.predict_with_confidence(probe) == old.predict_with_confidence(probe)
     one = "".join(probe[0].split())
     assert loaded.predict_with_confidence([one]) == old.predict_with_confidence([one])
@@ -117,7 +134,7 @@ def test_an_unknown_artefact_format_is_refused_by_name():
 def test_the_vote_uses_both_models_and_the_subject(messages):
     rows = messages[:600]
     model = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
-    assert model.nb is not None and model.nb[0].shape == (len(model.fast["coef"]), len(model.labels))
+    assert model.nb is not None and model.ridge_model is None
     assert [name for name, _, _ in model._parts()] == ["chars", "head"]
     text = "".join(messages[700]["text"].split())
     x = model.vectoriser.transform([text])
@@ -125,3 +142,22 @@ def test_the_vote_uses_both_models_and_the_subject(messages):
     nb = x @ model.nb[0] + model.nb[1]
     vote = classifier.standardised(svm) + classifier.standardised(nb)
     assert abs(model._batch([text])[0] - vote).max() < 1e-5
+
+
+def test_the_words_and_ridge_option_votes_ridge_with_nbsvm_and_keeps_the_fast_path(messages):
+    rows = messages[:600]
+    model = TextClassifier(words=True, ridge=True).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    assert model.nb is not None and model.nb[0].shape == (len(model.fast["coef"]), len(model.labels))
+    assert [name for name, _, _ in model._parts()] == ["chars", "head", "words"]
+    text = "".join(messages[700]["text"].split())
+    x = model.vectoriser.transform([text])
+    ridge = model.ridge_model.decision_function(x)
+    nb = x @ model.nb[0] + model.nb[1]
+    vote = classifier.standardised(ridge) + classifier.standardised(nb)
+    assert abs(model._batch([text])[0] - vote).max() < 1e-5
+    for r in [*messages[600:620], {"text": "电梯"}, {"text": "☃☃"}]:
+        one = "".join(r["text"].split())
+        fast_decision, fast = model._one(one)
+        slow_decision, slow = model._batch([one])
+        assert abs(fast - slow[0]).max() < 1e-4
+        assert abs(fast_decision - slow_decision[0]).max() < 1e-4

@@ -34,8 +34,8 @@ from quanyu.wishes.services import PastWish
 
 TITLE = "微心愿"
 
-WISHES = 600
-HISTORY = 2_400
+WISHES = 300
+HISTORY = 2_700
 TAGS = ["空巢老人", "留守儿童", "残疾人", "低收入"]
 # (kind, what the person wrote, the public text staff publish)
 WISHES_TEXT = [

@@ -287,3 +287,22 @@ def test_indicator_sets_are_published_and_computed(demo, db):
         period = s.periods.get()
         totals = Score.objects.filter(score_period=period, indicator=None)
         assert totals.exists() and all(t.rank for t in totals)
+
+
+def test_this_years_records_are_filled(demo, db):
+    """The demo's year is the year it is built in, for every step: 双报到, duty and 三会一课 sit in
+    it, and a resident tagged 空巢老人 is 65 or older today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quanyu.people.models import DutyLog, Meeting, Report, Resident
+
+    today = timezone.localdate()
+    assert set(Report.objects.values_list("year", flat=True)) == {today.year}
+    assert DutyLog.objects.filter(on_date=today).exists()
+    assert Meeting.objects.filter(held_on__gt=today - dt.timedelta(days=90)).exists()
+    elders = Resident.objects.filter(tags__contains=",elderly_alone,")
+    assert elders.exists()
+    for born in elders.values_list("birth_date", flat=True)[:200]:
+        assert (today - born).days // 365 >= 65

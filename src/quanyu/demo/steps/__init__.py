@@ -26,8 +26,10 @@ something for a later step puts it in ``ctx.extra``.
 
 Rules: write only through the owning app's services (an app owns its tables); use bulk services
 for anything counted in thousands (the full build must stay well under a minute on SQLite);
-report progress with ``ctx.progress(description, total)``; never read the clock or the global
-random state, so the same seed gives the same data. The whole build runs in one transaction.
+report progress with ``ctx.progress(description, total)``; read the clock only for the build's
+date or time, once per step (the demo's year is the year it is built in, so this year's figures,
+records and assessment are filled), and never the global random state, so the same seed on the same
+day gives the same data. The whole build runs in one transaction.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from quanyu.core.idnumber import id_check_digit
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
@@ -25,14 +27,13 @@ FLOAT_PLACES = [
 ]
 CATEGORIES = ["社区党员", "在职党员", "在职党员", "离退休党员", "离退休党员", "流动党员", "企业党员"]
 POSTS = ["环境监督岗", "政策宣传岗", "矛盾调解岗", "文明劝导岗"]
-# 三会一课 of a demo member's branch: (kind, topic, days before TODAY); the member was on leave
+# 三会一课 of a demo member's branch: (kind, topic, days before the build date); the member was on leave
 # for none, the others for the one 40 days back.
 MEETINGS = [
     ("congress", "学习贯彻党的二十届三中全会精神", 70),
     ("committee", "研究部署在职党员双报到工作", 40),
     ("lecture", "书记讲党课：党建引领基层治理", 10),
 ]
-TODAY = datetime.date(2025, 6, 30)  # the demo's own "today": never the clock
 
 
 def _id_number(ctx: DemoContext, serial: int) -> str:
@@ -42,6 +43,10 @@ def _id_number(ctx: DemoContext, serial: int) -> str:
 
 
 def run(ctx: DemoContext) -> None:
+    # The build's date, as the tickets, venues and volunteering steps use: this year's 双报到,
+    # duty and 三会一课 sit in the same year as everything else the demo shows (a fixed 2025 left
+    # the current year's records and the assessment's 双报到 share empty).
+    today = timezone.localdate()
     per_branch = max(2, round(MEMBERS_PER_BRANCH * ctx.scale))
     community_by_path = {c.path: c for c in ctx.communities}
     specs: list[MemberSpec] = []
@@ -83,7 +88,7 @@ def run(ctx: DemoContext) -> None:
         in_service = PartyMember.objects.filter(community=community, category="in_service").order_by("id")
         for member in in_service[:2]:
             report = services.report_submit_member(
-                actor=ctx.actor, member=member, community=community, year=2025
+                actor=ctx.actor, member=member, community=community, year=today.year
             )
             services.report_confirm(actor=ctx.actor, report=report)
         # 流动党员: the first of the category are registered (the rest shows as work left to do).
@@ -94,12 +99,12 @@ def run(ctx: DemoContext) -> None:
                 member=member,
                 direction="out",
                 place=ctx.rng.choice(FLOAT_PLACES),
-                starts_on=TODAY - datetime.timedelta(days=ctx.rng.randrange(30, 400)),
+                starts_on=today - datetime.timedelta(days=ctx.rng.randrange(30, 400)),
                 contact_interval_days=90,
             )
         for member in members[2:4]:
             claim = services.post_claim(actor=ctx.actor, post=post, member=member)
-            services.duty_log_add(actor=ctx.actor, claim=claim, on_date=TODAY, hours=2, note="巡查与宣传")
+            services.duty_log_add(actor=ctx.actor, claim=claim, on_date=today, hours=2, note="巡查与宣传")
         task.advance(1)
 
     # The demo party-member accounts (dangyuan_N) are members of their community with a log-in,
@@ -123,7 +128,7 @@ def run(ctx: DemoContext) -> None:
                     actor=ctx.actor,
                     branch=member.branch,
                     kind=kind,
-                    held_on=TODAY - datetime.timedelta(days=days),
+                    held_on=today - datetime.timedelta(days=days),
                     topic=topic,
                     attendance={
                         pk: ("present" if pk == member.pk or days != 40 else "leave") for pk in branch_members

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from quanyu.core.idnumber import id_check_digit
 from quanyu.demo.context import DemoContext
 from quanyu.people import services
@@ -21,12 +23,11 @@ from quanyu.people import services
 TITLE = "居民名册"
 REGISTERED_SHARE = 0.15
 SIZES, SIZE_WEIGHTS = [1, 2, 3, 4, 5], [0.22, 0.32, 0.26, 0.14, 0.06]
-TODAY = datetime.date(2025, 6, 30)  # the demo's own "today", as in the people step
 
 
-def _born(ctx: DemoContext, low: int, high: int) -> datetime.date:
-    """A birth date for someone aged ``low`` to ``high`` on the demo's today."""
-    start = TODAY.replace(year=TODAY.year - high)
+def _born(ctx: DemoContext, low: int, high: int, today: datetime.date) -> datetime.date:
+    """A birth date for someone aged ``low`` to ``high`` on the build's date (as the people step)."""
+    start = datetime.date(today.year - high, today.month, min(today.day, 28))
     return start + datetime.timedelta(days=ctx.rng.randrange(0, 365 * (high - low)))
 
 
@@ -42,6 +43,7 @@ def _id_number(ctx: DemoContext, born: datetime.date, male: bool, used: set[str]
 
 def run(ctx: DemoContext) -> None:
     layout, rng, faker = ctx.layout, ctx.rng, ctx.faker
+    today = timezone.localdate()  # ages and protected tags as of the build, like the other steps
     specs: list[services.ResidentSpec] = []
     used: set[str] = set()
     for b, building in enumerate(layout.buildings):
@@ -59,13 +61,17 @@ def run(ctx: DemoContext) -> None:
             low_income = rng.random() < 0.025
             for member in range(size):
                 if member == 0:
-                    born = _born(ctx, 66, 90) if size == 1 and rng.random() < 0.35 else _born(ctx, 25, 80)
+                    born = (
+                        _born(ctx, 66, 90, today)
+                        if size == 1 and rng.random() < 0.35
+                        else _born(ctx, 25, 80, today)
+                    )
                 elif member == 1:
-                    born = _born(ctx, 25, 80)
+                    born = _born(ctx, 25, 80, today)
                 else:
-                    born = _born(ctx, 0, 20)
+                    born = _born(ctx, 0, 20, today)
                 tags = []
-                age = (TODAY - born).days // 365
+                age = (today - born).days // 365
                 if size == 1 and age >= 65:
                     tags.append("空巢老人")
                 if member == 0 and low_income:

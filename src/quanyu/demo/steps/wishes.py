@@ -62,7 +62,7 @@ PLAN = (
 
 
 def _id(ctx: DemoContext, serial: int) -> str:
-    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=ctx.rng.randrange(0, 365 * 30))
+    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=ctx.rng.randrange(0, 365 * 20))  # 66 and older
     first17 = f"370602{born:%Y%m%d}{(700 + serial) % 1000:03d}"
     return first17 + id_check_digit(first17)
 

@@ -136,6 +136,14 @@ class Procs:
 
     def start(self, name: str) -> None:
         celery = [str(BIN / "celery"), "-A", "quanyu"]
+
+        def worker(n: int) -> list[str]:
+            """Celery worker ``n``: the shared queue and one of its own (the sweep aimed at it)."""
+            return [
+                *celery, "worker", "-n", f"soak{n}@%h", "-Q", f"celery,soak{n}", "-c", str(CELERY_CHILDREN),
+                "--without-mingle", "--without-gossip", "--loglevel", "INFO",
+            ]  # fmt: skip
+
         commands = {
             "web": [
                 str(BIN / "uvicorn"),
@@ -151,34 +159,8 @@ class Procs:
                 "--log-level",
                 "warning",
             ],
-            "celery1": [
-                *celery,
-                "worker",
-                "-n",
-                "soak1@%h",
-                "-Q",
-                "celery,soak1",
-                "-c",
-                str(CELERY_CHILDREN),
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
-            "celery2": [
-                *celery,
-                "worker",
-                "-n",
-                "soak2@%h",
-                "-Q",
-                "celery,soak2",
-                "-c",
-                str(CELERY_CHILDREN),
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
+            "celery1": worker(1),
+            "celery2": worker(2),
             "beat": [*celery, "beat", "-s", str(self.tmp / "beat-schedule"), "--loglevel", "INFO"],
         }
         path = self.tmp / f"{name}.log"

@@ -193,8 +193,8 @@ def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | Non
         if Volunteer.objects.filter(id_hash__in=taken[i : i + 500]).exists():
             raise ValidationError(_("有志愿者的身份证号已注册为志愿者"))
 
-    actor_id, actor_name = actor_fields(actor)["actor"], actor_fields(actor)["actor_name"]
-    who = {"actor_id": getattr(actor_id, "pk", None), "actor_name": actor_name}
+    fields = actor_fields(actor)
+    who = {"actor_id": getattr(fields["actor"], "pk", None), "actor_name": fields["actor_name"]}
     made_teams = Team.objects.bulk_create(
         [
             Team(

@@ -60,7 +60,8 @@ def _not_asked_to_rate(resident, url: str, ticket: Ticket) -> None:
 
 
 def _asked_to_rate(resident, url: str, ticket: Ticket) -> None:
-    """My requests (/tickets/mine/) carries the request to rate (leading to the request) and the rating form."""
+    """The resident's requests page (/tickets/mine/) carries the request to rate, leading to the
+    request, and the rating form."""
     resident.goto(f"{url}/tickets/mine/")
     resident.locator(f"a.qy-rate-link[href='/tickets/{ticket.pk}/']").wait_for()
     item = resident.locator(f"article.qy-mine-item[data-ticket='{ticket.pk}']")

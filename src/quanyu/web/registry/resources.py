@@ -1,7 +1,11 @@
 """A grid's resource map (党建资源地图, issue 13 point 5): who and what the grid can count on, each
 figure read through the owning app's scoped selector for the viewer, so it equals the list that
 figure links to. The people in it are staff (their display names); residents and members are
-counts only, never names."""
+counts only, never names.
+
+Venues are those whose area or building lies in the grid. Volunteer teams are registered on a
+community (``volunteering`` requires it), so the grid shows its community's teams, as it shows
+the community's posts. A fixed number of queries whatever the grid holds."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from quanyu.orgs import selectors as orgs
 from quanyu.orgs.collation import NameOrdered
 from quanyu.people import selectors as people
 from quanyu.people.access import READERS
+from quanyu.venues import selectors as venues
+from quanyu.volunteering import selectors as volunteering
 
 SHOWN = 12
 
@@ -35,11 +41,16 @@ class GridResources:
     posts: list[Any] = field(default_factory=list)
     grid_workers: list[str] = field(default_factory=list)
     building_heads: list[tuple[str, str]] = field(default_factory=list)
+    venues: list[Any] = field(default_factory=list)
+    venues_total: int = 0
+    teams: list[Any] = field(default_factory=list)
+    teams_total: int = 0
 
 
 def grid_resources(*, actor: Any, grid: Area) -> GridResources:
     """The grid's households, residents (and how many carry a protected tag), party members living
-    there, resident units, the community's posts, its grid workers and building heads."""
+    there, resident units, the community's posts, its grid workers and building heads, the venues
+    in the grid and the community's volunteer teams."""
     out = GridResources(community=Area.objects.get_parent(grid))
     if has_role(actor, READERS, at_path=grid.path):
         residents = people.resident_list_for(actor=actor).filter(scope_path__startswith=grid.path)
@@ -56,6 +67,14 @@ def grid_resources(*, actor: Any, grid: Area) -> GridResources:
     units = NameOrdered(orgs.unit_list_for(actor=actor).filter(area__path__startswith=grid.path))
     out.units_total = len(units)
     out.units = list(units[:SHOWN])
+    in_grid = Q(area__path__startswith=grid.path) | Q(building__path__startswith=grid.path)
+    venue_rows = venues.venue_list_for(actor=actor).filter(in_grid)
+    out.venues_total = venue_rows.count()
+    out.venues = list(venue_rows[:SHOWN])
+    if out.community is not None:
+        team_rows = volunteering.team_list_for(actor=actor).filter(community=out.community)
+        out.teams_total = team_rows.count()
+        out.teams = list(team_rows[:SHOWN])
     grants = (
         scope(RoleGrant.objects.all(), actor=actor, field="area__path")
         .filter(role__in=[Role.GRID_WORKER, Role.BUILDING_HEAD], area__path__startswith=grid.path)

@@ -52,7 +52,7 @@ class ClaimStatus(models.TextChoices):
     ACTIVE = "active", _("进行中")
     FULFILLED = "fulfilled", _("已完成")
     RELEASED = "released", _("已放弃")
-    LAPSED = "lapsed", _("已超时")
+    LAPSED = "lapsed", _("已超期")
     REASSIGNED = "reassigned", _("已改派")
     CANCELLED = "cancelled", _("已取消")
 

@@ -4,7 +4,7 @@
   "use strict";
   var SOON_MS = 24 * 3600 * 1000;
   var WORDS = {
-    zh: { left: "剩余 ", late: "已超时 ", d: "天", h: "小时", m: "分", mins: "分钟" },
+    zh: { left: "剩余 ", late: "已超期 ", d: "天", h: "小时", m: "分", mins: "分钟" },
     en: { left: "", late: "overdue ", d: "d ", h: "h ", m: "m", mins: " min" }
   };
 

@@ -73,3 +73,5 @@ register(
         ),
     ),
 )
+
+from quanyu.web.volunteering import todo as _todo  # noqa: E402, F401

@@ -291,3 +291,83 @@ def test_api_out_of_scope_room_is_a_400_naming_room(city, vs):
         ).status_code
         == 404
     )
+
+
+def _form(vs, room, start, end) -> dict:
+    fmt = "%Y-%m-%dT%H:%M"
+    from django.utils import timezone
+
+    return {
+        "form": "activity",
+        "project": vs.project.pk,
+        "title": "读书会",
+        "starts_at": timezone.localtime(start).strftime(fmt),
+        "ends_at": timezone.localtime(end).strftime(fmt),
+        "capacity": "10",
+        "room": room.pk if room is not None else "",
+        "address": "",
+    }
+
+
+def test_pages_book_show_move_and_cancel(city, vs, place):
+    c = client_for(city.users["community_x"])
+    page = c.get("/volunteering/organise/")
+    assert page.status_code == 200 and f'value="{place.hall.pk}"' in page.content.decode()
+    start, end = slot(4)
+    assert c.post("/volunteering/organise/", _form(vs, place.hall, start, end)).status_code == 302
+    activity = Activity.objects.get(title="读书会")
+    assert activity.booking.room == place.hall
+    clash = c.post("/volunteering/organise/", _form(vs, place.hall, start, end))
+    assert clash.status_code == 409 and "活动室" in clash.content.decode()
+    assert Activity.objects.filter(title="读书会").count() == 1
+    detail = c.get(f"/volunteering/activities/{activity.pk}/").content.decode()
+    assert (
+        f"/v/{place.venue.pk}/" in detail and place.venue.name in detail and 'id="reschedule-form"' in detail
+    )
+    later = start + dt.timedelta(days=1)
+    moved = c.post(
+        f"/volunteering/activities/{activity.pk}/manage/",
+        {
+            "action": "reschedule",
+            "starts_at": _form(vs, None, later, later)["starts_at"],
+            "ends_at": _form(vs, None, later + dt.timedelta(hours=1), later)["starts_at"],
+            "room": "keep",
+        },
+    )
+    assert moved.status_code == 302
+    assert Booking.objects.get(pk=activity.booking_id).starts_at == later
+    gone = c.post(f"/volunteering/activities/{activity.pk}/manage/", {"action": "cancel", "reason": "x"})
+    assert gone.status_code == 302
+    assert Booking.objects.get(pk=activity.booking_id).status == BookingStatus.CANCELLED
+    assert "活动已取消" in c.get(f"/volunteering/activities/{activity.pk}/").content.decode()
+    # a volunteer sees the venue but no management forms, and cannot post them (404)
+    other = client_for(vs.volunteers[0].user)
+    page = other.get(f"/volunteering/activities/{activity.pk}/").content.decode()
+    assert place.venue.name in page and "reschedule-form" not in page
+    assert (
+        other.post(f"/volunteering/activities/{activity.pk}/manage/", {"action": "cancel"}).status_code == 404
+    )
+
+
+def test_page_refuses_a_room_out_of_reach(city, vs):
+    far = make_place(city, 2)
+    c = client_for(city.users["community_x"])
+    start, end = slot(4)
+    r = c.post("/volunteering/organise/", _form(vs, far.hall, start, end))
+    assert r.status_code == 400 and "功能室不存在或您无权预约" in r.content.decode()
+    assert not Booking.objects.filter(room=far.hall).exists()
+    # no room and no address: the address is named
+    r = c.post("/volunteering/organise/", _form(vs, None, start, end))
+    assert r.status_code == 400 and "地点" in r.content.decode()
+
+
+def test_admin_lists_the_room_and_booking(city, vs, place):
+    from quanyu.accounts.models import User
+
+    start, end = slot(3)
+    activity = _create(city, vs, place.hall, start, end)
+    User.objects.filter(pk=city.users["community_x"].pk).update(is_staff=True)
+    c = client_for(User.objects.get(pk=city.users["community_x"].pk))
+    listing = c.get("/admin/volunteering/activity/")
+    assert listing.status_code == 200 and "活动室" in listing.content.decode()
+    assert c.get(f"/admin/volunteering/activity/{activity.pk}/change/").status_code == 200

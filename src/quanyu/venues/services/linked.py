@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, lock
@@ -32,6 +33,20 @@ from quanyu.venues.services.bookings import (
 from quanyu.venues.states import BookingStatus
 
 MOVABLE = frozenset({BookingStatus.REQUESTED, BookingStatus.APPROVED})
+
+
+def slot_text(start: dt.datetime, end: dt.datetime) -> str:
+    a, b = timezone.localtime(start), timezone.localtime(end)
+    tail = f"{b:%H:%M}" if a.date() == b.date() else f"{b:%Y-%m-%d %H:%M}"
+    return f"{a:%Y-%m-%d %H:%M}–{tail}"
+
+
+def room_taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictError:
+    """The 409 a holding record shows its user: the room and the slot named."""
+    return ConflictError(
+        _("功能室“%(room)s”在%(slot)s已被预约，请换一个时段或功能室")
+        % {"room": str(room), "slot": slot_text(start, end)}
+    )
 
 
 def linked_booking_move(

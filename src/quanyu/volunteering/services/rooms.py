@@ -21,25 +21,15 @@ from django.utils.translation import gettext as _
 from quanyu.core.workflow import ConflictError, lock
 from quanyu.venues.models import Booking, Room
 from quanyu.venues.services.bookings import booking_request
-from quanyu.venues.services.linked import MOVABLE, linked_booking_cancel, linked_booking_move
+from quanyu.venues.services.linked import MOVABLE, linked_booking_cancel, linked_booking_move, room_taken
 from quanyu.volunteering import access
 from quanyu.volunteering.models import Activity
 
 KEEP: Any = object()
 
 
-def _slot_text(start: dt.datetime, end: dt.datetime) -> str:
-    a, b = timezone.localtime(start), timezone.localtime(end)
-    return (
-        f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}" if a.date() == b.date() else f"{a:%Y-%m-%d %H:%M}–{b:%Y-%m-%d %H:%M}"
-    )
-
-
 def _taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictError:
-    return ConflictError(
-        _("功能室“%(room)s”在%(slot)s已被预约，请换一个时段或功能室")
-        % {"room": str(room), "slot": _slot_text(start, end)}
-    )
+    return room_taken(room, start, end)
 
 
 def _renamed(exc: ValidationError) -> ValidationError:

@@ -340,6 +340,8 @@ def test_pages_book_show_move_and_cancel(city, vs, place):
     assert gone.status_code == 302
     assert Booking.objects.get(pk=activity.booking_id).status == BookingStatus.CANCELLED
     assert "活动已取消" in c.get(f"/volunteering/activities/{activity.pk}/").content.decode()
+    listing = c.get("/volunteering/").content.decode()
+    assert "活动已取消" in listing
     # a volunteer sees the venue but no management forms, and cannot post them (404)
     other = client_for(vs.volunteers[0].user)
     page = other.get(f"/volunteering/activities/{activity.pk}/").content.decode()
@@ -371,3 +373,13 @@ def test_admin_lists_the_room_and_booking(city, vs, place):
     listing = c.get("/admin/volunteering/activity/")
     assert listing.status_code == 200 and "活动室" in listing.content.decode()
     assert c.get(f"/admin/volunteering/activity/{activity.pk}/change/").status_code == 200
+
+
+def test_the_conflict_reads_in_english(city, vs, place):
+    from django.utils import translation
+
+    start, end = slot(3)
+    _create(city, vs, place.hall, start, end)
+    with translation.override("en"), pytest.raises(ConflictError) as caught:
+        _create(city, vs, place.hall, start, end)
+    assert "is already booked for" in caught.value.messages[0]

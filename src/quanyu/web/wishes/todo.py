@@ -26,7 +26,7 @@ def desk_work(user: Any) -> list[TodoItem]:
         fulfilled=Count("pk", filter=Q(status=S.FULFILLED)),
         disputed=Count("pk", filter=Q(status=S.DISPUTED)),
     )
-    line = {"url_name": "web:wish_manage"}
+    desk = "web:wish_manage"
     return [
         TodoItem(
             key="wishes_submitted",
@@ -34,7 +34,7 @@ def desk_work(user: Any) -> list[TodoItem]:
             count=n["submitted"],
             query="status=submitted",
             order=40,
-            **line,
+            url_name=desk,
         ),
         TodoItem(
             key="wishes_fulfilled",
@@ -42,7 +42,7 @@ def desk_work(user: Any) -> list[TodoItem]:
             count=n["fulfilled"],
             query="status=fulfilled",
             order=41,
-            **line,
+            url_name=desk,
         ),
         TodoItem(
             key="wishes_disputed",
@@ -51,7 +51,7 @@ def desk_work(user: Any) -> list[TodoItem]:
             query="status=disputed",
             urgent=n["disputed"] > 0,
             order=42,
-            **line,
+            url_name=desk,
         ),
     ]
 

@@ -1,6 +1,7 @@
 """Fifty clients book the same room and slot at once: exactly one booking, 49 clear 409s
-(PostgreSQL: the room's row lock, the exclusion constraint behind it). Overlapping series: the
-conflicts listed, nothing half-booked."""
+(PostgreSQL: the room's row lock, the exclusion constraint behind it; SQLite, on a real file as
+served: BEGIN IMMEDIATE, see tests/venues/racing.py). Overlapping series: the conflicts listed,
+nothing half-booked."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from quanyu.venues.services import bookings
 from quanyu.venues.states import BookingStatus
 from tests.factories import make_city, make_personas, make_user
 from tests.venues.factories import make_place, slot
+from tests.venues.racing import count, race, sqlite_file
 
 CLIENTS = 50
 
@@ -124,14 +126,10 @@ def test_exclusion_constraint_is_the_last_word():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_guarantee_on_sqlite():
-    """SQLite: each request's transaction starts with BEGIN IMMEDIATE (one writer at a time), and
-    the service checks for an overlap inside it: twelve clients at once, exactly one booking.
-
-    The test database is SQLite's shared-cache in-memory database, whose table locks do not wait
-    (``database table is locked``) where a file database in WAL mode waits ``busy_timeout`` and
-    then answers the loser with the 409; so a loser here is either that 409 or the lock error —
-    never a second booking."""
+def test_fifty_clients_one_room_one_slot_on_a_sqlite_file(tmp_path):
+    """The same guarantee on SQLite as served (a file in WAL mode, ``BEGIN IMMEDIATE``,
+    ``busy_timeout``): each request's transaction takes SQLite's write lock at BEGIN and checks
+    for an overlap inside it, so the fifty queue and exactly one books; the other 49 get the 409."""
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")
     city = make_city()
@@ -139,22 +137,62 @@ def test_the_same_guarantee_on_sqlite():
     place = make_place(city)
     from quanyu.core.roles import Role
 
-    users = [make_user(f"s{i}", Role.RESIDENT, city.communities[0]) for i in range(12)]
+    users = [make_user(f"s{i}", Role.RESIDENT, city.communities[0]) for i in range(CLIENTS)]
     start, end = slot(3)
-    outcomes = _race(
-        [
-            (
-                lambda u=u: bookings.booking_request(
-                    actor=u, room=place.hall, starts_at=start, ends_at=end, purpose="x"
+    path = tmp_path / "race.sqlite3"
+    with sqlite_file(path) as database:
+        run = race(
+            [
+                (
+                    lambda u=u: bookings.booking_request(
+                        actor=u, room=place.hall, starts_at=start, ends_at=end, purpose="x"
+                    )
                 )
-            )
-            for u in users
-        ]
-    )
-    winners = [o for o in outcomes if isinstance(o, Booking)]
-    assert len(winners) == 1, outcomes
-    from django.db import OperationalError
+                for u in users
+            ],
+            database=database,
+        )
+    winners = [o for o in run.outcomes if isinstance(o, Booking)]
+    losers = [o for o in run.outcomes if not isinstance(o, Booking)]
+    assert len(winners) == 1 and winners[0].status == BookingStatus.APPROVED, run.outcomes[:3]
+    assert len(losers) == CLIENTS - 1
+    assert all(isinstance(o, ConflictError) and o.code == "conflict" for o in losers), losers[:3]
+    assert run.max_in_flight > 1  # the threads were inside the service together
+    table = Booking._meta.db_table
+    assert count(path, f"SELECT count(*) FROM {table} WHERE room_id = ?", place.hall.pk) == 1
+    assert not Booking.objects.filter(room=place.hall).exists()  # the race wrote to the file only
 
-    losers = [o for o in outcomes if not isinstance(o, Booking)]
-    assert all(isinstance(o, ConflictError | OperationalError) for o in losers), outcomes
-    assert Booking.objects.filter(room=place.hall).count() == 1
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_series_on_a_sqlite_file_nothing_half_booked(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant")
+    city = make_city()
+    make_personas(city)
+    place = make_place(city)
+    start, end = slot(7)
+    a, b = city.users["resident"], city.users["community_x"]
+    path = tmp_path / "series.sqlite3"
+    with sqlite_file(path) as database:
+        run = race(
+            [
+                (
+                    lambda user=user, shift=shift: bookings.booking_request_series(
+                        actor=user,
+                        room=place.meeting,
+                        starts_at=start + dt.timedelta(weeks=shift),
+                        ends_at=end + dt.timedelta(weeks=shift),
+                        weeks=4,
+                        purpose="合唱",
+                    )
+                )
+                for user, shift in ((a, 0), (b, 2))
+            ],
+            database=database,
+        )
+    won = [o for o in run.outcomes if isinstance(o, tuple)]
+    lost = [o for o in run.outcomes if isinstance(o, ConflictError)]
+    assert len(won) == 1 and len(lost) == 1, run.outcomes
+    assert "以下日期" in lost[0].messages[0]
+    table = Booking._meta.db_table
+    assert count(path, f"SELECT count(*) FROM {table} WHERE room_id = ?", place.meeting.pk) == 4

@@ -97,6 +97,20 @@ def session_held_event(
     return _session(session, SessionEventKind.HELD, actor, attendance=attendance, resolutions=resolutions)
 
 
+def session_room_booked_event(*, session: Session, actor: Any) -> SessionEvent:
+    booking = session.booking
+    assert booking is not None
+    return _session(
+        session,
+        SessionEventKind.ROOM_BOOKED,
+        actor,
+        room=session.room_id,
+        booking=booking.pk,
+        starts_at=booking.starts_at.isoformat(),
+        ends_at=booking.ends_at.isoformat(),
+    )
+
+
 def session_ended_event(*, session: Session, actor: Any, status: str, note: str) -> SessionEvent:
     kind = SessionEventKind.CANCELLED if status == "cancelled" else SessionEventKind.CLOSED
     return _session(session, kind, actor, note=note)

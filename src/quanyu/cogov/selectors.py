@@ -122,7 +122,12 @@ def body_get_for(*, actor: Any, body_id: Any) -> Body:
 
 
 def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet[Session]:
-    qs = _visible(Session.objects.select_related("body__area"), actor, "body__area__path", None)
+    qs = _visible(
+        Session.objects.select_related("body__area", "room__venue", "booking"),
+        actor,
+        "body__area__path",
+        None,
+    )
     if body is not None:
         qs = qs.filter(body=body)
     return qs.annotate(
@@ -131,7 +136,12 @@ def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet
 
 
 def session_get_for(*, actor: Any, session_id: Any) -> Session:
-    qs = _visible(Session.objects.select_related("body__area"), actor, "body__area__path", None)
+    qs = _visible(
+        Session.objects.select_related("body__area", "room__venue", "booking"),
+        actor,
+        "body__area__path",
+        None,
+    )
     return _get(qs, session_id)
 
 

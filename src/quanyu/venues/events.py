@@ -62,6 +62,25 @@ def booking_requested_event(*, booking: Booking, actor: Any) -> BookingEvent:
     )
 
 
+def booking_moved_event(*, booking: Booking, actor: Any, was: dict[str, Any]) -> BookingEvent:
+    """The booking moved to another slot or room (its holder rescheduled); ``was`` the old place."""
+    return _booking(
+        booking,
+        "moved",
+        actor,
+        room=booking.room_id,
+        starts_at=booking.starts_at.isoformat(),
+        ends_at=booking.ends_at.isoformat(),
+        was=was,
+    )
+
+
+def booking_restated_event(*, booking: Booking, actor: Any) -> BookingEvent:
+    """After a move the booking's status changed (a room that needs approval asks again): the
+    status reached, as its kind, so ``states.replay`` still rebuilds the history."""
+    return _booking(booking, booking.status, actor, after_move=True)
+
+
 def booking_approved_event(*, booking: Booking, actor: Any, auto: bool) -> BookingEvent:
     return _booking(booking, "approved", actor, auto=auto)
 

@@ -106,6 +106,17 @@ def room_get_for(*, actor: Any, room_id: Any) -> Room:
     return _get(Room.objects.select_related("venue__area").filter(venue__in=venues), room_id)
 
 
+def bookable_rooms_for(actor: Any) -> QuerySet[Room]:
+    """The rooms the actor may book (``access.may_book``): bookable rooms of venues in use at a place
+    where the actor holds a role, under it or above it. Other apps (volunteering) offer these."""
+    qs = Room.objects.select_related("venue__area").filter(bookable=True, venue__status=VenueStatus.IN_USE)
+    if getattr(actor, "is_superuser", False) and getattr(actor, "is_authenticated", False):
+        return qs.order_by("venue__name", "name", "id")
+    if not getattr(actor, "is_authenticated", False) or not grants_for(actor):
+        return qs.none()
+    return qs.filter(_ancestors_q(actor, "venue__area__path")).order_by("venue__name", "name", "id")
+
+
 def photo_get_for(*, actor: Any, photo_id: Any) -> VenuePhoto:
     """A photo of a venue in the actor's office scope (where its staff manage it)."""
     return _get(

@@ -63,7 +63,18 @@ class VolunteerAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyScopedAdmin):
-    list_display = ("title", "project", "starts_at", "address", "capacity", "taken")
+    list_display = (
+        "title",
+        "project",
+        "starts_at",
+        "address",
+        "room",
+        "booking",
+        "cancelled_at",
+        "capacity",
+        "taken",
+    )
+    list_select_related = ("project", "room__venue", "booking")
     date_hierarchy = "starts_at"
 
 

@@ -5,7 +5,8 @@ Scoping: each row carries the materialised path of its community (``scope_path``
 the team's community, so ``core.scoping.scope`` filters with one indexed ``startswith``. A
 volunteer's name and ID number and phone are personal data: encrypted (``core.pii``), with
 keyed-hash siblings for exact lookup, masked in lists. The place of an activity is an address and
-a point until venues exist.
+a point, or a venue room (``room``) booked through venues (``booking``), whose venue then gives
+the address and point.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from quanyu.areas.models import Area
 from quanyu.core.pii import EncryptedCharField
 from quanyu.core.workflow.events import EventBase
 from quanyu.people.models import PartyMember
+from quanyu.venues.models import Booking, Room
 from quanyu.volunteering.states import (
     LIVE_STATUSES,
     CorrectionStatus,
@@ -167,6 +169,23 @@ class Activity(models.Model):
     address = models.CharField(_("地点"), max_length=200)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("功能室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("场地预约"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteer_activity",
+    )
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True, editable=False)
     capacity = models.PositiveIntegerField(_("名额"))
     skills = models.CharField(_("所需技能"), max_length=200, blank=True)
     signup_opens = models.DateTimeField(_("报名开始"))

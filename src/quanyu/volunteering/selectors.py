@@ -135,7 +135,9 @@ def activity_list_for(
 
 
 def activity_get_for(*, actor: Any, activity_id: Any) -> Activity:
-    return _get(activity_list_for(actor=actor), activity_id)  # type: ignore[no-any-return]
+    return _get(  # type: ignore[no-any-return]
+        activity_list_for(actor=actor).select_related("room__venue", "booking"), activity_id
+    )
 
 
 def activity_public(*, activity_id: Any) -> Activity:

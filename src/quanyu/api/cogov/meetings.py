@@ -34,6 +34,7 @@ from quanyu.cogov.models import (
 from quanyu.cogov.states import TaskStatus
 from quanyu.orgs.models import PartTimeMember, Unit
 from quanyu.tickets.selectors import ticket_queryset_for
+from quanyu.venues.selectors import bookable_rooms_for
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -148,6 +149,10 @@ class CogovTaskSerializer(serializers.ModelSerializer):
 class CogovSessionSerializer(serializers.ModelSerializer):
     body_name = serializers.CharField(source="body.name", read_only=True)
     agenda = CogovAgendaSerializer(many=True, read_only=True)
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
+    venue = serializers.IntegerField(source="room.venue_id", read_only=True, allow_null=True)
+    venue_name = serializers.CharField(source="room.venue.name", read_only=True, allow_null=True)
+    booking_status = serializers.CharField(source="booking.status", read_only=True, allow_null=True)
 
     class Meta:
         model = Session
@@ -162,6 +167,12 @@ class CogovSessionSerializer(serializers.ModelSerializer):
             "attendance",
             "minutes",
             "agenda",
+            "room",
+            "room_name",
+            "venue",
+            "venue_name",
+            "booking",
+            "booking_status",
         ]
         read_only_fields = fields
 
@@ -171,6 +182,12 @@ class CogovSessionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=150)
     kind = serializers.ChoiceField(choices=SessionKind.choices, default=SessionKind.QUARTERLY)
     held_on = serializers.DateField()
+
+
+class CogovBookRoomSerializer(serializers.Serializer):
+    room = serializers.IntegerField(help_text="A room the caller may book (venues' rule).")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
 
 
 class CogovAgendaInSerializer(serializers.Serializer):
@@ -247,6 +264,18 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             resolutions=resolutions,
         )
         return Response(CogovTaskSerializer(tasks, many=True).data, status=201)
+
+    @extend_schema(request=CogovBookRoomSerializer, responses=CogovSessionSerializer)
+    @action(detail=True, methods=["post"], url_path="book-room")
+    def book_room(self, request: Request, pk: str) -> Response:
+        """Book (or move) the session's venue room on its day; a taken slot is a 409 naming it."""
+        v = _valid(CogovBookRoomSerializer, request)
+        session = self.get_object()
+        room = pick(bookable_rooms_for(request.user), v["room"], "room")
+        session = services.session_book_room(
+            actor=request.user, session=session, room=room, starts_at=v["starts_at"], ends_at=v["ends_at"]
+        )
+        return Response(CogovSessionSerializer(session).data)
 
     @extend_schema(request=CogovNoteSerializer, responses=CogovSessionSerializer)
     @action(detail=True, methods=["post"])

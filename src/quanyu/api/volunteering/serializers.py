@@ -70,14 +70,49 @@ class ActivitySerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    address = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     latitude = serializers.FloatField(required=False, allow_null=True, default=None)
     longitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    room = serializers.IntegerField(
+        source="room_id",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A venue room to book for the activity (one of /api/volunteer-activities/rooms/); "
+        "its venue then gives address and point.",
+    )
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
+    venue = serializers.IntegerField(source="room.venue_id", read_only=True, allow_null=True)
+    venue_name = serializers.CharField(source="room.venue.name", read_only=True, allow_null=True)
+    booking = serializers.IntegerField(source="booking_id", read_only=True, allow_null=True)
+    booking_status = serializers.CharField(source="booking.status", read_only=True, allow_null=True)
+    cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     capacity = serializers.IntegerField(min_value=1, max_value=10000)
     skills = serializers.CharField(required=False, allow_blank=True, default="")
     signup_opens = serializers.DateTimeField(required=False, allow_null=True, default=None)
     signup_closes = serializers.DateTimeField(required=False, allow_null=True, default=None)
     taken = serializers.IntegerField(read_only=True)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    room = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Absent: the same room; null: no room."
+    )
+
+
+class ActivityCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class BookableRoomSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    capacity = serializers.IntegerField(read_only=True)
+    auto_approve = serializers.BooleanField(read_only=True)
+    venue = serializers.IntegerField(source="venue_id", read_only=True)
+    venue_name = serializers.CharField(source="venue.name", read_only=True)
 
 
 class RepeatSerializer(serializers.Serializer):

@@ -19,6 +19,8 @@ from quanyu.api.volunteering import serializers as s
 from quanyu.areas.models import Area
 from quanyu.core.audit import client_ip
 from quanyu.core.ratelimit import RateLimited
+from quanyu.venues.models import Room
+from quanyu.venues.selectors import bookable_rooms_for
 from quanyu.volunteering import selectors, services
 from quanyu.volunteering.conf import qr_max_age
 from quanyu.volunteering.models import Signup, Volunteer
@@ -29,6 +31,14 @@ def _area(pk: Any, field: str = "community") -> Area:
     found = Area.objects.filter(pk=pk).first()
     if found is None:
         raise exceptions.ValidationError({field: [_("不存在")]})
+    return found
+
+
+def _room(request: Request, pk: Any) -> Room:
+    """A room the caller may book (``venues.selectors.bookable_rooms_for``); else a 400 on ``room``."""
+    found = bookable_rooms_for(request.user).filter(pk=pk).first()
+    if found is None:
+        raise exceptions.ValidationError({"room": [_("功能室不存在或您无权预约")]})
     return found
 
 
@@ -165,8 +175,39 @@ class ActivityViewSet(viewsets.GenericViewSet):
         project = Project.objects.select_related("team").filter(pk=v.pop("project_id")).first()
         if project is None:
             raise exceptions.ValidationError({"project": [_("不存在")]})
-        activity = services.activity_create(actor=request.user, project=project, **v)
+        room_id = v.pop("room_id", None)
+        room = _room(request, room_id) if room_id is not None else None
+        activity = services.activity_create(actor=request.user, project=project, room=room, **v)
         return Response(s.ActivitySerializer(activity).data, status=201)
+
+    @extend_schema(responses=s.BookableRoomSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def rooms(self, request: Request) -> Response:
+        """The venue rooms the caller may book for an activity (venues' booking rule)."""
+        return Response(s.BookableRoomSerializer(bookable_rooms_for(request.user)[:500], many=True).data)
+
+    @extend_schema(request=s.RescheduleSerializer, responses=s.ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        """Move the activity (and its room booking with it; a taken slot is a 409, nothing changes)."""
+        activity = selectors.activity_organised_for(actor=request.user, activity_id=pk)
+        v = _valid(s.RescheduleSerializer, request)
+        extra: dict[str, Any] = {}
+        if "room" in v:
+            extra["room"] = _room(request, v["room"]) if v["room"] is not None else None
+        moved = services.activity_reschedule(
+            actor=request.user, activity=activity, starts_at=v["starts_at"], ends_at=v["ends_at"], **extra
+        )
+        return Response(s.ActivitySerializer(moved).data)
+
+    @extend_schema(request=s.ActivityCancelSerializer, responses=s.ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Cancel the activity; its room booking is cancelled with it."""
+        activity = selectors.activity_organised_for(actor=request.user, activity_id=pk)
+        v = _valid(s.ActivityCancelSerializer, request)
+        done = services.activity_cancel(actor=request.user, activity=activity, reason=v["reason"])
+        return Response(s.ActivitySerializer(done).data)
 
     @extend_schema(request=s.SignupInSerializer, responses=s.SignupSerializer)
     @action(detail=True, methods=["post"])

@@ -12,6 +12,7 @@ from quanyu.cogov.states import SessionStatus, TaskStatus
 from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import PartTimeMember, Unit
 from quanyu.tickets.models import Ticket
+from quanyu.venues.models import Booking, Room
 
 
 class BodyKind(models.TextChoices):
@@ -94,6 +95,17 @@ class Session(models.Model):
     )
     attendance = models.JSONField(_("出席成员"), default=list, blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
+    room = models.ForeignKey(
+        Room, verbose_name=_("会议室"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("场地预约"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cogov_session",
+    )
 
     class Meta:
         verbose_name = _("会议")
@@ -194,6 +206,7 @@ class SessionEventKind(models.TextChoices):
     HELD = "held", _("召开")
     CLOSED = "closed", _("归档")
     CANCELLED = "cancelled", _("取消")
+    ROOM_BOOKED = "room_booked", _("预约会议室")
 
 
 class SessionEvent(EventBase):

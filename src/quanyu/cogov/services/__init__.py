@@ -42,6 +42,7 @@ from quanyu.cogov.services.meetings import (
     task_review,
     tasks_sweep_overdue,
 )
+from quanyu.cogov.services.rooms import session_book_room
 
 __all__ = [
     "EVALUATION_INDICATORS",
@@ -72,6 +73,7 @@ __all__ = [
     "opinion_support",
     "projects",
     "session_add_agenda",
+    "session_book_room",
     "session_cancel",
     "session_close",
     "session_hold",

@@ -28,6 +28,7 @@ from quanyu.cogov.models import (
 )
 from quanyu.cogov.services import _input
 from quanyu.cogov.services.contracts import CONTRACT_AREA_KINDS
+from quanyu.cogov.services.rooms import release_room
 from quanyu.cogov.states import SESSION_ALLOWED, TASK_ALLOWED, TASK_OPEN, SessionStatus, TaskStatus
 from quanyu.core.workflow import TransitionError, check_transition, lock, lock_all
 from quanyu.orgs.models import PartTimeMember, Unit
@@ -210,6 +211,8 @@ def _session_end(actor: Any, session: Session, status: str, note: str) -> Sessio
         locked.status = status
         locked.save(update_fields=["status"])
         ev.session_ended_event(session=locked, actor=actor, status=status, note=note)
+        if status == SessionStatus.CANCELLED:
+            release_room(actor=actor, session=locked, reason=note[:500])
     return locked
 
 

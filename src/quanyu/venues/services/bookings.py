@@ -231,8 +231,10 @@ def _move(*, actor: Any, booking: Booking, target: str, action: str, check: str,
         path = locked.venue.area.path
         if check == "editor":
             require_editor(actor, path)
-        else:
+        elif check == "cancel":
             require_cancel(actor, booker_id=locked.booker_id, path=path)
+        # check == "holder": the caller (services/linked.py) has checked the actor over the record
+        # in another app that holds this booking.
         check_transition(
             BOOKING_ALLOWED,
             locked.status,

@@ -42,6 +42,7 @@ from quanyu.volunteering.services.registry import (
     team_create,
     volunteer_register,
 )
+from quanyu.volunteering.services.rooms import activity_cancel, activity_reschedule
 from quanyu.volunteering.services.signup_batch import self_signup_batch
 from quanyu.volunteering.services.signups import (
     own_volunteer,
@@ -62,8 +63,10 @@ __all__ = [
     "SweepResult",
     "TeamHistory",
     "VolunteerInput",
+    "activity_cancel",
     "activity_create",
     "activity_repeat",
+    "activity_reschedule",
     "capped_minutes",
     "certificate_issue",
     "check_in_by_qr",

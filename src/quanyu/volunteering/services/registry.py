@@ -16,8 +16,10 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.core.idnumber import validate_id_number, validate_mobile
 from quanyu.core.pii import pii_hash
 from quanyu.people.models import PartyMember
+from quanyu.venues.models import Room
 from quanyu.volunteering import access, events
 from quanyu.volunteering.models import Activity, Project, ProjectKind, Team, TeamKind, TeamMember, Volunteer
+from quanyu.volunteering.services.rooms import book_room, place_from_room
 
 
 def _text(value: Any, field: str, label: str, *, max_length: int, required: bool = True) -> str:
@@ -197,8 +199,15 @@ def activity_create(
     latitude: Any = None,
     longitude: Any = None,
     skills: str = "",
+    room: Room | None = None,
 ) -> Activity:
+    """An activity of the project; with ``room``, the room is booked for it in the same
+    transaction (``rooms.book_room``: a taken slot is a 409 and no activity is written) and the
+    venue gives its address and point."""
     title = _text(title, "title", _("活动名称"), max_length=100)
+    if room is not None:
+        place = place_from_room(room)
+        address, latitude, longitude = place["address"], place["latitude"], place["longitude"]
     address = _text(address, "address", _("地点"), max_length=200)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": [_("结束时间须晚于开始时间")]})
@@ -215,20 +224,26 @@ def activity_create(
     lat = _point(latitude, "latitude", -90, 90)
     lng = _point(longitude, "longitude", -180, 180)
     access.require_organiser(actor, project.team)
-    return Activity.objects.create(
-        project=project,
-        title=title,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        address=address,
-        latitude=lat,
-        longitude=lng,
-        capacity=capacity,
-        skills=_text(skills, "skills", _("所需技能"), max_length=200, required=False),
-        signup_opens=opens,
-        signup_closes=closes,
-        scope_path=project.scope_path,
-    )
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            project=project,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            address=address,
+            latitude=lat,
+            longitude=lng,
+            room=room,
+            capacity=capacity,
+            skills=_text(skills, "skills", _("所需技能"), max_length=200, required=False),
+            signup_opens=opens,
+            signup_closes=closes,
+            scope_path=project.scope_path,
+        )
+        if room is not None:
+            activity.booking = book_room(actor=actor, activity=activity, room=room)
+            activity.save(update_fields=["booking"])
+    return activity
 
 
 def activity_repeat(*, actor: Any, activity: Activity, every_days: int, times: int) -> list[Activity]:
@@ -244,7 +259,7 @@ def activity_repeat(*, actor: Any, activity: Activity, every_days: int, times: i
         for n in range(1, times + 1):
             shift = dt.timedelta(days=every_days * n)
             made.append(
-                Activity.objects.create(
+                copy := Activity.objects.create(
                     project=activity.project,
                     title=activity.title,
                     starts_at=activity.starts_at + shift,
@@ -257,6 +272,10 @@ def activity_repeat(*, actor: Any, activity: Activity, every_days: int, times: i
                     signup_opens=activity.signup_opens + shift,
                     signup_closes=activity.signup_closes + shift,
                     scope_path=activity.scope_path,
+                    room=activity.room,
                 )
             )
+            if copy.room is not None:  # each date books the room; one taken date refuses them all
+                copy.booking = book_room(actor=actor, activity=copy, room=copy.room)
+                copy.save(update_fields=["booking"])
     return made

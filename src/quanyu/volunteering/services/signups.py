@@ -76,6 +76,8 @@ def sign_up_checked(*, actor: Any, activity_id: int, volunteer: Volunteer, at: d
         except Activity.DoesNotExist:
             raise Http404 from None
         now = at or timezone.now()
+        if locked.cancelled_at is not None:
+            raise ValidationError({"activity": [_("活动已取消")]})
         if now < locked.signup_opens:
             raise ValidationError({"activity": [_("报名尚未开始")]})
         if now > locked.signup_closes:

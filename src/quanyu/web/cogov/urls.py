@@ -123,3 +123,5 @@ register(
         order=66,
     ),
 )
+
+from quanyu.web.cogov import todo as _todo  # noqa: E402, F401

@@ -3,13 +3,18 @@ from django.utils.translation import pgettext_lazy
 
 from quanyu.core.roles import REGISTRY_EDITORS
 from quanyu.web.nav import NavItem, register
-from quanyu.web.volunteering import views
+from quanyu.web.volunteering import rooms, views
 
 urlpatterns = [
     path("volunteering/", views.activity_list, name="volunteering_activities"),
     path("volunteering/activities/<int:activity_id>/", views.activity_detail, name="volunteering_activity"),
     path(
         "volunteering/activities/<int:activity_id>/signup/", views.activity_signup, name="volunteering_signup"
+    ),
+    path(
+        "volunteering/activities/<int:activity_id>/manage/",
+        rooms.activity_manage,
+        name="volunteering_activity_manage",
     ),
     path("volunteering/activities/<int:activity_id>/phone/", views.phone_signup, name="volunteering_phone"),
     path("volunteering/signups/<int:signup_id>/<str:step>/", views.signup_step, name="volunteering_step"),
@@ -73,3 +78,5 @@ register(
         ),
     ),
 )
+
+from quanyu.web.volunteering import todo as _todo  # noqa: E402, F401

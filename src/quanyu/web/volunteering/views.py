@@ -36,10 +36,12 @@ from quanyu.core.pii import mask_name
 from quanyu.core.ratelimit import RateLimited
 from quanyu.core.spreadsheets import SpreadsheetError
 from quanyu.core.workflow import http_status_for
+from quanyu.venues.selectors import bookable_rooms_for
 from quanyu.volunteering import selectors, services
 from quanyu.volunteering.models import ProjectKind, Signup
 from quanyu.volunteering.pdf import certificate_pdf
 from quanyu.volunteering.tokens import make_token
+from quanyu.web.volunteering.rooms import offered_room, organiser_context
 
 PER_PAGE = 50
 
@@ -101,6 +103,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
         ]
         context["qr_svg"] = segno.make(link, error="m").svg_inline(scale=4, dark="#1f2328", light="#ffffff")
         context["qr_link"] = link
+        context.update(organiser_context(request))
     return render(request, "web/volunteering/activity.html", context)
 
 
@@ -466,6 +469,7 @@ def organise(request: HttpRequest) -> HttpResponse:
                 if project is None:
                     raise ValidationError({"project": [_("请选择服务项目")]})
                 starts = _moment(request.POST.get("starts_at"), "starts_at")
+                room = offered_room(request.user, request.POST.get("room"))
                 activity = services.activity_create(
                     actor=request.user,
                     project=project,
@@ -477,6 +481,7 @@ def organise(request: HttpRequest) -> HttpResponse:
                     longitude=request.POST.get("longitude") or None,
                     capacity=_int(request.POST.get("capacity")) or 0,
                     signup_closes=starts,
+                    room=room,
                 )
                 weeks = _int(request.POST.get("repeat_weeks")) or 0
                 if weeks:
@@ -484,7 +489,7 @@ def organise(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("活动已发布"))
             return redirect("web:volunteering_organise")
         except ValidationError as exc:
-            errors, status = exc.messages, 400
+            errors, status = exc.messages, http_status_for(exc) or 400
         except PermissionDenied as exc:
             errors, status = [str(exc)], 403
     today = timezone.localdate()
@@ -499,6 +504,7 @@ def organise(request: HttpRequest) -> HttpResponse:
         "teams": selectors.team_list_for(actor=request.user),
         "projects": selectors.projects_organised_for(actor=request.user),
         "kinds": ProjectKind.choices,
+        "rooms": bookable_rooms_for(request.user)[:300],
         "errors": errors,
         "data": request.POST,
     }

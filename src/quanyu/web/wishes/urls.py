@@ -83,3 +83,5 @@ register(
         order=65,
     ),
 )
+
+from quanyu.web.wishes import todo as _todo  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from quanyu.cogov.access import is_keeper, speaks_for
 from quanyu.cogov.models import Session, Task
 from quanyu.cogov.states import SessionStatus, TaskStatus
 from quanyu.orgs.models import Unit
+from quanyu.venues.models import Room
+from quanyu.venues.selectors import bookable_rooms_for
 from quanyu.web.cogov.views.common import PER_PAGE, int_or_none, run_step
 
 RESOLUTION_ROWS = 3
@@ -46,9 +49,19 @@ def _session_page(request: HttpRequest, session: Session, error: str = "", statu
         "keeper": is_keeper(request.user, session.body.area.path),
         "units": Unit.objects.order_by("name")[:500] if session.status == SessionStatus.PLANNED else [],
         "resolution_rows": range(RESOLUTION_ROWS),
+        "rooms": bookable_rooms_for(request.user)[:300] if session.status == SessionStatus.PLANNED else [],
         "error": error,
     }
     return render(request, "web/cogov/session.html", context, status=status)
+
+
+def _offered_room(actor: Any, value: Any) -> Room:
+    """A room the keeper may book (venues' rule); any other is a 400 naming ``room``."""
+    text = str(value or "")
+    room = bookable_rooms_for(actor).filter(pk=int(text)).first() if text.isdigit() else None
+    if room is None:
+        raise ValidationError({"room": [_("功能室不存在或您无权预约")]})
+    return room
 
 
 @login_required
@@ -87,6 +100,13 @@ def session_step(request: HttpRequest, session_id: int, step: str) -> HttpRespon
         ),
         "close": lambda: services.session_close(actor=actor, session=session, note=p.get("note", "")),
         "cancel": lambda: services.session_cancel(actor=actor, session=session, note=p.get("note", "")),
+        "room": lambda: services.session_book_room(
+            actor=actor,
+            session=session,
+            room=_offered_room(actor, p.get("room")),
+            starts_at=parse_datetime(p.get("starts_at", "") or ""),
+            ends_at=parse_datetime(p.get("ends_at", "") or ""),
+        ),
     }
     if step not in steps:
         return _session_page(request, session, _("未知操作"), 400)

@@ -86,3 +86,16 @@ def test_the_records_are_scoped_to_the_viewer(city, people, members):
     assert c.get(f"/cockpit/records/?area={city.streets[0].pk}&period=2025-13").status_code == 400
     no = logged_in(people["community_x"])
     assert no.get(f"/cockpit/records/?area={city.communities[0].pk}&figure=reported").status_code == 403
+
+
+def test_the_records_in_the_api(city, people, members, api_client):
+    m = members
+    c = api_client("street_staff")
+    url = "/api/assessment/cockpit/records/"
+    data = c.get(f"{url}?area={city.streets[0].pk}&period=2025-03&figure=reported").json()
+    assert data["count"] == 2
+    assert [(r["id"], r["reported"]) for r in data["results"]] == [(m[0].pk, True), (m[1].pk, False)]
+    assert c.get(f"{url}?area={city.streets[1].pk}&figure=reported").status_code == 404
+    bad = c.get(f"{url}?area={city.streets[0].pk}&figure=open")
+    assert bad.status_code == 400 and "figure" in bad.json()
+    assert api_client("community_x").get(f"{url}?figure=reported").status_code == 403

@@ -13,8 +13,9 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.assessment.indicators import registry
 from quanyu.assessment.indicators.registry import AREA, Figure, Target
 from quanyu.assessment.periods import parse_period
-from quanyu.cogov.models import Contract, Task
-from quanyu.cogov.states import ContractStatus, TaskStatus
+from quanyu.cogov.models import Contract, Milestone, SecretaryProject, Task
+from quanyu.cogov.services.projects import schedule_status
+from quanyu.cogov.states import ContractStatus, ProjectStatus, TaskStatus
 from quanyu.core.clock import LOCAL_TZ
 from quanyu.venues.models import Booking, StandardProfile, Venue
 from quanyu.venues.states import BookingStatus, VenueStatus
@@ -83,6 +84,7 @@ def test_the_apps_providers_are_registered():
         "venues.cold_share",
         "cogov.contracts_evaluated",
         "cogov.resolutions_on_time",
+        "cogov.projects_on_schedule",
     } <= keys
 
 
@@ -278,3 +280,56 @@ def test_cogov_contracts_evaluated_and_resolutions_on_time(city):
     assert parts(r[s[1].name]) == (D(1), D(1))
     assert parts(r[city.district.name]) == (D(2), D(4))
     assert_adds_up(city, r, communities=False)  # the street's joint meeting decided them
+
+
+def secretary_project(city, community: int, year: int = 2025, status: str = ProjectStatus.RUNNING, stones=()):
+    """A project of ``city.communities[community]`` with milestones ``(due, done_on)``."""
+    p = SecretaryProject.objects.create(
+        area=city.communities[community],
+        secretary=city.users["community_x"],
+        year=year,
+        title=f"项目{SecretaryProject.objects.count() + 1}",
+        goal="目标",
+        status=status,
+    )
+    for i, (due, done_on) in enumerate(stones):
+        Milestone.objects.create(project=p, name=f"节点{i}", due=due, done_on=done_on)
+    return p
+
+
+def test_cogov_secretary_projects_on_schedule(city, django_assert_num_queries):
+    d = dt.date
+    # community 0: on schedule in March (its March milestone done), behind over the year (the
+    # November one still open on 31 December)
+    secretary_project(city, 0, stones=[(d(2025, 3, 10), d(2025, 3, 9)), (d(2025, 11, 30), None)])
+    # community 0: its March milestone done only on 5 April: behind at the end of March, done for the year
+    secretary_project(city, 0, stones=[(d(2025, 3, 20), d(2025, 4, 5))])
+    secretary_project(city, 1)  # no milestones: on track
+    secretary_project(city, 1, status=ProjectStatus.CANCELLED, stones=[(d(2025, 1, 5), None)])  # left out
+    secretary_project(city, 2, status=ProjectStatus.EVALUATED, stones=[(d(2025, 2, 1), d(2025, 2, 1))])
+    secretary_project(city, 3, year=2024, stones=[(d(2024, 5, 1), None)])  # another year
+    c = city.communities
+    provider = registry.get("cogov.projects_on_schedule")
+    assert provider is not None
+    with django_assert_num_queries(1):  # one query for every level, whatever the number of areas
+        provider.compute(levels(city), MARCH, {})
+    m = compute("cogov.projects_on_schedule", city)
+    assert parts(m[c[0].name]) == (D(1), D(2))
+    assert parts(m[c[1].name]) == (D(1), D(1))
+    assert parts(m[c[2].name]) == (D(1), D(1))
+    assert parts(m[c[3].name]) == (D(0), D(0))
+    assert parts(m[city.district.name]) == (D(3), D(4))
+    assert_adds_up(city, m)
+    y = compute("cogov.projects_on_schedule", city, YEAR)
+    assert parts(y[c[0].name]) == (D(1), D(2))
+    assert parts(y[city.district.name]) == (D(3), D(4))
+    assert_adds_up(city, y)
+    first, second = SecretaryProject.objects.filter(area=c[0]).order_by("id")
+    # read today (after 2025), the year's figure is what the cogov pages show
+    assert [schedule_status(first), schedule_status(second)] == ["behind", "done"]
+    assert provider.percent and provider.rows and provider.describe
+    leader = city.users["street_staff"]
+    shown = provider.rows(leader, target(c[0]), YEAR)
+    assert sorted(p.pk for p in shown) == [first.pk, second.pk]
+    assert provider.describe(first)[1:] == ("web:cogov_project", [first.pk])
+    assert not provider.rows(city.users["community_y"], target(c[0]), YEAR).exists()  # out of scope

@@ -115,3 +115,68 @@ def test_unit_sets_and_drafts_take_no_report(city, people, api_client):
     units = services.indicator_set_create(actor=admin, year=2025, level=Level.UNIT, area=city.district)
     r = api_client("district_admin").post(url(units), {"area": city.communities[0].pk, "statement": "报告"})
     assert r.status_code == 400 and "indicator_set" in r.json()
+
+
+def test_the_report_keeps_the_secretarys_projects(city, people, api_client, duty_set):
+    import datetime as dt
+
+    from django.test import Client
+
+    from quanyu.cogov.models import Milestone, Rating, SecretaryProject
+    from quanyu.cogov.states import ProjectStatus
+
+    c0 = city.communities[0]
+
+    def project(area, title, year=2025, status=ProjectStatus.RUNNING, rating="", stones=()):
+        p = SecretaryProject.objects.create(
+            area=area,
+            secretary=people["community_x"],
+            year=year,
+            title=title,
+            goal="目标",
+            status=status,
+            final_rating=rating,
+        )
+        for due, done in stones:
+            Milestone.objects.create(project=p, name="节点", due=due, done_on=done)
+        return p
+
+    behind = project(
+        c0, "加装电梯", stones=[(dt.date(2025, 3, 1), dt.date(2025, 3, 1)), (dt.date(2025, 11, 30), None)]
+    )
+    done = project(
+        c0,
+        "口袋公园",
+        status=ProjectStatus.EVALUATED,
+        rating=Rating.EXCELLENT,
+        stones=[(dt.date(2025, 6, 1), dt.date(2025, 5, 20))],
+    )
+    project(c0, "撤销的项目", status=ProjectStatus.CANCELLED)  # left out
+    project(c0, "上一年的项目", year=2024)  # another year
+    project(city.communities[1], "别的社区")  # another community
+    project(city.streets[0], "街道的项目")  # the street's own secretary's, not this community's
+    r = api_client("community_x").post(url(duty_set), {"area": c0.pk, "statement": "全年工作报告"})
+    assert r.status_code == 201, r.content
+    kept = [
+        (p["id"], p["title"], p["status"], p["schedule"], p["final_rating"], p["final_rating_label"])
+        for p in r.json()["projects"]
+    ]
+    assert kept == [
+        (behind.pk, "加装电梯", "running", "behind", "", ""),
+        (done.pk, "口袋公园", "evaluated", "done", "excellent", "优秀"),
+    ]
+    assert [p["schedule_label"] for p in r.json()["projects"]] == ["滞后", "已完成"]
+    # Kept as submitted: the project moving on later changes neither the API nor the page.
+    Milestone.objects.filter(project=behind, done_on=None).update(done_on=dt.date(2026, 1, 5))
+    report_id = r.json()["id"]
+    again = api_client("org_dept").get(f"/api/assessment/duty-reports/{report_id}/").json()
+    assert again["projects"] == r.json()["projects"]
+    page = Client()
+    page.force_login(people["leader"])
+    html = page.get(f"/assessment/duty/{report_id}/").content.decode()
+    assert 'id="duty-projects"' in html and f'data-project="{behind.pk}"' in html
+    row = html.split(f'data-project="{behind.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "加装电梯" in row and "推进中" in row and "滞后" in row
+    row = html.split(f'data-project="{done.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "口袋公园" in row and "已终评" in row and "已完成" in row and "优秀" in row
+    assert "撤销的项目" not in html and "街道的项目" not in html

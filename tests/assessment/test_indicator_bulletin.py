@@ -112,7 +112,13 @@ def test_the_bulletin_as_a_pdf_names_the_ranking(city, people, frozen):
     text = "".join(page.extract_text() for page in reader.pages)
     ranking = c.get(f"/api/assessment/indicator-sets/{frozen.pk}/ranking/?period=2025-03").json()["results"]
     assert "红榜" in text and "考核得分排名表" in text
-    assert all(row["name"] in text for row in ranking)
+    # The appendix table, row by row in the extracted text: "名次 考核对象 总分 …" then
+    # "1 社区1-2 40.00 …": the (rank, name, total) rows are the ranking's, in its order.
+    appendix = text.split("考核得分排名表", 1)[1].splitlines()
+    assert appendix[1].split()[:3] == ["名次", "考核对象", "总分"]
+    table = [m.groups() for line in appendix if (m := re.match(r"^(\d+) (\S+) (\d+\.\d{2})(?: |$)", line))]
+    assert [(int(r), n, t) for r, n, t in table] == [(x["rank"], x["name"], x["total"]) for x in ranking]
+    assert len(table) == 2
     fonts = {str(f) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert fonts  # the CJK text is set in an embedded font, not left to the reader
 

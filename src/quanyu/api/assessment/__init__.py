@@ -91,6 +91,7 @@ urlpatterns = [
         "assessment/entries/<int:pk>/return/", ind.EntryReturnView.as_view(), name="assessment-entry-return"
     ),
     path("assessment/cockpit/", ind.CockpitView.as_view(), name="assessment-cockpit"),
+    path("assessment/cockpit/records/", ind.CockpitRecordsView.as_view(), name="assessment-cockpit-records"),
     # 述职评议 (api/assessment/duty.py).
     path(
         "assessment/indicator-sets/<int:pk>/duty-reports/",

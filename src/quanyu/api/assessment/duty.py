@@ -53,6 +53,7 @@ def report_json(r: DutyReport) -> dict[str, Any]:
         "area_name": r.area.name,
         "statement": r.statement,
         "figures": r.figures,
+        "projects": r.projects,
         "submitted_at": r.submitted_at,
         "reviews": [review_json(x) for x in r.reviews.all()],
     }

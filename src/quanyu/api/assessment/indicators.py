@@ -446,6 +446,37 @@ class CockpitView(APIView):
         return Response(answer)
 
 
+class CockpitRecordsView(APIView):
+    """The records behind a provider's cockpit figure (``figure=reported``: the area's in-service
+    members, each with whether their 双报到 is confirmed for the period's year), scoped to the
+    caller; the first 200, with the count."""
+
+    @extend_schema(
+        parameters=[PERIOD, OpenApiParameter("area", int), OpenApiParameter("figure", str)], responses=ANY
+    )
+    def get(self, request: Request) -> Response:
+        with replica_reads():
+            area = cockpit.area_for(actor=request.user, area_id=request.query_params.get("area"))
+            period = _period(request.query_params.get("period"), default=current_month())
+            figure = request.query_params.get("figure", "reported")
+            rows = cockpit.cockpit_records_for(actor=request.user, area=area, period=period, figure=figure)
+            provider = registry.get(cockpit.FIGURES[figure][1] or "")
+            describe = provider.describe if provider else None
+            items = []
+            for obj in rows[:200]:
+                text, _url, _args = describe(obj) if describe else (str(obj), "", [])
+                items.append({"id": obj.pk, "text": text, "reported": obj.reported})
+            return Response(
+                {
+                    "area": area.pk,
+                    "period": period.key,
+                    "figure": figure,
+                    "count": rows.count(),
+                    "results": items,
+                }
+            )
+
+
 class BulletinView(APIView):
     """The bulletin of a computed period (a draft until it is frozen): totals and change, shares
     by grade, who is below each floor, the red and black lists, reminder talks, hot topics."""

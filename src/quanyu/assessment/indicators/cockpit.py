@@ -4,8 +4,9 @@ monthly trend of the period's year, the children's ranking, the period's tickets
 (the catalogue's 大类, for the area and each child) and the early-warning list (overdue work
 now; the hot spots come from ``analytics`` and are added by the page, above this app). Every
 figure is a numerator (over a denominator) summed by path, so the children's figures add up to
-the area's; ``cockpit_rows_for`` opens the records behind one figure through
-the tickets selector (scoped to the viewer). Reads only."""
+the area's; ``cockpit_rows_for`` opens the records behind one ticket figure through
+the tickets selector, ``cockpit_records_for`` those behind a provider's figure (在职党员报到率:
+the people provider's ``rows()``), both scoped to the viewer. Reads only."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,8 @@ from quanyu.catalog.models import Category
 from quanyu.core.clock import local
 from quanyu.core.permissions import grants_for
 from quanyu.core.scoping import get_scoped_or_404
+from quanyu.people.models import Report
+from quanyu.people.states import ReportStatus
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.selectors import ticket_list_for
 from quanyu.tickets.states import OPEN_STATUSES
@@ -47,6 +50,7 @@ FIGURES: dict[str, tuple[Any, str | None, bool]] = {
     "reported": (gettext_lazy("在职党员报到率"), "people.reported_share", True),
 }
 TICKET_FIGURES = ("received", "open", "overdue", "in_time", "satisfied", "repeat")
+RECORD_FIGURES = ("reported",)  # opened through their provider's rows(), not as tickets
 UNCATEGORISED = gettext_lazy("未分类")
 CHILD_KINDS = {AreaKind.CITY, AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY}
 
@@ -281,3 +285,22 @@ def cockpit_tickets_among(*, actor: Any, area: Area, ids: list[int]) -> QuerySet
     """Of the tickets ``ids`` (a hot spot's), those of ``area`` the viewer may see."""
     access.require_cockpit_viewer(actor)
     return ticket_list_for(actor=actor, filters={"area": area.pk}).filter(pk__in=[int(i) for i in ids])
+
+
+def cockpit_records_for(*, actor: Any, area: Area, period: Period, figure: str) -> QuerySet[Any]:
+    """The records behind a provider's figure of ``area`` (``RECORD_FIGURES``), through the
+    provider's ``rows()`` and so its app's scoped selector: for 在职党员报到率 the in-service members
+    living in the area, each with ``reported`` (their 双报到 confirmed for the period's year, as
+    the figure counts it)."""
+    access.require_cockpit_viewer(actor)
+    if figure not in RECORD_FIGURES:
+        raise ValidationError({"figure": _("figure 须为 %(v)s 之一") % {"v": "、".join(RECORD_FIGURES)}})
+    key = FIGURES[figure][1]
+    provider = registry.get(key) if key else None
+    if provider is None or provider.rows is None:
+        raise ValidationError({"figure": _("该指标没有明细")})
+    rows = provider.rows(actor, Target(AREA, area.pk, area.name, area.path), period)
+    confirmed = Report.objects.filter(
+        kind=Report.Kind.MEMBER, year=period.year, status=ReportStatus.CONFIRMED, member_id=OuterRef("pk")
+    )
+    return rows.annotate(reported=Exists(confirmed)).order_by("pk")

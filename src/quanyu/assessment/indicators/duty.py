@@ -1,8 +1,9 @@
 """述职评议: the services and selectors of the secretaries' annual reports and their reviews.
 
 * ``duty_report_submit`` — the assessed area's own staff (or the assessor) submits the secretary's
-  statement; the platform's figures for the area and the set's year (every area indicator) are
-  kept with it as submitted. Resubmitting replaces it until the first grade; then it is final.
+  statement; the platform's figures for the area and the set's year (every area indicator) and the
+  area's secretary-led projects of that year (``secretary_projects``) are kept with it as
+  submitted. Resubmitting replaces it until the first grade; then it is final.
 * ``duty_review_grade`` — an assessor of the set (its editors) grades a report 好 / 较好 / 一般 /
   差 with a comment; grading again replaces the reviewer's grade. Nobody grades their own report.
 * ``duty_reports_for`` — the set's reports with their grades, for those who may see the set;
@@ -23,6 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from quanyu.assessment.indicators import access, events, registry
 from quanyu.assessment.indicators.compute import targets_for
@@ -37,6 +39,9 @@ from quanyu.assessment.models import (
     SetStatus,
 )
 from quanyu.assessment.periods import year
+from quanyu.cogov.models import SecretaryProject
+from quanyu.cogov.services.projects import schedule_status
+from quanyu.cogov.states import ProjectStatus
 from quanyu.core.workflow import lock
 from quanyu.core.workflow.errors import TransitionError
 
@@ -70,6 +75,37 @@ def platform_figures(target: Target, set_year: int) -> dict[str, dict[str, Any]]
     return out
 
 
+SCHEDULE_LABELS = {"done": _l("已完成"), "behind": _l("滞后"), "on_track": _l("正常")}
+
+
+def secretary_projects(area_id: int, set_year: int) -> list[dict[str, Any]]:
+    """The secretary-led projects (书记领办) of the area itself and the year, not cancelled, as the
+    report keeps them: title, status, on-schedule state (``schedule_status`` today) and the final
+    rating (blank until the final evaluation)."""
+    rows = (
+        SecretaryProject.objects.filter(area_id=area_id, year=set_year)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .prefetch_related("milestones")
+        .order_by("id")
+    )
+    out = []
+    for p in rows:
+        schedule = schedule_status(p)
+        out.append(
+            {
+                "id": p.pk,
+                "title": p.title,
+                "status": p.status,
+                "status_label": str(p.get_status_display()),
+                "schedule": schedule,
+                "schedule_label": str(SCHEDULE_LABELS[schedule]),
+                "final_rating": p.final_rating,
+                "final_rating_label": str(p.get_final_rating_display()) if p.final_rating else "",
+            }
+        )
+    return out
+
+
 def _target(indicator_set: IndicatorSet, area_id: Any) -> Target:
     try:
         pk = int(area_id)
@@ -100,6 +136,7 @@ def duty_report_submit(
             raise TransitionError(_("述职报告已开始评议，不能再修改"))
         now = timezone.now()
         figures = platform_figures(target, locked.year)
+        projects = secretary_projects(target.pk, locked.year)
         if report is None:
             report = DutyReport.objects.create(
                 indicator_set=locked,
@@ -107,14 +144,16 @@ def duty_report_submit(
                 secretary=actor,
                 statement=statement,
                 figures=figures,
+                projects=projects,
                 submitted_at=now,
             )
         else:
             report.secretary = actor
             report.statement = statement
             report.figures = figures
+            report.projects = projects
             report.submitted_at = now
-            report.save(update_fields=["secretary", "statement", "figures", "submitted_at"])
+            report.save(update_fields=["secretary", "statement", "figures", "projects", "submitted_at"])
         events.duty_submitted_event(report=report, actor=actor)
     return report
 

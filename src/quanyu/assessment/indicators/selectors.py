@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.registry import AREA, UNIT, Target
 from quanyu.assessment.models import Indicator, IndicatorSet, ManualEntry, PeriodStatus, Score, ScorePeriod
-from quanyu.assessment.periods import Period
+from quanyu.assessment.periods import Period, parse_period
 
 
 def _pk(value: Any) -> int:
@@ -98,14 +98,16 @@ class SetRanking:
 
 
 def _previous(score_period: ScorePeriod) -> ScorePeriod | None:
-    kind_len = len(score_period.period)
+    """The latest computed period of the same kind before this one (a month's month, a quarter's
+    quarter): by the key's kind, since "2025-03" and "2025-Q1" are the same length."""
+    kind = parse_period(score_period.period).kind
     earlier = ScorePeriod.objects.filter(
         indicator_set_id=score_period.indicator_set_id,
         start__lt=score_period.start,
         computed_at__isnull=False,
     ).order_by("-start")
     for sp in earlier:
-        if len(sp.period) == kind_len:
+        if parse_period(sp.period).kind == kind:
             return sp
     return None
 

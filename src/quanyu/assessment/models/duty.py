@@ -45,6 +45,10 @@ class DutyReport(models.Model):
     )
     statement = models.TextField(_("述职报告"), max_length=10000)
     figures = models.JSONField(_("平台数据"), default=dict, blank=True)
+    # The secretary-led projects (书记领办) of the area and the year as they stood at submission:
+    # [{"id", "title", "status", "status_label", "schedule", "schedule_label", "final_rating",
+    # "final_rating_label"}].
+    projects = models.JSONField(_("书记领办项目"), default=list, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))
 
     class Meta:

@@ -15,12 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from quanyu.analytics import board
 from quanyu.analytics.models import Alert
 from quanyu.areas.models import Area
-from quanyu.assessment.indicators import cockpit
+from quanyu.assessment.indicators import cockpit, registry
 from quanyu.assessment.indicators.registry import Figure
 from quanyu.assessment.periods import Period, current_month, parse_period, recent_months
 from quanyu.catalog.models import Category
@@ -64,6 +65,7 @@ def _cards(place: cockpit.Place) -> list[dict[str, Any]]:
                 if not share or f.denominator is None
                 else f"{f.numerator:.0f}/{f.denominator:.0f}",
                 "drill": key in cockpit.TICKET_FIGURES,
+                "records": key in cockpit.RECORD_FIGURES,
             }
         )
     return out
@@ -183,3 +185,47 @@ def _cockpit_tickets(request: HttpRequest) -> HttpResponse:
         "hotspot": hotspot,
     }
     return render(request, "web/assessment/cockpit_tickets.html", context)
+
+
+@login_required
+def cockpit_records(request: HttpRequest) -> HttpResponse:
+    """The records behind a provider's card (在职党员报到率: the area's in-service members and
+    whether each has reported), as the viewer may see them."""
+    with replica_reads():
+        return _cockpit_records(request)
+
+
+def _cockpit_records(request: HttpRequest) -> HttpResponse:
+    area = cockpit.area_for(actor=request.user, area_id=request.GET.get("area"))
+    figure = request.GET.get("figure", "reported")
+    try:
+        period = parse_period(request.GET["period"]) if request.GET.get("period") else current_month()
+        rows = cockpit.cockpit_records_for(actor=request.user, area=area, period=period, figure=figure)
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    provider = registry.get(cockpit.FIGURES[figure][1] or "")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    items = []
+    for obj in page.object_list:
+        text, url_name, args = (
+            provider.describe(obj) if provider and provider.describe else (str(obj), "", [])
+        )
+        items.append({"pk": obj.pk, "text": text, "url": _url(url_name, args), "reported": obj.reported})
+    context = {
+        "area": area,
+        "period": period,
+        "figure": figure,
+        "label": cockpit.FIGURES[figure][0],
+        "page": page,
+        "items": items,
+    }
+    return render(request, "web/assessment/cockpit_records.html", context)
+
+
+def _url(url_name: str, args: list[Any]) -> str:
+    if not url_name:
+        return ""
+    try:
+        return reverse(url_name, args=args)
+    except NoReverseMatch:
+        return ""

@@ -38,6 +38,7 @@ urlpatterns = [
     path("assessment/indicators/<int:indicator_id>/rows/", indicators.indicator_rows, name="assessment_rows"),
     path("cockpit/", cockpit.cockpit_page, name="cockpit"),
     path("cockpit/tickets/", cockpit.cockpit_tickets, name="cockpit_tickets"),
+    path("cockpit/records/", cockpit.cockpit_records, name="cockpit_records"),
 ]
 
 register(
@@ -85,6 +86,6 @@ register(
         url_name="web:cockpit",
         roles=COCKPIT_VIEWERS,
         order=72,
-        also_current=frozenset({"web:cockpit_tickets"}),
+        also_current=frozenset({"web:cockpit_tickets", "web:cockpit_records"}),
     )
 )

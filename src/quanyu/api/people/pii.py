@@ -9,12 +9,13 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from quanyu.api.schema import ErrorSerializer
 from quanyu.core.downloads import XLSX, attachment
 from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.people import services
@@ -108,7 +109,16 @@ class PersonPiiActions(viewsets.GenericViewSet):
     def reveal(self, request: Request, pk: str) -> Response:
         return _reveal(request, self.get_object())
 
-    @extend_schema(methods=["GET"], parameters=[PeopleExportParams], responses={(200, XLSX): bytes})
+    @extend_schema(
+        methods=["GET"],
+        parameters=[PeopleExportParams],
+        responses={
+            (200, XLSX): bytes,
+            405: OpenApiResponse(
+                ErrorSerializer, description="unmasked asked by GET: use POST with a reason"
+            ),
+        },
+    )
     @extend_schema(methods=["POST"], request=PeopleUnmaskedExportSerializer, responses={(200, XLSX): bytes})
     @action(detail=False, methods=["get", "post"])
     def export(self, request: Request) -> HttpResponse:

@@ -9,6 +9,14 @@ lines (the DEBUG demo's default).
 record's message, arguments and traceback are masked before anything is written, so a value an
 exception or a debug line quoted does not survive in the logs (等保 residual information).
 
+``mask_every_record`` (installed by ``core.apps`` in every process that loads Django: web
+workers, Celery workers and beat, commands) does the same where the record is made, so that
+handlers Quanyu did not configure — uvicorn's own, the handlers a Celery worker puts on the root
+logger — write no plaintext number either: string arguments are masked one by one (the record
+keeps its shape for formatters that read ``record.args``), the message is merged and masked when a
+number is still there (an integer, a number split over arguments), and the traceback and stack
+are formatted and masked once.
+
 ``RequestIdMiddleware`` gives each request an id (the caller's ``X-Request-ID`` when it is a
 plain token of up to 64 characters, else a new one), answers it in the same header, and puts it on
 every record logged while the request is served (the intake lane, which answers before Django,
@@ -63,6 +71,47 @@ class RedactFilter(logging.Filter):
             record.exc_text = redact(record.exc_text)
         record.request_id = request_id.get()
         return True
+
+
+def _masked_arg(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+def _mask(record: logging.LogRecord) -> None:
+    if isinstance(record.msg, str):
+        record.msg = redact(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_masked_arg(a) for a in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {k: _masked_arg(v) for k, v in record.args.items()}
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed call: left for the handler to report, as logging does
+        return
+    clean = redact(message)
+    if clean != message:
+        record.msg, record.args = clean, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
+def mask_every_record() -> None:
+    """Make every LogRecord of this process masked when it is made (once per process)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "quanyu_masks", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _mask(record)
+        return record
+
+    factory.quanyu_masks = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class JsonFormatter(logging.Formatter):

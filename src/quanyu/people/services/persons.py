@@ -25,6 +25,7 @@ from quanyu.people.access import (
     member_paths,
     scoped_members,
 )
+from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, erase_elsewhere
 from quanyu.people.models import MemberHousehold, PartyMember, Resident
 from quanyu.people.validation import (
     FieldError,
@@ -39,7 +40,6 @@ from quanyu.people.validation import (
 
 REVEALABLE = {"id_number": "身份证号", "phone": "手机号"}
 MAX_HOUSEHOLDS = 10  # 党员中心户 1+10
-ANONYMISED_NAME = "（已匿名化）"
 P = TypeVar("P", PartyMember, Resident)
 
 
@@ -378,7 +378,8 @@ def person_data_export(
 
 def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str) -> Resident | PartyMember:
     """Retention: strip what identifies the person, keep the row (and every ledger entry, report
-    and event that refers to it). Birth year stays for age statistics."""
+    and event that refers to it). Birth year stays for age statistics. Every app that holds data
+    about the person erases it in the same transaction (``people.erasure``)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写匿名化依据")]})
@@ -388,6 +389,15 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
         require_editor(actor, *person_paths(locked)[:1])
         if locked.anonymised:
             raise ValidationError(_("此人信息已匿名化"))
+        gone = PersonGone(
+            kind="resident" if isinstance(locked, Resident) else "member",
+            pk=locked.pk,
+            id_hash=locked.id_hash,
+            phone_hash=locked.phone_hash,
+            user_id=getattr(locked, "user_id", None),
+            actor=actor,
+            reason=reason,
+        )
         locked.name = ANONYMISED_NAME
         locked.id_number = locked.id_hash = locked.phone = locked.phone_hash = locked.address = ""
         if locked.birth_date:
@@ -402,7 +412,10 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             locked.households.all().delete()
             events.member_anonymised_event(member=locked, actor=actor)
         locked.save()
-        audit_record(actor=actor, action="anonymise", target=locked, reason=reason)
+        elsewhere = erase_elsewhere(gone)
+        audit_record(
+            actor=actor, action="anonymise", target=locked, reason=reason, detail={"elsewhere": elsewhere}
+        )
         return locked
 
 

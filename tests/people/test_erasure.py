@@ -1,0 +1,42 @@
+"""The anonymisation slot (people.erasure): every app holding data about a person has its
+eraser in it, and an eraser that fails undoes the whole anonymisation — nothing half-erased."""
+
+from __future__ import annotations
+
+import pytest
+
+from quanyu.core.models import AuditEntry
+from quanyu.people import erasure
+from quanyu.people.models import PartyMember
+from quanyu.people.services import person_anonymise
+from tests.people.helpers import add_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_apps_that_hold_personal_data_fill_the_slot():
+    assert erasure.erasers() == ("tickets", "volunteering", "wishes")
+
+
+def test_a_failing_eraser_rolls_the_anonymisation_back(city, branches):
+    member = add_member(city, branches, 9)
+    seen: list[erasure.PersonGone] = []
+
+    def broken(gone: erasure.PersonGone) -> int:
+        seen.append(gone)
+        raise RuntimeError("storage down")
+
+    erasure.add_eraser("zz-broken", broken)
+    try:
+        with pytest.raises(RuntimeError):
+            person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+    finally:
+        erasure._erasers.pop("zz-broken")
+    assert seen[0].kind == "member" and seen[0].id_hash == member.id_hash  # keys, not plaintext
+    member = PartyMember.objects.get(pk=member.pk)
+    assert not member.anonymised and member.name == "党员9"
+    assert not AuditEntry.objects.filter(action="anonymise").exists()
+
+    person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+    entry = AuditEntry.objects.get(action="anonymise", target_type="people.partymember")
+    assert entry.detail == {"elsewhere": {"tickets": 0, "volunteering": 0, "wishes": 0}}

@@ -7,6 +7,8 @@ import inspect
 import io
 import logging
 
+import pytest
+
 from quanyu.celery import app
 
 
@@ -63,3 +65,44 @@ def test_celery_tasks_take_no_personal_values():
     for name, task in ours.items():
         for param in inspect.signature(task.run).parameters.values():
             assert param.annotation in ("int", int), f"{name} takes {param.name}: {param.annotation}"
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_a_person_masked(city):
+    """The log is sealed and kept for years: a reveal's entry names the person by the masked name
+    and the row's id, never the name or a number."""
+    from quanyu.core.models import AuditEntry
+    from quanyu.people.services import PersonInput, person_reveal, resident_create
+    from tests.people.helpers import make_id
+
+    resident = resident_create(
+        actor=city.users["community_x"],
+        person=PersonInput(
+            name="王秀英", id_number=make_id(11, born="19400101", male=False), phone="13912345678"
+        ),
+        community=city.communities[0],
+    )
+    person_reveal(actor=city.users["community_x"], person=resident, field="phone", reason="回访")
+    entries = AuditEntry.objects.filter(target_type="people.resident", target_id=str(resident.pk))
+    assert {e.target_repr for e in entries} == {"王*英"}
+    assert entries.filter(action="reveal").exists()
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_deleted_on_the_beat():
+    """A session may hold an import's error rows; Django never deletes an expired one by itself."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from quanyu.core.tasks import clear_sessions_task
+
+    Session.objects.create(
+        session_key="old", session_data="x", expire_date=timezone.now() - dt.timedelta(hours=1)
+    )
+    Session.objects.create(
+        session_key="live", session_data="x", expire_date=timezone.now() + dt.timedelta(hours=1)
+    )
+    clear_sessions_task()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]

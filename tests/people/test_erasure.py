@@ -7,7 +7,7 @@ import pytest
 
 from quanyu.core.models import AuditEntry
 from quanyu.people import erasure
-from quanyu.people.models import PartyMember
+from quanyu.people.models import PartyMember, name_sort_key
 from quanyu.people.services import person_anonymise
 from tests.people.helpers import add_member
 
@@ -37,6 +37,9 @@ def test_a_failing_eraser_rolls_the_anonymisation_back(city, branches):
     assert not member.anonymised and member.name == "党员9"
     assert not AuditEntry.objects.filter(action="anonymise").exists()
 
+    PartyMember.objects.filter(pk=member.pk).update(board_unit_no="2单元")
     person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+    member.refresh_from_db()
+    assert member.name_key == name_sort_key("（已匿名化）") and member.board_unit_no == ""
     entry = AuditEntry.objects.get(action="anonymise", target_type="people.partymember")
     assert entry.detail == {"elsewhere": {"tickets": 0, "volunteering": 0, "wishes": 0}}

@@ -409,6 +409,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             locked.user = None
             locked.board_opt_in = False
             locked.board_building = None
+            locked.board_unit_no = ""
             locked.households.all().delete()
             events.member_anonymised_event(member=locked, actor=actor)
         locked.save()

@@ -48,8 +48,9 @@ def target_label(target: models.Model) -> str:
     by the masked name, anything else by its text with ID and mobile numbers masked. The log is
     kept for years and sealed by its hash chain, so nothing in it can be erased later: it must
     not hold a name or a number in the first place (the target's id finds the row)."""
-    if hasattr(target, "anonymised") and isinstance(getattr(target, "name", None), str):
-        return mask_name(target.name)
+    name = getattr(target, "name", None)
+    if hasattr(target, "anonymised") and isinstance(name, str):
+        return mask_name(name)
     return redact_text(str(target))[:200]
 
 

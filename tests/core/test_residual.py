@@ -106,3 +106,48 @@ def test_expired_sessions_are_deleted_on_the_beat():
     )
     clear_sessions_task()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+def test_e_mail_addresses_and_the_rows_postgresql_quotes_are_left_out():
+    from quanyu.core.logs import redact
+
+    assert redact("SMTP: <zhang.san@example.com.cn> refused") == "SMTP: <z***@example.com.cn> refused"
+    assert redact("postgres://postgres@127.0.0.1:5432/q") == "postgres://postgres@127.0.0.1:5432/q"
+    quoted = (
+        'new row for relation "people_resident" violates check constraint "x"\n'
+        "DETAIL:  Failing row contains (7, 王秀英, 幸福里3单元502, t).\n"
+        'duplicate key value violates unique constraint "u"\n'
+        "DETAIL:  Key (name, community_id)=(王秀英 (大), 4) already exists."
+    )
+    clean = redact(quoted)
+    assert "王秀英" not in clean and "502" not in clean
+    assert "Failing row contains (…)" in clean and "Key (name, community_id)=(…) already exists." in clean
+
+
+@pytest.mark.django_db
+def test_a_database_error_logged_with_its_traceback_names_no_one(city):
+    """On PostgreSQL a constraint error quotes the whole row; logged with its traceback, the
+    person's name and address are not written."""
+    from django.db import IntegrityError, connection, transaction
+
+    from quanyu.people.models import Resident
+    from quanyu.people.services import PersonInput, resident_create
+    from tests.people.helpers import make_id
+
+    resident = resident_create(
+        actor=city.users["community_x"],
+        person=PersonInput(
+            name="王秀英", id_number=make_id(12), phone="13912345678", address="幸福里3单元502"
+        ),
+        community=city.communities[0],
+    )
+    logger, out = _bare_logger()
+    try:
+        with transaction.atomic():
+            Resident.objects.filter(pk=resident.pk).update(gender=None)  # NOT NULL: the row is quoted
+    except IntegrityError:
+        logger.exception("saving resident %s failed", resident.pk)
+    text = out.getvalue()
+    assert "Traceback" in text and "王秀英" not in text and "幸福里" not in text
+    if connection.vendor == "postgresql":
+        assert "Failing row contains (…)" in text

@@ -5,8 +5,9 @@
 any ``extra={…}`` fields), the shape log shippers take in; ``QUANYU_LOG_FORMAT=text`` keeps plain
 lines (the DEBUG demo's default).
 
-``RedactFilter`` is on every handler: ID card numbers (GB 11643) and mainland mobile numbers in a
-record's message, arguments and traceback are masked before anything is written, so a value an
+``RedactFilter`` is on every handler: ID card numbers (GB 11643), mainland mobile numbers and
+e-mail addresses in a record's message, arguments and traceback are masked, and the row values
+PostgreSQL quotes in a constraint error are left out, before anything is written, so a value an
 exception or a debug line quoted does not survive in the logs (等保 residual information).
 
 ``mask_every_record`` (installed by ``core.apps`` in every process that loads Django: web
@@ -40,6 +41,13 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("quanyu_request
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_EMAIL = re.compile(r"(?<![\w.+-])([\w+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w-])")
+# What PostgreSQL quotes of a row in a constraint error (a name, an address, a ticket's text):
+# "Failing row contains (…)" and "Key (col)=(…) already exists" keep the columns, not the values.
+_PG_ROW = re.compile(r"(Failing row contains )\(.*")
+_PG_KEY = re.compile(
+    r"(Key \([^)]*\)=)\(.*?\)(?= (?:already exists|is not present|conflicts with|is still referenced))"
+)
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # What a LogRecord carries of its own; anything else was passed in ``extra``.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
@@ -52,9 +60,16 @@ def request_id_for(given: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with ID card numbers and mobile numbers masked (first and last digits kept)."""
+    """``text`` with ID card numbers and mobile numbers masked (first and last digits kept),
+    e-mail addresses masked (first character and domain kept), and the row values PostgreSQL
+    quotes in constraint errors left out."""
     text = _ID_NUMBER.sub(r"\1********\2", text)
-    return _MOBILE.sub(r"\1****\2", text)
+    text = _MOBILE.sub(r"\1****\2", text)
+    if "@" in text:
+        text = _EMAIL.sub(r"\1***@\2", text)
+    if "Failing row" in text or "Key (" in text:
+        text = _PG_KEY.sub(r"\1(…)", _PG_ROW.sub(r"\1(…)", text))
+    return text
 
 
 class RedactFilter(logging.Filter):

@@ -151,3 +151,22 @@ def test_a_database_error_logged_with_its_traceback_names_no_one(city):
     assert "Traceback" in text and "王秀英" not in text and "幸福里" not in text
     if connection.vendor == "postgresql":
         assert "Failing row contains (…)" in text
+
+
+def test_temporary_files_are_always_deleted():
+    """Every temporary file or folder of an upload, import, export or backup lives in a ``with``
+    block, so it is deleted when the work ends, failed or not: no ``delete=False``, no
+    ``mkstemp``/``mkdtemp`` left to a ``finally`` someone may forget."""
+    from pathlib import Path
+
+    import quanyu
+
+    found = []
+    for path in Path(quanyu.__file__).parent.rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0].strip()
+            if "tempfile." in code and not code.startswith("import "):
+                found.append(f"{path.name}:{n}")
+                assert code.startswith("with tempfile."), f"{path}:{n}: {code}"
+            assert "delete=False" not in code and "mkstemp(" not in code, f"{path}:{n}: {code}"
+    assert len(found) >= 4  # the upload pages and the backup

@@ -81,3 +81,14 @@ def test_retention_clears_contacts_of_long_closed_tickets_only(city, cat, settin
     assert AuditEntry.objects.filter(action="anonymise").count() == 1
     with pytest.raises(CommandError, match="至少为 1 天"):
         call_command("forget_contacts", "--days", "0")
+
+
+def test_retention_works_in_batches_each_audited(city, cat):
+    tickets = [
+        _ended(new_ticket(city, contact_phone=OTHER_PHONE), TicketStatus.CLOSED, 200) for _ in range(5)
+    ]
+    assert len(forget_contacts(days=180, batch_size=2).tickets) == 5
+    assert all(_contact(t) == ("", "", "", "") for t in tickets)
+    entries = AuditEntry.objects.filter(action="anonymise").order_by("id")
+    assert [len(e.detail["tickets"]) for e in entries] == [2, 2, 1]
+    assert sorted(pk for e in entries for pk in e.detail["tickets"]) == sorted(t.pk for t in tickets)

@@ -63,3 +63,28 @@ def test_a_resident_is_found_by_id_number_and_not_by_a_shared_phone(city):
     _strip_check(volunteer)
     same_phone.refresh_from_db()
     assert (same_phone.name, same_phone.phone) == ("家属", shared)
+
+
+def test_the_cache_holds_no_phone_number_nor_code(vs, settings):
+    """等保 residual information: the SMS sign-up keeps its code and its rate-limit counters in the
+    shared cache (Redis in production) under keyed hashes, the code itself as a digest."""
+    import re
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from quanyu.notify.channels import sms
+    from quanyu.notify.outbox import notify_drain
+
+    settings.QUANYU_SMS_BACKEND = "quanyu.notify.channels.sms.OutboxSmsBackend"
+    sms.outbox.clear()
+    url = f"/volunteering/activities/{vs.activity.pk}/phone/"
+    assert Client().post(url, {"action": "send", "phone": "13912345678"}).status_code == 200
+    notify_drain()
+    code = re.search(r"验证码 (\d{6})", sms.outbox[-1].text)
+    assert code is not None
+    held = cache._cache  # type: ignore[attr-defined]  # LocMemCache: key -> pickled value
+    assert held, "the code and the counters are in the cache"
+    for key, value in held.items():
+        assert "13912345678" not in key and b"13912345678" not in value
+        assert code.group(1).encode() not in value

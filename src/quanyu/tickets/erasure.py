@@ -79,9 +79,9 @@ def due_for_forgetting(cutoff: dt.datetime) -> QuerySet[Ticket]:
 
 
 def forget_contacts(
-    *, days: int | None = None, now: dt.datetime | None = None, dry_run: bool = False
+    *, days: int | None = None, now: dt.datetime | None = None, dry_run: bool = False, batch_size: int = BATCH
 ) -> ForgetReport:
-    """Clear the contact of every ticket past the retention period, ``BATCH`` tickets per
+    """Clear the contact of every ticket past the retention period, ``batch_size`` tickets per
     transaction (each batch audited); ``dry_run`` only lists them."""
     kept = int(days if days is not None else setting("QUANYU_TICKET_CONTACT_DAYS"))  # type: ignore[call-overload]
     if kept < 1:
@@ -90,10 +90,11 @@ def forget_contacts(
     if dry_run:
         report.tickets = list(due_for_forgetting(report.cutoff).order_by("pk").values_list("pk", flat=True))
         return report
-    while True:
+    last = 0
+    while True:  # one pass in key order: each batch starts where the last one ended
         with transaction.atomic():
-            due = lock(due_for_forgetting(report.cutoff).only("pk")).order_by("pk")[:BATCH]
-            batch = [t.pk for t in due]
+            due = due_for_forgetting(report.cutoff).filter(pk__gt=last).only("pk")
+            batch = [t.pk for t in lock(due).order_by("pk")[:batch_size]]
             if not batch:
                 return report
             _clear(batch)
@@ -106,6 +107,7 @@ def forget_contacts(
                 detail={"tickets": batch, "days": kept},
             )
         report.tickets.extend(batch)
+        last = batch[-1]
 
 
 def register() -> None:

@@ -44,7 +44,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "core-audit-seal",
             "core-media-orphans",
             "core-clear-sessions",
-            "tickets-forget-contacts",
+            "core-retention",
             "analytics-raise-alerts",
             "wishes-lapse-claims",
             "venues-release-no-shows",

@@ -57,10 +57,8 @@ app.add_periodic_task(60.0, app.signature("quanyu.core.audit_seal"), name="core-
 app.add_periodic_task(86400.0, app.signature("quanyu.core.media_orphans"), name="core-media-orphans")
 # Expired sessions (which may hold an import's error rows) deleted (core.tasks).
 app.add_periodic_task(3600.0, app.signature("quanyu.core.clear_sessions"), name="core-clear-sessions")
-# Tickets' submitter contacts past QUANYU_TICKET_CONTACT_DAYS after closing, cleared (tickets.erasure).
-app.add_periodic_task(
-    86400.0, app.signature("quanyu.tickets.forget_contacts"), name="tickets-forget-contacts"
-)
+# Personal data past its retention period cleared: every app's rule (core.retention).
+app.add_periodic_task(86400.0, app.signature("quanyu.core.retention"), name="core-retention")
 app.add_periodic_task(
     float(env_int("QUANYU_NOTIFY_DRAIN_SECONDS", 30)),
     app.signature("quanyu.notify.drain_outbox"),

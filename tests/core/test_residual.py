@@ -61,7 +61,7 @@ def test_celery_tasks_take_no_personal_values():
     number of minutes; whatever they work on they read by id from the database."""
     app.loader.import_default_modules()  # every app's tasks.py, as a worker loads them
     ours = {name: task for name, task in app.tasks.items() if name.startswith("quanyu.")}
-    assert "quanyu.tickets.forget_contacts" in ours
+    assert "quanyu.core.retention" in ours
     for name, task in ours.items():
         for param in inspect.signature(task.run).parameters.values():
             assert param.annotation in ("int", int), f"{name} takes {param.name}: {param.annotation}"

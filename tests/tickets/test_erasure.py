@@ -1,6 +1,7 @@
 """Tickets forget who submitted them: when the person is anonymised (the tickets of their account
 and those that gave their phone), and by the retention rule once a ticket has been closed for
-``QUANYU_TICKET_CONTACT_DAYS`` days (beat task and ``quanyu forget_contacts [--dry-run]``); each
+``QUANYU_TICKET_CONTACT_DAYS`` days (the ``tickets`` retention rule: beat task and ``quanyu
+retention [--dry-run]``); each
 audited by ticket id, never by the ticket's text."""
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from quanyu.core.models import AuditEntry
+from quanyu.core.tasks import retention_task
 from quanyu.people.models import PartyMember
 from quanyu.people.services import person_anonymise
 from quanyu.tickets.erasure import forget_contacts
 from quanyu.tickets.models import Ticket
 from quanyu.tickets.states import TicketStatus
-from quanyu.tickets.tasks import forget_contacts_task
 from tests.people.helpers import add_member, make_branches
 from tests.tickets.factories import new_ticket
 
@@ -65,13 +66,13 @@ def test_retention_clears_contacts_of_long_closed_tickets_only(city, cat, settin
     Ticket.objects.filter(pk=open_old.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
 
     out = io.StringIO()
-    call_command("forget_contacts", "--dry-run", stdout=out)
-    assert f"#{old.pk}" in out.getvalue() and f"#{cancelled.pk}" in out.getvalue()
-    assert "would clear the contact of 2 tickets" in out.getvalue()
+    call_command("retention", "--dry-run", "--only", "tickets", stdout=out)
+    assert f"tickets #{old.pk}" in out.getvalue() and f"tickets #{cancelled.pk}" in out.getvalue()
+    assert "tickets (工单联系人): would clear 2" in out.getvalue()
     assert _contact(old)[1] == OTHER_PHONE  # a dry run changes nothing
     assert not AuditEntry.objects.filter(action="anonymise").exists()
 
-    assert forget_contacts_task() == 2
+    assert retention_task()["tickets"] == 2
     assert _contact(old) == _contact(cancelled) == ("", "", "", "")
     assert _contact(recent)[1] == _contact(open_old)[1] == OTHER_PHONE
     entry = AuditEntry.objects.get(action="anonymise", target_type="tickets.ticket")
@@ -80,7 +81,9 @@ def test_retention_clears_contacts_of_long_closed_tickets_only(city, cat, settin
     assert forget_contacts().tickets == []  # nothing left: the next run writes no entry
     assert AuditEntry.objects.filter(action="anonymise").count() == 1
     with pytest.raises(CommandError, match="至少为 1 天"):
-        call_command("forget_contacts", "--days", "0")
+        call_command("retention", "--days", "0")
+    with pytest.raises(CommandError, match="没有规则“nope”"):
+        call_command("retention", "--only", "nope")
 
 
 def test_retention_works_in_batches_each_audited(city, cat):

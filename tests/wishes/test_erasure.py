@@ -3,10 +3,16 @@ room in the same transaction, each audited; other wishes are untouched."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from quanyu.core.models import AuditEntry
 from quanyu.people.services import person_anonymise
+from quanyu.wishes.erasure import forget_contacts
 from quanyu.wishes.models import Wish
 from tests.wishes.factories import RESIDENT_NAME, behalf_wish, published, resident_wish
 
@@ -33,3 +39,25 @@ def test_anonymising_the_resident_erases_their_wishes(world, city):
     assert sorted(int(a.target_id) for a in audited) == sorted([on_wall.pk, waiting.pk])
     person = AuditEntry.objects.get(action="anonymise", target_type="people.resident")
     assert person.detail["elsewhere"]["wishes"] == 2
+
+
+def test_retention_clears_the_contact_of_long_settled_wishes(world, city, settings):
+    settings.QUANYU_WISH_CONTACT_DAYS = 30
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    confirmed, cancelled, recent, open_wish = (resident_wish(city) for _ in range(4))
+    Wish.objects.filter(pk=confirmed.pk).update(status="confirmed", confirmed_at=long_ago)
+    Wish.objects.filter(pk=cancelled.pk).update(status="cancelled", created_at=long_ago)
+    Wish.objects.filter(pk=recent.pk).update(status="confirmed", confirmed_at=timezone.now())
+    Wish.objects.filter(pk=open_wish.pk).update(created_at=long_ago)  # still waiting: kept
+
+    out = io.StringIO()
+    call_command("retention", "--only", "wishes", "--dry-run", stdout=out)
+    assert "wishes (微心愿联系方式): would clear 2" in out.getvalue()
+    call_command("retention", "--only", "wishes", stdout=io.StringIO())
+    for wish, cleared in ((confirmed, True), (cancelled, True), (recent, False), (open_wish, False)):
+        wish.refresh_from_db()
+        assert ((wish.contact_phone, wish.address_detail) == ("", "")) is cleared
+    entry = AuditEntry.objects.get(action="anonymise", target_type="wishes.wish")
+    assert sorted(entry.detail["wishes"]) == sorted([confirmed.pk, cancelled.pk])
+    assert forget_contacts() == []  # nothing left; no second entry
+    assert AuditEntry.objects.filter(action="anonymise").count() == 1

@@ -1,7 +1,8 @@
-"""Celery tasks of the shared kernel: sealing the audit log's hash chain (core.auditchain) and
-removing uploaded files no row holds (core.media), and deleting expired sessions (a session may
-hold an import's error rows, names and numbers among them; Django deletes an expired one only
-when its own browser comes back, so without this they stay in the session table for good)."""
+"""Celery tasks of the shared kernel: sealing the audit log's hash chain (core.auditchain),
+removing uploaded files no row holds (core.media), running the apps' retention rules
+(core.retention), and deleting expired sessions (a session may hold an import's error rows, names
+and numbers among them; Django deletes an expired one only when its own browser comes back, so
+without this they stay in the session table for good)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.conf import settings
 
 from quanyu.core.auditchain import audit_seal
 from quanyu.core.media import media_orphans
+from quanyu.core.retention import run_rules
 
 
 @shared_task(name="quanyu.core.audit_seal")
@@ -28,3 +30,9 @@ def media_orphans_task() -> int:
 def clear_sessions_task() -> None:
     """What ``quanyu clearsessions`` does, for whichever session engine is configured."""
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="quanyu.core.retention")
+def retention_task() -> dict[str, int]:
+    """Every app's retention rule (core.retention); how many rows each cleared."""
+    return {key: len(ids) for key, ids in run_rules().items()}

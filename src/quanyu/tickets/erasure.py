@@ -10,9 +10,9 @@ scores:
   every ticket that gave it — erring on the side of forgetting).
 - **Retention** (``forget_contacts``): a ticket closed (rated, or closed without a rating) more
   than ``QUANYU_TICKET_CONTACT_DAYS`` days ago (default 180: the month's callback sample and an
-  appeal are long done), or cancelled, merged or transferred that long ago. Celery beat runs it
-  daily (``quanyu.tickets.forget_contacts``); ``quanyu forget_contacts [--dry-run] [--days N]``
-  by hand. Each run that clears something writes one audit entry with the tickets' ids.
+  appeal are long done), or cancelled, merged or transferred that long ago. A retention rule
+  (``core.retention``, key ``tickets``): daily on the beat, ``quanyu retention --only tickets
+  [--dry-run] [--days N]`` by hand. Each batch it clears writes one audit entry with the ids.
 
 Audit entries name tickets by id only: a ticket's text may itself speak of the person.
 """
@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quanyu.core.audit import audit_record
+from quanyu.core.retention import add_rule
 from quanyu.core.workflow import lock, lock_all
 from quanyu.people.erasure import PersonGone, add_eraser
 from quanyu.tickets.conf import setting
@@ -110,5 +112,10 @@ def forget_contacts(
         last = batch[-1]
 
 
+def _rule(days: int | None, dry_run: bool) -> list[int]:
+    return forget_contacts(days=days, dry_run=dry_run).tickets
+
+
 def register() -> None:
     add_eraser("tickets", erase_contacts)
+    add_rule("tickets", label=_("工单联系人"), setting="QUANYU_TICKET_CONTACT_DAYS", run=_rule)

@@ -43,6 +43,8 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "notify-drain-outbox",
             "core-audit-seal",
             "core-media-orphans",
+            "core-clear-sessions",
+            "core-retention",
             "analytics-raise-alerts",
             "wishes-lapse-claims",
             "venues-release-no-shows",

@@ -55,6 +55,10 @@ app.add_periodic_task(
 app.add_periodic_task(60.0, app.signature("quanyu.core.audit_seal"), name="core-audit-seal")
 # Uploaded files whose row was rolled back or deleted (core.media), removed after a day.
 app.add_periodic_task(86400.0, app.signature("quanyu.core.media_orphans"), name="core-media-orphans")
+# Expired sessions (which may hold an import's error rows) deleted (core.tasks).
+app.add_periodic_task(3600.0, app.signature("quanyu.core.clear_sessions"), name="core-clear-sessions")
+# Personal data past its retention period cleared: every app's rule (core.retention).
+app.add_periodic_task(86400.0, app.signature("quanyu.core.retention"), name="core-retention")
 app.add_periodic_task(
     float(env_int("QUANYU_NOTIFY_DRAIN_SECONDS", 30)),
     app.signature("quanyu.notify.drain_outbox"),

@@ -10,6 +10,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from quanyu.core.models import AuditEntry
+from quanyu.core.pii import mask_name, redact_text
 
 
 def _valid_ip(value: str | None) -> str | None:
@@ -42,6 +43,17 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return remote
 
 
+def target_label(target: models.Model) -> str:
+    """How an entry names its object: a person of the registers (a model with ``anonymised``)
+    by the masked name, anything else by its text with ID and mobile numbers masked. The log is
+    kept for years and sealed by its hash chain, so nothing in it can be erased later: it must
+    not hold a name or a number in the first place (the target's id finds the row)."""
+    name = getattr(target, "name", None)
+    if hasattr(target, "anonymised") and isinstance(name, str):
+        return mask_name(name)
+    return redact_text(str(target))[:200]
+
+
 def audit_record(
     *,
     actor: Any,
@@ -64,7 +76,7 @@ def audit_record(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        target_repr=str(target)[:200] if target is not None else "",
+        target_repr=target_label(target) if target is not None else "",
         fields=fields,
         reason=reason[:500],
         ip=client_ip(request),

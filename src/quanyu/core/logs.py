@@ -5,9 +5,18 @@
 any ``extra={…}`` fields), the shape log shippers take in; ``QUANYU_LOG_FORMAT=text`` keeps plain
 lines (the DEBUG demo's default).
 
-``RedactFilter`` is on every handler: ID card numbers (GB 11643) and mainland mobile numbers in a
-record's message, arguments and traceback are masked before anything is written, so a value an
+``RedactFilter`` is on every handler: ID card numbers (GB 11643), mainland mobile numbers and
+e-mail addresses in a record's message, arguments and traceback are masked, and the row values
+PostgreSQL quotes in a constraint error are left out, before anything is written, so a value an
 exception or a debug line quoted does not survive in the logs (等保 residual information).
+
+``mask_every_record`` (installed by ``core.apps`` in every process that loads Django: web
+workers, Celery workers and beat, commands) does the same where the record is made, so that
+handlers Quanyu did not configure — uvicorn's own, the handlers a Celery worker puts on the root
+logger — write no plaintext number either: string arguments are masked one by one (the record
+keeps its shape for formatters that read ``record.args``), the message is merged and masked when a
+number is still there (an integer, a number split over arguments), and the traceback and stack
+are formatted and masked once.
 
 ``RequestIdMiddleware`` gives each request an id (the caller's ``X-Request-ID`` when it is a
 plain token of up to 64 characters, else a new one), answers it in the same header, and puts it on
@@ -32,6 +41,13 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("quanyu_request
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_EMAIL = re.compile(r"(?<![\w.+-])([\w+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w-])")
+# What PostgreSQL quotes of a row in a constraint error (a name, an address, a ticket's text):
+# "Failing row contains (…)" and "Key (col)=(…) already exists" keep the columns, not the values.
+_PG_ROW = re.compile(r"(Failing row contains )\(.*")
+_PG_KEY = re.compile(
+    r"(Key \([^)]*\)=)\(.*?\)(?= (?:already exists|is not present|conflicts with|is still referenced))"
+)
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # What a LogRecord carries of its own; anything else was passed in ``extra``.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
@@ -44,9 +60,16 @@ def request_id_for(given: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with ID card numbers and mobile numbers masked (first and last digits kept)."""
+    """``text`` with ID card numbers and mobile numbers masked (first and last digits kept),
+    e-mail addresses masked (first character and domain kept), and the row values PostgreSQL
+    quotes in constraint errors left out."""
     text = _ID_NUMBER.sub(r"\1********\2", text)
-    return _MOBILE.sub(r"\1****\2", text)
+    text = _MOBILE.sub(r"\1****\2", text)
+    if "@" in text:
+        text = _EMAIL.sub(r"\1***@\2", text)
+    if "Failing row" in text or "Key (" in text:
+        text = _PG_KEY.sub(r"\1(…)", _PG_ROW.sub(r"\1(…)", text))
+    return text
 
 
 class RedactFilter(logging.Filter):
@@ -63,6 +86,47 @@ class RedactFilter(logging.Filter):
             record.exc_text = redact(record.exc_text)
         record.request_id = request_id.get()
         return True
+
+
+def _masked_arg(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+def _mask(record: logging.LogRecord) -> None:
+    if isinstance(record.msg, str):
+        record.msg = redact(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_masked_arg(a) for a in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {k: _masked_arg(v) for k, v in record.args.items()}
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed call: left for the handler to report, as logging does
+        return
+    clean = redact(message)
+    if clean != message:
+        record.msg, record.args = clean, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
+def mask_every_record() -> None:
+    """Make every LogRecord of this process masked when it is made (once per process)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "quanyu_masks", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _mask(record)
+        return record
+
+    factory.quanyu_masks = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class JsonFormatter(logging.Formatter):

@@ -1,12 +1,19 @@
-"""Celery tasks of the shared kernel: sealing the audit log's hash chain (core.auditchain) and
-removing uploaded files no row holds (core.media)."""
+"""Celery tasks of the shared kernel: sealing the audit log's hash chain (core.auditchain),
+removing uploaded files no row holds (core.media), running the apps' retention rules
+(core.retention), and deleting expired sessions (a session may hold an import's error rows, names
+and numbers among them; Django deletes an expired one only when its own browser comes back, so
+without this they stay in the session table for good)."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 from quanyu.core.auditchain import audit_seal
 from quanyu.core.media import media_orphans
+from quanyu.core.retention import run_rules
 
 
 @shared_task(name="quanyu.core.audit_seal")
@@ -17,3 +24,15 @@ def audit_seal_task() -> int:
 @shared_task(name="quanyu.core.media_orphans")
 def media_orphans_task() -> int:
     return len(media_orphans().removed)
+
+
+@shared_task(name="quanyu.core.clear_sessions")
+def clear_sessions_task() -> None:
+    """What ``quanyu clearsessions`` does, for whichever session engine is configured."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="quanyu.core.retention")
+def retention_task() -> dict[str, int]:
+    """Every app's retention rule (core.retention); how many rows each cleared."""
+    return {key: len(ids) for key, ids in run_rules().items()}

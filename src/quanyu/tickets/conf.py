@@ -31,6 +31,9 @@ _DEFAULTS: dict[str, object] = {
     "QUANYU_ROUTING_THRESHOLD": 0.7,
     # Where the no-account rating link points; {token} is replaced.
     "QUANYU_RATING_URL": "/rate/{token}/",
+    # Days after a ticket closed (or was cancelled, merged, transferred) that its submitter's
+    # contact is kept; then the daily retention run clears it (tickets.erasure).
+    "QUANYU_TICKET_CONTACT_DAYS": 180,
 }
 
 

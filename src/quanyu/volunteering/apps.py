@@ -11,3 +11,7 @@ class VolunteeringConfig(AppConfig):
         from quanyu.volunteering.service_record import register
 
         register()
+        # Its part of anonymising a person (people.erasure).
+        from quanyu.volunteering import erasure
+
+        erasure.register()

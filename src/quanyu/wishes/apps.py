@@ -11,3 +11,7 @@ class WishesConfig(AppConfig):
         from quanyu.wishes.service_record import register
 
         register()
+        # Its part of anonymising a person (people.erasure).
+        from quanyu.wishes import erasure
+
+        erasure.register()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
-from quanyu.core.pii import pii_hash
+from quanyu.core.pii import pii_hash, redact_text
 from quanyu.core.workflow import lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people import events
@@ -25,6 +25,7 @@ from quanyu.people.access import (
     member_paths,
     scoped_members,
 )
+from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, erase_elsewhere
 from quanyu.people.models import MemberHousehold, PartyMember, Resident
 from quanyu.people.validation import (
     FieldError,
@@ -39,7 +40,6 @@ from quanyu.people.validation import (
 
 REVEALABLE = {"id_number": "身份证号", "phone": "手机号"}
 MAX_HOUSEHOLDS = 10  # 党员中心户 1+10
-ANONYMISED_NAME = "（已匿名化）"
 P = TypeVar("P", PartyMember, Resident)
 
 
@@ -376,9 +376,42 @@ def person_data_export(
     return data
 
 
+# Free text staff and the member wrote on the member's own records, kept with the records (the
+# ledgers stay) but without the member's name or an ID or phone number in them.
+_MEMBER_NOTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("people.Report", "member", ("note",)),
+    ("people.PointEntry", "member", ("reason",)),
+    ("people.PointRequest", "member", ("reason", "decision_note")),
+    ("people.MemberTransfer", "member", ("reason", "note")),
+    ("people.DutyLog", "claim__member", ("note",)),
+)
+
+
+def _scrub_member_notes(member: PartyMember, name: str) -> int:
+    """The member's name (as it was) and any ID or mobile number taken out of the free text of
+    their records; how many rows changed."""
+    from django.apps import apps
+
+    changed = 0
+    for label, link, fields in _MEMBER_NOTES:
+        model = apps.get_model(label)
+        for row in model._default_manager.filter(**{link: member}).only("pk", *fields):
+            new = {}
+            for f in fields:
+                text = getattr(row, f)
+                clean = redact_text(text.replace(name, ANONYMISED_NAME) if name else text)
+                if clean != text:
+                    new[f] = clean
+            if new:
+                model._default_manager.filter(pk=row.pk).update(**new)
+                changed += 1
+    return changed
+
+
 def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str) -> Resident | PartyMember:
     """Retention: strip what identifies the person, keep the row (and every ledger entry, report
-    and event that refers to it). Birth year stays for age statistics."""
+    and event that refers to it). Birth year stays for age statistics. Every app that holds data
+    about the person erases it in the same transaction (``people.erasure``)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写匿名化依据")]})
@@ -388,6 +421,16 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
         require_editor(actor, *person_paths(locked)[:1])
         if locked.anonymised:
             raise ValidationError(_("此人信息已匿名化"))
+        gone = PersonGone(
+            kind="resident" if isinstance(locked, Resident) else "member",
+            pk=locked.pk,
+            id_hash=locked.id_hash,
+            phone_hash=locked.phone_hash,
+            user_id=getattr(locked, "user_id", None),
+            actor=actor,
+            reason=reason,
+        )
+        gone_name, notes = locked.name, 0
         locked.name = ANONYMISED_NAME
         locked.id_number = locked.id_hash = locked.phone = locked.phone_hash = locked.address = ""
         if locked.birth_date:
@@ -399,10 +442,19 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             locked.user = None
             locked.board_opt_in = False
             locked.board_building = None
+            locked.board_unit_no = ""
             locked.households.all().delete()
+            notes = _scrub_member_notes(locked, gone_name)
             events.member_anonymised_event(member=locked, actor=actor)
         locked.save()
-        audit_record(actor=actor, action="anonymise", target=locked, reason=reason)
+        elsewhere = erase_elsewhere(gone)
+        audit_record(
+            actor=actor,
+            action="anonymise",
+            target=locked,
+            reason=reason,
+            detail={"elsewhere": elsewhere, "notes": notes},
+        )
         return locked
 
 

@@ -251,6 +251,18 @@ class Ticket(models.Model):
             models.Index(
                 fields=["building"], name="ticket_building", condition=models.Q(building__isnull=False)
             ),
+            # tickets.erasure: anonymising a person clears the contact of the tickets that gave
+            # their phone (without this, a scan of the whole table inside that transaction, 0.5 s
+            # per million cached rows), and the daily retention run reads the tickets that still
+            # hold a contact. Partial on exactly that (the erasure's own filter), so it holds only
+            # open tickets and those closed within QUANYU_TICKET_CONTACT_DAYS.
+            models.Index(
+                fields=["contact_phone_hash"],
+                name="ticket_contact",
+                condition=~models.Q(
+                    contact_name="", contact_phone="", contact_phone_hash="", contact_email=""
+                ),
+            ),
         ]
         constraints = [
             # A 12345 work order is imported once, even by two imports of the same file at once.

@@ -1,0 +1,121 @@
+"""Who submitted a ticket, forgotten when it is no longer needed (等保 2.0 residual information,
+PIPL art. 47).
+
+Two rules clear a ticket's contact (name, phone and its keyed hash, e-mail); the ticket, its
+text, events, photos and rating stay, they are the community's record and the departments'
+scores:
+
+- **A person anonymised** (``people.erasure``): the tickets their account submitted and the
+  tickets that gave their phone number (by its keyed hash; a number a household shares clears
+  every ticket that gave it — erring on the side of forgetting).
+- **Retention** (``forget_contacts``): a ticket closed (rated, or closed without a rating) more
+  than ``QUANYU_TICKET_CONTACT_DAYS`` days ago (default 180: the month's callback sample and an
+  appeal are long done), or cancelled, merged or transferred that long ago. A retention rule
+  (``core.retention``, key ``tickets``): daily on the beat, ``quanyu retention --only tickets
+  [--dry-run] [--days N]`` by hand. Each batch it clears writes one audit entry with the ids.
+
+Audit entries name tickets by id only: a ticket's text may itself speak of the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quanyu.core.audit import audit_record
+from quanyu.core.retention import add_rule
+from quanyu.core.workflow import lock, lock_all
+from quanyu.people.erasure import PersonGone, add_eraser
+from quanyu.tickets.conf import setting
+from quanyu.tickets.models import Ticket
+from quanyu.tickets.states import TicketStatus
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_phone_hash", "contact_email")
+BATCH = 1000
+ENDED = (TicketStatus.CANCELLED, TicketStatus.MERGED, TicketStatus.TRANSFERRED)
+
+
+def _with_contact(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.exclude(contact_name="", contact_phone="", contact_phone_hash="", contact_email="")
+
+
+def _clear(ids: list[int]) -> int:
+    return Ticket.objects.filter(pk__in=ids).update(**dict.fromkeys(CONTACT_FIELDS, ""))
+
+
+def erase_contacts(gone: PersonGone) -> int:
+    match = Q(pk__in=[])
+    if gone.user_id is not None:
+        match |= Q(requester_id=gone.user_id)
+    if gone.phone_hash:
+        match |= Q(contact_phone_hash=gone.phone_hash)
+    found = [t.pk for t in lock_all(_with_contact(Ticket.objects.filter(match)).only("pk"))]
+    _clear(found)
+    for pk in found:
+        audit_record(
+            actor=gone.actor,
+            action="anonymise",
+            target_type="tickets.ticket",
+            target_id=str(pk),
+            fields=",".join(CONTACT_FIELDS),
+            reason=gone.reason,
+            detail={"person": f"{gone.kind}:{gone.pk}"},
+        )
+    return len(found)
+
+
+@dataclass
+class ForgetReport:
+    cutoff: dt.datetime
+    tickets: list[int] = field(default_factory=list)
+
+
+def due_for_forgetting(cutoff: dt.datetime) -> QuerySet[Ticket]:
+    ended = Q(status=TicketStatus.CLOSED, closed_at__lt=cutoff) | Q(status__in=ENDED, updated_at__lt=cutoff)
+    return _with_contact(Ticket.objects.filter(ended))
+
+
+def forget_contacts(
+    *, days: int | None = None, now: dt.datetime | None = None, dry_run: bool = False, batch_size: int = BATCH
+) -> ForgetReport:
+    """Clear the contact of every ticket past the retention period, ``batch_size`` tickets per
+    transaction (each batch audited); ``dry_run`` only lists them."""
+    kept = int(days if days is not None else setting("QUANYU_TICKET_CONTACT_DAYS"))  # type: ignore[call-overload]
+    if kept < 1:
+        raise ValueError("保存天数（--days 或 QUANYU_TICKET_CONTACT_DAYS）至少为 1 天")
+    report = ForgetReport(cutoff=(now or timezone.now()) - dt.timedelta(days=kept))
+    if dry_run:
+        report.tickets = list(due_for_forgetting(report.cutoff).order_by("pk").values_list("pk", flat=True))
+        return report
+    last = 0
+    while True:  # one pass in key order: each batch starts where the last one ended
+        with transaction.atomic():
+            due = due_for_forgetting(report.cutoff).filter(pk__gt=last).only("pk")
+            batch = [t.pk for t in lock(due).order_by("pk")[:batch_size]]
+            if not batch:
+                return report
+            _clear(batch)
+            audit_record(
+                actor=None,
+                action="anonymise",
+                target_type="tickets.ticket",
+                fields=",".join(CONTACT_FIELDS),
+                reason=f"工单关闭满{kept}天，清除联系人信息",
+                detail={"tickets": batch, "days": kept},
+            )
+        report.tickets.extend(batch)
+        last = batch[-1]
+
+
+def _rule(days: int | None, dry_run: bool) -> list[int]:
+    return forget_contacts(days=days, dry_run=dry_run).tickets
+
+
+def register() -> None:
+    add_eraser("tickets", erase_contacts)
+    add_rule("tickets", label=_("工单联系人"), setting="QUANYU_TICKET_CONTACT_DAYS", run=_rule)

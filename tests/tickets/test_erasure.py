@@ -1,0 +1,97 @@
+"""Tickets forget who submitted them: when the person is anonymised (the tickets of their account
+and those that gave their phone), and by the retention rule once a ticket has been closed for
+``QUANYU_TICKET_CONTACT_DAYS`` days (the ``tickets`` retention rule: beat task and ``quanyu
+retention [--dry-run]``); each
+audited by ticket id, never by the ticket's text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from quanyu.core.models import AuditEntry
+from quanyu.core.tasks import retention_task
+from quanyu.people.models import PartyMember
+from quanyu.people.services import person_anonymise
+from quanyu.tickets.erasure import forget_contacts
+from quanyu.tickets.models import Ticket
+from quanyu.tickets.states import TicketStatus
+from tests.people.helpers import add_member, make_branches
+from tests.tickets.factories import new_ticket
+
+pytestmark = pytest.mark.django_db
+OTHER_PHONE = "13700001111"
+
+
+def _contact(ticket: Ticket) -> tuple[str, str, str, str]:
+    ticket.refresh_from_db()
+    return (ticket.contact_name, ticket.contact_phone, ticket.contact_phone_hash, ticket.contact_email)
+
+
+def test_anonymising_a_member_clears_the_contact_of_their_tickets(city, cat):
+    member = add_member(city, make_branches(city), 6)
+    PartyMember.objects.filter(pk=member.pk).update(user=city.users["resident"])
+    member.refresh_from_db()
+    own = new_ticket(city, contact_name="张三", contact_phone=OTHER_PHONE, contact_email="z@example.cn")
+    by_phone = new_ticket(city, city.users["grid_worker"], contact_name="张三", contact_phone=member.phone)
+    someone_else = new_ticket(city, city.users["grid_worker"], contact_name="李四", contact_phone=OTHER_PHONE)
+    assert own.requester_id == city.users["resident"].pk
+
+    person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+
+    assert _contact(own) == _contact(by_phone) == ("", "", "", "")
+    assert _contact(someone_else)[:2] == ("李四", OTHER_PHONE)
+    audited = AuditEntry.objects.filter(action="anonymise", target_type="tickets.ticket")
+    assert sorted(int(a.target_id) for a in audited) == sorted([own.pk, by_phone.pk])
+    assert all(a.target_repr == "" for a in audited)  # the text may speak of the person
+
+
+def _ended(ticket: Ticket, status: str, days_ago: int) -> Ticket:
+    at = timezone.now() - dt.timedelta(days=days_ago)
+    closed_at = at if status == TicketStatus.CLOSED else None
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, closed_at=closed_at, updated_at=at)
+    return ticket
+
+
+def test_retention_clears_contacts_of_long_closed_tickets_only(city, cat, settings):
+    settings.QUANYU_TICKET_CONTACT_DAYS = 30
+    old = _ended(new_ticket(city, contact_name="张三", contact_phone=OTHER_PHONE), TicketStatus.CLOSED, 31)
+    cancelled = _ended(new_ticket(city, contact_phone=OTHER_PHONE), TicketStatus.CANCELLED, 40)
+    recent = _ended(new_ticket(city, contact_phone=OTHER_PHONE), TicketStatus.CLOSED, 29)
+    open_old = new_ticket(city, contact_phone=OTHER_PHONE)
+    Ticket.objects.filter(pk=open_old.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+
+    out = io.StringIO()
+    call_command("retention", "--dry-run", "--only", "tickets", stdout=out)
+    assert f"tickets #{old.pk}" in out.getvalue() and f"tickets #{cancelled.pk}" in out.getvalue()
+    assert "tickets (工单联系人): would clear 2" in out.getvalue()
+    assert _contact(old)[1] == OTHER_PHONE  # a dry run changes nothing
+    assert not AuditEntry.objects.filter(action="anonymise").exists()
+
+    assert retention_task()["tickets"] == 2
+    assert _contact(old) == _contact(cancelled) == ("", "", "", "")
+    assert _contact(recent)[1] == _contact(open_old)[1] == OTHER_PHONE
+    entry = AuditEntry.objects.get(action="anonymise", target_type="tickets.ticket")
+    assert sorted(entry.detail["tickets"]) == sorted([old.pk, cancelled.pk]) and entry.detail["days"] == 30
+
+    assert forget_contacts().tickets == []  # nothing left: the next run writes no entry
+    assert AuditEntry.objects.filter(action="anonymise").count() == 1
+    with pytest.raises(CommandError, match="至少为 1 天"):
+        call_command("retention", "--days", "0")
+    with pytest.raises(CommandError, match="没有规则“nope”"):
+        call_command("retention", "--only", "nope")
+
+
+def test_retention_works_in_batches_each_audited(city, cat):
+    tickets = [
+        _ended(new_ticket(city, contact_phone=OTHER_PHONE), TicketStatus.CLOSED, 200) for _ in range(5)
+    ]
+    assert len(forget_contacts(days=180, batch_size=2).tickets) == 5
+    assert all(_contact(t) == ("", "", "", "") for t in tickets)
+    entries = AuditEntry.objects.filter(action="anonymise").order_by("id")
+    assert [len(e.detail["tickets"]) for e in entries] == [2, 2, 1]
+    assert sorted(pk for e in entries for pk in e.detail["tickets"]) == sorted(t.pk for t in tickets)

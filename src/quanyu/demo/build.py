@@ -116,7 +116,7 @@ def _build_connection() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=DELETE")
             cursor.execute("PRAGMA cache_size=-262144")  # KiB: 256 MiB
-    connection.make_debug_cursor = connection.make_cursor  # type: ignore[method-assign]
+    connection.make_debug_cursor = connection.make_cursor  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

@@ -107,14 +107,16 @@ def _build_connection() -> Iterator[None]:
     - On SQLite, outside a transaction (``quanyu demo build``, not the tests' in-memory database):
       a rollback journal instead of the WAL while the one big transaction writes a fresh database
       (WAL would write every page twice, once to the log and once at the checkpoint; a rollback
-      journal for new pages is nearly empty, and a failed build still rolls back), and a larger
-      page cache. The WAL comes back afterwards, as every connection sets it anyway.
+      journal for new pages is nearly empty, and a failed build still rolls back), no sync at the
+      commit (a crash mid-build leaves a demo database to build again, nothing else), and a larger
+      page cache. The WAL and the settings' sync come back afterwards.
     """
     connection.ensure_connection()
     tuned = connection.vendor == "sqlite" and not connection.in_atomic_block
     if tuned:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=DELETE")
+            cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-262144")  # KiB: 256 MiB
     connection.make_debug_cursor = connection.make_cursor  # type: ignore[method-assign,assignment]
     try:
@@ -125,6 +127,7 @@ def _build_connection() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size=-2000")
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")  # as quanyu.dbsettings sets it
 
 
 # --- the accounts file and its table --------------------------------------------------------------

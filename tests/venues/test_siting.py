@@ -4,12 +4,14 @@ it on small known cases."""
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-from quanyu.venues.siting import cover_matrix, exact, greedy_swap
+from quanyu.venues import siting
+from quanyu.venues.siting import _Search, cover_matrix, exact, greedy_swap
 
 
 def brute(cover: csr_matrix, w: np.ndarray, k: int) -> float:
@@ -69,3 +71,44 @@ def test_heuristic_reaches_the_optimum_on_small_cases(seed):
     ilp = exact(cover, w, 5, time_limit=30)
     heuristic = greedy_swap(cover, w, 5)
     assert heuristic.covered >= 0.99 * ilp.covered
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_heuristic_equals_the_optimum_on_small_cases(seed):
+    cover, w = random_case(100 + seed, n_dem=200, n_cand=30, radius=200)
+    assert greedy_swap(cover, w, 5).covered == exact(cover, w, 5, time_limit=30).covered
+
+
+def _swaps(search, chosen):
+    return [
+        search.value([t if j == s else j for j in chosen])
+        for s in chosen
+        for t in range(search.n_cand)
+        if t not in chosen
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pair_matrix_descent_ends_where_no_single_swap_improves(seed):
+    cover, w = random_case(7 + seed, n_dem=300, n_cand=25, radius=220)
+    search = _Search(cover, w)
+    start = [0, 1, 2, 3]
+    best_first_swap = max(_swaps(search, start))
+    found = search.descend(start, deadline=time.perf_counter() + 30)
+    value = search.value(found)
+    assert value >= best_first_swap - 1e-9
+    assert max(_swaps(search, found)) <= value + 1e-9
+
+
+def test_the_column_by_column_swap_gives_a_local_optimum_too(monkeypatch):
+    cover, w = random_case(3, n_dem=300, n_cand=25, radius=220)
+    monkeypatch.setattr(siting, "_PAIR_LIMIT", 0)  # every case takes the first-improvement path
+    search = _Search(cover, w)
+    found = search.descend([0, 1, 2, 3], deadline=time.perf_counter() + 30)
+    assert max(_swaps(search, found)) <= search.value(found) + 1e-9
+
+
+def test_the_same_case_gives_the_same_answer():
+    cover, w = random_case(11, n_dem=400, n_cand=60, radius=150)
+    first, second = greedy_swap(cover, w, 8), greedy_swap(cover, w, 8)
+    assert first.chosen == second.chosen and first.covered == second.covered

@@ -4,8 +4,13 @@ venues leave uncovered, from candidate sites (pure numpy/scipy; no database).
 ``cover`` is a sparse 0/1 matrix demand × candidate (candidate j covers demand i). Two solvers:
 
 - ``greedy_swap``: greedy by marginal gain (lazy, a heap of stale gains re-checked on pop), then
-  1-swap local search (drop one chosen site, add the best other) until no swap improves or the
-  time budget ends. Never better than the optimum; on small cases it reaches it.
+  swap local search (drop one chosen site, add another) to a local optimum, then iterated local
+  search until the time budget ends or the search stalls: drop a few chosen sites at random, add
+  as many random others, descend again, keep the result when it is no worse than the current one
+  less a small tolerance, and return to the best one found after a long stall. The best swap of
+  all (chosen, other) pairs is found at once from one sparse product (``_Search.descend``).
+  Seeded, so the same case gives the same answer. Never better than the optimum; on small
+  cases it reaches it.
 - ``exact``: the ILP (scipy.optimize.milp, HiGHS): max Σ wᵢ yᵢ s.t. yᵢ ≤ Σ_{j covers i} xⱼ,
   Σ xⱼ = k, x binary, 0 ≤ y ≤ 1; with a time limit its LP bound is reported too.
 """
@@ -22,6 +27,16 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix, csr_matrix, hstack, identity
 from scipy.spatial import cKDTree
+
+# Above this many (chosen × candidate) pairs the best-swap matrix is not built: first-improvement
+# swaps column by column instead (memory stays within a few tens of MB).
+_PAIR_LIMIT = 4_000_000
+# Iterated local search: at most this many sites replaced per kick; a kick's result is kept when
+# it is at most this share worse than the current solution; stop after this many kicks without
+# a new best, or five per candidate on small cases (and go back to the best every quarter of it).
+_KICK_MAX = 19
+_ACCEPT_WORSE = 0.005
+_STALL_LIMIT = 400
 
 
 @dataclass
@@ -59,6 +74,7 @@ class _Search:
     """Greedy and 1-swap local search over one cover matrix."""
 
     def __init__(self, cover: csr_matrix, weights: NDArray[np.float64]) -> None:
+        self.csr = cover.tocsr()
         self.csc = cover.tocsc()
         self.cscT = self.csc.T.tocsr()
         self.w = weights
@@ -113,6 +129,65 @@ class _Search:
                     break
         return chosen
 
+    def counts(self, chosen: list[int]) -> NDArray[np.int32]:
+        counts = np.zeros(self.csc.shape[0], dtype=np.int32)
+        for j in chosen:
+            counts[self.col(j)] += 1
+        return counts
+
+    def descend(self, chosen: list[int], deadline: float) -> list[int]:
+        """Best-improvement swaps to a local optimum. For chosen s and other t the change is
+        gain(t) − loss(s) + overlap(s, t): gain(t) the uncovered weight t covers, loss(s) the
+        weight only s covers, overlap(s, t) the part of loss(s) that t covers too; the overlaps
+        of all pairs are one sparse product of the chosen columns with the whole matrix."""
+        if len(chosen) * self.n_cand > _PAIR_LIMIT:
+            return self.swap(chosen, deadline)
+        chosen = list(chosen)
+        counts = self.counts(chosen)
+        while time.perf_counter() < deadline:
+            single = self.w * (counts == 1)
+            gain = self.cscT @ (self.w * (counts == 0))
+            rows = self.cscT[chosen]
+            loss = rows @ single
+            delta = (rows.multiply(single[None, :]).tocsr() @ self.csr).toarray()
+            delta += gain[None, :]
+            delta -= loss[:, None]
+            delta[:, chosen] = -np.inf
+            s_at, t = divmod(int(np.argmax(delta)), self.n_cand)
+            if delta[s_at, t] <= 1e-9:
+                break
+            counts[self.col(chosen[s_at])] -= 1
+            counts[self.col(t)] += 1
+            chosen[s_at] = t
+        return chosen
+
+    def iterate(self, start: list[int], deadline: float, *, seed: int = 0) -> list[int]:
+        """Iterated local search from a local optimum (see the module's docstring)."""
+        rng = np.random.default_rng(seed)
+        k = len(start)
+        if k == 0 or k >= self.n_cand:
+            return start
+        current, current_v = start, self.value(start)
+        best, best_v = current, current_v
+        stall = 0
+        stall_limit = min(_STALL_LIMIT, 5 * self.n_cand)
+        while time.perf_counter() < deadline and stall < stall_limit:
+            r = int(rng.integers(min(2, k), min(k, _KICK_MAX) + 1))
+            kept = list(rng.choice(current, k - r, replace=False))
+            others = np.setdiff1d(np.arange(self.n_cand), current)
+            trial = self.descend(
+                kept + [int(j) for j in rng.choice(others, min(r, len(others)), replace=False)], deadline
+            )
+            value = self.value(trial)
+            stall += 1
+            if value > best_v + 1e-9:
+                best, best_v, stall = trial, value, 0
+            if value >= current_v * (1 - _ACCEPT_WORSE):
+                current, current_v = trial, value
+            if stall and stall % max(1, stall_limit // 4) == 0:
+                current, current_v = best, best_v
+        return best
+
     def value(self, chosen: list[int]) -> float:
         hit = np.zeros(self.csc.shape[0], dtype=bool)
         for j in chosen:
@@ -120,29 +195,15 @@ class _Search:
         return float(self.w[hit].sum())
 
 
-def _lp_order(cover: csr_matrix, weights: NDArray[np.float64], k: int, time_limit: float) -> list[int]:
-    """Candidates by their value in the LP relaxation (HiGHS), best first."""
-    result: Any = _solve(cover, weights, k, integral=False, time_limit=time_limit)
-    if result.x is None:
-        return []
-    x = result.x[: cover.shape[1]]
-    return [int(j) for j in np.argsort(-x, kind="stable")[:k] if x[j] > 1e-6]
-
-
 def greedy_swap(
-    cover: csr_matrix, weights: NDArray[np.float64], k: int, *, budget_s: float = 4.0
+    cover: csr_matrix, weights: NDArray[np.float64], k: int, *, budget_s: float = 4.0, seed: int = 0
 ) -> Solution:
-    """Greedy then 1-swap; and from the LP relaxation's best sites then 1-swap; the better one."""
+    """Greedy, swaps to a local optimum, then iterated local search within ``budget_s``."""
     start = time.perf_counter()
     deadline = start + budget_s
     search = _Search(cover, weights)
     k = min(k, search.n_cand)
-    best = search.swap(search.greedy(k), deadline)
-    if time.perf_counter() < deadline:
-        seeded = _lp_order(cover, weights, k, time_limit=max(0.1, deadline - time.perf_counter()))
-        other = search.swap(search.greedy(k, seed=seeded[:k]), deadline)
-        if search.value(other) > search.value(best):
-            best = other
+    best = search.iterate(search.descend(search.greedy(k), deadline), deadline, seed=seed)
     return Solution(
         chosen=best,
         gains=_gains_in_order(search.csc, weights, best),

@@ -67,12 +67,13 @@ def test_the_one_message_path_equals_scikit_learns(messages):
         assert confidence == float(fast[int(fast_decision.argmax())])
 
 
+FORMAT_4_FIELDS = ("offsets", "offset")
 FORMAT_3_FIELDS = ("words_weight", "ridge", "ridge_alpha", "ridge_model")
 FORMAT_2_FIELDS = ("head", "head_weight", "nbsvm", "nb")
 
 
 def _old_artefact(model: TextClassifier, fmt: int = 1) -> tuple[bytes, str]:
-    """An artefact as format 1 (or 2) wrote it: the model's state without the fields later formats added."""
+    """An artefact as format 1, 2 or 3 wrote it: the model's state without the fields later formats added."""
     import hashlib
     import io
 
@@ -80,7 +81,8 @@ def _old_artefact(model: TextClassifier, fmt: int = 1) -> tuple[bytes, str]:
 
     class Old:
         def __reduce__(self):
-            added = FORMAT_3_FIELDS + (FORMAT_2_FIELDS if fmt == 1 else ())
+            added = FORMAT_4_FIELDS + (FORMAT_3_FIELDS if fmt <= 2 else ())
+            added += FORMAT_2_FIELDS if fmt == 1 else ()
             state = {k: v for k, v in model.__dict__.items() if k not in added}
             return (object.__new__, (TextClassifier,), {**state, "fast": None})
 
@@ -92,7 +94,7 @@ def _old_artefact(model: TextClassifier, fmt: int = 1) -> tuple[bytes, str]:
 
 def test_a_format_1_artefact_still_loads_and_predicts_as_it_did(messages):
     rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
-    old = TextClassifier(head=0, nbsvm=False, words=False, ridge=False).fit(
+    old = TextClassifier(head=0, nbsvm=False, words=False, ridge=False, offsets=False).fit(
         [r["text"] for r in rows], [r["label"] for r in rows]
     )
     loaded = classifier.loads(*_old_artefact(old))
@@ -105,9 +107,22 @@ def test_a_format_1_artefact_still_loads_and_predicts_as_it_did(messages):
 
 def test_a_format_2_artefact_still_loads_and_predicts_as_it_did(messages):
     rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
-    old = TextClassifier(words=False, ridge=False).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    old = TextClassifier(words=False, ridge=False, offsets=False).fit(
+        [r["text"] for r in rows], [r["label"] for r in rows]
+    )
     loaded = classifier.loads(*_old_artefact(old, 2))
     assert (loaded.words, loaded.ridge, loaded.ridge_model) == (False, False, None)
+    assert loaded.fast is not None and loaded.nb is not None
+    assert loaded.predict_with_confidence(probe) == old.predict_with_confidence(probe)
+    one = "".join(probe[0].split())
+    assert loaded.predict_with_confidence([one]) == old.predict_with_confidence([one])
+
+
+def test_a_format_3_artefact_still_loads_and_predicts_as_it_did(messages):
+    rows, probe = messages[:600], [r["text"] for r in messages[600:640]]
+    old = TextClassifier(offsets=False).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    loaded = classifier.loads(*_old_artefact(old, 3))
+    assert (loaded.offsets, loaded.offset) == (False, None)
     assert loaded.fast is not None and loaded.nb is not None
     assert loaded.predict_with_confidence(probe) == old.predict_with_confidence(probe)
     one = "".join(probe[0].split())
@@ -146,15 +161,47 @@ def test_the_vote_uses_both_models_and_the_subject(messages):
 
 def test_the_words_and_ridge_option_votes_ridge_with_nbsvm_and_keeps_the_fast_path(messages):
     rows = messages[:600]
-    model = TextClassifier(words=True, ridge=True).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    model = TextClassifier(words=True, ridge=True, offsets=True).fit(
+        [r["text"] for r in rows], [r["label"] for r in rows]
+    )
     assert model.nb is not None and model.nb[0].shape == (len(model.fast["coef"]), len(model.labels))
     assert [name for name, _, _ in model._parts()] == ["chars", "head", "words"]
     text = "".join(messages[700]["text"].split())
     x = model.vectoriser.transform([text])
     ridge = model.ridge_model.decision_function(x)
     nb = x @ model.nb[0] + model.nb[1]
-    vote = classifier.standardised(ridge) + classifier.standardised(nb)
+    vote = classifier.standardised(ridge) + classifier.standardised(nb) + model.offset
     assert abs(model._batch([text])[0] - vote).max() < 1e-5
+    for r in [*messages[600:620], {"text": "电梯"}, {"text": "☃☃"}]:
+        one = "".join(r["text"].split())
+        fast_decision, fast = model._one(one)
+        slow_decision, slow = model._batch([one])
+        assert abs(fast - slow[0]).max() < 1e-4
+        assert abs(fast_decision - slow_decision[0]).max() < 1e-4
+
+
+def test_offsets_are_tuned_on_held_out_folds_for_macro_f1():
+    import numpy as np
+
+    classes = np.array(["a", "b", "c"])
+    labels = np.array(["a"] * 6 + ["b"] * 6 + ["c"] * 6)
+    scores = np.zeros((18, 3))
+    scores[np.arange(18), [0] * 6 + [1] * 6 + [2] * 6] = 1.0
+    scores[:6, 1] = 1.2  # class a's messages all score a little higher for b: an offset fixes them
+    offsets = classifier.tuned_offsets(scores, labels, classes)
+    assert abs(offsets.sum()) < 1e-9
+    assert list(classes[(scores + offsets).argmax(axis=1)]) == list(labels)
+
+
+def test_the_offsets_option_adds_offsets_from_held_out_scores_on_both_paths(messages):
+    rows = messages[:600]
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    model = TextClassifier(offsets=True).fit(texts, labels)
+    plain = TextClassifier().fit(texts, labels)
+    assert model.offset is not None and model.offset.shape == (len(model.labels),)
+    assert plain.offset is None
+    text = "".join(messages[700]["text"].split())
+    assert abs(model._batch([text])[0] - plain._batch([text])[0] - model.offset).max() < 1e-5
     for r in [*messages[600:620], {"text": "电梯"}, {"text": "☃☃"}]:
         one = "".join(r["text"].split())
         fast_decision, fast = model._one(one)

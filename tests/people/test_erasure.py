@@ -42,7 +42,11 @@ def test_a_failing_eraser_rolls_the_anonymisation_back(city, branches):
     member.refresh_from_db()
     assert member.name_key == name_sort_key("（已匿名化）") and member.board_unit_no == ""
     entry = AuditEntry.objects.get(action="anonymise", target_type="people.partymember")
-    assert entry.detail == {"elsewhere": {"tickets": 0, "volunteering": 0, "wishes": 0}, "notes": 0}
+    assert entry.detail == {
+        "elsewhere": {"tickets": 0, "volunteering": 0, "wishes": 0},
+        "notes": 0,
+        "account": {},
+    }
 
 
 def test_the_members_own_records_keep_their_text_without_name_or_numbers(city, branches):

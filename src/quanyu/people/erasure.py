@@ -5,7 +5,8 @@ People sits below those apps in the layering, so it cannot touch their tables. E
 holds data about a person registers an eraser here from its ``apps.py`` ``ready`` (as
 ``service_record`` takes their counters): volunteering its volunteer record and certificates,
 wishes the wishes a resident made, tickets the contact of the tickets the person submitted.
-``person_anonymise`` calls every eraser inside its own transaction, after the person's row is
+The person's own log-in account is closed by ``accounts.erasure`` (below people, called
+directly). ``person_anonymise`` calls every eraser inside its own transaction, after the person's row is
 stripped: an eraser that fails rolls the whole anonymisation back, so nothing is half-erased.
 
 An eraser is given a ``PersonGone``: the keys that found the person before the row was

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from quanyu.accounts.erasure import account_anonymise
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
 from quanyu.core.pii import pii_hash, redact_text
@@ -430,6 +431,11 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             actor=actor,
             reason=reason,
         )
+        account: dict[str, int] = {}
+        if gone.user_id is not None:  # refused while the account holds a role (accounts.erasure)
+            account = account_anonymise(
+                actor=actor, user_id=gone.user_id, reason=reason, person=f"{gone.kind}:{gone.pk}"
+            )
         gone_name, notes = locked.name, 0
         locked.name = ANONYMISED_NAME
         locked.id_number = locked.id_hash = locked.phone = locked.phone_hash = locked.address = ""
@@ -453,7 +459,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             action="anonymise",
             target=locked,
             reason=reason,
-            detail={"elsewhere": elsewhere, "notes": notes},
+            detail={"elsewhere": elsewhere, "notes": notes, "account": account},
         )
         return locked
 

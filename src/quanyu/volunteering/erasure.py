@@ -1,8 +1,10 @@
 """A party member or resident anonymised (``people.erasure``): their volunteer record loses its
 name, ID and phone numbers, skills and log-in, and the certificates issued to it their name and
-masked ID number. The record itself stays (its number, community, hours and sign-ups are the
-service record and the teams' statistics). Found by the member it is linked to, the ID number's
-keyed hash or the person's account — never by phone alone, which a household may share."""
+masked ID number; the free text of their events, sign-ups' events, correction requests and
+certificates' service lists loses their name and numbers (``PersonGone.scrub``). The record
+itself stays (its number, community, hours and sign-ups are the service record and the teams'
+statistics). Found by the member it is linked to, the ID number's keyed hash or the person's
+account — never by phone alone, which a household may share."""
 
 from __future__ import annotations
 
@@ -10,8 +12,26 @@ from django.db.models import Q
 
 from quanyu.core.audit import audit_record
 from quanyu.core.workflow import lock_all
-from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, add_eraser
-from quanyu.volunteering.models import Certificate, Volunteer
+from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, add_eraser, scrub_rows
+from quanyu.volunteering.models import Certificate, CorrectionRequest, Signup, SignupEvent, Volunteer
+
+
+def _scrub_notes(gone: PersonGone, volunteer: Volunteer) -> dict[str, int]:
+    """The free text of the volunteer's records without their name and numbers: their events and
+    their sign-ups' events (actor names, particulars), correction requests on their sign-ups
+    (reason, decision), the service list printed on their certificates. Rows changed, by kind."""
+    signups = Signup.objects.filter(volunteer=volunteer).values("pk")
+    found = {
+        "events": scrub_rows(gone.scrub, volunteer.events.all(), ("payload", "actor_name")),
+        "signup_events": scrub_rows(
+            gone.scrub, SignupEvent.objects.filter(signup__in=signups), ("payload", "actor_name")
+        ),
+        "corrections": scrub_rows(
+            gone.scrub, CorrectionRequest.objects.filter(signup__in=signups), ("reason", "decision_note")
+        ),
+        "certificate_services": scrub_rows(gone.scrub, volunteer.certificates.all(), ("services",)),
+    }
+    return {kind: len(rows) for kind, rows in found.items() if rows}
 
 
 def erase_volunteer(gone: PersonGone) -> int:
@@ -32,13 +52,14 @@ def erase_volunteer(gone: PersonGone) -> int:
         certificates = Certificate.objects.filter(volunteer=volunteer).update(
             volunteer_name=ANONYMISED_NAME, id_masked=""
         )
+        notes = _scrub_notes(gone, volunteer)
         audit_record(
             actor=gone.actor,
             action="anonymise",
             target=volunteer,
             fields="name,id_number,phone,skills,user",
             reason=gone.reason,
-            detail={"person": f"{gone.kind}:{gone.pk}", "certificates": certificates},
+            detail={"person": f"{gone.kind}:{gone.pk}", "certificates": certificates, **notes},
         )
     return len(found)
 

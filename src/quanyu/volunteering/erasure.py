@@ -4,7 +4,11 @@ masked ID number; the free text of their events, sign-ups' events, correction re
 certificates' service lists loses their name and numbers (``PersonGone.scrub``). The record
 itself stays (its number, community, hours and sign-ups are the service record and the teams'
 statistics). Found by the member it is linked to, the ID number's keyed hash or the person's
-account — never by phone alone, which a household may share."""
+account — never by phone alone, which a household may share.
+
+A team whose contact is the person (``erase_team_contacts``: the team's contact phone is theirs,
+by its keyed hash, or their account leads it) loses that phone and the responsible person's name,
+on the team and on the certificates it issued."""
 
 from __future__ import annotations
 
@@ -13,7 +17,14 @@ from django.db.models import Q
 from quanyu.core.audit import audit_record
 from quanyu.core.workflow import lock_all
 from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, add_eraser, scrub_rows
-from quanyu.volunteering.models import Certificate, CorrectionRequest, Signup, SignupEvent, Volunteer
+from quanyu.volunteering.models import (
+    Certificate,
+    CorrectionRequest,
+    Signup,
+    SignupEvent,
+    Team,
+    Volunteer,
+)
 
 
 def _scrub_notes(gone: PersonGone, volunteer: Volunteer) -> dict[str, int]:
@@ -64,5 +75,43 @@ def erase_volunteer(gone: PersonGone) -> int:
     return len(found)
 
 
+def erase_team_contacts(gone: PersonGone) -> int:
+    """Teams whose contact is the person — the contact phone is theirs (its keyed hash), or the
+    team is led by their account: that phone cleared and no longer published, the responsible
+    person's name scrubbed; the same on the certificates those teams issued (the printed
+    contact). One audit entry per team."""
+    match = Q(pk__in=[])
+    if gone.phone_hash:
+        match |= Q(contact_phone_hash=gone.phone_hash)
+    if gone.user_id is not None:
+        match |= Q(leader_id=gone.user_id)
+    teams = lock_all(Team.objects.filter(match))
+    for team in teams:
+        fields = []
+        if gone.phone_hash and team.contact_phone_hash == gone.phone_hash:
+            team.contact_phone, team.publish_contact = "", False
+            fields += ["contact_phone", "publish_contact"]
+        if gone.scrub(team.responsible_person) != team.responsible_person:
+            team.responsible_person = gone.scrub(team.responsible_person)
+            fields.append("responsible_person")
+        if team.leader_id is not None and team.leader_id == gone.user_id:
+            team.leader = None
+            fields.append("leader")
+        team.save()
+        certificates = scrub_rows(
+            gone.scrub, Certificate.objects.filter(team=team), ("responsible_person", "contact_phone")
+        )
+        audit_record(
+            actor=gone.actor,
+            action="anonymise",
+            target=team,
+            fields=",".join(fields),
+            reason=gone.reason,
+            detail={"person": f"{gone.kind}:{gone.pk}", "certificates": len(certificates)},
+        )
+    return len(teams)
+
+
 def register() -> None:
+    add_eraser("volunteering_teams", erase_team_contacts)
     add_eraser("volunteering", erase_volunteer)

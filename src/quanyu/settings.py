@@ -303,12 +303,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quanyu@localhost")
 QUANYU_SMS_BACKEND = env_str("QUANYU_SMS_BACKEND", "quanyu.notify.channels.sms.LogSmsBackend")
 
 # Logs: one JSON object per line in production (QUANYU_LOG_FORMAT=json), plain text in the demo
-# and the tests; ID card and mobile numbers are masked in every record (quanyu.core.logs).
+# and the tests; ID card and mobile numbers are masked in every record where it is made, from
+# before the apps load (quanyu.core.logs.configure installs the masking record factory).
+LOGGING_CONFIG = "quanyu.core.logs.configure"
 QUANYU_LOG_FORMAT = env_str("QUANYU_LOG_FORMAT", "text" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "quanyu.core.logs.RedactFilter"}},
     "formatters": {
         "json": {"()": "quanyu.core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -316,7 +317,6 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact"],
             "formatter": "json" if QUANYU_LOG_FORMAT == "json" else "text",
         }
     },

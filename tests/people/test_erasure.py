@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_apps_that_hold_personal_data_fill_the_slot():
-    assert erasure.erasers() == ("tickets", "volunteering", "wishes")
+    assert erasure.erasers() == ("tickets", "volunteering", "volunteering_teams", "wishes")
 
 
 def test_a_failing_eraser_rolls_the_anonymisation_back(city, branches):
@@ -42,7 +42,11 @@ def test_a_failing_eraser_rolls_the_anonymisation_back(city, branches):
     member.refresh_from_db()
     assert member.name_key == name_sort_key("（已匿名化）") and member.board_unit_no == ""
     entry = AuditEntry.objects.get(action="anonymise", target_type="people.partymember")
-    assert entry.detail == {"elsewhere": {"tickets": 0, "volunteering": 0, "wishes": 0}, "notes": 0}
+    assert entry.detail == {
+        "elsewhere": {"tickets": 0, "volunteering": 0, "volunteering_teams": 0, "wishes": 0},
+        "notes": 0,
+        "account": {},
+    }
 
 
 def test_the_members_own_records_keep_their_text_without_name_or_numbers(city, branches):

@@ -95,3 +95,28 @@ def test_retention_works_in_batches_each_audited(city, cat):
     entries = AuditEntry.objects.filter(action="anonymise").order_by("id")
     assert [len(e.detail["tickets"]) for e in entries] == [2, 2, 1]
     assert sorted(pk for e in entries for pk in e.detail["tickets"]) == sorted(t.pk for t in tickets)
+
+
+def test_anonymising_scrubs_their_name_and_numbers_from_the_free_text_of_their_tickets(city, cat):
+    from quanyu.tickets import services
+    from quanyu.tickets.models import TicketEvent
+
+    member = add_member(city, make_branches(city), 7, name="赵志刚")
+    PartyMember.objects.filter(pk=member.pk).update(user=city.users["resident"])
+    member.refresh_from_db()
+    own = new_ticket(city, text=f"我是赵志刚，电话{member.phone}，身份证{member.id_number}，楼道灯坏了")
+    services.ticket_cancel(actor=city.users["resident"], ticket=own, reason="赵志刚已自行修好")
+    elsewhere = new_ticket(city, city.users["grid_worker"], text="赵志刚家门口堆放杂物")
+
+    person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+
+    own.refresh_from_db()  # (``member`` in memory still holds the plaintext numbers)
+    assert own.text.startswith("我是（已匿名化），电话") and "楼道灯坏了" in own.text
+    assert member.phone not in own.text and member.id_number not in own.text and "*" in own.text
+    cancelled = TicketEvent.objects.get(ticket=own, kind="cancelled")
+    assert cancelled.payload["reason"] == "（已匿名化）已自行修好"
+    elsewhere.refresh_from_db()
+    assert elsewhere.text == "赵志刚家门口堆放杂物"  # not their ticket: not theirs to scrub
+    entry = AuditEntry.objects.get(action="anonymise", target_type="tickets.ticket", target_id=str(own.pk))
+    assert "text" in entry.fields.split(",") and "ticketevent.payload" in entry.fields.split(",")
+    assert "赵志刚" not in str(entry.detail) + entry.reason + entry.target_repr

@@ -88,3 +88,37 @@ def test_the_cache_holds_no_phone_number_nor_code(vs, settings):
     for key, value in held.items():
         assert "13912345678" not in key and b"13912345678" not in value
         assert code.group(1).encode() not in value
+
+
+def test_the_free_text_of_their_volunteer_records_loses_their_name_and_numbers(city):
+    from quanyu.people.erasure import PersonGone
+    from quanyu.volunteering.models import VolunteerEvent
+
+    member = add_member(city, make_branches(city), 8, name="孙红梅")
+    volunteer = add_volunteer(city, 4)
+    Volunteer.objects.filter(pk=volunteer.pk).update(member=member)
+    note = VolunteerEvent.objects.create(
+        volunteer=volunteer, kind="note", actor_name="孙红梅", payload={"note": f"孙红梅，电话{member.phone}"}
+    )
+    other = VolunteerEvent.objects.create(
+        volunteer=add_volunteer(city, 5), kind="note", payload={"note": "孙红梅来帮忙"}
+    )
+    seen: list[PersonGone] = []
+    from quanyu.people import erasure
+
+    erasure.add_eraser("zz-spy", lambda gone: seen.append(gone) or 0)
+    try:
+        person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+    finally:
+        erasure._erasers.pop("zz-spy")
+
+    note.refresh_from_db()
+    assert note.actor_name == "（已匿名化）"
+    assert note.payload == {"note": f"（已匿名化），电话{member.phone[:3]}****{member.phone[-4:]}"}
+    other.refresh_from_db()
+    assert other.payload == {"note": "孙红梅来帮忙"}  # another volunteer's record
+    entry = AuditEntry.objects.get(action="anonymise", target_type="volunteering.volunteer")
+    assert entry.detail["events"] == 1
+    # What an eraser is given names the person by keys only: no name or number in its repr.
+    assert "孙红梅" not in repr(seen[0]) and member.phone not in repr(seen[0])
+    assert seen[0].scrub("孙红梅") == "（已匿名化）"

@@ -61,3 +61,26 @@ def test_retention_clears_the_contact_of_long_settled_wishes(world, city, settin
     assert sorted(entry.detail["wishes"]) == sorted([confirmed.pk, cancelled.pk])
     assert forget_contacts() == []  # nothing left; no second entry
     assert AuditEntry.objects.filter(action="anonymise").count() == 1
+
+
+def test_the_notes_on_their_wishes_lose_their_name_and_numbers(world, city):
+    from quanyu.wishes.models import WishEvent
+
+    wish = behalf_wish(world)
+    Wish.objects.filter(pk=wish.pk).update(
+        public_text=f"{RESIDENT_NAME}老人希望有人陪伴", cancel_reason="联系13912345678未接"
+    )
+    event = WishEvent.objects.filter(wish=wish).first()
+    assert event is not None
+    WishEvent.objects.filter(pk=event.pk).update(payload={"note": f"{RESIDENT_NAME}的女儿代为提交"})
+
+    person_anonymise(actor=city.users["community_x"], person=world.elder, reason="已迁出，保存期满")
+
+    wish.refresh_from_db()
+    event.refresh_from_db()
+    assert wish.public_text == wish.text == "（已匿名化）老人希望有人陪伴"
+    assert wish.cancel_reason == "联系139****5678未接"
+    assert event.payload == {"note": "（已匿名化）的女儿代为提交"}
+    entry = AuditEntry.objects.get(action="anonymise", target_type="wishes.wish")
+    assert {"public_text", "cancel_reason"} <= set(entry.fields.split(",")) and entry.detail["events"] == 1
+    assert RESIDENT_NAME not in entry.target_repr + str(entry.detail)

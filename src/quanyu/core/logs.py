@@ -5,18 +5,17 @@
 any ``extra={…}`` fields), the shape log shippers take in; ``QUANYU_LOG_FORMAT=text`` keeps plain
 lines (the DEBUG demo's default).
 
-``RedactFilter`` is on every handler: ID card numbers (GB 11643), mainland mobile numbers and
-e-mail addresses in a record's message, arguments and traceback are masked, and the row values
-PostgreSQL quotes in a constraint error are left out, before anything is written, so a value an
-exception or a debug line quoted does not survive in the logs (等保 residual information).
-
-``mask_every_record`` (installed by ``core.apps`` in every process that loads Django: web
-workers, Celery workers and beat, commands) does the same where the record is made, so that
-handlers Quanyu did not configure — uvicorn's own, the handlers a Celery worker puts on the root
-logger — write no plaintext number either: string arguments are masked one by one (the record
-keeps its shape for formatters that read ``record.args``), the message is merged and masked when a
-number is still there (an integer, a number split over arguments), and the traceback and stack
-are formatted and masked once.
+One mechanism masks personal data (等保 residual information): ``mask_every_record`` replaces the
+process's log record factory, so every record is masked where it is made, whichever handler
+then writes it — ours, uvicorn's own, the handlers a Celery worker puts on the root logger. ID
+card numbers (GB 11643), mainland mobile numbers and e-mail addresses are masked and the row
+values PostgreSQL quotes in a constraint error are left out: string arguments one by one (the
+record keeps its shape for formatters that read ``record.args``), the message merged and masked
+when a number is still there (an integer, a number split over arguments), the traceback and
+stack formatted and masked once. It is installed by ``configure`` — ``settings.LOGGING_CONFIG``,
+which Django calls in ``django.setup()`` before any app is loaded — so the records made while
+apps load (model imports, app ``ready``s, a failing import) are masked too, in every process
+that loads Django: web workers, Celery workers and beat, commands.
 
 ``RequestIdMiddleware`` gives each request an id (the caller's ``X-Request-ID`` when it is a
 plain token of up to 64 characters, else a new one), answers it in the same header, and puts it on
@@ -30,12 +29,14 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import logging.config
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("quanyu_request_id", default="")
 
@@ -70,22 +71,6 @@ def redact(text: str) -> str:
     if "Failing row" in text or "Key (" in text:
         text = _PG_KEY.sub(r"\1(…)", _PG_ROW.sub(r"\1(…)", text))
     return text
-
-
-class RedactFilter(logging.Filter):
-    """Masks personal numbers in the message (arguments merged in) and the traceback."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        record.request_id = request_id.get()
-        return True
 
 
 def _masked_arg(value: Any) -> Any:
@@ -127,6 +112,13 @@ def mask_every_record() -> None:
 
     factory.quanyu_masks = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+
+
+def configure(logging_settings: dict[str, Any]) -> None:
+    """``settings.LOGGING_CONFIG``: records masked from here on (before the apps load), then the
+    ``LOGGING`` dictionary applied as Django's default configurator would."""
+    mask_every_record()
+    logging.config.dictConfig(logging_settings)
 
 
 class JsonFormatter(logging.Formatter):

@@ -7,7 +7,11 @@ scores:
 
 - **A person anonymised** (``people.erasure``): the tickets their account submitted and the
   tickets that gave their phone number (by its keyed hash; a number a household shares clears
-  every ticket that gave it — erring on the side of forgetting).
+  every ticket that gave it — erring on the side of forgetting). On those tickets the free text
+  also loses the person's name and numbers (``PersonGone.scrub``): the request, the result, the
+  events' particulars and actor names (the person's ratings, comments, cancellations), ratings
+  and appeals, whistles, supervision orders and rehandling notes. The one time events change:
+  the facts (kind, time, status) stay, only the text is scrubbed.
 - **Retention** (``forget_contacts``): a ticket closed (rated, or closed without a rating) more
   than ``QUANYU_TICKET_CONTACT_DAYS`` days ago (default 180: the month's callback sample and an
   appeal are long done), or cancelled, merged or transferred that long ago. A retention rule
@@ -22,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,9 +34,16 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.core.audit import audit_record
 from quanyu.core.retention import add_rule
 from quanyu.core.workflow import lock, lock_all
-from quanyu.people.erasure import PersonGone, add_eraser
+from quanyu.people.erasure import PersonGone, add_eraser, scrub_rows
 from quanyu.tickets.conf import setting
-from quanyu.tickets.models import Ticket
+from quanyu.tickets.models import (
+    Rating,
+    RehandlingEntry,
+    SupervisionOrder,
+    Ticket,
+    TicketEvent,
+    Whistle,
+)
 from quanyu.tickets.states import TicketStatus
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_phone_hash", "contact_email")
@@ -48,25 +59,53 @@ def _clear(ids: list[int]) -> int:
     return Ticket.objects.filter(pk__in=ids).update(**dict.fromkeys(CONTACT_FIELDS, ""))
 
 
-def erase_contacts(gone: PersonGone) -> int:
+# Free text about the person on their tickets: what they wrote (the request, ratings, comments,
+# cancellations), what staff and departments wrote back, and every event's particulars.
+_TICKET_TEXT = ("text", "resolution", "emergency_note")
+_RELATED_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (TicketEvent, ("payload", "actor_name")),
+    (Rating, ("comment", "appeal_reason", "appeal_decision_note")),
+    (Whistle, ("note", "explanation", "return_reason")),
+    (SupervisionOrder, ("reason",)),
+    (RehandlingEntry, ("note",)),
+)
+
+
+def erase_person(gone: PersonGone) -> int:
+    """The person's tickets (their account's, and those that gave their phone): contact cleared,
+    their name and numbers taken out of the ticket's text and everything written on it (``scrub``);
+    one audit entry per ticket changed, naming the fields."""
     match = Q(pk__in=[])
     if gone.user_id is not None:
         match |= Q(requester_id=gone.user_id)
     if gone.phone_hash:
         match |= Q(contact_phone_hash=gone.phone_hash)
-    found = [t.pk for t in lock_all(_with_contact(Ticket.objects.filter(match)).only("pk"))]
-    _clear(found)
-    for pk in found:
+    tickets = lock_all(Ticket.objects.filter(match).only("pk", *CONTACT_FIELDS))
+    changed: dict[int, set[str]] = {}
+    with_contact = [t.pk for t in tickets if any(getattr(t, f) for f in CONTACT_FIELDS)]
+    _clear(with_contact)
+    for pk in with_contact:
+        changed.setdefault(pk, set()).update(CONTACT_FIELDS)
+    ids = [t.pk for t in tickets]
+    for pk, fields in scrub_rows(gone.scrub, Ticket.objects.filter(pk__in=ids), _TICKET_TEXT).items():
+        changed.setdefault(pk, set()).update(fields)
+    for model, text_fields in _RELATED_TEXT:
+        rows = model._default_manager.filter(ticket_id__in=ids)
+        label = model._meta.model_name
+        owners = dict(rows.values_list("pk", "ticket_id"))
+        for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
+            changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
+    for pk in sorted(changed):
         audit_record(
             actor=gone.actor,
             action="anonymise",
             target_type="tickets.ticket",
             target_id=str(pk),
-            fields=",".join(CONTACT_FIELDS),
+            fields=",".join(sorted(changed[pk])),
             reason=gone.reason,
             detail={"person": f"{gone.kind}:{gone.pk}"},
         )
-    return len(found)
+    return len(changed)
 
 
 @dataclass
@@ -117,5 +156,5 @@ def _rule(days: int | None, dry_run: bool) -> list[int]:
 
 
 def register() -> None:
-    add_eraser("tickets", erase_contacts)
+    add_eraser("tickets", erase_person)
     add_rule("tickets", label=_("工单联系人"), setting="QUANYU_TICKET_CONTACT_DAYS", run=_rule)

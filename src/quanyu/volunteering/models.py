@@ -11,12 +11,15 @@ the address and point.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanyu.areas.models import Area
-from quanyu.core.pii import EncryptedCharField
+from quanyu.core.pii import EncryptedCharField, pii_hash
 from quanyu.core.workflow.events import EventBase
 from quanyu.people.models import PartyMember
 from quanyu.venues.models import Booking, Room
@@ -54,7 +57,17 @@ class Team(models.Model):
         related_name="led_volunteer_teams",
     )
     responsible_person = models.CharField(_("负责人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Usually a leader's own mobile: personal data like a volunteer's phone (encrypted, masked in
+    # lists and exports, revealed with a reason and audited); its keyed hash finds it when the
+    # person is anonymised. Shown in full to the public (the certificates) only when the
+    # organiser publishes it.
+    contact_phone = EncryptedCharField(_("联系电话"), blank=True)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    publish_contact = models.BooleanField(
+        _("公开联系电话"),
+        default=False,
+        help_text=_("勾选后，志愿服务记录证明上印出完整的联系电话；否则打码"),
+    )
     skills = models.CharField(_("服务特长"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,6 +78,19 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.contact_phone_hash = contact_phone_hash(self.contact_phone)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "contact_phone" in fields:
+            kwargs["update_fields"] = {*fields, "contact_phone_hash"}
+        super().save(*args, **kwargs)
+
+
+def contact_phone_hash(phone: str) -> str:
+    """The keyed hash of a contact phone's digits (``0535-6000000`` and ``139 1234 5678`` as a
+    person's phone is hashed), so a person's own number is found however it was typed."""
+    return pii_hash("phone", re.sub(r"\D", "", phone or ""))
 
 
 class Volunteer(models.Model):
@@ -299,7 +325,8 @@ class Certificate(models.Model):
     volunteer_number = models.CharField(_("志愿者编号"), max_length=32)
     issuer = models.CharField(_("出具单位"), max_length=100)
     responsible_person = models.CharField(_("负责人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # As printed: the team's number in full if the team publishes it, else masked; encrypted.
+    contact_phone = EncryptedCharField(_("联系电话"), blank=True)
     total_minutes = models.PositiveIntegerField(_("服务时长（分钟）"))
     services = models.JSONField(_("服务记录"), default=list)
     issued_on = models.DateField(_("出具日期"))

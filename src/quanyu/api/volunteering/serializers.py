@@ -7,9 +7,17 @@ from typing import Any
 
 from rest_framework import serializers
 
-from quanyu.core.pii import mask_name
+from quanyu.core.pii import mask_name, mask_phone
 from quanyu.volunteering.models import ProjectKind, TeamKind
 from quanyu.volunteering.states import HoursStatus, SignupStatus
+
+
+class MaskedPhoneField(serializers.CharField):
+    """A phone written in full and read masked (138****5678): the full number only through the
+    audited reveal."""
+
+    def to_representation(self, value: Any) -> str:
+        return mask_phone(str(value or ""))
 
 
 class TeamSerializer(serializers.Serializer):
@@ -20,10 +28,28 @@ class TeamSerializer(serializers.Serializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     organisation = serializers.CharField()
     responsible_person = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = MaskedPhoneField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=30,
+        help_text="written in full, read masked; POST …/reveal/ with a reason for the full number (audited)",
+    )
+    publish_contact = serializers.BooleanField(
+        required=False, default=False, help_text="print the full contact phone on certificates"
+    )
     skills = serializers.CharField(required=False, allow_blank=True, default="")
     leader = serializers.IntegerField(source="leader_id", required=False, allow_null=True, default=None)
     member_count = serializers.IntegerField(read_only=True, default=0)
+
+
+class TeamContactRevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class TeamContactOutSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
 
 
 class TeamMemberInSerializer(serializers.Serializer):

@@ -83,8 +83,21 @@ class TeamViewSet(viewsets.GenericViewSet):
             responsible_person=v["responsible_person"],
             contact_phone=v["contact_phone"],
             skills=v["skills"],
+            publish_contact=v["publish_contact"],
         )
         return Response(s.TeamSerializer(team).data, status=201)
+
+    @extend_schema(request=s.TeamContactRevealSerializer, responses=s.TeamContactOutSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str) -> Response:
+        """The team's contact phone in full, with a reason (audited); for the roles that may
+        reveal personal data at the team's community."""
+        team = selectors.team_get_for(actor=request.user, team_id=pk)
+        v = _valid(s.TeamContactRevealSerializer, request)
+        value = services.team_contact_reveal(
+            actor=request.user, team=team, reason=v["reason"], request=request._request
+        )
+        return Response({"field": "contact_phone", "value": value})
 
     @extend_schema(request=s.TeamMemberInSerializer, responses=s.VolunteerSerializer)
     @action(detail=True, methods=["post"])

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from quanyu.accounts.erasure import account_anonymise
 from quanyu.areas.models import Area, AreaKind
 from quanyu.core.audit import audit_record
-from quanyu.core.pii import pii_hash, redact_text
+from quanyu.core.pii import pii_hash
 from quanyu.core.workflow import lock
 from quanyu.orgs.models import PartyOrg, Unit
 from quanyu.people import events
@@ -25,7 +26,14 @@ from quanyu.people.access import (
     member_paths,
     scoped_members,
 )
-from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, erase_elsewhere
+from quanyu.people.erasure import (
+    ANONYMISED_NAME,
+    PersonGone,
+    Scrub,
+    erase_elsewhere,
+    make_scrub,
+    scrub_rows,
+)
 from quanyu.people.models import MemberHousehold, PartyMember, Resident
 from quanyu.people.validation import (
     FieldError,
@@ -384,27 +392,19 @@ _MEMBER_NOTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("people.PointRequest", "member", ("reason", "decision_note")),
     ("people.MemberTransfer", "member", ("reason", "note")),
     ("people.DutyLog", "claim__member", ("note",)),
+    ("people.MemberEvent", "member", ("payload", "actor_name")),
 )
 
 
-def _scrub_member_notes(member: PartyMember, name: str) -> int:
-    """The member's name (as it was) and any ID or mobile number taken out of the free text of
+def _scrub_member_notes(member: PartyMember, scrub: Scrub) -> int:
+    """The member's name (as it was) and ID and mobile numbers taken out of the free text of
     their records; how many rows changed."""
     from django.apps import apps
 
     changed = 0
     for label, link, fields in _MEMBER_NOTES:
         model = apps.get_model(label)
-        for row in model._default_manager.filter(**{link: member}).only("pk", *fields):
-            new = {}
-            for f in fields:
-                text = getattr(row, f)
-                clean = redact_text(text.replace(name, ANONYMISED_NAME) if name else text)
-                if clean != text:
-                    new[f] = clean
-            if new:
-                model._default_manager.filter(pk=row.pk).update(**new)
-                changed += 1
+        changed += len(scrub_rows(scrub, model._default_manager.filter(**{link: member}), fields))
     return changed
 
 
@@ -429,8 +429,14 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             user_id=getattr(locked, "user_id", None),
             actor=actor,
             reason=reason,
+            scrub=make_scrub(locked.name, locked.id_number, locked.phone),
         )
-        gone_name, notes = locked.name, 0
+        account: dict[str, int] = {}
+        if gone.user_id is not None:  # refused while the account holds a role (accounts.erasure)
+            account = account_anonymise(
+                actor=actor, user_id=gone.user_id, reason=reason, person=f"{gone.kind}:{gone.pk}"
+            )
+        notes = 0
         locked.name = ANONYMISED_NAME
         locked.id_number = locked.id_hash = locked.phone = locked.phone_hash = locked.address = ""
         if locked.birth_date:
@@ -444,7 +450,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             locked.board_building = None
             locked.board_unit_no = ""
             locked.households.all().delete()
-            notes = _scrub_member_notes(locked, gone_name)
+            notes = _scrub_member_notes(locked, gone.scrub)
             events.member_anonymised_event(member=locked, actor=actor)
         locked.save()
         elsewhere = erase_elsewhere(gone)
@@ -453,7 +459,7 @@ def person_anonymise(*, actor: Any, person: Resident | PartyMember, reason: str)
             action="anonymise",
             target=locked,
             reason=reason,
-            detail={"elsewhere": elsewhere, "notes": notes},
+            detail={"elsewhere": elsewhere, "notes": notes, "account": account},
         )
         return locked
 

@@ -39,6 +39,7 @@ from quanyu.volunteering.services.registry import (
     activity_repeat,
     project_create,
     team_add_member,
+    team_contact_reveal,
     team_create,
     volunteer_register,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "signup_no_show",
     "sweep_attendance",
     "team_add_member",
+    "team_contact_reveal",
     "team_create",
     "teams_export",
     "teams_import",

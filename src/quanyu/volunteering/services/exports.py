@@ -102,7 +102,7 @@ VOLUNTEER_EXPORT_COLUMNS: list[Column] = [
 
 
 def teams_export(*, actor: Any, teams: QuerySet[Any], target: Target) -> int:
-    """The teams list (already scoped by a selector)."""
+    """The teams list (already scoped by a selector), contact phones masked."""
     rows = (
         {
             "name": t.name,
@@ -110,7 +110,7 @@ def teams_export(*, actor: Any, teams: QuerySet[Any], target: Target) -> int:
             "community": t.community.name,
             "organisation": t.organisation,
             "responsible_person": t.responsible_person,
-            "contact_phone": t.contact_phone,
+            "contact_phone": mask_phone(t.contact_phone),  # in full only by an audited reveal
             "skills": t.skills,
             "members": getattr(t, "member_count", ""),
         }

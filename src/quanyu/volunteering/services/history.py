@@ -39,6 +39,7 @@ from quanyu.volunteering.models import (
     TeamMember,
     Volunteer,
     VolunteerEvent,
+    contact_phone_hash,
 )
 from quanyu.volunteering.services.registry import (
     VolunteerInput,
@@ -205,6 +206,7 @@ def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | Non
                 organisation=c["organisation"],
                 responsible_person=c["responsible_person"],
                 contact_phone=c["contact_phone"],
+                contact_phone_hash=contact_phone_hash(c["contact_phone"]),  # bulk: no save()
                 skills=c["skills"],
             )
             for team, c in zip(teams, cleaned, strict=True)

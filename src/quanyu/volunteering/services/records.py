@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanyu.core.pii import mask_id_number
+from quanyu.core.pii import mask_id_number, mask_phone
 from quanyu.volunteering import access, events
 from quanyu.volunteering.models import Certificate, Signup, Team, Volunteer
 from quanyu.volunteering.states import HoursStatus
@@ -60,7 +60,8 @@ def certificate_issue(*, actor: Any, volunteer: Volunteer, team: Team) -> Certif
             volunteer_number=volunteer.number,
             issuer=team.organisation,
             responsible_person=team.responsible_person,
-            contact_phone=team.contact_phone,
+            # What the public may read on the proof: the number in full only if the team publishes it.
+            contact_phone=team.contact_phone if team.publish_contact else mask_phone(team.contact_phone),
             total_minutes=sum(s["minutes"] for s in services),
             services=services,
             issued_on=timezone.localdate(),

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
+from quanyu.core.audit import audit_record
 from quanyu.core.idnumber import validate_id_number, validate_mobile
+from quanyu.core.permissions import can_reveal_pii
 from quanyu.core.pii import pii_hash
 from quanyu.people.models import PartyMember
 from quanyu.venues.models import Room
@@ -48,6 +50,7 @@ def team_create(
     responsible_person: str = "",
     contact_phone: str = "",
     skills: str = "",
+    publish_contact: bool = False,
 ) -> Team:
     name = _text(name, "name", _("队伍名称"), max_length=100)
     if kind not in TeamKind.values:
@@ -67,7 +70,22 @@ def team_create(
         ),
         contact_phone=_text(contact_phone, "contact_phone", _("联系电话"), max_length=30, required=False),
         skills=_text(skills, "skills", _("服务特长"), max_length=200, required=False),
+        publish_contact=bool(publish_contact),
     )
+
+
+def team_contact_reveal(*, actor: Any, team: Team, reason: str, request: Any = None) -> str:
+    """A team's contact phone in full, for a role that may reveal personal data at the team's
+    community (as a person's phone is revealed), with a reason; one audit entry."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写查看事由")]})
+    if not can_reveal_pii(actor, at_path=team.scope_path):
+        raise PermissionDenied(_("您无权查看明文个人信息"))
+    audit_record(
+        actor=actor, action="reveal", target=team, fields="contact_phone", reason=reason, request=request
+    )
+    return team.contact_phone
 
 
 @dataclass

@@ -33,3 +33,13 @@ def test_admin_is_read_only_scoped_and_masked(city, vs):
     assert mine.get("/admin/volunteering/team/add/").status_code == 403
     other = admin_client(city.users["community_y"])
     assert other.get(f"/admin/volunteering/signup/{s.pk}/change/").status_code == 404
+
+
+def test_admin_shows_the_team_contact_phone_masked(city, vs):
+    team = vs.team
+    team.contact_phone = "13912345678"
+    team.save()
+    page = admin_client(city.users["community_x"]).get(f"/admin/volunteering/team/{team.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "13912345678" not in body and "139****5678" in body

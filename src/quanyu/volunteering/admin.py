@@ -38,7 +38,14 @@ class TeamAdmin(ReadOnlyScopedAdmin):
     list_display = ("name", "kind", "community", "organisation", "responsible_person")
     list_filter = ("kind",)
     search_fields = ("name", "organisation")
-    exclude = ("leader",)
+    # The contact phone is personal data (usually a leader's own mobile): masked here like every
+    # phone in the back office; the audited reveal is POST /api/volunteer-teams/{id}/reveal/.
+    exclude = ("leader", "contact_phone")
+    readonly_fields = ("contact_phone_masked",)
+
+    @admin.display(description=gettext_lazy("联系电话"))
+    def contact_phone_masked(self, obj: Any) -> str:
+        return mask_phone(obj.contact_phone)
 
 
 @admin.register(Volunteer)
@@ -107,4 +114,4 @@ class CorrectionRequestAdmin(ReadOnlyScopedAdmin):
 class CertificateAdmin(ReadOnlyScopedAdmin):
     list_display = ("number", "issuer", "volunteer_number", "total_minutes", "issued_on")
     search_fields = ("number",)
-    exclude = ("volunteer", "volunteer_name", "issued_by")
+    exclude = ("volunteer", "volunteer_name", "issued_by", "contact_phone")

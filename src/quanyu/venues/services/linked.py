@@ -15,10 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, lock
+from quanyu.notify.services import notify_send
 from quanyu.venues import events
 from quanyu.venues.models import Booking, Room
 from quanyu.venues.services.bookings import (
@@ -30,6 +32,7 @@ from quanyu.venues.services.bookings import (
     overlapping,
     promote_waiting,
 )
+from quanyu.venues.services.plans import keepers_for
 from quanyu.venues.states import BookingStatus
 
 MOVABLE = frozenset({BookingStatus.REQUESTED, BookingStatus.APPROVED})
@@ -82,6 +85,7 @@ def linked_booking_move(
                 "status": held.status,
             }
             old = (held.room_id, held.starts_at, held.ends_at)
+            was_approved = held.status == BookingStatus.APPROVED
             held.room, held.venue = target, target.venue
             held.starts_at, held.ends_at, held.expected = slot[0], slot[1], expected
             status = BookingStatus.APPROVED if target.auto_approve else BookingStatus.REQUESTED
@@ -93,10 +97,27 @@ def linked_booking_move(
                 events.booking_restated_event(
                     booking=held, actor=actor if status == BookingStatus.REQUESTED else None
                 )
+            if status == BookingStatus.REQUESTED:
+                _tell_staff_moved(held, again=was_approved)
             promote_waiting(*old)
             return held
     except IntegrityError:
         raise _taken() from None
+
+
+def _tell_staff_moved(booking: Booking, *, again: bool) -> None:
+    """The venue's staff (its keepers, ``plans.keepers_for``) are told a moved booking waits for
+    their decision, approved before or not (inside the move's transaction)."""
+    path = booking.venue.area.path
+    notify_send(
+        recipients=keepers_for({path})[path],
+        kind="venue_booking_moved",
+        title=(_("已批准的预约改期，需重新审批：%(room)s") if again else _("待审批的预约已改期：%(room)s"))
+        % {"room": str(booking.room)},
+        body=_("%(purpose)s 改为 %(slot)s，请审批。")
+        % {"purpose": booking.purpose, "slot": slot_text(booking.starts_at, booking.ends_at)},
+        link=reverse("web:venue_detail", args=[booking.venue_id]),
+    )
 
 
 def linked_booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking:

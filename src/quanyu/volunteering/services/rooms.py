@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, lock
+from quanyu.venues import holders
 from quanyu.venues.models import Booking, Room
 from quanyu.venues.services.bookings import booking_request
 from quanyu.venues.services.linked import MOVABLE, linked_booking_cancel, linked_booking_move, room_taken
-from quanyu.volunteering import access
+from quanyu.volunteering import access, notifications
 from quanyu.volunteering.models import Activity
 
 KEEP: Any = object()
@@ -140,3 +141,23 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str = "") -> Acti
                 actor=actor, booking=locked.booking, reason=(reason or _("志愿活动取消"))[:500]
             )
         return locked
+
+
+def _lock_holding(booking_id: int) -> None:
+    list(lock(Activity.objects).filter(booking_id=booking_id).values_list("pk", flat=True))
+
+
+def _room_released(booking: Booking, actor: Any, reason: str) -> None:
+    """The venue declined or cancelled the activity's booking (``venues.holders``): the activity
+    no longer shows the room (the booking stays linked, so its page says why) and its organisers
+    are told, in the booking's transaction."""
+    activity = Activity.objects.select_related("project__team__leader").filter(booking_id=booking.pk).first()
+    if activity is None or activity.room_id is None:
+        return
+    activity.room = None
+    activity.save(update_fields=["room"])
+    notifications.tell_room_released(activity, booking, actor, reason)
+
+
+def register_holder() -> None:
+    holders.register(holders.Holder(name="volunteering", lock=_lock_holding, released=_room_released))

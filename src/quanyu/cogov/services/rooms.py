@@ -20,16 +20,14 @@ from quanyu.cogov import access
 from quanyu.cogov import events as ev
 from quanyu.cogov.models import Session
 from quanyu.cogov.states import SessionStatus
-from quanyu.core.workflow import ConflictError, TransitionError, lock
+from quanyu.core.workflow import TransitionError, lock
 from quanyu.notify.services import notify_send
 from quanyu.venues import holders
 from quanyu.venues.models import Booking, Room
-from quanyu.venues.services.bookings import booking_request
 from quanyu.venues.services.linked import (
     MOVABLE,
+    linked_book,
     linked_booking_cancel,
-    linked_booking_move,
-    room_taken,
     slot_text,
 )
 from quanyu.venues.states import BookingStatus
@@ -58,24 +56,14 @@ def session_book_room(*, actor: Any, session: Session, room: Room, starts_at: An
             raise ValidationError(
                 {"starts_at": [_("会议室须预约在会议当天（%(d)s）") % {"d": locked.held_on}]}
             )
-        held = locked.booking
-        try:
-            if held is not None and held.status in MOVABLE:
-                booking = linked_booking_move(
-                    actor=actor, booking=held, room=room, starts_at=start, ends_at=end
-                )
-            else:
-                booking = booking_request(
-                    actor=actor,
-                    room=room,
-                    starts_at=start,
-                    ends_at=end,
-                    purpose=(f"{locked.body.name}：{locked.title}")[:200],
-                    booker_kind=Booking.BookerKind.TEAM,
-                    team=locked.body.name[:100],
-                )
-        except ConflictError:
-            raise room_taken(room, start, end) from None
+        booking = linked_book(
+            held=locked.booking,
+            room=room,
+            slot=(start, end),
+            purpose=f"{locked.body.name}：{locked.title}",
+            actor=actor,
+            team=locked.body.name,
+        )
         locked.room, locked.booking = room, booking
         locked.save(update_fields=["room", "booking"])
         ev.session_room_booked_event(session=locked, actor=actor)

@@ -1,6 +1,7 @@
-"""Bookings held by a record of another app (a volunteering activity books its room): that app's
-service checks the actor over its own record, then books, moves or cancels the record's booking
-through these in its own transaction, so the record and its booking change together or not at all.
+"""Bookings held by a record of another app (a volunteering activity, a joint-meeting session books
+its room): that app's service checks the actor over its own record, then books or moves
+(``linked_book``) or cancels the record's booking through these in its own transaction, so the
+record and its booking change together or not at all.
 
 Booking and moving stay the venues' rules: the room's row lock, the actor may book the room
 (``access.may_book``), bookable and in use, capacity, blackouts, quota, the overlap 409 (and on
@@ -29,6 +30,7 @@ from quanyu.venues.services.bookings import (
     _move,
     _taken,
     blacked_out,
+    booking_request,
     overlapping,
     promote_waiting,
 )
@@ -50,6 +52,41 @@ def room_taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictErro
         _("功能室“%(room)s”在%(slot)s已被预约，请换一个时段或功能室")
         % {"room": str(room), "slot": slot_text(start, end)}
     )
+
+
+def linked_book(
+    *,
+    held: Booking | None,
+    room: Room,
+    slot: tuple[dt.datetime, dt.datetime],
+    purpose: str,
+    actor: Any,
+    team: str,
+    expected: int = 0,
+) -> Booking:
+    """Book ``room`` for ``slot`` for a record of another app, or move the booking the record
+    already holds (``held``, while requested or approved) there; the booking is the team's
+    (``team``: the volunteer team, the joint-meeting body). A taken slot is the 409 naming the
+    room and the slot (``room_taken``); a bad field is venues' ``ValidationError``. Inside the
+    caller's transaction, which holds its record's lock, so nothing is written on a refusal."""
+    start, end = slot
+    try:
+        if held is not None and held.status in MOVABLE:
+            return linked_booking_move(
+                actor=actor, booking=held, room=room, starts_at=start, ends_at=end, expected=expected
+            )
+        return booking_request(
+            actor=actor,
+            room=room,
+            starts_at=start,
+            ends_at=end,
+            purpose=purpose[:200],
+            booker_kind=Booking.BookerKind.TEAM,
+            team=team[:100],
+            expected=expected,
+        )
+    except ConflictError:
+        raise room_taken(room, start, end) from None
 
 
 def linked_booking_move(

@@ -165,3 +165,36 @@ def test_api_and_page(city, setup):
         },
     )
     assert taken.status_code == 409 and "活动室" in taken.content.decode()
+
+
+def test_venue_declining_clears_the_room_and_tells_the_keeper(city, setup):
+    """The venue's staff decline the session's booking: the session stops showing the room (its
+    page says why), the keeper who booked is told, in the decline's transaction; booking again
+    makes a new booking."""
+    from quanyu.notify.models import Notification
+
+    session, place, day = setup
+    keeper = city.users["street_staff"]
+    start, end = _day_slot(day)
+    booked = services.session_book_room(
+        actor=keeper, session=session, room=place.meeting, starts_at=start, ends_at=end
+    )
+    bookings.booking_decline(actor=city.users["community_x"], booking=booked.booking, reason="已安排培训")
+    session.refresh_from_db()
+    assert session.room is None and session.booking.status == BookingStatus.DECLINED
+    (note,) = Notification.objects.filter(recipient=keeper, kind="cogov_room_released")
+    assert "未获批准" in note.title and "已安排培训" in note.body and note.link.endswith(f"/{session.pk}/")
+    client = Client()
+    client.force_login(keeper)
+    page = client.get(note.link).content.decode()
+    assert 'id="session-room-released"' in page and "议事室" in page
+    again = services.session_book_room(
+        actor=keeper, session=session, room=place.hall, starts_at=start, ends_at=end
+    )
+    assert again.room == place.hall and again.booking_id != booked.booking_id
+    assert again.booking.status == BookingStatus.APPROVED
+    # the keeper cancelling on the venue's pages clears the room, without telling themselves
+    bookings.booking_cancel(actor=keeper, booking=again.booking)
+    again.refresh_from_db()
+    assert again.room is None
+    assert Notification.objects.filter(kind="cogov_room_released").count() == 1

@@ -214,3 +214,33 @@ def test_staff_of_another_community_cannot_load_it(city):
     with pytest.raises(PermissionDenied):
         services.history_load(actor=city.users["community_y"], teams=[_team(city, community=0)])
     assert not Team.objects.exists() and not Volunteer.objects.exists()
+
+
+def test_activities_held_in_a_room_are_booked_with_it(city):
+    """A past activity in a venue room: the team's booking, used, with who came; an upcoming one:
+    approved or waiting for approval as the room decides; the venue gives the address. Two
+    activities in one room at one time: the whole load is refused, nothing written."""
+    from quanyu.core.workflow.errors import ConflictError
+    from quanyu.venues.models import Booking
+    from tests.venues.factories import make_place
+
+    place = make_place(city, 0)
+    past = _held(10, [PastSignup(volunteer=0, at=timezone.now() - dt.timedelta(days=12))])
+    past.signups[0].arrived = past.starts_at
+    past.signups[0].left = past.ends_at
+    past.room = place.hall
+    ahead = _held(-5, [])
+    ahead.room = place.meeting
+    services.history_load(actor=city.users["community_x"], teams=[_team(city, activities=[past, ahead])])
+    held, coming = Activity.objects.filter(room__isnull=False).order_by("starts_at")
+    assert (held.booking.status, held.booking.attendance, held.booking.room) == ("used", 1, place.hall)
+    assert held.booking.booker_kind == "team" and place.venue.name in held.address
+    assert (coming.booking.status, coming.booking.room) == ("requested", place.meeting)
+    clash = _held(-5, [])
+    clash.room = place.meeting
+    before = (Activity.objects.count(), Booking.objects.count())
+    with pytest.raises(ConflictError):
+        services.history_load(
+            actor=city.users["community_x"], teams=[_team(city, people=0, activities=[clash])]
+        )
+    assert (Activity.objects.count(), Booking.objects.count()) == before

@@ -123,7 +123,7 @@ def body_get_for(*, actor: Any, body_id: Any) -> Body:
 
 def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet[Session]:
     qs = _visible(
-        Session.objects.select_related("body__area", "room__venue", "booking"),
+        Session.objects.select_related("body__area", "room__venue", "booking__room__venue"),
         actor,
         "body__area__path",
         None,
@@ -137,7 +137,7 @@ def session_list_for(*, actor: Any, body: Body | None = None) -> models.QuerySet
 
 def session_get_for(*, actor: Any, session_id: Any) -> Session:
     qs = _visible(
-        Session.objects.select_related("body__area", "room__venue", "booking"),
+        Session.objects.select_related("body__area", "room__venue", "booking__room__venue"),
         actor,
         "body__area__path",
         None,

@@ -15,3 +15,7 @@ class VolunteeringConfig(AppConfig):
         from quanyu.volunteering import erasure
 
         erasure.register()
+        # Told when a venue declines or cancels an activity's room booking (venues.holders).
+        from quanyu.volunteering.services.rooms import register_holder
+
+        register_holder()

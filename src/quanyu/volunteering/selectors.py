@@ -136,7 +136,7 @@ def activity_list_for(
 
 def activity_get_for(*, actor: Any, activity_id: Any) -> Activity:
     return _get(  # type: ignore[no-any-return]
-        activity_list_for(actor=actor).select_related("room__venue", "booking"), activity_id
+        activity_list_for(actor=actor).select_related("room__venue", "booking__room__venue"), activity_id
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,17 @@ from quanyu.cogov import access
 from quanyu.cogov import events as ev
 from quanyu.cogov.models import Session
 from quanyu.cogov.states import SessionStatus
-from quanyu.core.workflow import ConflictError, TransitionError, lock
+from quanyu.core.workflow import TransitionError, lock
+from quanyu.notify.services import notify_send
+from quanyu.venues import holders
 from quanyu.venues.models import Booking, Room
-from quanyu.venues.services.bookings import booking_request
-from quanyu.venues.services.linked import MOVABLE, linked_booking_cancel, linked_booking_move, room_taken
+from quanyu.venues.services.linked import (
+    MOVABLE,
+    linked_book,
+    linked_booking_cancel,
+    slot_text,
+)
+from quanyu.venues.states import BookingStatus
 
 
 def _moment(value: Any, field: str) -> dt.datetime:
@@ -48,24 +56,14 @@ def session_book_room(*, actor: Any, session: Session, room: Room, starts_at: An
             raise ValidationError(
                 {"starts_at": [_("会议室须预约在会议当天（%(d)s）") % {"d": locked.held_on}]}
             )
-        held = locked.booking
-        try:
-            if held is not None and held.status in MOVABLE:
-                booking = linked_booking_move(
-                    actor=actor, booking=held, room=room, starts_at=start, ends_at=end
-                )
-            else:
-                booking = booking_request(
-                    actor=actor,
-                    room=room,
-                    starts_at=start,
-                    ends_at=end,
-                    purpose=(f"{locked.body.name}：{locked.title}")[:200],
-                    booker_kind=Booking.BookerKind.TEAM,
-                    team=locked.body.name[:100],
-                )
-        except ConflictError:
-            raise room_taken(room, start, end) from None
+        booking = linked_book(
+            held=locked.booking,
+            room=room,
+            slot=(start, end),
+            purpose=f"{locked.body.name}：{locked.title}",
+            actor=actor,
+            team=locked.body.name,
+        )
         locked.room, locked.booking = room, booking
         locked.save(update_fields=["room", "booking"])
         ev.session_room_booked_event(session=locked, actor=actor)
@@ -79,3 +77,37 @@ def release_room(*, actor: Any, session: Session, reason: str) -> None:
     booking = Booking.objects.get(pk=session.booking_id)
     if booking.status in MOVABLE:
         linked_booking_cancel(actor=actor, booking=booking, reason=reason or _("会议取消"))
+
+
+def _lock_holding(booking_id: int) -> None:
+    list(lock(Session.objects).filter(booking_id=booking_id).values_list("pk", flat=True))
+
+
+def _room_released(booking: Booking, actor: Any, reason: str) -> None:
+    """The venue declined or cancelled the session's booking (``venues.holders``): the session no
+    longer shows the room (the booking stays linked, so its page says why) and the keeper who
+    booked it is told, in the booking's transaction."""
+    session = Session.objects.filter(booking_id=booking.pk).first()
+    if session is None or session.room_id is None:
+        return
+    session.room = None
+    session.save(update_fields=["room"])
+    declined = booking.status == BookingStatus.DECLINED
+    notify_send(
+        recipients=[booking.booker] if booking.booker != actor else [],
+        kind="cogov_room_released",
+        title=(_("会议室预约未获批准：%(title)s") if declined else _("会议室预约已被取消：%(title)s"))
+        % {"title": session.title},
+        body=_("%(room)s（%(slot)s）%(what)s。原因：%(reason)s。请为会议另选会议室。")
+        % {
+            "room": str(booking.room),
+            "slot": slot_text(booking.starts_at, booking.ends_at),
+            "what": booking.get_status_display(),
+            "reason": reason or _("未说明"),
+        },
+        link=reverse("web:cogov_session", args=[session.pk]),
+    )
+
+
+def register_holder() -> None:
+    holders.register(holders.Holder(name="cogov", lock=_lock_holding, released=_room_released))

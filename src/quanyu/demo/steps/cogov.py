@@ -2,7 +2,8 @@
 600+ resident units sign: each of the demo district's 300 resident units with its community, and
 again with its street), and a
 joint-meeting body per street (its part-time committee members and department representatives)
-with a year of quarterly sessions whose resolutions are tasks, some done and reviewed, some
+with a year of quarterly sessions (each in a room of its street centre, booked through the venues
+when one is free) whose resolutions are tasks, some done and reviewed, some
 overdue, and 80 secretary-led projects (Luoyang's 58 secretaries leading 80) with milestones,
 quarterly comments, rectification orders and final ratings; residents' deliberations in every
 state, two in each community before or at the vote (about a third by 一委三会), and in the first
@@ -25,6 +26,10 @@ from quanyu.cogov.models import Deliberation, Task
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext
 from quanyu.orgs.models import PartTimeMember
+from quanyu.venues.models import Room, VenueKind
+from quanyu.venues.services import bookings
+from quanyu.venues.services.bookings import overlapping
+from quanyu.venues.states import BookingStatus, VenueStatus
 
 TITLE = "共建共治"
 # Two per resident unit (the demo has 300; Yangquan 600+ units, 600 contracts): the first half
@@ -102,9 +107,57 @@ def _contract(ctx: DemoContext, n: int, year: int, total: int, stage: str) -> se
     return contract
 
 
+MEETING_HOURS = [14, 9, 15, 10, 16]  # the first free one of the street centre's rooms
+
+
+def _street_rooms(streets: list[Any]) -> dict[int, tuple[Any, list[Room]]]:
+    """Per street: a street staff account (who books) and its in-use centre's bookable rooms, the
+    协商议事 room first."""
+    keepers: dict[int, Any] = {}
+    for grant in (
+        RoleGrant.objects.filter(role=Role.STREET_STAFF, area__in=streets)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        keepers.setdefault(grant.area_id, grant.user)
+    rooms: dict[int, list[Room]] = {}
+    for room in (
+        Room.objects.filter(
+            bookable=True,
+            venue__status=VenueStatus.IN_USE,
+            venue__kind=VenueKind.STREET_CENTRE,
+            venue__area__in=streets,
+        )
+        .select_related("venue")
+        .order_by("pk")
+    ):
+        rooms.setdefault(room.venue.area_id, []).append(room)
+    for listed in rooms.values():
+        listed.sort(key=lambda r: r.function != "deliberation")
+    return {s.pk: (keepers[s.pk], rooms[s.pk]) for s in streets if s.pk in keepers and s.pk in rooms}
+
+
+def _book_room(session: Any, held_on: dt.date, place: tuple[Any, list[Room]] | None) -> Any:
+    """The session books the first free slot of its street centre's rooms (``session_book_room``,
+    by the street's staff); none free, no room."""
+    if place is None:
+        return session
+    keeper, rooms = place
+    for hour in MEETING_HOURS:
+        start = timezone.make_aware(dt.datetime.combine(held_on, dt.time(hour)))
+        end = start + dt.timedelta(hours=2)
+        for room in rooms:
+            if not overlapping(room.pk, start, end).exists():
+                return services.session_book_room(
+                    actor=keeper, session=session, room=room, starts_at=start, ends_at=end
+                )
+    return session
+
+
 def _meetings(ctx: DemoContext, year: int, today: dt.date) -> None:
     a = ctx.actor
     departments = list(ctx.departments.values()) or ctx.units
+    places = _street_rooms(list(ctx.streets))
     for i, street in enumerate(ctx.streets):
         body = services.body_create(
             actor=a, area=street, kind="joint_meeting", name=f"{street.name}党建联席会议"
@@ -124,9 +177,15 @@ def _meetings(ctx: DemoContext, year: int, today: dt.date) -> None:
             session = services.session_plan(
                 actor=a, body=body, title=f"{year}年第{q + 1}季度联席会议", held_on=held_on
             )
+            session = _book_room(session, held_on, places.get(street.pk))
             services.session_add_agenda(actor=a, session=session, title=ctx.rng.choice(RESOLUTIONS) + "问题")
             if held_on > today or not members:
                 continue
+            if session.booking is not None and held_on < today:  # held there: approved, checked in
+                booking = session.booking
+                if booking.status == BookingStatus.REQUESTED:
+                    booking = bookings.booking_approve(actor=a, booking=booking)
+                bookings.booking_check_in(actor=a, booking=booking, attendance=len(members))
             resolutions = [
                 {
                     "resolution": name,

@@ -7,7 +7,12 @@ At the seeds' proportions for a Zhifu-sized district (issue 14: 600 teams, 20,00
 year of activities; Yangquan's 500 teams ran 2,940 services a year): ``SHOWCASE`` teams go through
 the step-by-step services, with the accounts the guided tour uses (jumin_1 is a volunteer with a
 record and a proof); the rest of the year is loaded with ``history_load``, the bulk service a
-district uses to bring its past record over, so the step stays a few seconds."""
+district uses to bring its past record over, so the step stays a few seconds.
+
+Rooms (issue 15): the indoor projects (四点半课堂, the health and policy talks) are held in a room of
+their community's centre when one is free at that time — the showcase's booked through
+``activity_create`` by the community's staff (approved and checked in once held), the rest through
+``history_load`` and venues' bulk loader; 老年助餐 brings meals to homes and books none."""
 
 from __future__ import annotations
 
@@ -15,9 +20,14 @@ import datetime as dt
 
 from django.utils import timezone
 
+from quanyu.accounts.models import RoleGrant
+from quanyu.areas.models import Area
 from quanyu.core.idnumber import id_check_digit
 from quanyu.core.roles import Role
 from quanyu.demo.context import DemoContext, Task
+from quanyu.venues.models import Booking, Room, VenueKind
+from quanyu.venues.services import bookings
+from quanyu.venues.states import HOLDING, BookingStatus, VenueStatus
 from quanyu.volunteering import services
 from quanyu.volunteering.models import Volunteer
 
@@ -43,6 +53,54 @@ PROJECTS = [
     ("policy", "送政策进社区", "医保政策宣讲"),
     ("meals", "老年助餐", "助餐送餐"),
 ]
+INDOOR = frozenset({"after_school", "health", "policy"})  # held in a centre's room
+
+
+class FreeRooms:
+    """The bookable rooms of the in-use community centres per community, with the slots already
+    held (the venues step's year of bookings): an activity is given a free room, or none, without
+    a query per activity."""
+
+    def __init__(self, communities: list[Area]) -> None:
+        self.by_area: dict[int, list[Room]] = {}
+        for room in (
+            Room.objects.filter(
+                bookable=True,
+                venue__status=VenueStatus.IN_USE,
+                venue__kind=VenueKind.COMMUNITY_CENTRE,
+                venue__area__in=communities,
+            )
+            .select_related("venue")
+            .order_by("pk")
+        ):
+            self.by_area.setdefault(room.venue.area_id, []).append(room)
+        self.held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+        for room_id, start, end in Booking.objects.filter(
+            venue__kind=VenueKind.COMMUNITY_CENTRE, status__in=HOLDING
+        ).values_list("room_id", "starts_at", "ends_at"):
+            self.held.setdefault(room_id, []).append((start, end))
+
+    def take(self, community: Area, start: dt.datetime, end: dt.datetime) -> Room | None:
+        rooms = self.by_area.get(community.pk, [])
+        k = start.toordinal() % len(rooms) if rooms else 0  # spread over the rooms, no random draw
+        for room in rooms[k:] + rooms[:k]:
+            held = self.held.setdefault(room.pk, [])
+            if all(e <= start or s >= end for s, e in held):
+                held.append((start, end))
+                return room
+        return None
+
+
+def _keepers(communities: list[Area]) -> dict[int, object]:
+    """A community staff account per community: who books its centre's rooms."""
+    out: dict[int, object] = {}
+    for grant in (
+        RoleGrant.objects.filter(role=Role.COMMUNITY_STAFF, area__in=communities)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        out.setdefault(grant.area_id, grant.user)
+    return out
 
 
 def _id_number(ctx: DemoContext, serial: int) -> str:
@@ -60,6 +118,8 @@ def run(ctx: DemoContext) -> None:
     communities = [ctx.communities[(i * 7) % len(ctx.communities)] for i in range(showcase)]
     task = ctx.progress("志愿服务队与活动", total=teams_total)
     residents = list(ctx.users.get(Role.RESIDENT, []))
+    rooms = FreeRooms(list(ctx.communities))
+    keepers = _keepers(communities)
     serial = 0
     used: set[str] = set()
     for t, community in enumerate(communities):
@@ -105,8 +165,9 @@ def run(ctx: DemoContext) -> None:
             days = (n - PAST_ACTIVITIES + 1) * 7 if upcoming else -(30 + n * 80 + ctx.rng.randrange(0, 20))
             starts = (anchor + dt.timedelta(days=days)).replace(hour=16, minute=30)
             ends = starts + dt.timedelta(hours=2)
+            room = rooms.take(community, starts, ends) if code in INDOOR else None
             activity = services.activity_create(
-                actor=staff,
+                actor=keepers.get(community.pk, staff) if room is not None else staff,
                 project=project,
                 title=f"{pname}·{title}",
                 starts_at=starts,
@@ -115,6 +176,7 @@ def run(ctx: DemoContext) -> None:
                 capacity=CAPACITY,
                 signup_opens=starts - dt.timedelta(days=21),
                 signup_closes=starts - dt.timedelta(hours=1),
+                room=room,
             )
             if upcoming:
                 for v in volunteers[: CAPACITY - 2]:
@@ -148,12 +210,17 @@ def run(ctx: DemoContext) -> None:
                     services.hours_decide(actor=staff, signup=out, approve=True)
                 else:
                     services.hours_decide(actor=staff, signup=out, approve=False, note="未按要求完成服务")
+            if activity.booking is not None:  # held: the room's booking approved and checked in
+                booking = activity.booking
+                if booking.status == BookingStatus.REQUESTED:
+                    booking = bookings.booking_approve(actor=staff, booking=booking)
+                bookings.booking_check_in(actor=staff, booking=booking, attendance=len(confirmed) - 1)
         if t == 0 and volunteers[0].user is not None:
             user = volunteers[0].user
             if volunteers[0].signups.filter(hours_status="approved").exists():
                 services.certificate_issue(actor=user, volunteer=volunteers[0], team=team)
         task.advance(1)
-    _load_history(ctx, anchor, showcase, teams_total, task)
+    _load_history(ctx, anchor, showcase, teams_total, task, rooms)
     services.sweep_attendance(now=anchor)
 
 
@@ -204,7 +271,9 @@ def _past_activity(
     )
 
 
-def _load_history(ctx: DemoContext, anchor: dt.datetime, start: int, total: int, task: Task) -> None:
+def _load_history(
+    ctx: DemoContext, anchor: dt.datetime, start: int, total: int, task: Task, rooms: FreeRooms
+) -> None:
     """Teams ``start``..``total`` with their year, loaded in chunks of 100 teams."""
     count = total - start
     if count <= 0:
@@ -233,6 +302,9 @@ def _load_history(ctx: DemoContext, anchor: dt.datetime, start: int, total: int,
                 )
                 for n in range(PAST_ACTIVITIES + 2)
             ]
+            if code in INDOOR:
+                for past in activities:
+                    past.room = rooms.take(community, past.starts_at, past.ends_at)
             batch.append(
                 services.TeamHistory(
                     name=f"{community.name}{KIND_NAMES[kind]}{t // len(ctx.communities) + 1}队",

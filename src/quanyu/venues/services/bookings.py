@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, check_transition, lock
 from quanyu.orgs.models import PartyOrg, Unit
-from quanyu.venues import conf, events
+from quanyu.venues import conf, events, holders
 from quanyu.venues.access import require_booker, require_branch_booker, require_cancel, require_editor
 from quanyu.venues.models import Blackout, Booking, Room, WaitEntry, WaitStatus
 from quanyu.venues.states import BOOKING_ALLOWED, HOLDING, BookingStatus, VenueStatus
@@ -226,7 +226,12 @@ def booking_request_series(
 
 
 def _move(*, actor: Any, booking: Booking, target: str, action: str, check: str, **extra: Any) -> Booking:
+    # Declined or cancelled from the venue's side (not by its holder): the record of another app
+    # holding the booking (holders.py) is locked first and told in this transaction.
+    from_venue = target in (BookingStatus.DECLINED, BookingStatus.CANCELLED) and check != "holder"
     with transaction.atomic():
+        if from_venue:
+            holders.lock_holding(booking.pk)
         locked = lock(Booking.objects).select_related("venue__area").get(pk=booking.pk)
         path = locked.venue.area.path
         if check == "editor":
@@ -264,6 +269,8 @@ def _move(*, actor: Any, booking: Booking, target: str, action: str, check: str,
             events.booking_used_event(booking=locked, actor=actor, attendance=extra["attendance"])
         else:
             events.booking_no_show_event(booking=locked, actor=actor, by_sweep=False)
+        if from_venue:
+            holders.tell_released(locked, actor, extra["reason"])
         if target in RELEASING:
             promote_waiting(locked.room_id, locked.starts_at, locked.ends_at)
         return locked

@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area
+from quanyu.core.bulk import fast_insert
 from quanyu.core.workflow import ConflictError
 from quanyu.core.workflow.events import actor_fields
 from quanyu.orgs.models import PartyOrg
 from quanyu.venues.access import require_editor
 from quanyu.venues.models import Booking, BookingEvent, Room, RoomFunction, Venue, VenueEvent, VenueKind
-from quanyu.venues.services.bookings import overlapping
 from quanyu.venues.services.register import OWNER_KINDS, clean_fields
 from quanyu.venues.states import BOOKING_ALLOWED, HOLDING, BookingStatus, VenueStatus
 
@@ -129,17 +129,18 @@ def _path(status: str) -> list[str]:
 
 def bookings_bulk_record(*, actor: Any, rows: list[PastBooking]) -> list[Booking]:
     by_room: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = {}
-    venue_paths: dict[int, str] = {}
+    # The venues' area paths in one query; the editor's role checked once per venue.
+    venue_paths = dict(
+        Venue.objects.filter(pk__in={r.room.venue_id for r in rows}).values_list("pk", "area__path")
+    )
+    for path in set(venue_paths.values()):
+        require_editor(actor, path)
+    statuses = set(BookingStatus.values)
     for n, row in enumerate(rows, start=1):
-        if row.status not in BookingStatus.values:
+        if row.status not in statuses:
             raise ValidationError({"status": [_("第%(n)d行：状态不正确") % {"n": n}]})
         if row.ends_at <= row.starts_at:
             raise ValidationError({"ends_at": [_("第%(n)d行：结束时间须晚于开始时间") % {"n": n}]})
-        if row.room.venue_id not in venue_paths:
-            venue_paths[row.room.venue_id] = Venue.objects.values_list("area__path", flat=True).get(
-                pk=row.room.venue_id
-            )
-            require_editor(actor, venue_paths[row.room.venue_id])
         if row.status in HOLDING:
             by_room.setdefault(row.room.pk, []).append((row.starts_at, row.ends_at, n))
     for slots in by_room.values():
@@ -148,12 +149,20 @@ def bookings_bulk_record(*, actor: Any, rows: list[PastBooking]) -> list[Booking
             if s2 < e1:
                 raise ConflictError(_("第%(a)d行与第%(b)d行的时段重叠") % {"a": n1, "b": n2})
     with transaction.atomic():
-        for room_id, slots in by_room.items():
-            lo, hi = min(s for s, _e, _n in slots), max(e for _s, e, _n in slots)
-            taken = list(overlapping(room_id, lo, hi).values_list("starts_at", "ends_at"))
-            for s, e, n in slots:
-                if any(ts < e and te > s for ts, te in taken):
-                    raise ConflictError(_("第%(n)d行：该功能室此时段已被预约") % {"n": n})
+        if by_room:
+            # The holding bookings of the batch's rooms over its span, in one query.
+            lo = min(s for slots in by_room.values() for s, _e, _n in slots)
+            hi = max(e for slots in by_room.values() for _s, e, _n in slots)
+            held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+            for room_id, ts, te in Booking.objects.filter(
+                room_id__in=list(by_room), status__in=HOLDING, starts_at__lt=hi, ends_at__gt=lo
+            ).values_list("room_id", "starts_at", "ends_at"):
+                held.setdefault(room_id, []).append((ts, te))
+            for room_id, slots in by_room.items():
+                taken = held.get(room_id, [])
+                for s, e, n in slots:
+                    if any(ts < e and te > s for ts, te in taken):
+                        raise ConflictError(_("第%(n)d行：该功能室此时段已被预约") % {"n": n})
         made = Booking.objects.bulk_create(
             [
                 Booking(
@@ -176,11 +185,19 @@ def bookings_bulk_record(*, actor: Any, rows: list[PastBooking]) -> list[Booking
             ]
         )
         who = actor_fields(actor)
-        BookingEvent.objects.bulk_create(
+        fast_insert(
+            BookingEvent,
             [
-                BookingEvent(booking=b, kind=kind, at=b.starts_at, payload={"bulk": True}, **who)
+                {
+                    "booking_id": b.pk,
+                    "kind": kind,
+                    "at": b.starts_at,
+                    "payload": {"bulk": True},
+                    "actor_id": getattr(who["actor"], "pk", None),
+                    "actor_name": who["actor_name"],
+                }
                 for b in made
                 for kind in _path(b.status)
-            ]
+            ],
         )
     return made

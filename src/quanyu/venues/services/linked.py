@@ -1,6 +1,7 @@
-"""Bookings held by a record of another app (a volunteering activity books its room): that app's
-service checks the actor over its own record, then books, moves or cancels the record's booking
-through these in its own transaction, so the record and its booking change together or not at all.
+"""Bookings held by a record of another app (a volunteering activity, a joint-meeting session books
+its room): that app's service checks the actor over its own record, then books or moves
+(``linked_book``) or cancels the record's booking through these in its own transaction, so the
+record and its booking change together or not at all.
 
 Booking and moving stay the venues' rules: the room's row lock, the actor may book the room
 (``access.may_book``), bookable and in use, capacity, blackouts, quota, the overlap 409 (and on
@@ -15,10 +16,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, lock
+from quanyu.notify.services import notify_send
 from quanyu.venues import events
 from quanyu.venues.models import Booking, Room
 from quanyu.venues.services.bookings import (
@@ -27,9 +30,11 @@ from quanyu.venues.services.bookings import (
     _move,
     _taken,
     blacked_out,
+    booking_request,
     overlapping,
     promote_waiting,
 )
+from quanyu.venues.services.plans import keepers_for
 from quanyu.venues.states import BookingStatus
 
 MOVABLE = frozenset({BookingStatus.REQUESTED, BookingStatus.APPROVED})
@@ -47,6 +52,41 @@ def room_taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictErro
         _("功能室“%(room)s”在%(slot)s已被预约，请换一个时段或功能室")
         % {"room": str(room), "slot": slot_text(start, end)}
     )
+
+
+def linked_book(
+    *,
+    held: Booking | None,
+    room: Room,
+    slot: tuple[dt.datetime, dt.datetime],
+    purpose: str,
+    actor: Any,
+    team: str,
+    expected: int = 0,
+) -> Booking:
+    """Book ``room`` for ``slot`` for a record of another app, or move the booking the record
+    already holds (``held``, while requested or approved) there; the booking is the team's
+    (``team``: the volunteer team, the joint-meeting body). A taken slot is the 409 naming the
+    room and the slot (``room_taken``); a bad field is venues' ``ValidationError``. Inside the
+    caller's transaction, which holds its record's lock, so nothing is written on a refusal."""
+    start, end = slot
+    try:
+        if held is not None and held.status in MOVABLE:
+            return linked_booking_move(
+                actor=actor, booking=held, room=room, starts_at=start, ends_at=end, expected=expected
+            )
+        return booking_request(
+            actor=actor,
+            room=room,
+            starts_at=start,
+            ends_at=end,
+            purpose=purpose[:200],
+            booker_kind=Booking.BookerKind.TEAM,
+            team=team[:100],
+            expected=expected,
+        )
+    except ConflictError:
+        raise room_taken(room, start, end) from None
 
 
 def linked_booking_move(
@@ -82,6 +122,7 @@ def linked_booking_move(
                 "status": held.status,
             }
             old = (held.room_id, held.starts_at, held.ends_at)
+            was_approved = held.status == BookingStatus.APPROVED
             held.room, held.venue = target, target.venue
             held.starts_at, held.ends_at, held.expected = slot[0], slot[1], expected
             status = BookingStatus.APPROVED if target.auto_approve else BookingStatus.REQUESTED
@@ -93,10 +134,27 @@ def linked_booking_move(
                 events.booking_restated_event(
                     booking=held, actor=actor if status == BookingStatus.REQUESTED else None
                 )
+            if status == BookingStatus.REQUESTED:
+                _tell_staff_moved(held, again=was_approved)
             promote_waiting(*old)
             return held
     except IntegrityError:
         raise _taken() from None
+
+
+def _tell_staff_moved(booking: Booking, *, again: bool) -> None:
+    """The venue's staff (its keepers, ``plans.keepers_for``) are told a moved booking waits for
+    their decision, approved before or not (inside the move's transaction)."""
+    path = booking.venue.area.path
+    notify_send(
+        recipients=keepers_for({path})[path],
+        kind="venue_booking_moved",
+        title=(_("已批准的预约改期，需重新审批：%(room)s") if again else _("待审批的预约已改期：%(room)s"))
+        % {"room": str(booking.room)},
+        body=_("%(purpose)s 改为 %(slot)s，请审批。")
+        % {"purpose": booking.purpose, "slot": slot_text(booking.starts_at, booking.ends_at)},
+        link=reverse("web:venue_detail", args=[booking.venue_id]),
+    )
 
 
 def linked_booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking:

@@ -113,7 +113,7 @@ def plan_add_item(*, actor: Any, venue: Venue, item: dict[str, Any]) -> PlanItem
         return added
 
 
-def _keepers(paths: set[str]) -> dict[str, list[Any]]:
+def keepers_for(paths: set[str]) -> dict[str, list[Any]]:
     """Who posts each venue area's plan: the registry editors granted at the area itself, else at
     the nearest area above that has any (a street centre's street staff, a community's staff).
     One query for all the areas of a sweep."""
@@ -153,7 +153,7 @@ def plans_remind(today: dt.date | None = None) -> int:
             .select_related("area")
             .order_by("pk")
         )
-        keepers_at = _keepers({venue.area.path for venue in late})
+        keepers_at = keepers_for({venue.area.path for venue in late})
         for venue in late:
             keepers = keepers_at[venue.area.path]
             venue.plan_reminded_for = month

@@ -24,7 +24,11 @@ from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area
 from quanyu.core.bulk import fast_insert
+from quanyu.core.workflow import ConflictError
 from quanyu.core.workflow.events import actor_fields
+from quanyu.venues.models import Booking, Room
+from quanyu.venues.services.bulk import PastBooking, bookings_bulk_record
+from quanyu.venues.states import BookingStatus
 from quanyu.volunteering import access
 from quanyu.volunteering.conf import early_checkin, late_grace
 from quanyu.volunteering.models import (
@@ -48,6 +52,7 @@ from quanyu.volunteering.services.registry import (
     _text,
     new_volunteer_number,
 )
+from quanyu.volunteering.services.rooms import place_from_room
 from quanyu.volunteering.states import HoursStatus, SignupStatus
 
 HOURS = {"approved": HoursStatus.APPROVED, "declined": HoursStatus.DECLINED, "pending": HoursStatus.PENDING}
@@ -75,6 +80,9 @@ class PastActivity:
     address: str
     capacity: int
     signups: list[PastSignup] = field(default_factory=list)
+    # The venue room it was (or will be) held in: booked with it as the team's booking (used once
+    # held, else approved or waiting for approval), the venue giving its address.
+    room: Room | None = None
 
 
 @dataclass
@@ -162,6 +170,51 @@ def _check_activity(t: int, a: int, activity: PastActivity, volunteers: int, now
             raise _fail(where, _("第%(n)d条报名的签退时间早于签到时间") % {"n": n + 1})
 
 
+def _place(past: PastActivity) -> dict[str, Any]:
+    """The activity's address and point: the venue's when it was held in a room."""
+    if past.room is not None:
+        return place_from_room(past.room)
+    return {"address": past.address.strip()}
+
+
+def _book_rooms(actor: Any, teams: list[TeamHistory], now: dt.datetime) -> dict[tuple[int, int], Booking]:
+    """The team bookings of the activities held in a venue room, through venues' bulk loader (its
+    overlap check included): keyed by (team, activity) index."""
+    keys: list[tuple[int, int]] = []
+    rows: list[PastBooking] = []
+    for t, team in enumerate(teams):
+        for a, past in enumerate(team.activities):
+            room = past.room
+            if room is None:
+                continue
+            if past.starts_at <= now:
+                status = BookingStatus.USED
+            else:
+                status = BookingStatus.APPROVED if room.auto_approve else BookingStatus.REQUESTED
+            rows.append(
+                PastBooking(
+                    room=room,
+                    booker=actor,
+                    starts_at=past.starts_at,
+                    ends_at=past.ends_at,
+                    purpose=_("志愿活动：%(t)s") % {"t": past.title.strip()},
+                    status=status,
+                    booker_kind=Booking.BookerKind.TEAM,
+                    team=team.name.strip()[:100],
+                    expected=past.capacity,
+                    attendance=sum(1 for s in past.signups if s.arrived is not None),
+                )
+            )
+            keys.append((t, a))
+    if not rows:
+        return {}
+    try:
+        made = bookings_bulk_record(actor=actor, rows=rows)
+    except ConflictError as exc:
+        raise ConflictError(_("活动的功能室预约冲突：%(m)s") % {"m": "；".join(exc.messages)}) from None
+    return dict(zip(keys, made, strict=True))
+
+
 @transaction.atomic
 def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | None = None) -> HistoryResult:
     """Write ``teams`` with everything under them, or nothing (a ``ValidationError`` naming the team,
@@ -220,6 +273,7 @@ def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | Non
             for made, team, c in zip(made_teams, teams, cleaned, strict=True)
         ]
     )
+    booked = _book_rooms(actor, teams, now)
     held = Activity.objects.bulk_create(
         [
             Activity(
@@ -227,7 +281,9 @@ def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | Non
                 title=past.title.strip(),
                 starts_at=past.starts_at,
                 ends_at=past.ends_at,
-                address=past.address.strip(),
+                **_place(past),
+                room=past.room,
+                booking=booked.get((t, a)),
                 capacity=past.capacity,
                 signup_opens=past.starts_at - dt.timedelta(days=21),
                 signup_closes=past.starts_at - dt.timedelta(hours=1),
@@ -235,8 +291,8 @@ def history_load(*, actor: Any, teams: list[TeamHistory], now: dt.datetime | Non
                 taken=min(past.capacity, len(past.signups)),
                 arrivals=len(past.signups),
             )
-            for project, team in zip(projects, teams, strict=True)
-            for past in team.activities
+            for t, (project, team) in enumerate(zip(projects, teams, strict=True))
+            for a, past in enumerate(team.activities)
         ],
         batch_size=1000,
     )

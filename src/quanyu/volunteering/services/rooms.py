@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanyu.core.workflow import ConflictError, lock
+from quanyu.venues import holders
 from quanyu.venues.models import Booking, Room
-from quanyu.venues.services.bookings import booking_request
-from quanyu.venues.services.linked import MOVABLE, linked_booking_cancel, linked_booking_move, room_taken
-from quanyu.volunteering import access
+from quanyu.venues.services.linked import MOVABLE, linked_book, linked_booking_cancel
+from quanyu.volunteering import access, notifications
 from quanyu.volunteering.models import Activity
 
 KEEP: Any = object()
@@ -45,21 +45,19 @@ def place_from_room(room: Room) -> dict[str, Any]:
     }
 
 
-def book_room(*, actor: Any, activity: Activity, room: Room) -> Booking:
-    """Book ``room`` for the activity's time (inside the caller's transaction)."""
+def book_room(*, actor: Any, activity: Activity, room: Room, held: Booking | None = None) -> Booking:
+    """Book ``room`` for the activity's time, or move the booking it holds there (inside the
+    caller's transaction): ``venues.services.linked.linked_book``."""
     try:
-        return booking_request(
-            actor=actor,
+        return linked_book(
+            held=held,
             room=room,
-            starts_at=activity.starts_at,
-            ends_at=activity.ends_at,
+            slot=(activity.starts_at, activity.ends_at),
             purpose=_("志愿活动：%(t)s") % {"t": activity.title},
-            booker_kind=Booking.BookerKind.TEAM,
+            actor=actor,
             team=activity.project.team.name,
             expected=activity.capacity,
         )
-    except ConflictError:
-        raise room_taken(room, activity.starts_at, activity.ends_at) from None
     except ValidationError as exc:
         raise _renamed(exc) from None
 
@@ -95,26 +93,12 @@ def activity_reschedule(
         locked.signup_opens = min(locked.signup_opens + shift, starts_at)
         locked.signup_closes = min(locked.signup_closes + shift, ends_at)
         booking = locked.booking
-        if booking is not None and booking.status in MOVABLE and target is not None:
-            try:
-                locked.booking = linked_booking_move(
-                    actor=actor,
-                    booking=booking,
-                    room=target,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    expected=locked.capacity,
-                )
-            except ConflictError:
-                raise room_taken(target, starts_at, ends_at) from None
-            except ValidationError as exc:
-                raise _renamed(exc) from None
+        if target is not None:
+            locked.booking = book_room(actor=actor, activity=locked, room=target, held=booking)
         else:
             if booking is not None and booking.status in MOVABLE:
                 linked_booking_cancel(actor=actor, booking=booking, reason=_("志愿活动不再使用该功能室"))
-            locked.booking = (
-                book_room(actor=actor, activity=locked, room=target) if target is not None else None
-            )
+            locked.booking = None
         locked.room = target
         fields = ["starts_at", "ends_at", "signup_opens", "signup_closes", "room", "booking"]
         if target is not None:
@@ -140,3 +124,23 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str = "") -> Acti
                 actor=actor, booking=locked.booking, reason=(reason or _("志愿活动取消"))[:500]
             )
         return locked
+
+
+def _lock_holding(booking_id: int) -> None:
+    list(lock(Activity.objects).filter(booking_id=booking_id).values_list("pk", flat=True))
+
+
+def _room_released(booking: Booking, actor: Any, reason: str) -> None:
+    """The venue declined or cancelled the activity's booking (``venues.holders``): the activity
+    no longer shows the room (the booking stays linked, so its page says why) and its organisers
+    are told, in the booking's transaction."""
+    activity = Activity.objects.select_related("project__team__leader").filter(booking_id=booking.pk).first()
+    if activity is None or activity.room_id is None:
+        return
+    activity.room = None
+    activity.save(update_fields=["room"])
+    notifications.tell_room_released(activity, booking, actor, reason)
+
+
+def register_holder() -> None:
+    holders.register(holders.Holder(name="volunteering", lock=_lock_holding, released=_room_released))

@@ -506,6 +506,8 @@ def organise(request: HttpRequest) -> HttpResponse:
         "kinds": ProjectKind.choices,
         "rooms": bookable_rooms_for(request.user)[:300],
         "errors": errors,
+        # A taken room (409) is said again under the room field, where it is changed.
+        "room_taken": errors[0] if status == 409 and request.POST.get("room") else "",
         "data": request.POST,
     }
     return render(request, "web/volunteering/organise.html", context, status=status)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.assessment import cockpit as cp
 from quanyu.api.assessment import duty
 from quanyu.api.assessment import indicators as ind
 from quanyu.api.assessment.views import (
@@ -92,6 +93,19 @@ urlpatterns = [
     ),
     path("assessment/cockpit/", ind.CockpitView.as_view(), name="assessment-cockpit"),
     path("assessment/cockpit/records/", ind.CockpitRecordsView.as_view(), name="assessment-cockpit-records"),
+    # The cockpit's heat and ticket drill-downs, a set's files (api/assessment/cockpit.py).
+    path("assessment/cockpit/heat/", cp.CockpitHeatView.as_view(), name="assessment-cockpit-heat"),
+    path("assessment/cockpit/tickets/", cp.CockpitTicketsView.as_view(), name="assessment-cockpit-tickets"),
+    path(
+        "assessment/indicator-sets/<int:pk>/ranking/export/",
+        cp.RankingExportView.as_view(),
+        name="assessment-set-ranking-export",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/bulletin/pdf/",
+        cp.BulletinPdfView.as_view(),
+        name="assessment-set-bulletin-pdf",
+    ),
     # 述职评议 (api/assessment/duty.py).
     path(
         "assessment/indicator-sets/<int:pk>/duty-reports/",

@@ -10,6 +10,7 @@ from django.urls import path
 
 from quanyu.api.assessment import cockpit as cp
 from quanyu.api.assessment import duty
+from quanyu.api.assessment import entries as en
 from quanyu.api.assessment import indicators as ind
 from quanyu.api.assessment.views import (
     BulletinDetailView,
@@ -87,6 +88,12 @@ urlpatterns = [
         ind.IndicatorRowsView.as_view(),
         name="assessment-indicator-rows",
     ),
+    path(
+        "assessment/indicator-sets/<int:pk>/deadlines/",
+        en.DeadlineListView.as_view(),
+        name="assessment-set-deadlines",
+    ),
+    path("assessment/evidence/<int:pk>/", en.EvidenceFileView.as_view(), name="assessment-evidence"),
     path("assessment/entries/<int:pk>/score/", ind.EntryScoreView.as_view(), name="assessment-entry-score"),
     path(
         "assessment/entries/<int:pk>/return/", ind.EntryReturnView.as_view(), name="assessment-entry-return"

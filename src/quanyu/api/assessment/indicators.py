@@ -98,7 +98,10 @@ def entry_json(e: ManualEntry) -> dict[str, Any]:
         "target_area": e.target_area_id,
         "target_unit": e.target_unit_id,
         "statement": e.statement,
-        "has_evidence": bool(e.evidence),
+        "has_evidence": bool(e.files.all()),
+        "evidence": [
+            {"id": f.pk, "name": f.name, "size": f.size, "uploaded_at": f.uploaded_at} for f in e.files.all()
+        ],
         "status": e.status,
         "score": _num(e.score),
         "comment": e.comment,
@@ -146,7 +149,9 @@ class EntryInput(serializers.Serializer):
     period = serializers.CharField(max_length=10)
     target = serializers.IntegerField(min_value=1, help_text="the assessed area's or unit's id")
     statement = serializers.CharField(max_length=5000)
-    evidence = serializers.FileField(required=False)
+    evidence = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="one or more files (repeat the field)"
+    )
 
 
 class DecisionInput(serializers.Serializer):
@@ -348,7 +353,7 @@ class EntryListView(APIView):
             indicator=indicator,
             period=parse_period(v["period"]),
             statement=v["statement"],
-            evidence=v.get("evidence"),
+            evidence=request.FILES.getlist("evidence"),
             **_target_objects(s, v["target"]),
         )
         return Response(entry_json(entry), status=status.HTTP_201_CREATED)

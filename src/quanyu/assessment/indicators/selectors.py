@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.registry import AREA, UNIT, Target
-from quanyu.assessment.models import Indicator, IndicatorSet, ManualEntry, PeriodStatus, Score, ScorePeriod
+from quanyu.assessment.models import (
+    EntryEvidence,
+    Indicator,
+    IndicatorSet,
+    ManualEntry,
+    PeriodStatus,
+    Score,
+    ScorePeriod,
+)
 from quanyu.assessment.periods import Period, parse_period
 
 
@@ -181,12 +189,26 @@ def drilldown_for(
 def entry_list_for(*, actor: Any, indicator_set: IndicatorSet, period: str = "") -> QuerySet[ManualEntry]:
     if not access.can_view(actor, indicator_set):
         raise Http404
-    qs = ManualEntry.objects.filter(indicator__indicator_set=indicator_set).select_related(
-        "indicator", "target_area", "target_unit", "submitted_by"
+    qs = (
+        ManualEntry.objects.filter(indicator__indicator_set=indicator_set)
+        .select_related("indicator", "target_area", "target_unit", "submitted_by")
+        .prefetch_related("files")
     )
     if period:
         qs = qs.filter(period=period)
     return qs
+
+
+def evidence_get_for(*, actor: Any, evidence_id: Any) -> EntryEvidence:
+    """One evidence file, if the actor may see its set (404 otherwise)."""
+    found = (
+        EntryEvidence.objects.select_related("entry__indicator__indicator_set__area")
+        .filter(pk=_pk(evidence_id))
+        .first()
+    )
+    if found is None or not access.can_view(actor, found.entry.indicator.indicator_set):
+        raise Http404
+    return found
 
 
 def entry_get_for(*, actor: Any, entry_id: Any) -> ManualEntry:

@@ -23,6 +23,7 @@ from quanyu.assessment.models.duty import GRADE_POINTS, DutyReport, DutyReview, 
 from quanyu.assessment.models.indicators import (
     Deduction,
     Direction,
+    EntryEvidence,
     Indicator,
     IndicatorEvent,
     IndicatorSet,
@@ -32,6 +33,7 @@ from quanyu.assessment.models.indicators import (
     ScorePeriod,
     ScoreRule,
     Source,
+    SubmissionDeadline,
 )
 from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
@@ -50,6 +52,7 @@ __all__ = [
     "Direction",
     "DutyReport",
     "DutyReview",
+    "EntryEvidence",
     "EntryStatus",
     "Grade",
     "Indicator",
@@ -67,4 +70,5 @@ __all__ = [
     "ScoringConfig",
     "SetStatus",
     "Source",
+    "SubmissionDeadline",
 ]

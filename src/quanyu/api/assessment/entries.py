@@ -24,19 +24,19 @@ from quanyu.assessment.periods import parse_period
 DETAIL = inline_serializer("EvidenceDetail", fields={"detail": serializers.CharField()})
 
 
-class DeadlineInput(serializers.Serializer):
+class SubmissionDeadlineInput(serializers.Serializer):
     period = serializers.CharField(max_length=10, help_text="YYYY-MM, YYYY-Qn or YYYY")
     due_on = serializers.DateField(help_text="the last day to submit (YYYY-MM-DD), today or later")
 
 
-class DeadlineSerializer(serializers.Serializer):
+class SubmissionDeadlineSerializer(serializers.Serializer):
     period = serializers.CharField()
     due_on = serializers.DateField(help_text="the last day to submit")
     due_at = serializers.DateTimeField(help_text="submitting is refused from this moment")
     passed = serializers.BooleanField()
 
 
-class OverdueSerializer(serializers.Serializer):
+class OverdueSubmissionSerializer(serializers.Serializer):
     period = serializers.CharField()
     last_day = serializers.DateField()
     indicator = serializers.IntegerField(source="indicator_id")
@@ -46,9 +46,9 @@ class OverdueSerializer(serializers.Serializer):
     returned = serializers.BooleanField(help_text="returned by the assessor and not submitted again")
 
 
-class DeadlinesSerializer(serializers.Serializer):
-    deadlines = DeadlineSerializer(many=True)
-    overdue = OverdueSerializer(many=True, help_text="who missed a passed deadline")
+class SubmissionDeadlinesSerializer(serializers.Serializer):
+    deadlines = SubmissionDeadlineSerializer(many=True)
+    overdue = OverdueSubmissionSerializer(many=True, help_text="who missed a passed deadline")
 
 
 def _deadline(d: SubmissionDeadline, now: Any) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class DeadlineListView(APIView):
     """The submission deadlines of a set's periods and who missed them (GET); set or move one
     (POST: the set's assessors)."""
 
-    @extend_schema(responses=DeadlinesSerializer)
+    @extend_schema(responses=SubmissionDeadlinesSerializer)
     def get(self, request: Request, pk: int) -> Response:
         s = selectors.set_get_for(actor=request.user, set_id=pk)
         now = timezone.now()
@@ -72,12 +72,12 @@ class DeadlineListView(APIView):
             "deadlines": [_deadline(d, now) for d in s.deadlines.order_by("due_at", "period")],
             "overdue": submissions.overdue_for(s, now=now),
         }
-        return Response(DeadlinesSerializer(body).data)
+        return Response(SubmissionDeadlinesSerializer(body).data)
 
-    @extend_schema(request=DeadlineInput, responses={201: DeadlineSerializer})
+    @extend_schema(request=SubmissionDeadlineInput, responses={201: SubmissionDeadlineSerializer})
     def post(self, request: Request, pk: int) -> Response:
         s = selectors.set_get_for(actor=request.user, set_id=pk)
-        v = DeadlineInput(data=request.data)
+        v = SubmissionDeadlineInput(data=request.data)
         v.is_valid(raise_exception=True)
         d = submissions.deadline_set(
             actor=request.user,
@@ -85,7 +85,9 @@ class DeadlineListView(APIView):
             period=parse_period(v.validated_data["period"]),
             due_on=v.validated_data["due_on"],
         )
-        return Response(DeadlineSerializer(_deadline(d, timezone.now())).data, status=status.HTTP_201_CREATED)
+        return Response(
+            SubmissionDeadlineSerializer(_deadline(d, timezone.now())).data, status=status.HTTP_201_CREATED
+        )
 
 
 class EvidenceFileView(APIView):

@@ -128,7 +128,7 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(IndicatorSet)
 class IndicatorSetAdmin(ReadOnlyAdmin):
-    list_display = ("name", "year", "level", "area", "status", "published_at")
+    list_display = ("name", "year", "level", "area", "status", "list_size", "published_at")
     list_filter = ("year", "level", "status")
     list_select_related = ("area",)
     inlines = [IndicatorInline]

@@ -54,6 +54,7 @@ def set_json(s: IndicatorSet, *, full: bool = False) -> dict[str, Any]:
         "area_name": s.area.name,
         "name": s.name,
         "status": s.status,
+        "list_size": s.list_size,
         "published_at": s.published_at,
     }
     if full:
@@ -116,6 +117,13 @@ class SetCreateInput(serializers.Serializer):
     level = serializers.CharField(max_length=12, help_text="street | community | unit")
     area = serializers.IntegerField(min_value=1)
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    list_size = serializers.CharField(
+        max_length=4, required=False, default="3", help_text="the red and black lists' size, 1–20"
+    )
+
+
+class SetUpdateInput(serializers.Serializer):
+    list_size = serializers.CharField(max_length=4, help_text="the red and black lists' size, 1–20")
 
 
 class IndicatorInput(serializers.Serializer):
@@ -202,7 +210,12 @@ class IndicatorSetListView(APIView):
         if area is None:
             raise ValidationError({"area": _("区域不存在")})
         s = services.indicator_set_create(
-            actor=request.user, year=v["year"], level=v["level"], area=area, name=v["name"]
+            actor=request.user,
+            year=v["year"],
+            level=v["level"],
+            area=area,
+            name=v["name"],
+            list_size=v["list_size"],
         )
         return Response(set_json(s, full=True), status=status.HTTP_201_CREATED)
 
@@ -211,6 +224,17 @@ class IndicatorSetDetailView(APIView):
     @extend_schema(responses=ANY)
     def get(self, request: Request, pk: int) -> Response:
         return Response(set_json(selectors.set_get_for(actor=request.user, set_id=pk), full=True))
+
+    @extend_schema(request=SetUpdateInput, responses=ANY)
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change how many the bulletin's red and black lists name (a frozen period keeps its own)."""
+        s = selectors.set_get_for(actor=request.user, set_id=pk)
+        v = _valid(SetUpdateInput, request.data)
+        return Response(
+            set_json(
+                services.indicator_set_lists(actor=request.user, indicator_set=s, list_size=v["list_size"])
+            )
+        )
 
 
 class IndicatorAddView(APIView):
@@ -501,6 +525,7 @@ class BulletinView(APIView):
             {
                 "title": b.title,
                 "frozen": b.frozen,
+                "list_size": b.list_size,
                 "count": b.count,
                 "average": _num(b.average),
                 "average_change": _num(b.average_change),

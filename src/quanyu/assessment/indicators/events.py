@@ -32,6 +32,10 @@ def indicator_removed_event(*, indicator_set: IndicatorSet, actor: Any, name: st
     return _event(indicator_set, "indicator_removed", actor, name=name)
 
 
+def set_lists_event(*, indicator_set: IndicatorSet, actor: Any, before: int, after: int) -> IndicatorEvent:
+    return _event(indicator_set, "list_size_changed", actor, before=before, after=after)
+
+
 def set_published_event(*, indicator_set: IndicatorSet, actor: Any, indicators: int) -> IndicatorEvent:
     return _event(indicator_set, "published", actor, indicators=indicators)
 

@@ -32,6 +32,7 @@ from quanyu.assessment.indicators.compute import compute_scores, targets_for
 from quanyu.assessment.indicators.registry import AREA, UNIT
 from quanyu.assessment.indicators.submissions import deadline_check
 from quanyu.assessment.models import (
+    LIST_SIZE_MAX,
     Deduction,
     Direction,
     EntryEvidence,
@@ -81,7 +82,17 @@ def _decimal(value: Any, field: str, *, required: bool = True) -> Decimal | None
 # --- sets -----------------------------------------------------------------------------------------
 
 
-def indicator_set_create(*, actor: Any, year: int, level: str, area: Area, name: str = "") -> IndicatorSet:
+def _list_size(raw: Any) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= LIST_SIZE_MAX):
+        raise ValidationError({"list_size": _("红黑榜人数须为 1–%(m)d 的整数") % {"m": LIST_SIZE_MAX}})
+    return int(text)
+
+
+def indicator_set_create(
+    *, actor: Any, year: int, level: str, area: Area, name: str = "", list_size: Any = 3
+) -> IndicatorSet:
+    size = _list_size(list_size)
     if level not in Level.values:
         raise ValidationError({"level": _("考核层级无效")})
     if not 2000 <= int(year) <= 2100:
@@ -106,11 +117,27 @@ def indicator_set_create(*, actor: Any, year: int, level: str, area: Area, name:
         raise taken
     try:
         with transaction.atomic():
-            s = IndicatorSet.objects.create(year=year, level=level, area=area, name=name, created_by=actor)
+            s = IndicatorSet.objects.create(
+                year=year, level=level, area=area, name=name, created_by=actor, list_size=size
+            )
             events.set_created_event(indicator_set=s, actor=actor)
     except IntegrityError:
         raise taken from None
     return s
+
+
+def indicator_set_lists(*, actor: Any, indicator_set: IndicatorSet, list_size: Any) -> IndicatorSet:
+    """How many the bulletin's red and black lists name: any time (a frozen period keeps the
+    size it was frozen with)."""
+    size = _list_size(list_size)
+    with transaction.atomic():
+        locked = lock(IndicatorSet.objects).select_related("area").get(pk=indicator_set.pk)
+        access.require_editor(actor, locked)
+        if locked.list_size != size:
+            before, locked.list_size = locked.list_size, size
+            locked.save(update_fields=["list_size"])
+            events.set_lists_event(indicator_set=locked, actor=actor, before=before, after=size)
+    return locked
 
 
 def _check_thresholds(raw: Any) -> list[list[str]]:

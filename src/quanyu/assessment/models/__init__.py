@@ -21,6 +21,7 @@ from quanyu.assessment.models.departments import (
 )
 from quanyu.assessment.models.duty import GRADE_POINTS, DutyReport, DutyReview, Grade
 from quanyu.assessment.models.indicators import (
+    LIST_SIZE_MAX,
     Deduction,
     Direction,
     EntryEvidence,
@@ -39,6 +40,7 @@ from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
 __all__ = [
     "GRADE_POINTS",
+    "LIST_SIZE_MAX",
     "AreaDayStat",
     "AreaMonthCategoryStat",
     "AreaMonthStat",

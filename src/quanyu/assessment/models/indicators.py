@@ -7,6 +7,7 @@ Written only by ``quanyu.assessment.indicators.services``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import Unit
 
 User = settings.AUTH_USER_MODEL
+LIST_SIZE_MAX = 20
 
 
 class Level(models.TextChoices):
@@ -55,6 +57,14 @@ class IndicatorSet(models.Model):
     )
     name = models.CharField(_("名称"), max_length=120)
     status = models.CharField(_("状态"), max_length=12, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    # How many the bulletin's red and black lists name (top and bottom); kept with a frozen
+    # period's digest, so changing it later never changes a published bulletin.
+    list_size = models.PositiveSmallIntegerField(
+        _("红黑榜人数"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(LIST_SIZE_MAX)],
+        help_text=_("通报的红榜、黑榜各列前、后几名（1–20）"),
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

@@ -90,6 +90,7 @@ def set_create(request: HttpRequest) -> HttpResponse:
             level=request.POST.get("level", ""),
             area=area,
             name=request.POST.get("name", ""),
+            list_size=request.POST.get("list_size", "3") or "3",
         )
     except (ValidationError, PermissionDenied) as exc:
         context = {
@@ -142,7 +143,19 @@ def set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     return _set_page(request, selectors.set_get_for(actor=request.user, set_id=set_id))
 
 
-STEPS = {"add", "remove", "publish", "compute", "freeze", "submit", "score", "return", "deduct", "deadline"}
+STEPS = {
+    "add",
+    "remove",
+    "publish",
+    "compute",
+    "freeze",
+    "submit",
+    "score",
+    "return",
+    "deduct",
+    "deadline",
+    "lists",
+}
 
 
 def _target_kwargs(s: IndicatorSet, raw: str) -> dict[str, Any]:
@@ -186,6 +199,9 @@ def _run(request: HttpRequest, s: IndicatorSet, step: str) -> str:
             actor=actor, indicator=selectors.indicator_get_for(actor=actor, indicator_id=p.get("indicator"))
         )
         return _("已删除指标")
+    if step == "lists":
+        s = services.indicator_set_lists(actor=actor, indicator_set=s, list_size=p.get("list_size", ""))
+        return _("红黑榜人数已设为 %(n)d") % {"n": s.list_size}
     if step == "publish":
         services.indicator_set_publish(actor=actor, indicator_set=s)
         return _("指标体系已发布")

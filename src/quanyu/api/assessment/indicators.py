@@ -292,7 +292,11 @@ def ranking_json(r: selectors.SetRanking) -> dict[str, Any]:
         "status": r.score_period.status,
         "frozen": r.frozen,
         "computed_at": r.score_period.computed_at,
+        # The immediately preceding period; "change" is against it, null for all when it was
+        # never computed (no comparison: an older period is not used instead).
         "previous_period": r.previous.period if r.previous else None,
+        "preceding_period": r.previous_key,
+        "compared": r.previous is not None,
         "indicators": [indicator_json(i) for i in r.indicators],
         "results": [
             {

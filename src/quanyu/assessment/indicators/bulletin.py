@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from quanyu.assessment.indicators.duty import duty_summary_of
 from quanyu.assessment.indicators.providers.tickets import COUNTED, in_period
-from quanyu.assessment.indicators.selectors import RankRow, SetRanking
+from quanyu.assessment.indicators.selectors import RankRow, SetRanking, previous_of
 from quanyu.assessment.models import Direction, IndicatorSet, PeriodStatus, ScorePeriod, ScoreRule
 from quanyu.assessment.periods import parse_period
 from quanyu.tickets.models import Ticket
@@ -72,6 +72,7 @@ def freeze_digest(score_period: ScorePeriod) -> dict[str, Any]:
         "hot_topics": hot_topics(score_period.indicator_set, score_period.period),
         "duty": duty_summary_of(score_period.indicator_set),
         "list_size": score_period.indicator_set.list_size,
+        "previous": previous.pk if (previous := previous_of(score_period)) else None,
     }
 
 

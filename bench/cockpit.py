@@ -1,13 +1,20 @@
 """Benchmark: the leaders' cockpit and the indicator computation over generated tickets on PostgreSQL.
 
-A district of 12 streets, 150 communities and 600 grids (through the ORM), a party branch per
-community with 40 in-service members each, their 双报到, twelve meetings with attendance and
-points (SQL), and N tickets spread over 2025 (INSERT … SELECT generate_series, secondary indexes
-dropped during the load and rebuilt after). Then, warm:
+The demo city (``quanyu.demo.build_demo`` at ``--demo-scale``, default 1: a city, its district of
+12 streets, 150 communities and 1,024 grids, with every app's data — members and their 双报到,
+meetings, venues and a year of bookings, wishes, volunteer teams and hours, co-governance contracts
+and resolutions, the demo's tickets and assessment), then N tickets spread over this year up to
+today on the demo's grids (INSERT … SELECT generate_series, secondary indexes dropped during the
+load and rebuilt after). ``--synthetic`` keeps the earlier set-up instead: the bench's own district
+of 12 streets, 150 communities and 600 grids with 40 in-service members a community and nothing
+of the other apps. The cockpit reads through the replica router as the page does
+(``replica_reads()``; ``QUANYU_REPLICA_URL`` names the scratch database again, so the reads go
+through the ``replica`` connection). Then, warm:
 
-* each level's cockpit API call (``GET /api/assessment/cockpit/?area=…&period=2025-03``, district,
-  a street, a community, a grid; and the district's and a street's whole year, ``period=2025``),
-  30 calls each, server time through Django's test client: p50/p95 (target p95 < 100 ms);
+* each level's cockpit API call (``GET /api/assessment/cockpit/?area=…&period=<year>-03``: the
+  city, the district, a street, a community, a grid; and the city's, the district's and a street's
+  whole year), 30 calls each, server time through Django's test client: p50/p95 (target p95 <
+  100 ms);
 * the full computation of every area indicator for the 150 communities and the year: the
   providers alone, and ``period_compute`` of the twelve streets' sets (reads, scoring, writes)
   (target < 5 s);
@@ -20,7 +27,7 @@ the tickets; in production the after-commit hook and the catch-up keep them) and
 
 Results go to bench/results/cockpit.json through ``_util.write_result``.
 
-Run: PYTHONPATH=src python bench/cockpit.py [--size 10000000] [--keep]
+Run: PYTHONPATH=src python bench/cockpit.py [--size 10000000] [--demo-scale 1] [--synthetic] [--keep]
 Connection: BENCH_PG_DSN (default postgresql://postgres@127.0.0.1:5432/postgres); the scratch
 database BENCH_DB (default ``bench_cockpit``) is created, and dropped at the end unless --keep.
 """
@@ -48,8 +55,9 @@ from _util import write_result  # noqa: E402
 SCRATCH_DB = os.environ.get("BENCH_DB", "bench_cockpit")
 STREETS, COMMUNITIES, GRIDS_PER = 12, 150, 4
 MEMBERS_PER = 40
-YEAR = 2025
+YEAR = 2025  # --synthetic; with the demo, the demo's year (this year: its data are this year's)
 SECONDS_IN_YEAR = 365 * 86400
+FIRST_ID = 0  # tickets are numbered after the demo's
 
 
 def log(msg: str) -> None:
@@ -95,10 +103,78 @@ def migrate() -> None:
 
 def setup_django() -> None:
     os.environ["DATABASE_URL"] = scratch_dsn()
+    # The cockpit reads through the replica router as in production: the "replica" connection
+    # names the same database (no streaming replica on the bench machine).
+    os.environ["QUANYU_REPLICA_URL"] = scratch_dsn()
     os.environ["DJANGO_SETTINGS_MODULE"] = "quanyu.test_settings"
     import django
 
     django.setup()
+
+
+def demo_data(scale: float) -> dict[str, Any]:
+    """Build the demo city, and the areas and categories the bench needs from it."""
+    global YEAR, SECONDS_IN_YEAR, FIRST_ID
+    from django.conf import settings
+
+    from quanyu.areas.models import Area, AreaKind
+    from quanyu.catalog.models import Category
+    from quanyu.core.clock import local_today
+    from quanyu.demo.build import build_demo
+    from quanyu.tickets.models import Ticket
+
+    settings.DEBUG = True  # the demo builds only in DEBUG or tests
+    ctx = build_demo(scale=scale)
+    today = local_today()
+    YEAR = today.year
+    SECONDS_IN_YEAR = (today - __import__("datetime").date(YEAR, 1, 1)).days * 86400
+    FIRST_ID = int(Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    city = Area.objects.filter(depth=1).order_by("path").first()
+    district = Area.objects.filter(kind=AreaKind.DISTRICT).order_by("path").first()
+    assert city is not None and district is not None
+    streets = list(Area.objects.filter(kind=AreaKind.STREET, path__startswith=district.path).order_by("path"))
+    communities = list(
+        Area.objects.filter(kind=AreaKind.COMMUNITY, path__startswith=district.path).order_by("path")
+    )
+    by_path = {a.path: a.pk for a in [*streets, *communities]}
+    step = Area.steplen
+    grids = [
+        (g.pk, by_path[g.path[: len(g.path) - step]], by_path[g.path[: len(g.path) - 2 * step]], g.path)
+        for g in Area.objects.filter(kind=AreaKind.GRID, path__startswith=district.path).order_by("path")
+    ]
+    items = list(Category.objects.filter(parent__isnull=False).order_by("pk").values_list("pk", flat=True))
+    return {
+        "city": city,
+        "district": district,
+        "streets": streets,
+        "communities": communities,
+        "grids": grids,
+        "items": items,
+        "demo_s": {k: round(v, 1) for k, v in ctx.timings.items()},
+    }
+
+
+def other_rows() -> dict[str, int]:
+    """How many rows the other apps' providers read (so the run says what it measured over)."""
+    from django.apps import apps
+
+    counts = {}
+    for label in (
+        "venues.Venue",
+        "venues.Booking",
+        "wishes.Wish",
+        "volunteering.Team",
+        "volunteering.ServiceRecord",
+        "cogov.Contract",
+        "cogov.Resolution",
+        "people.PartyMember",
+        "people.Report",
+    ):
+        try:
+            counts[label] = apps.get_model(label).objects.count()
+        except LookupError:
+            continue
+    return counts
 
 
 def reference_data() -> dict[str, Any]:
@@ -200,6 +276,7 @@ def generate_tickets(
 ) -> None:
     g = "g"
     n = len(grids)
+    first, last = first + FIRST_ID, last + FIRST_ID
     offset = f"(({g}::bigint * 2654435761) % {SECONDS_IN_YEAR})"
     t0 = f"(timestamptz '{YEAR}-01-01 00:00:00+08' + {offset} * interval '1 second')"
     # The grid from a hash independent of the time's, so every grid has tickets on (nearly) every
@@ -230,7 +307,8 @@ def generate_tickets(
         "rating_level": f"CASE WHEN {kind} >= 0.04 AND {kind} < 0.80 THEN (CASE WHEN {rate} < 0.7 THEN "
         f"'satisfied' WHEN {rate} < 0.88 THEN 'basically' ELSE 'dissatisfied' END) ELSE '' END",
         "reopen_count": f"CASE WHEN {rate} > 0.97 AND {done} THEN 1 ELSE 0 END",
-        "merged_into_id": f"CASE WHEN {kind} >= 0.02 AND {kind} < 0.03 AND {g} > 1 THEN {g} - 1 END",
+        "merged_into_id": f"CASE WHEN {kind} >= 0.02 AND {kind} < 0.03 AND {g} > {FIRST_ID + 1} "
+        f"THEN {g} - 1 END",
         "excluded_from_stats": f"({kind} >= 0.02 AND {kind} < 0.04)",
         # An item for 97 % of the tickets (skewed: the first items are the most frequent).
         "category_id": f"CASE WHEN {_u(g, 40503)} < 0.97 THEN ({_arr(items)})"
@@ -261,7 +339,7 @@ def load_tickets(size: int, grids: list[Any], items: list[int]) -> dict[str, flo
         for _name, definition in saved:
             conn.execute(definition)
         indexed = time.perf_counter() - t
-        conn.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), %s)", [size])
+        conn.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), %s)", [FIRST_ID + size])
         conn.execute("VACUUM ANALYZE tickets_ticket")
     return {"generate_s": round(generated, 1), "reindex_s": round(indexed, 1)}
 
@@ -372,11 +450,12 @@ def time_cockpit(ref: dict[str, Any]) -> dict[str, Any]:
 
     settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host, in this process only
     user = User.objects.create_user("bench_leader", password="x")
-    user.grants.create(role=Role.LEADER, area=ref["district"])
+    user.grants.create(role=Role.LEADER, area=ref.get("city", ref["district"]))
     client = Client()
     client.force_login(User.objects.get(pk=user.pk))
     grid_id = ref["grids"][0][0]
     levels = {
+        **({"city": ref["city"].pk} if "city" in ref else {}),
         "district": ref["district"].pk,
         "street": ref["streets"][0].pk,
         "community": ref["communities"][0].pk,
@@ -384,7 +463,11 @@ def time_cockpit(ref: dict[str, Any]) -> dict[str, Any]:
     }
     # A month at every level, and the district's and a street's year (the yearly category rows).
     views = [(level, area, f"{YEAR}-03") for level, area in levels.items()]
-    views += [(f"{level}_year", levels[level], str(YEAR)) for level in ("district", "street")]
+    views += [
+        (f"{level}_year", levels[level], str(YEAR))
+        for level in ("city", "district", "street")
+        if level in levels
+    ]
     out: dict[str, Any] = {}
     for level, area, period in views:
         url = f"/api/assessment/cockpit/?area={area}&period={period}"
@@ -404,6 +487,18 @@ def time_cockpit(ref: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def clear_demo_sets() -> None:
+    """The demo's street sets of communities for the year go (the scratch database only): the
+    bench makes its own, one a street, with every area provider."""
+    from quanyu.assessment.models import Deduction, IndicatorSet, Level, ManualEntry, ScorePeriod
+
+    for s in IndicatorSet.objects.filter(year=YEAR, level=Level.COMMUNITY):
+        Deduction.objects.filter(score_period__indicator_set=s).delete()
+        ScorePeriod.objects.filter(indicator_set=s).delete()
+        ManualEntry.objects.filter(indicator__indicator_set=s).delete()
+        s.delete()
+
+
 def time_computation(ref: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     from quanyu.accounts.models import User
     from quanyu.assessment.indicators import registry, services
@@ -419,6 +514,7 @@ def time_computation(ref: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dic
     figures = {p.key: p.compute(targets, period, shared) for p in providers}
     providers_s = time.perf_counter() - t
     admin = User.objects.create_superuser("bench_admin", "b@example.org", "x")
+    clear_demo_sets()
     sets = []
     for street in ref["streets"]:
         s = services.indicator_set_create(actor=admin, year=YEAR, level=Level.COMMUNITY, area=street)
@@ -568,6 +664,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000_000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--note", default="", help="why the size differs from the issue's 10,000,000")
+    parser.add_argument("--demo-scale", type=float, default=1.0)
+    parser.add_argument("--synthetic", action="store_true", help="the bench's own areas, no other apps")
     args = parser.parse_args()
     log(f"scratch database {SCRATCH_DB}")
     started = time.perf_counter()
@@ -575,11 +673,17 @@ def main() -> None:
     migrate()
     setup_django()
     t = time.perf_counter()
-    ref = reference_data()
+    ref = reference_data() if args.synthetic else demo_data(args.demo_scale)
     areas_s = time.perf_counter() - t
-    log(f"areas and branches: {areas_s:.1f} s")
+    log(f"areas and {'branches' if args.synthetic else 'the demo city'}: {areas_s:.1f} s")
     load = load_tickets(args.size, ref["grids"], ref["items"])
-    members = load_people(ref)
+    if args.synthetic:
+        members = load_people(ref)
+    else:
+        from quanyu.people.models import PartyMember
+
+        members = PartyMember.objects.count()
+        load["demo_steps_s"] = ref["demo_s"]
     load.update(build_rollups())
     log(f"rollups: {load['rollup_build_s']} s, {load['rollup_rows']} rows")
     load["areas_s"] = round(areas_s, 1)
@@ -591,10 +695,16 @@ def main() -> None:
     worst_p95 = max(v["p95_ms"] for v in cockpit_api.values())
     figures = {
         "tickets": args.size,
-        "streets": STREETS,
-        "communities": COMMUNITIES,
+        "year": YEAR,
+        "data": "synthetic"
+        if args.synthetic
+        else f"demo city at scale {args.demo_scale} + generated tickets",
+        "streets": len(ref["streets"]),
+        "communities": len(ref["communities"]),
         "grids": len(ref["grids"]),
         "members": members,
+        "other_apps_rows": other_rows(),
+        "reads": "replica router (QUANYU_REPLICA_URL = the scratch database)",
         "load": load,
         "cockpit_api": cockpit_api,
         "cockpit_p95_ms": worst_p95,
@@ -603,7 +713,8 @@ def main() -> None:
         "figures_equal_to_duckdb": duck["figures_equal"],
     }
     note = (
-        "cockpit_p95_ms is the worst level's p95 (server time through the test client); "
+        "cockpit_p95_ms is the worst level's p95 (server time through the test client, reads through "
+        "the replica connection); "
         "computation_s is period_compute of the twelve streets' sets (150 communities, the year, every "
         "area indicator: reads, scoring, writes)."
     )

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
+from django.http import Http404
 from django.utils import timezone
 
 from quanyu.analytics.hotspots import Columns, hotspots_from_columns
@@ -232,6 +233,18 @@ def hotspots_in(*, actor: Any, area: Area, days: int = 60, limit: int = 5) -> li
         kind=AlertKind.HOTSPOT, area_path__startswith=area.path, raised_at__gte=since
     )
     return list(scope(found.select_related("area"), actor=actor)[:limit])
+
+
+def hotspot_in(*, actor: Any, area: Area, alert_id: Any) -> Alert:
+    """One hot spot raised in ``area`` (scoped to ``actor``; 404 otherwise): the cockpit API opens
+    its tickets."""
+    if not (str(alert_id).isascii() and str(alert_id).isdigit()):
+        raise Http404
+    found = Alert.objects.filter(kind=AlertKind.HOTSPOT, area_path__startswith=area.path, pk=int(alert_id))
+    alert = scope(found, actor=actor).first()
+    if alert is None:
+        raise Http404
+    return alert
 
 
 def warning_board(*, actor: Any, now: dt.datetime | None = None) -> dict[str, Any]:

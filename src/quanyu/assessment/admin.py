@@ -15,6 +15,7 @@ from quanyu.assessment.models import (
     BulletinRow,
     Deduction,
     DepartmentDayStat,
+    EntryEvidence,
     Indicator,
     IndicatorEvent,
     IndicatorSet,
@@ -22,6 +23,7 @@ from quanyu.assessment.models import (
     Score,
     ScorePeriod,
     ScoringConfig,
+    SubmissionDeadline,
 )
 from quanyu.core.admin_scoping import ReadOnlyAdmin
 
@@ -126,7 +128,7 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(IndicatorSet)
 class IndicatorSetAdmin(ReadOnlyAdmin):
-    list_display = ("name", "year", "level", "area", "status", "published_at")
+    list_display = ("name", "year", "level", "area", "status", "list_size", "published_at")
     list_filter = ("year", "level", "status")
     list_select_related = ("area",)
     inlines = [IndicatorInline]
@@ -145,11 +147,29 @@ class ScoreAdmin(ReadOnlyAdmin):
     list_select_related = ("score_period", "indicator")
 
 
+class EntryEvidenceInline(admin.TabularInline):
+    model = EntryEvidence
+    extra = 0
+    can_delete = False
+    fields = ("name", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ManualEntry)
 class ManualEntryAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "target_area", "target_unit", "status", "score", "submitted_at")
     list_filter = ("status",)
     list_select_related = ("indicator", "target_area", "target_unit")
+    inlines = [EntryEvidenceInline]
+
+
+@admin.register(SubmissionDeadline)
+class SubmissionDeadlineAdmin(ReadOnlyAdmin):
+    list_display = ("indicator_set", "period", "due_at", "set_by", "set_at", "overdue_told")
+    list_select_related = ("indicator_set", "set_by")
 
 
 @admin.register(Deduction)

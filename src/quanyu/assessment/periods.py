@@ -83,6 +83,16 @@ def year(value: int) -> Period:
     return Period("year", value, 0, dt.date(value, 1, 1), dt.date(value + 1, 1, 1))
 
 
+def preceding(period: Period) -> Period:
+    """The period of the same kind immediately before ``period`` (January's is the December
+    before, the first quarter's the fourth quarter before, a year's the year before)."""
+    if period.kind == "month":
+        return month(period.year - 1, 12) if period.number == 1 else month(period.year, period.number - 1)
+    if period.kind == "quarter":
+        return quarter(period.year - 1, 4) if period.number == 1 else quarter(period.year, period.number - 1)
+    return year(period.year - 1)
+
+
 def parse_period(text: str | None, *, field: str = "period") -> Period:
     """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; ValidationError naming ``field`` otherwise."""
     raw = (text or "").strip()

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.urls import path
 
+from quanyu.api.assessment import cockpit as cp
 from quanyu.api.assessment import duty
+from quanyu.api.assessment import entries as en
 from quanyu.api.assessment import indicators as ind
 from quanyu.api.assessment.views import (
     BulletinDetailView,
@@ -86,12 +88,31 @@ urlpatterns = [
         ind.IndicatorRowsView.as_view(),
         name="assessment-indicator-rows",
     ),
+    path(
+        "assessment/indicator-sets/<int:pk>/deadlines/",
+        en.DeadlineListView.as_view(),
+        name="assessment-set-deadlines",
+    ),
+    path("assessment/evidence/<int:pk>/", en.EvidenceFileView.as_view(), name="assessment-evidence"),
     path("assessment/entries/<int:pk>/score/", ind.EntryScoreView.as_view(), name="assessment-entry-score"),
     path(
         "assessment/entries/<int:pk>/return/", ind.EntryReturnView.as_view(), name="assessment-entry-return"
     ),
     path("assessment/cockpit/", ind.CockpitView.as_view(), name="assessment-cockpit"),
     path("assessment/cockpit/records/", ind.CockpitRecordsView.as_view(), name="assessment-cockpit-records"),
+    # The cockpit's heat and ticket drill-downs, a set's files (api/assessment/cockpit.py).
+    path("assessment/cockpit/heat/", cp.CockpitHeatView.as_view(), name="assessment-cockpit-heat"),
+    path("assessment/cockpit/tickets/", cp.CockpitTicketsView.as_view(), name="assessment-cockpit-tickets"),
+    path(
+        "assessment/indicator-sets/<int:pk>/ranking/export/",
+        cp.RankingExportView.as_view(),
+        name="assessment-set-ranking-export",
+    ),
+    path(
+        "assessment/indicator-sets/<int:pk>/bulletin/pdf/",
+        cp.BulletinPdfView.as_view(),
+        name="assessment-set-bulletin-pdf",
+    ),
     # 述职评议 (api/assessment/duty.py).
     path(
         "assessment/indicator-sets/<int:pk>/duty-reports/",

@@ -54,6 +54,7 @@ def set_json(s: IndicatorSet, *, full: bool = False) -> dict[str, Any]:
         "area_name": s.area.name,
         "name": s.name,
         "status": s.status,
+        "list_size": s.list_size,
         "published_at": s.published_at,
     }
     if full:
@@ -98,7 +99,10 @@ def entry_json(e: ManualEntry) -> dict[str, Any]:
         "target_area": e.target_area_id,
         "target_unit": e.target_unit_id,
         "statement": e.statement,
-        "has_evidence": bool(e.evidence),
+        "has_evidence": bool(e.files.all()),
+        "evidence": [
+            {"id": f.pk, "name": f.name, "size": f.size, "uploaded_at": f.uploaded_at} for f in e.files.all()
+        ],
         "status": e.status,
         "score": _num(e.score),
         "comment": e.comment,
@@ -113,6 +117,13 @@ class SetCreateInput(serializers.Serializer):
     level = serializers.CharField(max_length=12, help_text="street | community | unit")
     area = serializers.IntegerField(min_value=1)
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    list_size = serializers.CharField(
+        max_length=4, required=False, default="3", help_text="the red and black lists' size, 1–20"
+    )
+
+
+class SetUpdateInput(serializers.Serializer):
+    list_size = serializers.CharField(max_length=4, help_text="the red and black lists' size, 1–20")
 
 
 class IndicatorInput(serializers.Serializer):
@@ -146,7 +157,9 @@ class EntryInput(serializers.Serializer):
     period = serializers.CharField(max_length=10)
     target = serializers.IntegerField(min_value=1, help_text="the assessed area's or unit's id")
     statement = serializers.CharField(max_length=5000)
-    evidence = serializers.FileField(required=False)
+    evidence = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="one or more files (repeat the field)"
+    )
 
 
 class DecisionInput(serializers.Serializer):
@@ -197,7 +210,12 @@ class IndicatorSetListView(APIView):
         if area is None:
             raise ValidationError({"area": _("区域不存在")})
         s = services.indicator_set_create(
-            actor=request.user, year=v["year"], level=v["level"], area=area, name=v["name"]
+            actor=request.user,
+            year=v["year"],
+            level=v["level"],
+            area=area,
+            name=v["name"],
+            list_size=v["list_size"],
         )
         return Response(set_json(s, full=True), status=status.HTTP_201_CREATED)
 
@@ -206,6 +224,17 @@ class IndicatorSetDetailView(APIView):
     @extend_schema(responses=ANY)
     def get(self, request: Request, pk: int) -> Response:
         return Response(set_json(selectors.set_get_for(actor=request.user, set_id=pk), full=True))
+
+    @extend_schema(request=SetUpdateInput, responses=ANY)
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change how many the bulletin's red and black lists name (a frozen period keeps its own)."""
+        s = selectors.set_get_for(actor=request.user, set_id=pk)
+        v = _valid(SetUpdateInput, request.data)
+        return Response(
+            set_json(
+                services.indicator_set_lists(actor=request.user, indicator_set=s, list_size=v["list_size"])
+            )
+        )
 
 
 class IndicatorAddView(APIView):
@@ -263,7 +292,11 @@ def ranking_json(r: selectors.SetRanking) -> dict[str, Any]:
         "status": r.score_period.status,
         "frozen": r.frozen,
         "computed_at": r.score_period.computed_at,
+        # The immediately preceding period; "change" is against it, null for all when it was
+        # never computed (no comparison: an older period is not used instead).
         "previous_period": r.previous.period if r.previous else None,
+        "preceding_period": r.previous_key,
+        "compared": r.previous is not None,
         "indicators": [indicator_json(i) for i in r.indicators],
         "results": [
             {
@@ -348,7 +381,7 @@ class EntryListView(APIView):
             indicator=indicator,
             period=parse_period(v["period"]),
             statement=v["statement"],
-            evidence=v.get("evidence"),
+            evidence=request.FILES.getlist("evidence"),
             **_target_objects(s, v["target"]),
         )
         return Response(entry_json(entry), status=status.HTTP_201_CREATED)
@@ -496,6 +529,7 @@ class BulletinView(APIView):
             {
                 "title": b.title,
                 "frozen": b.frozen,
+                "list_size": b.list_size,
                 "count": b.count,
                 "average": _num(b.average),
                 "average_change": _num(b.average_change),

@@ -1,8 +1,8 @@
 """The bulletin (通报) of a computed period, as offices write them: the totals and their change,
 the shares by grade, who is below each indicator's floor, the red and black lists (top and bottom
-N), the list for reminder talks (约谈提醒: vetoed, or a total under the pass mark), the hot topics
-of the period's tickets, the secretaries' 述职评议 (each report's grades), and the ranking table
-as the appendix.
+N: the set's ``list_size``, kept in the digest at freezing), the list for reminder talks
+(约谈提醒: vetoed, or a total under the pass mark), the hot topics of the period's tickets, the
+secretaries' 述职评议 (each report's grades), and the ranking table as the appendix.
 
 Everything comes from the period's frozen ``Score`` rows and its ``digest`` (the hot topics and
 the 述职评议 grades, kept at freezing), so a frozen period's bulletin never changes; an open
@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from quanyu.assessment.indicators.duty import duty_summary_of
 from quanyu.assessment.indicators.providers.tickets import COUNTED, in_period
-from quanyu.assessment.indicators.selectors import RankRow, SetRanking
+from quanyu.assessment.indicators.selectors import RankRow, SetRanking, previous_of
 from quanyu.assessment.models import Direction, IndicatorSet, PeriodStatus, ScorePeriod, ScoreRule
 from quanyu.assessment.periods import parse_period
 from quanyu.tickets.models import Ticket
 
-LIST_SIZE = 3
 PASS_MARK = Decimal(60)
 GRADES = [
     (Decimal(90), gettext_lazy("优秀")),
@@ -51,6 +50,7 @@ class Bulletin:
     talks: list[dict[str, Any]]
     hot_topics: list[dict[str, Any]]
     duty: list[dict[str, Any]]
+    list_size: int  # the red and black lists' size: the set's, or as frozen
 
 
 def hot_topics(indicator_set: IndicatorSet, period_key: str) -> list[dict[str, Any]]:
@@ -71,6 +71,8 @@ def freeze_digest(score_period: ScorePeriod) -> dict[str, Any]:
     return {
         "hot_topics": hot_topics(score_period.indicator_set, score_period.period),
         "duty": duty_summary_of(score_period.indicator_set),
+        "list_size": score_period.indicator_set.list_size,
+        "previous": previous.pk if (previous := previous_of(score_period)) else None,
     }
 
 
@@ -119,6 +121,8 @@ def bulletin_of(ranking: SetRanking) -> Bulletin:
         "p": parse_period(sp.period).label,
         "s": ranking.indicator_set.name,
     }
+    size = int(sp.digest.get("list_size") or 0) if frozen else 0
+    size = size or ranking.indicator_set.list_size
     ranked = [r for r in rows if r.rank]
     return Bulletin(
         ranking=ranking,
@@ -129,9 +133,10 @@ def bulletin_of(ranking: SetRanking) -> Bulletin:
         average_change=change,
         grades=grades,
         below_floor=below,
-        red=ranked[:LIST_SIZE],
-        black=list(reversed(ranked[-LIST_SIZE:])) if len(ranked) > LIST_SIZE else [],
+        red=ranked[:size],
+        black=list(reversed(ranked[-size:])) if len(ranked) > size else [],
         talks=talks,
         hot_topics=topics,
         duty=duty,
+        list_size=size,
     )

@@ -32,6 +32,10 @@ def indicator_removed_event(*, indicator_set: IndicatorSet, actor: Any, name: st
     return _event(indicator_set, "indicator_removed", actor, name=name)
 
 
+def set_lists_event(*, indicator_set: IndicatorSet, actor: Any, before: int, after: int) -> IndicatorEvent:
+    return _event(indicator_set, "list_size_changed", actor, before=before, after=after)
+
+
 def set_published_event(*, indicator_set: IndicatorSet, actor: Any, indicators: int) -> IndicatorEvent:
     return _event(indicator_set, "published", actor, indicators=indicators)
 
@@ -46,8 +50,22 @@ def period_frozen_event(*, indicator_set: IndicatorSet, actor: Any, period: str)
     return _event(indicator_set, "period_frozen", actor, period=period)
 
 
-def entry_submitted_event(*, entry: ManualEntry, actor: Any) -> IndicatorEvent:
-    return _event(entry.indicator.indicator_set, "entry_submitted", actor, entry, period=entry.period)
+def entry_submitted_event(
+    *, entry: ManualEntry, actor: Any, files: list[str] | None = None
+) -> IndicatorEvent:
+    return _event(
+        entry.indicator.indicator_set, "entry_submitted", actor, entry, period=entry.period, files=files or []
+    )
+
+
+def deadline_set_event(
+    *, indicator_set: IndicatorSet, actor: Any, period: str, due_on: str, before: str | None
+) -> IndicatorEvent:
+    return _event(indicator_set, "deadline_set", actor, period=period, due_on=due_on, before=before)
+
+
+def deadline_passed_event(*, indicator_set: IndicatorSet, period: str, overdue: int) -> IndicatorEvent:
+    return _event(indicator_set, "deadline_passed", None, period=period, overdue=overdue)
 
 
 def entry_scored_event(*, entry: ManualEntry, actor: Any, score: Decimal, comment: str) -> IndicatorEvent:

@@ -4,9 +4,11 @@ street's staff for a street's set of communities — ``access.can_edit``) is tol
 ``notify`` when submitted entries near their scoring deadline (``ManualEntry.due_on``, within
 ``REMIND_BEFORE_DAYS``) and again once it has passed.
 
-``entries_remind`` is the periodic sweep (Celery beat ``quanyu.assessment.remind_scoring``; the
-in-process scheduler in the embedded default). Idempotent: each entry keeps how far it was
-reminded (``reminded``: 1 before the deadline, 2 after; a new submission starts again from 0), set
+The same sweep tells them once when a submission deadline passed with entries missing
+(``submissions.deadlines_sweep``). ``entries_remind`` is the periodic sweep (Celery beat
+``quanyu.assessment.remind_scoring``; the in-process scheduler in the embedded default).
+Idempotent: each entry keeps how far it was reminded (``reminded``: 1 before the deadline, 2
+after; a new submission starts again from 0), set
 in the transaction that sends the notification, and the rows are claimed with ``SKIP LOCKED`` so
 two sweeps at once tell each set once. One notification per set and stage, naming how many
 entries wait; the set's history records it."""
@@ -40,9 +42,10 @@ KIND = "assessment_scoring_due"
 class ReminderResult:
     entries: int = 0
     notified: int = 0
+    overdue_notified: int = 0  # told that a submission deadline passed (``submissions``)
 
     def as_dict(self) -> dict[str, int]:
-        return {"entries": self.entries, "notified": self.notified}
+        return {"entries": self.entries, "notified": self.notified, "overdue_notified": self.overdue_notified}
 
 
 def _waiting(today: dt.date) -> Q:
@@ -60,6 +63,13 @@ def scorers_of(indicator_set: IndicatorSet) -> list[Any]:
     if indicator_set.level == Level.COMMUNITY:
         roles.add(Role.STREET_STAFF)
     return [u for u in staff_at(indicator_set.area.path, roles) if access.can_edit(u, indicator_set)]
+
+
+def notify_scorers(indicator_set: IndicatorSet, *, kind: str, title: str) -> int:
+    """Tell the set's scorers ``title`` (linking to its entries); how many were told."""
+    recipients = scorers_of(indicator_set)
+    notify_send(recipients=recipients, kind=kind, title=title, link=_link(indicator_set.pk))
+    return len(recipients)
 
 
 def _link(set_id: int) -> str:
@@ -117,4 +127,7 @@ def entries_remind(*, now: dt.datetime | None = None) -> ReminderResult:
     )
     for set_id in sorted(set(sets)):
         _remind_set(set_id, today, result)
+    from quanyu.assessment.indicators.submissions import deadlines_sweep
+
+    result.overdue_notified = deadlines_sweep(now=now)
     return result

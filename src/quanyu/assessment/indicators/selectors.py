@@ -16,8 +16,16 @@ from django.utils.translation import gettext as _
 
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.registry import AREA, UNIT, Target
-from quanyu.assessment.models import Indicator, IndicatorSet, ManualEntry, PeriodStatus, Score, ScorePeriod
-from quanyu.assessment.periods import Period, parse_period
+from quanyu.assessment.models import (
+    EntryEvidence,
+    Indicator,
+    IndicatorSet,
+    ManualEntry,
+    PeriodStatus,
+    Score,
+    ScorePeriod,
+)
+from quanyu.assessment.periods import Period, parse_period, preceding
 
 
 def _pk(value: Any) -> int:
@@ -90,26 +98,47 @@ class SetRanking:
     score_period: ScorePeriod
     indicators: list[Indicator]
     rows: list[RankRow]
-    previous: ScorePeriod | None
+    previous: ScorePeriod | None  # the immediately preceding period, if it was computed
+    previous_key: str = ""  # that period's key, computed or not (not: no comparison)
 
     @property
     def frozen(self) -> bool:
         return self.score_period.status == PeriodStatus.FROZEN
 
 
-def _previous(score_period: ScorePeriod) -> ScorePeriod | None:
-    """The latest computed period of the same kind before this one (a month's month, a quarter's
-    quarter): by the key's kind, since "2025-03" and "2025-Q1" are the same length."""
-    kind = parse_period(score_period.period).kind
-    earlier = ScorePeriod.objects.filter(
-        indicator_set_id=score_period.indicator_set_id,
-        start__lt=score_period.start,
-        computed_at__isnull=False,
-    ).order_by("-start")
-    for sp in earlier:
-        if parse_period(sp.period).kind == kind:
-            return sp
-    return None
+def _previous(score_period: ScorePeriod) -> tuple[str, ScorePeriod | None]:
+    """The key of the period of the same kind immediately before this one (a month's month, a
+    quarter's quarter, a year's year; across the new year, the same owner's set of the year
+    before), and that period if it was computed. A preceding period never computed is no
+    comparison: an older one is never used in its place."""
+    before = preceding(parse_period(score_period.period))
+    if score_period.status == PeriodStatus.FROZEN and "previous" in score_period.digest:
+        # Frozen: the comparison it was published with, even if the preceding period is computed
+        # only later.
+        kept = score_period.digest["previous"]
+        return before.key, None if kept is None else ScorePeriod.objects.filter(pk=kept).first()
+    s = score_period.indicator_set
+    if before.year == s.year:
+        set_id: int | None = s.pk
+    else:
+        set_id = (
+            IndicatorSet.objects.filter(year=before.year, level=s.level, area_id=s.area_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    found = (
+        ScorePeriod.objects.filter(
+            indicator_set_id=set_id, period=before.key, computed_at__isnull=False
+        ).first()
+        if set_id is not None
+        else None
+    )
+    return before.key, found
+
+
+def previous_of(score_period: ScorePeriod) -> ScorePeriod | None:
+    """The computed period ``score_period`` compares with (kept in the digest at freezing)."""
+    return _previous(score_period)[1]
 
 
 def ranking_of(score_period: ScorePeriod) -> SetRanking:
@@ -128,7 +157,7 @@ def ranking_of(score_period: ScorePeriod) -> SetRanking:
             cells.setdefault(key, [None] * len(indicators))[position[s.indicator_id]] = Cell(
                 s.value, s.score, s.numerator, s.denominator
             )
-    previous = _previous(score_period)
+    previous_key, previous = _previous(score_period)
     if previous is not None:
         before = {
             (s.target_unit_id or s.target_area_id): s.score
@@ -140,7 +169,7 @@ def ranking_of(score_period: ScorePeriod) -> SetRanking:
     for key, row in rows.items():
         row.cells = [c or Cell(None, Decimal(0), None, None) for c in cells.get(key, [])]
     ordered = sorted(rows.values(), key=lambda r: (r.rank or 10**6, r.name))
-    return SetRanking(indicator_set, score_period, indicators, ordered, previous)
+    return SetRanking(indicator_set, score_period, indicators, ordered, previous, previous_key)
 
 
 def ranking_for(*, actor: Any, indicator_set: IndicatorSet, period: Period) -> SetRanking | None:
@@ -181,12 +210,26 @@ def drilldown_for(
 def entry_list_for(*, actor: Any, indicator_set: IndicatorSet, period: str = "") -> QuerySet[ManualEntry]:
     if not access.can_view(actor, indicator_set):
         raise Http404
-    qs = ManualEntry.objects.filter(indicator__indicator_set=indicator_set).select_related(
-        "indicator", "target_area", "target_unit", "submitted_by"
+    qs = (
+        ManualEntry.objects.filter(indicator__indicator_set=indicator_set)
+        .select_related("indicator", "target_area", "target_unit", "submitted_by")
+        .prefetch_related("files")
     )
     if period:
         qs = qs.filter(period=period)
     return qs
+
+
+def evidence_get_for(*, actor: Any, evidence_id: Any) -> EntryEvidence:
+    """One evidence file, if the actor may see its set (404 otherwise)."""
+    found = (
+        EntryEvidence.objects.select_related("entry__indicator__indicator_set__area")
+        .filter(pk=_pk(evidence_id))
+        .first()
+    )
+    if found is None or not access.can_view(actor, found.entry.indicator.indicator_set):
+        raise Http404
+    return found
 
 
 def entry_get_for(*, actor: Any, entry_id: Any) -> ManualEntry:

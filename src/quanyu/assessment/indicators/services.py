@@ -6,7 +6,8 @@ the event. Nothing is written before a check that can refuse.
   ``indicator_set_publish`` (weights must sum to 100);
 * periods: ``period_compute`` (recompute an open period's scores), ``period_freeze`` (final: a
   frozen period's scores never change), ``deduction_record`` (deductions and vetoes, open periods);
-* hand-scored entries: ``entry_submit`` (statement and evidence; again after a return),
+* hand-scored entries: ``entry_submit`` (statement and evidence files, before the period's
+  submission deadline; again after a return),
   ``entry_score``, ``entry_return``.
 """
 
@@ -29,9 +30,12 @@ from quanyu.assessment.indicators import access, events, registry
 from quanyu.assessment.indicators.bulletin import freeze_digest
 from quanyu.assessment.indicators.compute import compute_scores, targets_for
 from quanyu.assessment.indicators.registry import AREA, UNIT
+from quanyu.assessment.indicators.submissions import deadline_check
 from quanyu.assessment.models import (
+    LIST_SIZE_MAX,
     Deduction,
     Direction,
+    EntryEvidence,
     EntryStatus,
     Indicator,
     IndicatorSet,
@@ -57,6 +61,7 @@ OWNER_KINDS = {
     Level.UNIT: AreaKind.DISTRICT,
 }
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_FILES = 10  # per entry
 SCORING_DAYS = 10  # the assessor scores or returns a statement within this many days
 
 
@@ -77,7 +82,17 @@ def _decimal(value: Any, field: str, *, required: bool = True) -> Decimal | None
 # --- sets -----------------------------------------------------------------------------------------
 
 
-def indicator_set_create(*, actor: Any, year: int, level: str, area: Area, name: str = "") -> IndicatorSet:
+def _list_size(raw: Any) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= LIST_SIZE_MAX):
+        raise ValidationError({"list_size": _("红黑榜人数须为 1–%(m)d 的整数") % {"m": LIST_SIZE_MAX}})
+    return int(text)
+
+
+def indicator_set_create(
+    *, actor: Any, year: int, level: str, area: Area, name: str = "", list_size: Any = 3
+) -> IndicatorSet:
+    size = _list_size(list_size)
     if level not in Level.values:
         raise ValidationError({"level": _("考核层级无效")})
     if not 2000 <= int(year) <= 2100:
@@ -102,11 +117,27 @@ def indicator_set_create(*, actor: Any, year: int, level: str, area: Area, name:
         raise taken
     try:
         with transaction.atomic():
-            s = IndicatorSet.objects.create(year=year, level=level, area=area, name=name, created_by=actor)
+            s = IndicatorSet.objects.create(
+                year=year, level=level, area=area, name=name, created_by=actor, list_size=size
+            )
             events.set_created_event(indicator_set=s, actor=actor)
     except IntegrityError:
         raise taken from None
     return s
+
+
+def indicator_set_lists(*, actor: Any, indicator_set: IndicatorSet, list_size: Any) -> IndicatorSet:
+    """How many the bulletin's red and black lists name: any time (a frozen period keeps the
+    size it was frozen with)."""
+    size = _list_size(list_size)
+    with transaction.atomic():
+        locked = lock(IndicatorSet.objects).select_related("area").get(pk=indicator_set.pk)
+        access.require_editor(actor, locked)
+        if locked.list_size != size:
+            before, locked.list_size = locked.list_size, size
+            locked.save(update_fields=["list_size"])
+            events.set_lists_event(indicator_set=locked, actor=actor, before=before, after=size)
+    return locked
 
 
 def _check_thresholds(raw: Any) -> list[list[str]]:
@@ -393,17 +424,20 @@ def entry_submit(
     indicator: Indicator,
     period: Period,
     statement: str,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile | Sequence[UploadedFile] | None = None,
     target_area: Area | None = None,
     target_unit: Unit | None = None,
 ) -> ManualEntry:
-    """The assessed side's statement and evidence for a hand-scored indicator (again after the
-    assessor returned it)."""
+    """The assessed side's statement and evidence files for a hand-scored indicator (again after
+    the assessor returned it: the new files join the earlier ones), before the period's
+    submission deadline (``submissions``)."""
     statement = (statement or "").strip()
     if not statement or len(statement) > 5000:
         raise ValidationError({"statement": _("请填写自评说明（不超过 5000 字）")})
-    if evidence is not None and evidence.size and evidence.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence": _("佐证材料不能超过 20 MB")})
+    files = [] if evidence is None else [evidence] if isinstance(evidence, UploadedFile) else list(evidence)
+    for f in files:
+        if f.size and f.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError({"evidence": _("佐证材料「%(n)s」超过 20 MB") % {"n": f.name}})
     if indicator.source != Source.MANUAL:
         raise ValidationError({"indicator": _("该指标由平台计算，无需提交材料")})
     with transaction.atomic():
@@ -434,6 +468,15 @@ def entry_submit(
             .first()
         )
         now = timezone.now()
+        deadline_check(indicator_set, period.key, now)
+        kept = existing.files.count() if existing is not None else 0
+        if kept + len(files) > MAX_EVIDENCE_FILES:
+            raise ValidationError(
+                {
+                    "evidence": _("每份自评材料最多 %(n)d 个佐证文件（已有 %(k)d 个）")
+                    % {"n": MAX_EVIDENCE_FILES, "k": kept}
+                }
+            )
         if existing is None:
             entry = ManualEntry(indicator=indicator, period=period.key, target_area=area, target_unit=unit)
         else:
@@ -452,10 +495,12 @@ def entry_submit(
         entry.submitted_at = now
         entry.due_on = local_today() + dt.timedelta(days=SCORING_DAYS)
         entry.reminded = 0  # the scorers are reminded of this submission afresh
-        if evidence is not None:
-            entry.evidence = evidence
         entry.save()
-        events.entry_submitted_event(entry=entry, actor=actor)
+        for f in files:
+            EntryEvidence.objects.create(
+                entry=entry, file=f, name=(f.name or "")[-200:], size=f.size or 0, uploaded_by=actor
+            )
+        events.entry_submitted_event(entry=entry, actor=actor, files=[f.name or "" for f in files])
     return entry
 
 

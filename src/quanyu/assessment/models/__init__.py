@@ -21,8 +21,10 @@ from quanyu.assessment.models.departments import (
 )
 from quanyu.assessment.models.duty import GRADE_POINTS, DutyReport, DutyReview, Grade
 from quanyu.assessment.models.indicators import (
+    LIST_SIZE_MAX,
     Deduction,
     Direction,
+    EntryEvidence,
     Indicator,
     IndicatorEvent,
     IndicatorSet,
@@ -32,11 +34,13 @@ from quanyu.assessment.models.indicators import (
     ScorePeriod,
     ScoreRule,
     Source,
+    SubmissionDeadline,
 )
 from quanyu.assessment.states import EntryStatus, PeriodStatus, SetStatus
 
 __all__ = [
     "GRADE_POINTS",
+    "LIST_SIZE_MAX",
     "AreaDayStat",
     "AreaMonthCategoryStat",
     "AreaMonthStat",
@@ -50,6 +54,7 @@ __all__ = [
     "Direction",
     "DutyReport",
     "DutyReview",
+    "EntryEvidence",
     "EntryStatus",
     "Grade",
     "Indicator",
@@ -67,4 +72,5 @@ __all__ = [
     "ScoringConfig",
     "SetStatus",
     "Source",
+    "SubmissionDeadline",
 ]

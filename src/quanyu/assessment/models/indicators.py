@@ -7,6 +7,7 @@ Written only by ``quanyu.assessment.indicators.services``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from quanyu.core.workflow.events import EventBase
 from quanyu.orgs.models import Unit
 
 User = settings.AUTH_USER_MODEL
+LIST_SIZE_MAX = 20
 
 
 class Level(models.TextChoices):
@@ -55,6 +57,14 @@ class IndicatorSet(models.Model):
     )
     name = models.CharField(_("名称"), max_length=120)
     status = models.CharField(_("状态"), max_length=12, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    # How many the bulletin's red and black lists name (top and bottom); kept with a frozen
+    # period's digest, so changing it later never changes a published bulletin.
+    list_size = models.PositiveSmallIntegerField(
+        _("红黑榜人数"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(LIST_SIZE_MAX)],
+        help_text=_("通报的红榜、黑榜各列前、后几名（1–20）"),
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -169,7 +179,6 @@ class ManualEntry(models.Model):
     target_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     target_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     statement = models.TextField(_("自评说明"))
-    evidence = models.FileField(_("佐证材料"), upload_to="assessment/evidence/%Y/%m/", blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.SUBMITTED
     )
@@ -196,6 +205,50 @@ class ManualEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period}"
+
+
+class EntryEvidence(models.Model):
+    """One evidence file of a hand-scored entry (an entry has several; a new submission after a
+    return adds to them)."""
+
+    entry = models.ForeignKey(ManualEntry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("佐证材料"), upload_to="assessment/evidence/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["entry_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubmissionDeadline(models.Model):
+    """Until when the assessed side may submit its hand-scored entries for one period of a set
+    (a timestamp set by the assessor; past it, submitting is refused and whoever has not
+    submitted is overdue). ``overdue_told``: the sweep told the assessors who missed it."""
+
+    indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.CASCADE, related_name="deadlines")
+    period = models.CharField(_("考核期间"), max_length=10)
+    due_at = models.DateTimeField(_("提交截止时间"))
+    set_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(_("设定时间"), auto_now=True)
+    overdue_told = models.BooleanField(_("已提醒逾期"), default=False)
+
+    class Meta:
+        verbose_name = _("材料提交期限")
+        verbose_name_plural = _("材料提交期限")
+        ordering = ["indicator_set_id", "due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_set", "period"], name="submission_deadline_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_set_id} {self.period}"
 
 
 class Deduction(models.Model):

@@ -5,20 +5,22 @@ service, render; a refused step shows the page again with the message and the ma
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanyu.areas.models import Area, AreaKind
-from quanyu.assessment.indicators import access, registry, selectors, services
+from quanyu.assessment.indicators import access, registry, selectors, services, submissions
 from quanyu.assessment.indicators.exports import ranking_xlsx
 from quanyu.assessment.models import (
     Direction,
@@ -88,6 +90,7 @@ def set_create(request: HttpRequest) -> HttpResponse:
             level=request.POST.get("level", ""),
             area=area,
             name=request.POST.get("name", ""),
+            list_size=request.POST.get("list_size", "3") or "3",
         )
     except (ValidationError, PermissionDenied) as exc:
         context = {
@@ -105,6 +108,7 @@ def _set_context(request: HttpRequest, s: IndicatorSet) -> dict[str, Any]:
     kind = registry.UNIT if s.level == Level.UNIT else registry.AREA
     from quanyu.assessment.indicators.compute import targets_for
 
+    now = timezone.now()
     return {
         "set": s,
         "indicators": selectors.indicators_of(s),
@@ -119,6 +123,11 @@ def _set_context(request: HttpRequest, s: IndicatorSet) -> dict[str, Any]:
         "directions": Direction.choices,
         "sources": Source.choices,
         "submitted": EntryStatus.SUBMITTED,
+        "deadlines": [
+            {"period": d.period, "last_day": submissions.last_day(d), "passed": d.due_at <= now}
+            for d in s.deadlines.order_by("due_at", "period")
+        ],
+        "overdue": submissions.overdue_for(s, now=now),
         "default_period": f"{s.year}",
     }
 
@@ -134,7 +143,19 @@ def set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     return _set_page(request, selectors.set_get_for(actor=request.user, set_id=set_id))
 
 
-STEPS = {"add", "remove", "publish", "compute", "freeze", "submit", "score", "return", "deduct"}
+STEPS = {
+    "add",
+    "remove",
+    "publish",
+    "compute",
+    "freeze",
+    "submit",
+    "score",
+    "return",
+    "deduct",
+    "deadline",
+    "lists",
+}
 
 
 def _target_kwargs(s: IndicatorSet, raw: str) -> dict[str, Any]:
@@ -178,10 +199,19 @@ def _run(request: HttpRequest, s: IndicatorSet, step: str) -> str:
             actor=actor, indicator=selectors.indicator_get_for(actor=actor, indicator_id=p.get("indicator"))
         )
         return _("已删除指标")
+    if step == "lists":
+        s = services.indicator_set_lists(actor=actor, indicator_set=s, list_size=p.get("list_size", ""))
+        return _("红黑榜人数已设为 %(n)d") % {"n": s.list_size}
     if step == "publish":
         services.indicator_set_publish(actor=actor, indicator_set=s)
         return _("指标体系已发布")
     period = parse_period(p.get("period", ""))
+    if step == "deadline":
+        d = submissions.deadline_set(actor=actor, indicator_set=s, period=period, due_on=p.get("due_on", ""))
+        return _("已设定 %(p)s 的提交期限：%(d)s") % {
+            "p": period.label,
+            "d": submissions.last_day(d).isoformat(),
+        }
     if step == "compute":
         services.period_compute(actor=actor, indicator_set=s, period=period)
         return _("已计算 %(p)s 的得分") % {"p": period.label}
@@ -210,7 +240,7 @@ def _run(request: HttpRequest, s: IndicatorSet, step: str) -> str:
             indicator=indicator,
             period=period,
             statement=p.get("statement", ""),
-            evidence=request.FILES.get("evidence"),
+            evidence=request.FILES.getlist("evidence"),
             **_target_kwargs(s, p.get("target", "")),
         )
         return _("自评材料已提交")
@@ -307,6 +337,16 @@ def set_ranking_export(request: HttpRequest, set_id: int) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     return attachment(ranking_xlsx(ranking), f"ranking-{s.pk}-{period.key}.xlsx")
+
+
+@login_required
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """One evidence file of a hand-scored entry, for those who may see its set."""
+    ev = selectors.evidence_get_for(actor=request.user, evidence_id=evidence_id)
+    kind = mimetypes.guess_type(ev.name)[0] or "application/octet-stream"
+    response = FileResponse(ev.file.open("rb"), content_type=kind, as_attachment=True, filename=ev.name)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _url(url_name: str, args: list[Any]) -> str:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("assessment/sets/<int:set_id>/duty/submit/", duty.duty_submit, name="assessment_duty_submit"),
     path("assessment/duty/<int:report_id>/", duty.duty_report, name="assessment_duty_report"),
     path("assessment/duty/<int:report_id>/review/", duty.duty_review, name="assessment_duty_review"),
+    path("assessment/evidence/<int:evidence_id>/", indicators.evidence_file, name="assessment_evidence"),
     path("assessment/sets/<int:set_id>/<slug:step>/", indicators.set_step, name="assessment_set_step"),
     path("assessment/indicators/<int:indicator_id>/rows/", indicators.indicator_rows, name="assessment_rows"),
     path("cockpit/", cockpit.cockpit_page, name="cockpit"),

@@ -265,6 +265,9 @@ SESSION_COOKIE_AGE = QUANYU_SESSION_MAX_HOURS * 3600
 # submitter's contact, and a settled micro-wish its contact phone and room.
 QUANYU_TICKET_CONTACT_DAYS = env_int("QUANYU_TICKET_CONTACT_DAYS", 180)
 QUANYU_WISH_CONTACT_DAYS = env_int("QUANYU_WISH_CONTACT_DAYS", 180)
+# Log-in records (django-axes' tables: username and address of every log-in and failure) are the
+# network log the 网络安全法 keeps six months: deleted after this many days, never fewer than 180.
+QUANYU_LOGIN_RECORD_DAYS = env_int("QUANYU_LOGIN_RECORD_DAYS", 180)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from quanyu.accounts import retention
         from quanyu.accounts.middleware import session_started
+
+        retention.register()
 
         # The session's clock starts at the log-in, saved with it (no extra write on the next page).
         user_logged_in.connect(session_started, dispatch_uid="quanyu-session-started")

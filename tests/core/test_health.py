@@ -13,7 +13,7 @@ def test_liveness_and_readiness_answer_without_a_log_in():
     alive = client.get("/healthz")
     assert alive.status_code == 200 and alive.json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+    assert ready.status_code == 200 and ready.json() == {"status": "ok"}, ready.content
     assert ready["Cache-Control"].startswith("max-age=0")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from quanyu.notify.services import notify_send
 from quanyu.venues.models import Booking
-from quanyu.venues.services.linked import slot_text
+from quanyu.venues.services.linked import released_details
 from quanyu.venues.states import BookingStatus
 from quanyu.volunteering.models import Activity, Signup
 
@@ -66,11 +66,6 @@ def tell_room_released(activity: Activity, booking: Booking, actor: Any, reason:
         title=(_("功能室预约未获批准：%(title)s") if declined else _("功能室预约已被取消：%(title)s"))
         % {"title": activity.title},
         body=_("%(room)s（%(slot)s）%(what)s。原因：%(reason)s。请为活动另选功能室或通知志愿者。")
-        % {
-            "room": str(booking.room),
-            "slot": slot_text(booking.starts_at, booking.ends_at),
-            "what": booking.get_status_display(),
-            "reason": reason or _("未说明"),
-        },
+        % released_details(booking, reason),
         link=reverse("web:volunteering_activity", args=[activity.pk]),
     )

@@ -28,7 +28,7 @@ from quanyu.venues.services.linked import (
     MOVABLE,
     linked_book,
     linked_booking_cancel,
-    slot_text,
+    released_details,
 )
 from quanyu.venues.states import BookingStatus
 
@@ -99,12 +99,7 @@ def _room_released(booking: Booking, actor: Any, reason: str) -> None:
         title=(_("会议室预约未获批准：%(title)s") if declined else _("会议室预约已被取消：%(title)s"))
         % {"title": session.title},
         body=_("%(room)s（%(slot)s）%(what)s。原因：%(reason)s。请为会议另选会议室。")
-        % {
-            "room": str(booking.room),
-            "slot": slot_text(booking.starts_at, booking.ends_at),
-            "what": booking.get_status_display(),
-            "reason": reason or _("未说明"),
-        },
+        % released_details(booking, reason),
         link=reverse("web:cogov_session", args=[session.pk]),
     )
 

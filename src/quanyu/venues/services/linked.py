@@ -46,6 +46,17 @@ def slot_text(start: dt.datetime, end: dt.datetime) -> str:
     return f"{a:%Y-%m-%d %H:%M}–{tail}"
 
 
+def released_details(booking: Booking, reason: str) -> dict[str, str]:
+    """What a holder's notice says of a booking the venue's side declined or cancelled: the room,
+    the slot, what happened to it and why (``venues.holders``)."""
+    return {
+        "room": str(booking.room),
+        "slot": slot_text(booking.starts_at, booking.ends_at),
+        "what": booking.get_status_display(),
+        "reason": reason or _("未说明"),
+    }
+
+
 def room_taken(room: Room, start: dt.datetime, end: dt.datetime) -> ConflictError:
     """The 409 a holding record shows its user: the room and the slot named."""
     return ConflictError(

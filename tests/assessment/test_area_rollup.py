@@ -161,3 +161,47 @@ def test_cockpit_children_add_up_at_every_level(city, people):
                 )
         trend = {m["month"]: m["received"] for m in c.trend}
         assert trend[3] == c.place.figures["received"].numerator
+
+
+def _cut(rows, width: int) -> dict[str, dict[str, int]]:
+    """Rows per full path summed in Python to their first ``width`` characters."""
+    out: dict[str, dict[str, int]] = {}
+    for path, counts in rows:
+        acc = out.setdefault(path[:width], dict.fromkeys(counts, 0))
+        for k, v in counts.items():
+            acc[k] += v
+    return out
+
+
+def test_reading_at_a_depth_equals_summing_every_path(city):
+    """``width`` lets the database sum the grids into the depth the cockpit's targets need: the
+    answer is the full rows summed by their first ``width`` characters, for the period sums, the
+    open sums and the tickets overdue earlier today."""
+    rng = random.Random(5)
+    now = timezone.now()
+    for _ in range(30):
+        status = rng.choice([TicketStatus.CLOSED, TicketStatus.IN_PROGRESS, TicketStatus.NEW])
+        community_ticket(
+            city,
+            rng.randint(0, 3),
+            at=MARCH_AT + dt.timedelta(hours=rng.randint(0, 400)),
+            status=status,
+            resolved=DAY * rng.randint(1, 5) if status == TicketStatus.CLOSED else None,
+            rating=rng.choice(["", RatingLevel.SATISFIED]) if status == TicketStatus.CLOSED else "",
+        )
+    for _ in range(6):
+        community_ticket(city, rng.randint(0, 3), at=now - rng.randint(1, 5) * DAY)
+    late_today = community_ticket(city, 1, at=now - DAY)
+    Ticket.objects.filter(pk=late_today.pk).update(completion_due=now - dt.timedelta(seconds=1))
+    depths = (("", len(city.streets[0].path)), (city.district.path, len(city.communities[0].path)))
+    for under, width in depths:
+        full = area_rollup.day_sums(MARCH.start, MARCH.end, under)
+        assert dict(area_rollup.day_sums(MARCH.start, MARCH.end, under, width)) == _cut(full, width)
+        today = local(now).date()
+        opened = [(p, {"open": n, "late": late}) for p, n, late in area_rollup.open_sums(under, today)]
+        got = {p: {"open": n, "late": late} for p, n, late in area_rollup.open_sums(under, today, width)}
+        assert got == _cut(opened, width)
+        assert sum(v["open"] for v in got.values()) == Ticket.objects.filter(area_rollup.OPEN).count()
+        late_rows = [(p, {"n": n}) for p, n in area_rollup.overdue_today(under, now)]
+        cut = {p: {"n": n} for p, n in area_rollup.overdue_today(under, now, width)}
+        assert cut == _cut(late_rows, width) and sum(v["n"] for v in cut.values()) == 1

@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from quanyu.assessment.models import (
@@ -378,16 +378,26 @@ def _like(under: str) -> str:
     return under.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def day_sums(start: dt.date, end: dt.date, under: str = "") -> list[tuple[str, dict[str, int]]]:
-    """Per path under ``under``, the figures of the days in [start, end): from the month rows
-    when both ends are first days of months (every assessment period), else from the day rows."""
+def _grouped(width: int) -> str:
+    """The path column as the rows are grouped: the whole path, or its first ``width``
+    characters (the deepest target's depth: the database sums the grids of a street into the
+    street instead of handing a thousand rows to Python)."""
+    return f"SUBSTR(path, 1, {int(width)})" if width else "path"
+
+
+def day_sums(
+    start: dt.date, end: dt.date, under: str = "", width: int = 0
+) -> list[tuple[str, dict[str, int]]]:
+    """Per path under ``under`` (cut to its first ``width`` characters when given), the figures
+    of the days in [start, end): from the month rows when both ends are first days of months
+    (every assessment period), else from the day rows."""
     whole = start.day == 1 and end.day == 1
     table = (AreaMonthStat if whole else AreaDayStat)._meta.db_table
     column = "month" if whole else "day"
     sums = ", ".join(f"SUM({f})" for f in FIELDS)
     sql = (
-        f"SELECT path, {sums} FROM {table} "  # noqa: S608 — names from model metadata
-        f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY path"
+        f"SELECT {_grouped(width)}, {sums} FROM {table} "  # noqa: S608 — names from model metadata
+        f"WHERE {column} >= %s AND {column} < %s AND path LIKE %s ESCAPE '\\' GROUP BY 1"
     )
     with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(sql, [start, end, _like(under)])
@@ -410,21 +420,23 @@ def month_sums(year: int, under: str) -> dict[int, dict[str, int]]:
     }
 
 
-def open_sums(under: str, today: dt.date) -> list[tuple[str, int, int]]:
-    """Per path under ``under``: (path, open tickets, open tickets due before ``today``) — the
-    totals less the rows due from today on (a few days, through the due-day index; tickets
-    without a limit sit in the last day), so the past due days are never read."""
+def open_sums(under: str, today: dt.date, width: int = 0) -> list[tuple[str, int, int]]:
+    """Per path under ``under`` (cut to its first ``width`` characters when given): (path, open
+    tickets, open tickets due before ``today``) — the totals less the rows due from today on (a
+    few days, through the due-day index; tickets without a limit sit in the last day), so the
+    past due days are never read."""
     totals, table = AreaOpenTotal._meta.db_table, AreaOpenStat._meta.db_table
-    like = _like(under)
+    like, grouped = _like(under), _grouped(width)
     with reading_connection(AreaMonthStat).cursor() as cursor:
         cursor.execute(
-            f"SELECT path, open FROM {totals} WHERE path LIKE %s ESCAPE '\\'",  # noqa: S608
+            f"SELECT {grouped}, SUM(open) FROM {totals} "  # noqa: S608 — names from model metadata
+            "WHERE path LIKE %s ESCAPE '\\' GROUP BY 1",
             [like],
         )
         opened = dict(cursor.fetchall())
         cursor.execute(
-            f"SELECT path, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
-            "WHERE due_day >= %s AND path LIKE %s ESCAPE '\\' GROUP BY path",
+            f"SELECT {grouped}, SUM(open) FROM {table} "  # noqa: S608 — names from model metadata
+            "WHERE due_day >= %s AND path LIKE %s ESCAPE '\\' GROUP BY 1",
             [today, like],
         )
         later = dict(cursor.fetchall())
@@ -451,18 +463,20 @@ def earliest_due_days(under: str, today: dt.date, count: int) -> tuple[dt.date, 
     return (days[0] if days else today), today
 
 
-def overdue_today(under: str, now: dt.datetime) -> list[tuple[str, int]]:
-    """Per path under ``under``: open tickets whose completion limit passed earlier today (the
-    rows of today cannot tell before from after ``now``)."""
+def overdue_today(under: str, now: dt.datetime, width: int = 0) -> list[tuple[str, int]]:
+    """Per path under ``under`` (cut to its first ``width`` characters when given): open tickets
+    whose completion limit passed earlier today (the rows of today cannot tell before from after
+    ``now``)."""
     start = local_midnight(local(now).date())
     rows = (
         Ticket.objects.filter(OPEN, completion_due__gte=start, completion_due__lt=now)
         .filter(area_path__startswith=under)
-        .values("area_path")
+        .annotate(at=Substr("area_path", 1, width) if width else F("area_path"))
+        .values("at")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [(r["area_path"], r["n"]) for r in cast(Iterable[dict[str, Any]], rows)]
+    return [(r["at"], r["n"]) for r in cast(Iterable[dict[str, Any]], rows)]
 
 
 def category_sums(start: dt.date, end: dt.date, under: str, prefix: int) -> list[tuple[str, int, int]]:

@@ -26,7 +26,7 @@ from quanyu.areas.models import Area, AreaKind
 from quanyu.assessment import area_rollup
 from quanyu.assessment.indicators import access, registry
 from quanyu.assessment.indicators.providers import tickets as tp
-from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, rollup_by_path
+from quanyu.assessment.indicators.registry import AREA, Figure, Target, common_path, deepest, rollup_by_path
 from quanyu.assessment.periods import Period, local_midnight
 from quanyu.assessment.rollup import rollup_synced_at
 from quanyu.catalog.models import Category
@@ -121,10 +121,10 @@ def _own_counts(
 ) -> dict[str, dict[int, Figure]]:
     """Received in the period, open now and overdue now, from the area rollup (the period's sums
     read once, through ``shared``, for these figures and the ticket providers alike)."""
-    under = common_path(targets)
-    received = tp.area_counts(period, shared, under)
-    open_rows = area_rollup.open_sums(under, local(now).date())
-    late_today = area_rollup.overdue_today(under, now)
+    under, width = common_path(targets), deepest(targets)
+    received = tp.area_counts(period, shared, under, width)
+    open_rows = area_rollup.open_sums(under, local(now).date(), width)
+    late_today = area_rollup.overdue_today(under, now, width)
     return {
         "received": rollup_by_path(((p, Decimal(c["counted"]), None) for p, c in received), targets),
         "open": rollup_by_path(((p, Decimal(n), None) for p, n, _late in open_rows), targets),
@@ -223,19 +223,15 @@ OVERDUE_SHOWN = 10
 def _most_overdue(actor: Any, area: Area, period: Period, now: dt.datetime) -> list[Ticket]:
     """The ``OVERDUE_SHOWN`` open tickets of ``area`` whose limits passed first, as the viewer may
     see them. The open rollup gives the due days they fall in, so the query reads those days'
-    tickets rather than sorting every overdue ticket of a district; the ids come from a lean
-    query, the rows with what the list shows from a second one."""
+    tickets rather than sorting every overdue ticket of a district; it reads only what the panel
+    shows (number, text, limit), not the list's joined rows, into unsaved ``Ticket`` objects."""
     first, last = area_rollup.earliest_due_days(area.path, local(now).date(), OVERDUE_SHOWN)
     rows = cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").filter(
         completion_due__gte=local_midnight(first),
         completion_due__lt=local_midnight(last + dt.timedelta(days=1)),
     )
-    ids = list(rows.order_by("completion_due", "id").values_list("pk", flat=True)[:OVERDUE_SHOWN])
-    found = {
-        t.pk: t
-        for t in cockpit_rows_for(actor=actor, area=area, period=period, figure="overdue").filter(pk__in=ids)
-    }
-    return [found[pk] for pk in ids if pk in found]
+    shown = rows.order_by("completion_due", "id").values_list("pk", "text", "completion_due")
+    return [Ticket(pk=pk, text=text, completion_due=due) for pk, text, due in shown[:OVERDUE_SHOWN]]
 
 
 def cockpit_rows_for(

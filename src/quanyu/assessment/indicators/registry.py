@@ -121,18 +121,41 @@ def common_path(targets: Sequence[Target]) -> str:
     return prefix
 
 
+def deepest(targets: Sequence[Target]) -> int:
+    """The length of the longest target path: rows below it can be summed to that depth before
+    ``rollup_by_path`` (a provider may group by the path's first so many characters)."""
+    return max((len(t.path) for t in targets), default=0)
+
+
 def rollup_by_path(
     parts: Iterable[tuple[str, Decimal, Decimal | None]], targets: Sequence[Target]
 ) -> dict[int, Figure]:
     """Sum (path, numerator, denominator) rows into the targets whose path is a prefix of each
-    row's path: the one way a provider turns per-row or per-community counts into any level."""
-    by_len: dict[int, dict[str, list[Target]]] = {}
+    row's path: the one way a provider turns per-row or per-community counts into any level.
+    A target's figure is the sum of its rows' figures (``Figure.__add__``: the denominator is
+    None only if every row's is), accumulated per distinct target path and made a ``Figure`` once
+    (the cockpit's city sums a thousand grid rows into it for each of seven figures)."""
+    lengths: dict[int, set[str]] = {}
     for t in targets:
-        by_len.setdefault(len(t.path), {}).setdefault(t.path, []).append(t)
-    out: dict[int, Figure] = {t.pk: ZERO for t in targets}
+        lengths.setdefault(len(t.path), set()).add(t.path)
+    levels = sorted(lengths.items())
+    sums: dict[str, list[Any]] = {}  # target path → [numerator, denominator or None]
     for path, num, den in parts:
-        figure = Figure(Decimal(num), None if den is None else Decimal(den))
-        for length, paths in by_len.items():
-            for t in paths.get(path[:length], ()):
-                out[t.pk] = out[t.pk] + figure
+        for length, wanted in levels:
+            key = path[:length]
+            if key not in wanted:
+                continue
+            acc = sums.get(key)
+            if acc is None:
+                sums[key] = [num, den]
+                continue
+            acc[0] += num
+            if den is not None:
+                acc[1] = den if acc[1] is None else acc[1] + den
+    out: dict[int, Figure] = {}
+    for t in targets:
+        acc = sums.get(t.path)
+        out[t.pk] = (
+            ZERO if acc is None else Figure(Decimal(acc[0]), None if acc[1] is None else Decimal(acc[1]))
+        )
     return out

@@ -37,6 +37,7 @@ from quanyu.assessment.indicators.registry import (
     Provider,
     Target,
     common_path,
+    deepest,
     register,
     rollup_by_path,
 )
@@ -51,13 +52,16 @@ def in_period(period: Period) -> Q:
     return Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
 
 
-def area_counts(period: Period, shared: dict[str, Any], under: str = "") -> list[tuple[str, dict[str, int]]]:
-    """Per located path (grid or building) under ``under``, the period's counts summed from the
-    area rollup (``assessment.area_rollup``): one GROUP BY for all three indicators and every
-    target of the run, whatever the number of tickets."""
-    key = f"tickets.area_counts.{period.key}.{under}"
+def area_counts(
+    period: Period, shared: dict[str, Any], under: str = "", width: int = 0
+) -> list[tuple[str, dict[str, int]]]:
+    """Per located path (grid or building) under ``under``, cut to its first ``width``
+    characters when given (the deepest target's), the period's counts summed from the area
+    rollup (``assessment.area_rollup``): one GROUP BY for all three indicators and every target
+    of the run, whatever the number of tickets."""
+    key = f"tickets.area_counts.{period.key}.{under}.{width}"
     if key not in shared:
-        shared[key] = day_sums(period.start, period.end, under)
+        shared[key] = day_sums(period.start, period.end, under, width)
     return shared[key]
 
 
@@ -77,7 +81,7 @@ def _compute(num: str, den: str, dept_num: tuple[str, ...], dept_den: str):  # t
         areas, units = _split(targets)
         out: dict[int, Figure] = {}
         if areas:
-            counts = area_counts(period, shared, common_path(areas))
+            counts = area_counts(period, shared, common_path(areas), deepest(areas))
             parts = ((path, Decimal(c[num]), Decimal(c[den])) for path, c in counts)
             out.update(rollup_by_path(parts, areas))
         if units:

@@ -91,7 +91,7 @@ class DeadlineListView(APIView):
 
 
 class EvidenceFileView(APIView):
-    """One evidence file of a hand-scored entry, as uploaded."""
+    """One evidence file of a hand-scored entry, as uploaded (GET), or taken back (DELETE)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: DETAIL})
     def get(self, request: Request, pk: int) -> FileResponse:
@@ -102,3 +102,10 @@ class EvidenceFileView(APIView):
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+    @extend_schema(responses={204: None, 400: DETAIL, 403: DETAIL, 404: DETAIL})
+    def delete(self, request: Request, pk: int) -> Response:
+        """Take the file back (the assessed side or the assessor, before scoring and the deadline)."""
+        ev = selectors.evidence_get_for(actor=request.user, evidence_id=pk)
+        submissions.evidence_remove(actor=request.user, evidence=ev)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -58,6 +58,12 @@ def entry_submitted_event(
     )
 
 
+def evidence_removed_event(*, entry: ManualEntry, actor: Any, name: str) -> IndicatorEvent:
+    return _event(
+        entry.indicator.indicator_set, "evidence_removed", actor, entry, period=entry.period, name=name
+    )
+
+
 def deadline_set_event(
     *, indicator_set: IndicatorSet, actor: Any, period: str, due_on: str, before: str | None
 ) -> IndicatorEvent:

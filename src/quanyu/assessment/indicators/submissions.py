@@ -7,6 +7,9 @@ period, and who missed it (docs/WORKFLOWS.md: deadlines are timestamps set when 
   change an event. ``entry_submit`` refuses a submission at or past it (``deadline_check``).
 * ``overdue_for``: for each period whose deadline passed, each hand-scored indicator and target
   without a submitted (or scored) entry: missing, or returned and not submitted again.
+* ``evidence_remove``: the assessed side (or the assessor) takes back one evidence file of an
+  entry not yet scored, before the deadline (a wrong file uploaded); an event names it, and the
+  stored file goes when the transaction commits.
 * ``deadlines_sweep``: once a deadline passed, the assessors are told once how many are overdue
   (``overdue_told``, set in the transaction that sends it; rows claimed with ``SKIP LOCKED``);
   run with the scoring reminders (``reminders.entries_remind``)."""
@@ -25,7 +28,16 @@ from django.utils.translation import gettext as _
 from quanyu.assessment.indicators import access, events
 from quanyu.assessment.indicators.compute import targets_for
 from quanyu.assessment.indicators.registry import UNIT
-from quanyu.assessment.models import EntryStatus, IndicatorSet, ManualEntry, Source, SubmissionDeadline
+from quanyu.assessment.models import (
+    EntryEvidence,
+    EntryStatus,
+    IndicatorSet,
+    ManualEntry,
+    PeriodStatus,
+    ScorePeriod,
+    Source,
+    SubmissionDeadline,
+)
 from quanyu.assessment.periods import Period, local_midnight
 from quanyu.core.clock import local, local_today
 from quanyu.core.workflow import lock
@@ -94,6 +106,51 @@ def deadline_check(indicator_set: IndicatorSet, period_key: str, now: dt.datetim
                 % {"p": period_key, "d": last_day(deadline).isoformat()}
             }
         )
+
+
+def evidence_remove(*, actor: Any, evidence: EntryEvidence) -> ManualEntry:
+    """Take one evidence file off a hand-scored entry: by whoever may submit for its target,
+    while the entry waits for scoring or was returned (a scored entry keeps what was scored),
+    its period is not frozen and the submission deadline has not passed. Locks the set, then the
+    entry (``entry_submit``'s order)."""
+    with transaction.atomic():
+        entry = ManualEntry.objects.select_related("indicator").get(pk=evidence.entry_id)
+        indicator_set = (
+            lock(IndicatorSet.objects).select_related("area").get(pk=entry.indicator.indicator_set_id)
+        )
+        entry = lock(ManualEntry.objects).select_related("indicator", "target_area").get(pk=entry.pk)
+        access.require_submitter(
+            actor,
+            indicator_set,
+            area_path=entry.target_area.path if entry.target_area else None,
+            unit_id=entry.target_unit_id,
+        )
+        found = EntryEvidence.objects.filter(pk=evidence.pk, entry=entry).first()
+        if found is None:
+            raise ValidationError({"evidence": _("该佐证文件已不在此自评材料中")})
+        if entry.status == EntryStatus.SCORED:
+            raise ValidationError({"evidence": _("自评材料已评分，佐证文件不能再撤回")})
+        if ScorePeriod.objects.filter(
+            indicator_set=indicator_set, period=entry.period, status=PeriodStatus.FROZEN
+        ).exists():
+            raise ValidationError(
+                {"evidence": _("%(p)s 考核期已冻结，佐证文件不能再撤回") % {"p": entry.period}}
+            )
+        deadline = deadline_of(indicator_set, entry.period)
+        if deadline is not None and timezone.now() >= deadline.due_at:
+            raise ValidationError(
+                {
+                    "evidence": _("%(p)s 的自评材料已于 %(d)s 截止提交，佐证文件不能再撤回")
+                    % {"p": entry.period, "d": last_day(deadline).isoformat()}
+                }
+            )
+        name, stored = found.name, found.file.name
+        storage = found.file.storage
+        found.delete()
+        events.evidence_removed_event(entry=entry, actor=actor, name=name)
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
+    return entry
 
 
 @dataclass

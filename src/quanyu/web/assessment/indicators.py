@@ -109,11 +109,24 @@ def _set_context(request: HttpRequest, s: IndicatorSet) -> dict[str, Any]:
     from quanyu.assessment.indicators.compute import targets_for
 
     now = timezone.now()
+    entries = list(selectors.entry_list_for(actor=request.user, indicator_set=s)[:200])
     return {
         "set": s,
         "indicators": selectors.indicators_of(s),
         "periods": selectors.periods_of(s),
-        "entries": selectors.entry_list_for(actor=request.user, indicator_set=s)[:200],
+        "entries": entries,
+        # entries whose files the viewer may still take back (not scored, theirs to submit)
+        "unfilable": {
+            e.pk
+            for e in entries
+            if e.status != EntryStatus.SCORED
+            and access.can_submit(
+                request.user,
+                s,
+                area_path=e.target_area.path if e.target_area else None,
+                unit_id=e.target_unit_id,
+            )
+        },
         "targets": targets_for(s),
         "providers": registry.all_providers(kind),
         "can_edit": access.can_edit(request.user, s),
@@ -155,6 +168,7 @@ STEPS = {
     "deduct",
     "deadline",
     "lists",
+    "unfile",
 }
 
 
@@ -264,7 +278,13 @@ def set_step(request: HttpRequest, set_id: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     try:
-        if step in ("score", "return"):
+        if step == "unfile":
+            ev = selectors.evidence_get_for(actor=request.user, evidence_id=request.POST.get("evidence"))
+            if ev.entry.indicator.indicator_set_id != s.pk:
+                raise Http404
+            submissions.evidence_remove(actor=request.user, evidence=ev)
+            message = _("已撤回佐证文件「%(n)s」") % {"n": ev.name}
+        elif step in ("score", "return"):
             entry = _entry(request, s)
             if step == "score":
                 services.entry_score(

@@ -25,6 +25,8 @@ from tests.tickets.factories import new_ticket
 
 pytestmark = pytest.mark.django_db
 OTHER_PHONE = "13700001111"
+PHONE = "13812340000"
+GONE = "（已匿名化）"
 
 
 def _contact(ticket: Ticket) -> tuple[str, str, str, str]:
@@ -120,3 +122,54 @@ def test_anonymising_scrubs_their_name_and_numbers_from_the_free_text_of_their_t
     entry = AuditEntry.objects.get(action="anonymise", target_type="tickets.ticket", target_id=str(own.pk))
     assert "text" in entry.fields.split(",") and "ticketevent.payload" in entry.fields.split(",")
     assert "赵志刚" not in str(entry.detail) + entry.reason + entry.target_repr
+
+
+def test_anonymising_scrubs_what_their_account_did_on_other_peoples_tickets(city, cat):
+    from quanyu.accounts.models import RoleGrant
+    from quanyu.core.roles import Role
+    from quanyu.tickets import services
+    from quanyu.tickets.models import Rating, TicketEvent
+    from tests.factories import make_user
+
+    worker = make_user("zhaozhigang", Role.GRID_WORKER, city.grids[0])  # its name: a pinyin user name
+    theirs = new_ticket(city, text="楼下有人摆摊占道，上次是老赵来处理的")  # the resident's ticket
+    untouched = new_ticket(city, text="楼下有人摆摊占道，赵师傅知道")
+    for ticket in (theirs, untouched):
+        services.ticket_accept(actor=city.users["grid_worker"], ticket=ticket, note="网格已受理")
+    services.ticket_assign(actor=city.users["grid_worker"], ticket=theirs, assignee=worker, note="交老赵办理")
+    services.ticket_resolve(
+        actor=worker, ticket=theirs, explanation=f"已劝离占道摆摊的流动摊贩，现场已清理。赵志刚，{PHONE}"
+    )
+    RoleGrant.objects.create(user=worker, role=Role.COMMUNITY_STAFF, area=city.communities[0])
+    worker = type(worker).objects.get(pk=worker.pk)  # (its roles are cached on the object)
+    services.ticket_callback(actor=worker, ticket=theirs, level="satisfied", comment="回访人赵师傅：居民满意")
+    member = add_member(city, make_branches(city), 8, name="赵志刚")
+    RoleGrant.objects.filter(user=worker).delete()  # the role revoked first (accounts.erasure)
+    PartyMember.objects.filter(pk=member.pk).update(user=worker)
+    member.refresh_from_db()
+
+    person_anonymise(actor=city.users["community_x"], person=member, reason="保存期满")
+
+    events = {e.kind: e for e in TicketEvent.objects.filter(ticket=theirs)}
+    assigned, resolved = events["assigned"], events["resolved"]
+    assert assigned.actor_name == "grid_worker"  # the colleague's act, named as before
+    assert assigned.payload["assignee_name"] == GONE and assigned.payload["note"] == f"交{GONE}办理"
+    assert resolved.actor_name == GONE and resolved.actor_id == worker.pk
+    assert resolved.payload["explanation"] == f"已劝离占道摆摊的流动摊贩，现场已清理。{GONE}，138****0000"
+    accepted = events["accepted"]
+    assert accepted.actor_name == "grid_worker" and accepted.payload["note"] == "网格已受理"
+    callback = events["callback"]
+    assert callback.actor_name == GONE and callback.payload["comment"] == f"回访人{GONE}：居民满意"
+    assert Rating.objects.get(ticket=theirs).comment == f"回访人{GONE}：居民满意"
+    theirs.refresh_from_db()
+    assert theirs.resolution == resolved.payload["explanation"]
+    assert theirs.text == "楼下有人摆摊占道，上次是老赵来处理的"  # the resident's words: not theirs to scrub
+    entry = AuditEntry.objects.get(action="anonymise", target_type="tickets.ticket", target_id=str(theirs.pk))
+    assert set(entry.fields.split(",")) == {
+        "resolution",
+        "rating.comment",
+        "ticketevent.actor_name",
+        "ticketevent.payload",
+    }
+    assert not AuditEntry.objects.filter(target_type="tickets.ticket", target_id=str(untouched.pk)).exists()
+    assert [e.actor_name for e in TicketEvent.objects.filter(ticket=untouched)] == ["resident", "grid_worker"]

@@ -90,3 +90,80 @@ def test_import_page(city):
     resident = Client()
     resident.force_login(city.users["resident"])
     assert resident.get("/volunteering/import/").status_code == 403
+
+
+# --- 公开联系电话 (Team.publish_contact) -------------------------------------------------------------
+
+WITH_PUBLISH = [*TEAM_HEADERS, "公开联系电话"]
+
+
+def _team_row(name: str, community: str, publish: object) -> list[object]:
+    return [name, "居民志愿服务队", community, "居委会", "李", "13912345678", "", publish]
+
+
+def test_the_publish_column_takes_yes_and_no_in_its_usual_spellings(city):
+    c0 = city.communities[0].name
+    spellings: list[tuple[object, bool]] = [
+        *[("是", True), ("否", False), ("true", True), ("FALSE", False), ("1", True), ("0", False)],
+        *[(" 是 ", True), ("", False), (None, False)],
+        *[(1, True), (0, False), (True, True), (False, False)],  # number cells, the sheet's TRUE/FALSE
+    ]
+    rows = [_team_row(f"队{i}", c0, value) for i, (value, _want) in enumerate(spellings)]
+    result = services.teams_import(actor=city.users["community_x"], source=sheet(WITH_PUBLISH, rows))
+    assert (result.created, result.errors) == (len(rows), [])
+    made = dict(Team.objects.values_list("name", "publish_contact"))
+    assert made == {f"队{i}": want for i, (_value, want) in enumerate(spellings)}
+
+
+def test_a_sheet_without_the_publish_column_publishes_nothing(city):
+    c0 = city.communities[0].name
+    result = services.teams_import(
+        actor=city.users["community_x"],
+        source=sheet(TEAM_HEADERS, [["红马甲服务队", "居民志愿服务队", c0, "居委会", "李", "", ""]]),
+    )
+    assert result.created == 1 and Team.objects.get().publish_contact is False
+
+
+def test_a_bad_publish_value_is_refused_naming_row_and_column(city):
+    c0 = city.communities[0].name
+    rows = [_team_row("队一", c0, "是"), _team_row("队二", c0, "可以"), _team_row("队三", c0, "2")]
+    result = services.teams_import(actor=city.users["community_x"], source=sheet(WITH_PUBLISH, rows))
+    assert result.created == 0 and Team.objects.count() == 0  # all or nothing
+    assert [(e.row, e.column) for e in result.errors] == [(3, "公开联系电话"), (4, "公开联系电话")]
+    assert "可以" in result.errors[0].message and "是" in result.errors[0].message
+    assert str(result.errors[1]) == "第4行【公开联系电话】：应填“是”或“否”，实际为“2”"
+
+
+def test_the_import_page_reports_a_bad_publish_value(city):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(city.users["community_x"])
+    page = c.get("/volunteering/import/").content.decode()
+    assert "公开联系电话" in page  # the headers the page lists
+    bad = sheet(WITH_PUBLISH, [_team_row("队一", city.communities[0].name, "maybe")])
+    bad.name = "t.xlsx"
+    r = c.post("/volunteering/import/", {"kind": "teams", "file": bad})
+    assert r.status_code == 400 and "第2行【公开联系电话】" in r.content.decode()
+    good = sheet(WITH_PUBLISH, [_team_row("队一", city.communities[0].name, "是")])
+    good.name = "t.xlsx"
+    r = c.post("/volunteering/import/", {"kind": "teams", "file": good})
+    assert r.status_code == 200 and Team.objects.get(name="队一").publish_contact is True
+
+
+def test_the_teams_export_has_the_publish_column(city):
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    c0 = city.communities[0].name
+    services.teams_import(
+        actor=city.users["community_x"],
+        source=sheet(WITH_PUBLISH, [_team_row("公开队", c0, "是"), _team_row("不公开队", c0, "否")]),
+    )
+    c = Client()
+    c.force_login(city.users["community_x"])
+    data = c.get("/volunteering/teams/export.xlsx")
+    assert data.status_code == 200
+    rows = list(load_workbook(io.BytesIO(data.content)).active.iter_rows(values_only=True))
+    column = rows[0].index("公开联系电话")
+    assert {r[0]: r[column] for r in rows[1:]} == {"公开队": "是", "不公开队": "否"}

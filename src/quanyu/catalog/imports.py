@@ -44,6 +44,7 @@ from quanyu.core.spreadsheets import (
     read_rows,
     write_rows,
     write_template,
+    yes_no,
 )
 from quanyu.orgs.collation import name_key
 from quanyu.orgs.models import Unit, UnitKind
@@ -148,8 +149,6 @@ _CODE = re.compile(r"^[0-9A-Za-z_.\-]{1,32}$")
 _DEPARTMENT_SPLIT = re.compile(r"[、;；,，\n]+")
 _MATERIAL_SPLIT = re.compile(r"[、;；\n]+")
 _TIER_BY_TEXT = {str(t.label): t.value for t in Tier} | {t.value: t.value for t in Tier}
-_YES_TEXT = {"是", "y", "yes", "true", "1", "√", "✓"}
-_NO_TEXT = {"否", "n", "no", "false", "0", "×", "✗"}
 
 
 @dataclass
@@ -192,20 +191,6 @@ def catalog_records_from_file(path: str | Path) -> list[tuple[int, dict[str, Any
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _flag(value: Any, *, default: bool) -> bool:
-    """是/否 (also yes/no, 1/0, √/×); ValueError naming the bad value."""
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if not text:
-        return default
-    if text in _YES_TEXT:
-        return True
-    if text in _NO_TEXT:
-        return False
-    raise ValueError(_("应填“是”或“否”，实际为“%(v)s”") % {"v": _text(value)})
 
 
 def _limit(value: Any, *, maximum: int) -> int:
@@ -286,7 +271,7 @@ def _parse_row(number: int, record: dict[str, Any], err: Any) -> _Row:
     mode = _text(record["working_days"])
     if mode not in {"", WORKING, CALENDAR}:
         err(number, "working_days", _("应为工作日或自然日，实际为“%(v)s”") % {"v": mode})
-    one_window = check("one_window", lambda: _flag(record["one_window"], default=False))
+    one_window = check("one_window", lambda: yes_no(record["one_window"], default=False))
     materials = _split(record["materials"], _MATERIAL_SPLIT)
     if len(materials) > MAX_MATERIALS:
         err(number, "materials", _("申请材料不能超过%(n)d项") % {"n": MAX_MATERIALS})
@@ -294,13 +279,13 @@ def _parse_row(number: int, record: dict[str, Any], err: Any) -> _Row:
         err(number, "materials", _("每项材料名称不能超过100个字"))
     elif materials and one_window is False:
         err(number, "materials", _("填写了申请材料的事项须为一窗受理事项（一窗受理填“是”）"))
-    published = check("open311", lambda: _flag(record["open311"], default=False))
+    published = check("open311", lambda: yes_no(record["open311"], default=False))
     row.service_code = _text(record["service_code"])
     if row.service_code and not _CODE.match(row.service_code):
         err(number, "service_code", _("编码只能由字母、数字、-、_、. 组成，至多32位"))
     elif published and not row.service_code:
         err(number, "service_code", _("发布为 Open311 服务时必须填写服务编码"))
-    active = check("active", lambda: _flag(record["active"], default=True))
+    active = check("active", lambda: yes_no(record["active"], default=True))
     row.values = {
         "name": name,
         "first_tier": tier or Tier.GRID,

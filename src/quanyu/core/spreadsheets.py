@@ -77,6 +77,26 @@ class RowError:
         return f"{where}：{self.message}"
 
 
+YES_TEXT = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+NO_TEXT = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
+
+
+def yes_no(value: Any, *, default: bool) -> bool:
+    """A yes-or-no cell: 是/否 as the templates write it, also true/false, yes/no, 1/0, √/× and
+    the spreadsheet's own TRUE/FALSE; an empty cell is ``default``. ``ValueError`` naming the
+    value otherwise (the importer adds the row and the column)."""
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return default
+    if text.lower() in YES_TEXT:
+        return True
+    if text.lower() in NO_TEXT:
+        return False
+    raise ValueError(_("应填“是”或“否”，实际为“%(v)s”") % {"v": text})
+
+
 def _norm_header(value: Any) -> str:
     return str(value or "").strip().rstrip("*").strip()
 

@@ -12,6 +12,17 @@ scores:
   events' particulars and actor names (the person's ratings, comments, cancellations), ratings
   and appeals, whistles, supervision orders and rehandling notes. The one time events change:
   the facts (kind, time, status) stay, only the text is scrubbed.
+
+  What the person did on other people's tickets goes the same way (when they had a log-in
+  account): the events their account acted in and the assignments to it, on any ticket (a rating, a
+  cancellation; for a former worker the notes of handling others' tickets), lose the name the
+  event kept (``actor_name``, ``assignee_name``: the account's name then, which may be a nickname
+  or a pinyin user name, so it is replaced whole) and the scrub runs over their particulars; the
+  ratings they recorded or decided, the whistles they blew or resolved, the supervision orders
+  they issued and the rehandling they closed get the scrub on what they wrote. Events are not
+  indexed by actor (``TicketEvent.actor``): finding them is one scan of the events table, paid
+  once per anonymisation, rare next to the event writes an index would slow.
+
 - **Retention** (``forget_contacts``): a ticket closed (rated, or closed without a rating) more
   than ``QUANYU_TICKET_CONTACT_DAYS`` days ago (default 180: the month's callback sample and an
   appeal are long done), or cancelled, merged or transferred that long ago. A retention rule
@@ -34,9 +45,10 @@ from django.utils.translation import gettext_lazy as _
 from quanyu.core.audit import audit_record
 from quanyu.core.retention import add_rule
 from quanyu.core.workflow import lock, lock_all
-from quanyu.people.erasure import PersonGone, add_eraser, scrub_rows
+from quanyu.people.erasure import ANONYMISED_NAME, PersonGone, add_eraser, scrub_rows, scrub_value
 from quanyu.tickets.conf import setting
 from quanyu.tickets.models import (
+    EventKind,
     Rating,
     RehandlingEntry,
     SupervisionOrder,
@@ -74,7 +86,8 @@ _RELATED_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
 def erase_person(gone: PersonGone) -> int:
     """The person's tickets (their account's, and those that gave their phone): contact cleared,
     their name and numbers taken out of the ticket's text and everything written on it (``scrub``);
-    one audit entry per ticket changed, naming the fields."""
+    then what their account did on any ticket (``_erase_authored``); one audit entry per ticket
+    changed, naming the fields."""
     match = Q(pk__in=[])
     if gone.user_id is not None:
         match |= Q(requester_id=gone.user_id)
@@ -95,6 +108,9 @@ def erase_person(gone: PersonGone) -> int:
         owners = dict(rows.values_list("pk", "ticket_id"))
         for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
             changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
+    if gone.user_id is not None:
+        for pk, authored in _erase_authored(gone, gone.user_id).items():
+            changed.setdefault(pk, set()).update(authored)
     for pk in sorted(changed):
         audit_record(
             actor=gone.actor,
@@ -106,6 +122,64 @@ def erase_person(gone: PersonGone) -> int:
             detail={"person": f"{gone.kind}:{gone.pk}"},
         )
     return len(changed)
+
+
+# What an account wrote on tickets, wherever the ticket came from: (model, the author's field,
+# the text it wrote).
+_AUTHORED_TEXT: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
+    (Rating, "rated_by", ("comment",)),
+    (Rating, "appeal_decided_by", ("appeal_decision_note",)),
+    (Whistle, "whistled_by", ("note",)),
+    (Whistle, "resolved_by", ("explanation",)),
+    (SupervisionOrder, "issued_by", ("reason",)),
+    (RehandlingEntry, "done_by", ("note",)),
+)
+
+# The ticket's own text an event's actor wrote.
+_TICKET_TEXT_BY_EVENT: dict[str, str] = {
+    EventKind.RESOLVED.value: "resolution",
+    EventKind.TRANSFERRED.value: "emergency_note",
+}
+
+
+def _erase_authored(gone: PersonGone, user_id: int) -> dict[int, set[str]]:
+    """The events on any ticket that the account ``user_id`` acted in or was assigned to: the
+    name they kept of it replaced whole, their particulars scrubbed; the resolution or transfer
+    note it wrote on a ticket, and what it wrote on ratings, whistles, supervision orders and
+    rehandling, scrubbed. The changed fields by ticket. (The events are read into a list first:
+    SQLite cannot update a table under an open cursor over it.)"""
+    changed: dict[int, set[str]] = {}
+    mine = Q(actor_id=user_id) | Q(kind=EventKind.ASSIGNED, payload__assignee=user_id)
+    events = TicketEvent.objects.filter(mine).values_list(
+        "pk", "ticket_id", "kind", "actor_id", "actor_name", "payload"
+    )
+    wrote: dict[str, set[int]] = {}  # the ticket's own text they wrote: its resolution, its transfer note
+    for pk, ticket_id, kind, actor_id, actor_name, payload in list(events.order_by("pk")):
+        new: dict[str, object] = {}
+        if actor_id == user_id:
+            if kind in _TICKET_TEXT_BY_EVENT:
+                wrote.setdefault(_TICKET_TEXT_BY_EVENT[kind], set()).add(ticket_id)
+            if actor_name not in ("", ANONYMISED_NAME):
+                new["actor_name"] = ANONYMISED_NAME
+        clean = scrub_value(gone.scrub, payload)
+        if isinstance(clean, dict) and clean.get("assignee") == user_id and clean.get("assignee_name"):
+            clean["assignee_name"] = ANONYMISED_NAME
+        if clean != payload:
+            new["payload"] = clean
+        if new:
+            TicketEvent.objects.filter(pk=pk).update(**new)
+            changed.setdefault(ticket_id, set()).update(f"ticketevent.{f}" for f in new)
+    for text_field, ids in sorted(wrote.items()):
+        locked = [t.pk for t in lock_all(Ticket.objects.filter(pk__in=ids).only("pk"))]
+        for pk, fields in scrub_rows(gone.scrub, Ticket.objects.filter(pk__in=locked), (text_field,)).items():
+            changed.setdefault(pk, set()).update(fields)
+    for model, author, text_fields in _AUTHORED_TEXT:
+        rows = model._default_manager.filter(**{f"{author}_id": user_id})
+        label = model._meta.model_name
+        owners = dict(rows.values_list("pk", "ticket_id"))
+        for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
+            changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
+    return changed
 
 
 @dataclass

@@ -89,6 +89,7 @@ TEAM_EXPORT_COLUMNS: list[Column] = [
     Column("responsible_person", "负责人"),
     Column("contact_phone", "联系电话", width=14),
     Column("skills", "服务特长"),
+    Column("publish_contact", "公开联系电话", width=12),
     Column("members", "队员人数"),
 ]
 VOLUNTEER_EXPORT_COLUMNS: list[Column] = [
@@ -102,7 +103,8 @@ VOLUNTEER_EXPORT_COLUMNS: list[Column] = [
 
 
 def teams_export(*, actor: Any, teams: QuerySet[Any], target: Target) -> int:
-    """The teams list (already scoped by a selector), contact phones masked."""
+    """The teams list (already scoped by a selector), contact phones masked; the columns the
+    import takes (``TEAM_COLUMNS``, 公开联系电话 as 是/否) and the member count."""
     rows = (
         {
             "name": t.name,
@@ -112,6 +114,7 @@ def teams_export(*, actor: Any, teams: QuerySet[Any], target: Target) -> int:
             "responsible_person": t.responsible_person,
             "contact_phone": mask_phone(t.contact_phone),  # in full only by an audited reveal
             "skills": t.skills,
+            "publish_contact": _("是") if t.publish_contact else _("否"),
             "members": getattr(t, "member_count", ""),
         }
         for t in teams.iterator(chunk_size=2000)

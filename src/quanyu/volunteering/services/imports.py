@@ -1,6 +1,8 @@
 """xlsx (or CSV) import of volunteer teams and volunteers, with the headers of the templates
 below. All or nothing: every row is checked first; one bad row writes nothing and the errors
-name the row and the column. Each row goes through the same service as a form would, so every
+name the row and the column. A team's 公开联系电话 (``Team.publish_contact``: the certificates
+print its contact phone in full) is a yes-or-no column (``core.spreadsheets.yes_no``), 否 when
+left empty or absent, as in older sheets. Each row goes through the same service as a form would, so every
 volunteer gets its registration event."""
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from quanyu.areas.models import Area, AreaKind
-from quanyu.core.spreadsheets import Column, RowError, read_rows
+from quanyu.core.spreadsheets import Column, RowError, read_rows, yes_no
 from quanyu.volunteering import access
 from quanyu.volunteering.models import Team, TeamKind
 from quanyu.volunteering.services.registry import (
@@ -32,7 +34,15 @@ TEAM_COLUMNS: list[Column] = [
     Column("responsible_person", "负责人", example="王主任"),
     Column("contact_phone", "联系电话", example="0535-6000000"),
     Column("skills", "服务特长", example="作业辅导"),
+    Column(
+        "publish_contact",
+        "公开联系电话",
+        example="否",
+        help="是或否（也可填 true/false、1/0）；不填为否。填“是”时志愿服务记录证明上印出完整的联系电话",
+        width=12,
+    ),
 ]
+PUBLISH_HEADER = TEAM_COLUMNS[-1].header
 VOLUNTEER_COLUMNS: list[Column] = [
     Column("name", "姓名", required=True, example="张三"),
     Column("id_number", "身份证号", example="", width=22),
@@ -78,6 +88,11 @@ def teams_import(*, actor: Any, source: str | Path | IO[bytes]) -> ImportResult:
                 result.errors.append(RowError(number, "类型", _("队伍类型无效")))
                 continue
             try:
+                publish = yes_no(row["publish_contact"], default=False)
+            except ValueError as exc:
+                result.errors.append(RowError(number, PUBLISH_HEADER, str(exc)))
+                continue
+            try:
                 with transaction.atomic():
                     team_create(
                         actor=actor,
@@ -88,6 +103,7 @@ def teams_import(*, actor: Any, source: str | Path | IO[bytes]) -> ImportResult:
                         responsible_person=row["responsible_person"],
                         contact_phone=row["contact_phone"],
                         skills=row["skills"],
+                        publish_contact=publish,
                     )
                 result.created += 1
             except (ValidationError, PermissionDenied) as exc:

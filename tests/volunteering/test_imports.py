@@ -59,7 +59,7 @@ def test_one_bad_row_writes_nothing(city):
         ),
     )
     assert result.created == 0
-    assert [(e.row, e.column) for e in result.errors] == [(3, ""), (4, "所在社区")]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "身份证号"), (4, "所在社区")]
     assert "身份证" in result.errors[0].message or "18" in result.errors[0].message
     assert Volunteer.objects.count() == 0
 
@@ -167,3 +167,14 @@ def test_the_teams_export_has_the_publish_column(city):
     rows = list(load_workbook(io.BytesIO(data.content)).active.iter_rows(values_only=True))
     column = rows[0].index("公开联系电话")
     assert {r[0]: r[column] for r in rows[1:]} == {"公开队": "是", "不公开队": "否"}
+
+
+def test_a_masked_phone_read_back_from_an_export_is_refused(city):
+    """The export masks an unpublished contact phone (139****5678); read back in, it would
+    replace the real number, so it is refused naming the row and the column."""
+    c0 = city.communities[0].name
+    row = ["队一", "党员志愿服务队", c0, "社区党委", "王某", "139****5678", "助老"]
+    result = services.teams_import(actor=city.users["community_x"], source=sheet(TEAM_HEADERS, [row]))
+    assert result.created == 0 and Team.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [(2, "联系电话")], [str(e) for e in result.errors]
+    assert "打码" in result.errors[0].message

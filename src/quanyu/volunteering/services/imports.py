@@ -73,6 +73,21 @@ def _message(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+def _row_errors(
+    number: int, exc: ValidationError | PermissionDenied, columns: list[Column]
+) -> list[RowError]:
+    """A refused row's errors, each under the column of the field it names when it names one."""
+    if isinstance(exc, PermissionDenied):
+        return [RowError(number, "", str(exc))]
+    if not hasattr(exc, "error_dict"):
+        return [RowError(number, "", _message(exc))]
+    headers = {c.key: c.header for c in columns}
+    return [
+        RowError(number, headers.get(field, ""), "；".join(ValidationError(errors).messages))
+        for field, errors in exc.error_dict.items()
+    ]
+
+
 def teams_import(*, actor: Any, source: str | Path | IO[bytes]) -> ImportResult:
     communities = _communities()
     rows = list(read_rows(source, TEAM_COLUMNS))
@@ -107,8 +122,7 @@ def teams_import(*, actor: Any, source: str | Path | IO[bytes]) -> ImportResult:
                     )
                 result.created += 1
             except (ValidationError, PermissionDenied) as exc:
-                text = _message(exc) if isinstance(exc, ValidationError) else str(exc)
-                result.errors.append(RowError(number, "", text))
+                result.errors.extend(_row_errors(number, exc, TEAM_COLUMNS))
         if result.errors:
             transaction.set_rollback(True)
             result.created = 0
@@ -146,8 +160,7 @@ def volunteers_import(*, actor: Any, source: str | Path | IO[bytes]) -> ImportRe
                         team_add_member(actor=actor, team=team, volunteer=volunteer)
                 result.created += 1
             except (ValidationError, PermissionDenied) as exc:
-                text = _message(exc) if isinstance(exc, ValidationError) else str(exc)
-                result.errors.append(RowError(number, "", text))
+                result.errors.extend(_row_errors(number, exc, VOLUNTEER_COLUMNS))
         if result.errors:
             transaction.set_rollback(True)
             result.created = 0

@@ -56,6 +56,10 @@ def team_create(
     if kind not in TeamKind.values:
         raise ValidationError({"kind": [_("队伍类型无效")]})
     organisation = _text(organisation, "organisation", _("组织单位"), max_length=100)
+    phone = _text(contact_phone, "contact_phone", _("联系电话"), max_length=30, required=False)
+    if "*" in phone:
+        # A masked number (an export's 139****5678) read back in would replace the real one.
+        raise ValidationError({"contact_phone": [_("联系电话不能是打码后的号码（含 *），请填写完整号码")]})
     community = _community(community)
     access.require_staff(actor, community.path)
     return Team.objects.create(
@@ -68,7 +72,7 @@ def team_create(
         responsible_person=_text(
             responsible_person, "responsible_person", _("负责人"), max_length=50, required=False
         ),
-        contact_phone=_text(contact_phone, "contact_phone", _("联系电话"), max_length=30, required=False),
+        contact_phone=phone,
         skills=_text(skills, "skills", _("服务特长"), max_length=200, required=False),
         publish_contact=bool(publish_contact),
     )

@@ -130,12 +130,12 @@ forms it, no calibration, which does not change the choice). Each line: the 3-fo
     mean of the c12 and c12 + taxonomy x0.4 votes                     0.9337; 0.9356
 
 The taxonomy's terms beat the same number of frequent n-grams (0.9351 against 0.9313 on the 3 folds):
-they carry something, but on these five folds the gain is within the folds' spread (+0.1 to +0.2 point
-on the mean, -0.5 to +1.1 per fold). The offsets, tuned on one or the mean of three inner splits, move
-by up to 0.5 between splits (劳动和社会保障 +0.41 / -0.11 / -0.16) and lost 0.15 point here. Nothing
-reached 0.94 (best 0.9361, five folds); none is a clear gain (+0.2 point, no fold worse), so the model
-is unchanged. Also on c12's 1-2-grams: min_df 1 / max_df 0.5 / sublinear_tf off: 0.9268 / 0.9307 /
-0.9291 (3 folds); 0.9343 / 0.9347 / 0.9343 (five).
+they carry something, but on these five folds the gain is within the folds' spread (-0.1 to +0.2 point
+over the default on the mean, -0.8 to +1.1 per fold). The offsets, tuned on one or the mean of
+three inner splits, move by up to 0.5 between splits (劳动和社会保障 +0.41 / -0.11 / -0.16) and lost
+0.15 point here. Nothing reached 0.94 (best 0.9361, five folds); none is a clear gain (+0.2 point,
+no fold worse), so the model is unchanged. Also on c12's 1-2-grams: min_df 1 / max_df 0.5 /
+sublinear_tf off: 0.9268 / 0.9307 / 0.9291 (3 folds); 0.9343 / 0.9347 / 0.9343 (five).
 
 Near-duplicates across folds (character 1-3 TF-IDF cosine to the nearest training message, the
 five folds): 7.1 % of test messages have one at >= 0.9 (6.1 % at >= 0.95); the model is right on

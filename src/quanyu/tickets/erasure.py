@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
@@ -103,11 +104,7 @@ def erase_person(gone: PersonGone) -> int:
     for pk, fields in scrub_rows(gone.scrub, Ticket.objects.filter(pk__in=ids), _TICKET_TEXT).items():
         changed.setdefault(pk, set()).update(fields)
     for model, text_fields in _RELATED_TEXT:
-        rows = model._default_manager.filter(ticket_id__in=ids)
-        label = model._meta.model_name
-        owners = dict(rows.values_list("pk", "ticket_id"))
-        for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
-            changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
+        _scrub_on_tickets(gone, model._default_manager.filter(ticket_id__in=ids), text_fields, changed)
     if gone.user_id is not None:
         for pk, authored in _erase_authored(gone, gone.user_id).items():
             changed.setdefault(pk, set()).update(authored)
@@ -174,12 +171,21 @@ def _erase_authored(gone: PersonGone, user_id: int) -> dict[int, set[str]]:
         for pk, fields in scrub_rows(gone.scrub, Ticket.objects.filter(pk__in=locked), (text_field,)).items():
             changed.setdefault(pk, set()).update(fields)
     for model, author, text_fields in _AUTHORED_TEXT:
-        rows = model._default_manager.filter(**{f"{author}_id": user_id})
-        label = model._meta.model_name
-        owners = dict(rows.values_list("pk", "ticket_id"))
-        for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
-            changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
+        _scrub_on_tickets(
+            gone, model._default_manager.filter(**{f"{author}_id": user_id}), text_fields, changed
+        )
     return changed
+
+
+def _scrub_on_tickets(
+    gone: PersonGone, rows: QuerySet[Any], text_fields: tuple[str, ...], changed: dict[int, set[str]]
+) -> None:
+    """Scrub ``text_fields`` of ``rows`` (records of a ticket: ratings, whistles …), adding the
+    changed fields as ``model.field`` to their ticket's entry in ``changed``."""
+    label = rows.model._meta.model_name
+    owners = dict(rows.values_list("pk", "ticket_id"))
+    for pk, fields in scrub_rows(gone.scrub, rows, text_fields).items():
+        changed.setdefault(owners[pk], set()).update(f"{label}.{f}" for f in fields)
 
 
 @dataclass

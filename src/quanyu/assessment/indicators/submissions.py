@@ -96,16 +96,25 @@ def last_day(deadline: SubmissionDeadline) -> dt.date:
     return (local(deadline.due_at) - dt.timedelta(days=1)).date()
 
 
-def deadline_check(indicator_set: IndicatorSet, period_key: str, now: dt.datetime) -> None:
-    """Refuse a submission at or past the period's deadline (called inside ``entry_submit``)."""
+def deadline_check(
+    indicator_set: IndicatorSet, period_key: str, now: dt.datetime, *, removing: bool = False
+) -> None:
+    """Refuse a submission (or, ``removing``, taking an evidence file back) at or past the
+    period's deadline (called inside ``entry_submit`` and ``evidence_remove``)."""
     deadline = deadline_of(indicator_set, period_key)
-    if deadline is not None and now >= deadline.due_at:
+    if deadline is None or now < deadline.due_at:
+        return
+    when = {"p": period_key, "d": last_day(deadline).isoformat()}
+    if removing:
         raise ValidationError(
-            {
-                "period": _("%(p)s 的自评材料已于 %(d)s 截止提交，不能再提交；如需补交请联系考核单位延长期限")
-                % {"p": period_key, "d": last_day(deadline).isoformat()}
-            }
+            {"evidence": _("%(p)s 的自评材料已于 %(d)s 截止提交，佐证文件不能再撤回") % when}
         )
+    raise ValidationError(
+        {
+            "period": _("%(p)s 的自评材料已于 %(d)s 截止提交，不能再提交；如需补交请联系考核单位延长期限")
+            % when
+        }
+    )
 
 
 def evidence_remove(*, actor: Any, evidence: EntryEvidence) -> ManualEntry:
@@ -114,11 +123,9 @@ def evidence_remove(*, actor: Any, evidence: EntryEvidence) -> ManualEntry:
     its period is not frozen and the submission deadline has not passed. Locks the set, then the
     entry (``entry_submit``'s order)."""
     with transaction.atomic():
-        entry = ManualEntry.objects.select_related("indicator").get(pk=evidence.entry_id)
-        indicator_set = (
-            lock(IndicatorSet.objects).select_related("area").get(pk=entry.indicator.indicator_set_id)
-        )
-        entry = lock(ManualEntry.objects).select_related("indicator", "target_area").get(pk=entry.pk)
+        set_id = evidence.entry.indicator.indicator_set_id  # loaded with the file by evidence_get_for
+        indicator_set = lock(IndicatorSet.objects).select_related("area").get(pk=set_id)
+        entry = lock(ManualEntry.objects).select_related("indicator", "target_area").get(pk=evidence.entry_id)
         access.require_submitter(
             actor,
             indicator_set,
@@ -136,14 +143,7 @@ def evidence_remove(*, actor: Any, evidence: EntryEvidence) -> ManualEntry:
             raise ValidationError(
                 {"evidence": _("%(p)s 考核期已冻结，佐证文件不能再撤回") % {"p": entry.period}}
             )
-        deadline = deadline_of(indicator_set, entry.period)
-        if deadline is not None and timezone.now() >= deadline.due_at:
-            raise ValidationError(
-                {
-                    "evidence": _("%(p)s 的自评材料已于 %(d)s 截止提交，佐证文件不能再撤回")
-                    % {"p": entry.period, "d": last_day(deadline).isoformat()}
-                }
-            )
+        deadline_check(indicator_set, entry.period, timezone.now(), removing=True)
         name, stored = found.name, found.file.name
         storage = found.file.storage
         found.delete()

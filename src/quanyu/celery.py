@@ -55,6 +55,8 @@ app.add_periodic_task(
 app.add_periodic_task(60.0, app.signature("quanyu.core.audit_seal"), name="core-audit-seal")
 # Uploaded files whose row was rolled back or deleted (core.media), removed after a day.
 app.add_periodic_task(86400.0, app.signature("quanyu.core.media_orphans"), name="core-media-orphans")
+# Monthly partitions (core.partitions): next months created ahead; nothing where no table is partitioned.
+app.add_periodic_task(86400.0, app.signature("quanyu.core.partitions_extend"), name="core-partitions-extend")
 # Expired sessions (which may hold an import's error rows) deleted (core.tasks).
 app.add_periodic_task(3600.0, app.signature("quanyu.core.clear_sessions"), name="core-clear-sessions")
 # Personal data past its retention period cleared: every app's rule (core.retention).

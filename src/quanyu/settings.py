@@ -136,6 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("QUANYU_TEST_SQLITE", "") or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Partitioned tables (core.partitions; docs/DEPLOY.md): months created this far ahead, daily.
+QUANYU_PARTITION_MONTHS_AHEAD = env_int("QUANYU_PARTITION_MONTHS_AHEAD", 3)
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [

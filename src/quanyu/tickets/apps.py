@@ -8,6 +8,8 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # Its part of anonymising a person (people.erasure).
-        from quanyu.tickets import erasure
+        from quanyu.tickets import erasure, partitioning
 
         erasure.register()
+        # Its tables' monthly partitions (core.partitions), for a deployment past 100 M rows.
+        partitioning.register()

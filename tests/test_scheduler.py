@@ -45,6 +45,7 @@ def test_runs_the_beat_schedule_at_its_intervals(city, settings):
             "core-media-orphans",
             "core-clear-sessions",
             "core-retention",
+            "core-partitions-extend",
             "analytics-raise-alerts",
             "wishes-lapse-claims",
             "venues-release-no-shows",

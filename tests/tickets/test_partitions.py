@@ -219,3 +219,32 @@ def test_elsewhere_there_is_nothing_to_partition(db):
     assert partitions.extend() == {} and partitions_extend_task() == {}
     with pytest.raises(CommandError, match="只用于 PostgreSQL"):
         call_command("partitions", "status", stdout=io.StringIO())
+
+
+def test_events_wait_for_the_tickets_and_notices_work_the_same_cut_by_time(city):
+    """The events are cut on their ticket's month-keyed id: refused until the tickets are cut.
+    The notices and the outbox, cut by time: sent, read and drained as before, in this month."""
+    _pg_only()
+    from django.core import mail
+
+    from quanyu.notify.models import Notification, OutboxMessage, OutboxStatus
+    from quanyu.notify.outbox import notify_drain
+    from quanyu.notify.services import notification_mark_read, notify_send
+
+    with pytest.raises(CommandError, match=f"请先转换 {TICKETS}"):
+        call_command("partitions", "convert", EVENTS, stdout=io.StringIO())
+    user = city.users["street_staff"]
+    user.email = "s@example.org"
+    user.save()
+    notify_send(recipients=[user], kind="k", title="分区前")
+    notices, outbox = Notification._meta.db_table, OutboxMessage._meta.db_table
+    call_command("partitions", "convert", notices, outbox, stdout=io.StringIO())
+    notify_send(recipients=[user], kind="k", title="分区后")
+    now = month_of(timezone.now())
+    for title in ("分区前", "分区后"):
+        notice = Notification.objects.get(title=title)
+        assert _where(notice.pk, notices) == f"{notices}_p{now[0]:04d}{now[1]:02d}"
+    assert notification_mark_read(actor=user) == 2
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert notify_drain().sent == 2 and sorted(m.subject for m in mail.outbox) == ["分区前", "分区后"]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}

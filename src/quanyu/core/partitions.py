@@ -66,6 +66,7 @@ class Table:
     demote_unique: tuple[str, ...] = ()
     after_convert: Hook | None = None
     after_move: MoveHook | None = None
+    after: str = ""  # a table that must be partitioned first (the one whose month-keyed ids this holds)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -286,6 +287,8 @@ def convert(name: str, *, ahead: int = 3) -> Converted:
     with transaction.atomic(), connection.cursor() as cursor:
         if is_partitioned(cursor, name):
             raise PartitionError(f"{name} 已经按月分区")
+        if spec.after and not is_partitioned(cursor, spec.after):
+            raise PartitionError(f"{name} 按 {spec.after} 的月份分区：请先转换 {spec.after}")
         # Checks the caller's own deferred constraints now: a table with pending trigger
         # events cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

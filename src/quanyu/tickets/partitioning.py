@@ -91,4 +91,11 @@ def register() -> None:
             after_move=refill_guards,
         )
     )
-    add_table(Table(name=TicketEvent._meta.db_table, column="ticket_id", by_month_id=True))
+    add_table(
+        Table(
+            name=TicketEvent._meta.db_table,
+            column="ticket_id",
+            by_month_id=True,
+            after=Ticket._meta.db_table,
+        )
+    )

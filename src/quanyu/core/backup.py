@@ -4,8 +4,9 @@ An archive (``.tar``) holds ``manifest.json`` (format, when, the database engine
 migrations, each table's row count, each member's SHA-256), the database (PostgreSQL: ``pg_dump
 --format=custom``; SQLite: a consistent copy made by SQLite's online backup) and the uploaded files
 under ``media/``. A restore checks every checksum and that the archive's engine is the configured
-one before it changes anything, then replaces the database (``pg_restore --clean``; SQLite's
-backup in the other direction) and the media folder, and compares the tables' row counts with the
+one before it changes anything, then replaces the database (PostgreSQL: the schema ``public``
+dropped and the archive's script run, in one transaction through ``psql``; SQLite's backup in the
+other direction) and the media folder, and compares the tables' row counts with the
 manifest. Personal data stays as it is stored (encrypted): an archive is as safe as the key
 ``QUANYU_PII_KEY``, kept apart from it; an archive holds every person's record, so it is kept like
 the database itself.
@@ -106,14 +107,64 @@ def _dump_database(target: Path) -> None:
 
 def _load_database(source: Path) -> None:
     if connection.vendor == "postgresql":
-        connection.close()  # our own session holds no lock on what pg_restore drops
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              *_pg_args(), str(source)])  # fmt: skip
+        connection.close()  # our own session holds no lock on what is dropped
+        _pg_replace(source)
     else:
         connection.ensure_connection()
         with sqlite3.connect(source) as saved:
             saved.backup(connection.connection)
         saved.close()
+
+
+def _pg_replace(source: Path) -> None:
+    """The schema ``public`` dropped whole and rebuilt from the archive, in one transaction:
+    ``pg_restore`` writes the archive as a script, ``psql`` runs it after the drop. Not
+    ``pg_restore --clean``, which drops object by object and fails on partitioned tables (it drops
+    a partition's inherited key before its parent: core.partitions) and leaves behind what the
+    archive does not name."""
+    script = [
+        "pg_restore",
+        "--no-owner",
+        "--no-privileges",
+        "--file",
+        "-",
+        str(source),
+    ]
+    load = [
+        "psql",
+        "--no-psqlrc",
+        "--quiet",
+        "--single-transaction",
+        "--set",
+        "ON_ERROR_STOP=1",
+        "--command",
+        "DROP SCHEMA public CASCADE",
+        "--command",
+        "CREATE SCHEMA public",
+        "--file",
+        "-",
+        *_pg_args(),
+    ]
+    try:
+        writer = subprocess.Popen(script, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pg_env())  # noqa: S603
+    except FileNotFoundError:
+        raise BackupError("pg_restore is not installed (Debian: postgresql-client)") from None
+    assert writer.stdout is not None
+    try:
+        loaded = subprocess.run(  # noqa: S603
+            load, stdin=writer.stdout, capture_output=True, text=True, env=_pg_env(), check=False
+        )
+    except FileNotFoundError:
+        writer.kill()
+        raise BackupError("psql is not installed (Debian: postgresql-client)") from None
+    finally:
+        writer.stdout.close()
+    written = writer.wait()
+    errors = writer.stderr.read().decode("utf-8", "replace") if writer.stderr else ""
+    if written != 0:
+        raise BackupError(f"pg_restore failed: {errors.strip()[-500:]}")
+    if loaded.returncode != 0:
+        raise BackupError(f"psql failed: {loaded.stderr.strip()[-500:]}")
 
 
 def _media_root() -> Path:

@@ -1,4 +1,5 @@
-"""Shared helpers for the benchmarks: machine description, timing, a synthetic district layout."""
+"""Shared helpers for the benchmarks: machine description, timing, a synthetic district layout, and
+the scratch PostgreSQL databases the database benchmarks build and drop."""
 
 from __future__ import annotations
 
@@ -154,3 +155,31 @@ def write_result(
     path = Path(__file__).resolve().parent / "results" / f"{name}.json"
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return out
+
+
+def admin_dsn() -> str:
+    """Where the scratch databases are created: BENCH_PG_DSN, or the local server's ``postgres``."""
+    return os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def scratch_dsn(name: str) -> str:
+    return f"{admin_dsn().rsplit('/', 1)[0]}/{name}"
+
+
+def recreate_database(name: str) -> None:
+    """Drop the scratch database ``name`` if it is there (closing its sessions) and create it empty."""
+    import psycopg
+
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+
+
+def drop_database(name: str) -> None:
+    """Close this process's Django connections, then drop the scratch database ``name``."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

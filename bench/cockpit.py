@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
+import _util  # noqa: E402
 from _util import write_result  # noqa: E402
 
 SCRATCH_DB = os.environ.get("BENCH_DB", "bench_cockpit")
@@ -64,26 +65,16 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def admin_dsn() -> str:
-    return os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 def scratch_dsn() -> str:
-    return f"{admin_dsn().rsplit('/', 1)[0]}/{SCRATCH_DB}"
+    return _util.scratch_dsn(SCRATCH_DB)
 
 
 def create_database() -> None:
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
+    _util.recreate_database(SCRATCH_DB)
 
 
 def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+    _util.drop_database(SCRATCH_DB)
 
 
 def migrate() -> None:

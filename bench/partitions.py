@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+import _util  # noqa: E402
 from _util import write_result  # noqa: E402
 
 SCRATCH_DB = "bench_partitions"
@@ -53,26 +54,8 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def admin_dsn() -> str:
-    return os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 def scratch_dsn() -> str:
-    return f"{admin_dsn().rsplit('/', 1)[0]}/{SCRATCH_DB}"
-
-
-def recreate() -> None:
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
-
-
-def drop() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+    return _util.scratch_dsn(SCRATCH_DB)
 
 
 def setup() -> dict[str, Any]:
@@ -214,20 +197,18 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    recreate()
+    _util.recreate_database(SCRATCH_DB)
     ready = setup()
     log(f"loading {args.size:,} tickets and {args.size * EVENTS_PER_TICKET:,} events")
     load_s = load(args.size, ready["template"])
-    from quanyu.core.partitions import extend
+    from django.core.management import call_command
+
+    from quanyu.core.partitions import convert, extend
 
     before = loop(ready["city"], "before", args.size)
     log(f"plain tables: {before}")
-    from django.core.management import call_command
-
     timings: dict[str, float] = {}
     rows: dict[str, int] = {}
-    from quanyu.core.partitions import convert
-
     for table in ("tickets_ticket", "tickets_ticketevent"):
         t = time.perf_counter()
         done = convert(table)
@@ -270,7 +251,7 @@ def main() -> None:
     )
     log(str(out["meets_target"]))
     if not args.keep:
-        drop()
+        _util.drop_database(SCRATCH_DB)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
+import _util  # noqa: E402
 from _util import best_of, machine_info  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ranking.json"
@@ -49,27 +50,16 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def admin_dsn() -> str:
-    return os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 def scratch_dsn() -> str:
-    base = admin_dsn().rsplit("/", 1)[0]
-    return f"{base}/{SCRATCH_DB}"
+    return _util.scratch_dsn(SCRATCH_DB)
 
 
 def create_database() -> None:
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
+    _util.recreate_database(SCRATCH_DB)
 
 
 def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+    _util.drop_database(SCRATCH_DB)
 
 
 def migrate() -> None:

@@ -67,6 +67,11 @@ def _shape() -> dict[str, list]:
     }
 
 
+def _month(table: str, month: tuple[int, int]) -> str:
+    """The name of ``table``'s partition for ``month``."""
+    return f"{table}_p{month[0]:04d}{month[1]:02d}"
+
+
 def _where(pk: int, table: str = TICKETS) -> str:
     return _one(f"SELECT tableoid::regclass::text FROM {table} WHERE id = %s", [pk])
 
@@ -91,15 +96,9 @@ def test_converting_keeps_every_key_and_both_guards(city, cat, tmp_path):
     parent_indexes = [(t, i) for t, i in after["indexes"] if t in (TICKETS, EVENTS)]
     assert parent_indexes == before["indexes"] and after["inbound"] == before["inbound"]
     now = month_of(timezone.now())
-    names = {
-        name
-        for name, _bound in _all(
-            "SELECT c.relname, 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = %s::regclass",
-            [TICKETS],
-        )
-    }
-    months = [f"{TICKETS}_p{y:04d}{m:02d}" for y, m in (add_months(now, n) for n in range(4))]
+    with connection.cursor() as cursor:
+        names = {name for name, _bound in partitions.partitions(cursor, TICKETS)}
+    months = [_month(TICKETS, add_months(now, n)) for n in range(4)]
     assert names == {f"{TICKETS}_legacy", f"{TICKETS}_default", *months}
     assert _where(old.pk) == f"{TICKETS}_legacy" and _where(imported.pk) == f"{TICKETS}_legacy"
 
@@ -111,7 +110,7 @@ def test_converting_keeps_every_key_and_both_guards(city, cat, tmp_path):
     assert to_street(city, Ticket.objects.get(pk=fresh.pk)).status == "in_progress"
     history = TicketEvent.objects.filter(ticket=fresh).values_list("pk", flat=True)
     assert len(history) >= 3
-    assert {_where(pk, EVENTS) for pk in history} == {f"{EVENTS}_p{now[0]:04d}{now[1]:02d}"}
+    assert {_where(pk, EVENTS) for pk in history} == {_month(EVENTS, now)}
     assert {_where(e.pk, EVENTS) for e in old.events.all()} == {f"{EVENTS}_legacy"}
 
     # The guards: a replayed key answers the first ticket, before and after the conversion's rows.
@@ -175,7 +174,7 @@ def test_extending_creates_the_months_once_and_moves_or_reports_strays(city, cat
     assert _where(stray_id) == f"{TICKETS}_default" and _where(event.pk, EVENTS) == f"{EVENTS}_default"
 
     done = partitions.extend(ahead=8)
-    far_ticket, far_event = (f"{t}_p{far[0]:04d}{far[1]:02d}" for t in (TICKETS, EVENTS))
+    far_ticket, far_event = _month(TICKETS, far), _month(EVENTS, far)
     assert done[EVENTS].moved == {far_event: 1} and _where(event.pk, EVENTS) == far_event
     # Tickets are referenced by nine tables' keys: the month stays in DEFAULT and is reported.
     assert done[TICKETS].stuck == {far_ticket: 1} and _where(stray_id) == f"{TICKETS}_default"
@@ -243,7 +242,7 @@ def test_events_wait_for_the_tickets_and_notices_work_the_same_cut_by_time(city)
     now = month_of(timezone.now())
     for title in ("分区前", "分区后"):
         notice = Notification.objects.get(title=title)
-        assert _where(notice.pk, notices) == f"{notices}_p{now[0]:04d}{now[1]:02d}"
+        assert _where(notice.pk, notices) == _month(notices, now)
     assert notification_mark_read(actor=user) == 2
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert notify_drain().sent == 2 and sorted(m.subject for m in mail.outbox) == ["分区前", "分区后"]
@@ -284,10 +283,7 @@ def test_a_backup_of_a_partitioned_database_restores_row_for_row(tmp_path, setti
         after.pop("core.AuditEntry")
         assert after == before
         assert _one("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [TICKETS]) == "p"
-        assert (
-            _where(fresh.pk)
-            == f"{TICKETS}_p{month_of(timezone.now())[0]:04d}{month_of(timezone.now())[1]:02d}"
-        )
+        assert _where(fresh.pk) == _month(TICKETS, month_of(timezone.now()))
         assert _api(city, idempotency_key="b-2").pk == fresh.pk  # the key table came back with its trigger
         assert partitions.id_month(_api(city, idempotency_key="b-3").pk) == month_of(timezone.now())
     finally:

@@ -67,7 +67,6 @@ class Table:
     after_convert: Hook | None = None
     after_move: MoveHook | None = None
     after: str = ""  # a table that must be partitioned first (the one whose month-keyed ids this holds)
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def monthly_ids(self) -> bool:
@@ -142,12 +141,18 @@ def _require_postgresql() -> None:
         raise PartitionError("按月分区只用于 PostgreSQL")
 
 
-def is_partitioned(cursor: Any, name: str) -> bool:
+def _relkind(cursor: Any, name: str) -> str | None:
+    """``p`` for a partitioned table, ``r`` for a plain one, None where there is no such table."""
     cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [name])
     row = cursor.fetchone()
-    if row is None:
+    return None if row is None else str(row[0])
+
+
+def is_partitioned(cursor: Any, name: str) -> bool:
+    kind = _relkind(cursor, name)
+    if kind is None:
         raise PartitionError(f"表 {name} 不存在")
-    return row[0] == "p"
+    return kind == "p"
 
 
 def partitions(cursor: Any, name: str) -> list[tuple[str, str]]:
@@ -397,19 +402,14 @@ def extend(*, ahead: int = 3, now: dt.datetime | None = None) -> dict[str, Exten
     done: dict[str, Extended] = {}
     for spec in tables():
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [spec.name])
-            row = cursor.fetchone()
-            if row is None or row[0] != "p":
+            if _relkind(cursor, spec.name) != "p":
                 continue
             result = done[spec.name] = Extended()
             have = {part for part, _bound in partitions(cursor, spec.name)}
             referenced = _is_referenced(cursor, spec.name)
-            for n in range(ahead + 1):
-                month = add_months(current, n)
-                part = partition_name(spec, month)
-                if part in have:
-                    continue
-                _add_month(cursor, spec, month, referenced, result)
+            for month in (add_months(current, n) for n in range(ahead + 1)):
+                if partition_name(spec, month) not in have:
+                    _add_month(cursor, spec, month, referenced, result)
     return done
 
 

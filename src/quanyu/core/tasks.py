@@ -7,6 +7,7 @@ without this they stay in the session table for good)."""
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
 from celery import shared_task
@@ -16,6 +17,8 @@ from quanyu.core.auditchain import audit_seal
 from quanyu.core.media import media_orphans
 from quanyu.core.partitions import extend
 from quanyu.core.retention import run_rules
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="quanyu.core.audit_seal")
@@ -44,12 +47,10 @@ def retention_task() -> dict[str, int]:
 def partitions_extend_task() -> dict[str, list[str]]:
     """The next months' partitions of every partitioned table (nothing where none is); a month
     left in a DEFAULT partition is logged, since only an operator can move it."""
-    import logging
-
     done = extend(ahead=settings.QUANYU_PARTITION_MONTHS_AHEAD)
     for table, result in done.items():
         for part, rows in result.stuck.items():
-            logging.getLogger(__name__).error(
+            logger.error(
                 "partitions: %s rows of %s wait in %s_default (see docs/DEPLOY.md)", rows, part, table
             )
     return {table: result.created for table, result in done.items()}
